@@ -29,6 +29,7 @@ use crate::version::Version;
 
 /// The named kinds of stage change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum TransitionKind {
     /// One stage forward.

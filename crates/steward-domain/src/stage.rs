@@ -17,6 +17,7 @@ use crate::error::{DomainError, Result};
 
 /// Where a version stands in the lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Stage {
     /// Rapid iteration; sandboxed compute; synthetic or de-identified data only.

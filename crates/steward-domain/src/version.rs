@@ -52,6 +52,7 @@ pub struct Version {
 
 /// The kind of change a new version carries, which decides the part that is bumped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeKind {
     /// A new architecture: bumps major.

@@ -1,1 +1,176 @@
-//! placeholder
+//! Steward's local store: one SQLite file per workspace.
+//!
+//! This crate owns every line of SQL in Steward. It opens the file in WAL mode with foreign
+//! keys on, applies the append-only migrations in `migrations/` (recorded in
+//! `schema_migrations`, refusing a database newer than the binary), and offers one function per
+//! read or write. Every write runs in a transaction that also appends an entry to the
+//! hash-chained audit log, so a mutation and its audit entry land together or not at all.
+//!
+//! It knows the domain types (and calls domain rules where a write must be checked against
+//! the rows it reads in the same transaction) but nothing above: no HTTP, no UI, no files
+//! other than the database.
+
+mod audit;
+mod datasets;
+mod error;
+mod migrations;
+mod models;
+mod stages;
+mod versions;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, Transaction};
+use time::format_description::well_known::Rfc3339;
+
+pub use audit::{AuditEntry, AuditVerification, BrokenLink};
+pub use datasets::DatasetRow;
+pub use error::{Result, StoreError};
+pub use migrations::{latest_migration, MIGRATIONS};
+pub use models::{ModelRow, NewModel};
+pub use stages::StageEventRow;
+pub use versions::VersionRow;
+
+/// The name of the database file inside a workspace folder.
+pub const DB_FILE: &str = "steward.db";
+
+/// Who performed a change, as recorded in stage history and the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(pub String);
+
+/// An open workspace database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+/// Now, as RFC 3339 UTC text (the form every timestamp is stored in).
+pub(crate) fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+impl Store {
+    /// Opens `path`, creating the file when `create` is true, and brings its schema up to date.
+    pub fn open(path: &Path, create: bool) -> Result<Store> {
+        if !create && !path.exists() {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                detail: "no such file".into(),
+            });
+        }
+        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        }
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        })?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.configure().map_err(|e| store.classify(e))?;
+        migrations::migrate(&mut store.conn, path)?;
+        Ok(store)
+    }
+
+    fn configure(&self) -> Result<()> {
+        // The first read of the header happens here: a file that is not SQLite fails now.
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(())
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Turns SQLite's corruption codes into [`StoreError::Corrupt`] naming the file.
+    fn classify(&self, err: StoreError) -> StoreError {
+        match err {
+            StoreError::Sqlite(e) if StoreError::is_corruption(&e) => StoreError::Corrupt {
+                path: self.path.clone(),
+                detail: e.to_string(),
+            },
+            other => other,
+        }
+    }
+
+    /// Runs `f` in a read transaction.
+    pub(crate) fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        f(&self.conn).map_err(|e| self.classify(e))
+    }
+
+    /// Runs `f` in a write transaction; `f` returns its result and the audit entry to append.
+    /// The mutation and its audit entry commit together.
+    pub(crate) fn write<T>(
+        &self,
+        actor: &Actor,
+        f: impl FnOnce(&Transaction<'_>) -> Result<(T, audit::Event)>,
+    ) -> Result<T> {
+        let run = || -> Result<T> {
+            let tx = self.conn.unchecked_transaction()?;
+            let (value, event) = f(&tx)?;
+            audit::append(&tx, actor, &event)?;
+            tx.commit()?;
+            Ok(value)
+        };
+        run().map_err(|e| self.classify(e))
+    }
+
+    /// The applied migrations, oldest first.
+    pub fn applied_migrations(&self) -> Result<Vec<String>> {
+        self.read(|c| migrations::applied(c))
+    }
+
+    /// The schema as SQLite reports it (for snapshot tests and diagnostics).
+    pub fn schema_sql(&self) -> Result<String> {
+        self.read(|c| {
+            let mut stmt = c.prepare(
+                "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY type, name",
+            )?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            let mut out = String::new();
+            for row in rows {
+                out.push_str(&row?);
+                out.push_str(";\n");
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// Maps a unique-constraint failure to [`StoreError::Conflict`] with `message`.
+pub(crate) fn conflict_on_unique(
+    err: rusqlite::Error,
+    message: impl FnOnce() -> String,
+) -> StoreError {
+    match err.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => StoreError::Conflict(message()),
+        _ => StoreError::Sqlite(err),
+    }
+}
+
+/// Parses a stored text column with `FromStr`, naming the column when it fails.
+pub(crate) fn parse_col<T: std::str::FromStr>(what: &'static str, value: String) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    value.parse::<T>().map_err(|e| StoreError::BadRow {
+        what,
+        detail: e.to_string(),
+        value,
+    })
+}

@@ -1,0 +1,494 @@
+//! The operations on an open workspace. Each is a short function: parse what the caller gave
+//! with the domain's parsers, call the store, and shape the answer as wire types.
+
+use std::path::{Path, PathBuf};
+
+use steward_domain::{
+    allowed_moves, Artifacts, ChangeKind, DatasetRef, Manifest, ModelName, Owner, Provenance,
+    RiskTier, Sha256Digest, Stage, Version,
+};
+use steward_store::{
+    Actor, DatasetRow, ModelRow, NewModel, StageEventRow, Store, VersionRow, DB_FILE,
+};
+
+use crate::error::{ApiError, ErrorCode, Result};
+use crate::hashing::{hash_dir, hash_file, Cancel, ProgressSink};
+use crate::wire::*;
+
+/// An open workspace: a folder holding `steward.db`.
+#[derive(Debug)]
+pub struct Workspace {
+    root: PathBuf,
+    store: Store,
+    actor: Actor,
+}
+
+fn parse<T: std::str::FromStr<Err = steward_domain::DomainError>>(text: &str) -> Result<T> {
+    text.parse::<T>().map_err(ApiError::from)
+}
+
+/// Splits `MODEL@VERSION`, naming the text when it has no `@`.
+pub fn parse_model_version(text: &str) -> Result<(ModelName, Version)> {
+    let (m, v) = text.split_once('@').ok_or_else(|| {
+        ApiError::invalid(format!(
+            "{text:?} is not MODEL@VERSION (e.g. copilot@1.2.0-14)"
+        ))
+    })?;
+    Ok((parse(m)?, parse(v)?))
+}
+
+fn non_blank(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+fn file_uri(path: &Path) -> String {
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    format!("file://{}", abs.display())
+}
+
+impl Workspace {
+    /// Creates the workspace folder and database if needed, and opens it.
+    pub fn init(root: &Path, actor: &str) -> Result<Workspace> {
+        std::fs::create_dir_all(root).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Io,
+                format!("cannot create workspace folder {}: {e}", root.display()),
+            )
+        })?;
+        Self::open_inner(root, actor, true)
+    }
+
+    /// Opens an existing workspace; a folder without a database is an error that says how to
+    /// create one.
+    pub fn open(root: &Path, actor: &str) -> Result<Workspace> {
+        if !root.join(DB_FILE).is_file() {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!(
+                    "no workspace at {}; run `steward init` (or pass --workspace DIR)",
+                    root.display()
+                ),
+            ));
+        }
+        Self::open_inner(root, actor, false)
+    }
+
+    fn open_inner(root: &Path, actor: &str, create: bool) -> Result<Workspace> {
+        let store = Store::open(&root.join(DB_FILE), create)?;
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            store,
+            actor: Actor(actor.to_string()),
+        })
+    }
+
+    /// The workspace folder.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The underlying store (for tests and the demo loader).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// What is open.
+    pub fn info(&self) -> Result<WorkspaceInfo> {
+        let models = self.store.models_with_stages()?.len();
+        Ok(WorkspaceInfo {
+            path: self.root.display().to_string(),
+            database: self.store.path().display().to_string(),
+            schema: self
+                .store
+                .applied_migrations()?
+                .last()
+                .cloned()
+                .unwrap_or_default(),
+            models: u32::try_from(models).unwrap_or(u32::MAX),
+        })
+    }
+
+    /// Creates a model.
+    pub fn model_create(&self, req: &ModelCreate) -> Result<ModelSummary> {
+        let name: ModelName = parse(&req.name)?;
+        let new = NewModel {
+            title: non_blank(req.title.as_deref()).unwrap_or_else(|| name.to_string()),
+            owner: parse::<Owner>(&req.owner)?,
+            description: req.description.clone().unwrap_or_default(),
+            risk_tier: req.risk_tier.unwrap_or_default(),
+            name,
+        };
+        let row = self.store.create_model(&new, &self.actor)?;
+        Ok(model_summary(&row, &[]))
+    }
+
+    /// Models matching `query`, by name.
+    pub fn model_list(&self, query: &ModelQuery) -> Result<Vec<ModelSummary>> {
+        let needle = query
+            .text
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or("")
+            .to_lowercase();
+        Ok(self
+            .store
+            .models_with_stages()?
+            .into_iter()
+            .filter(|(m, versions)| {
+                let text_ok = needle.is_empty()
+                    || [m.name.as_str(), &m.title, &m.owner, &m.description]
+                        .iter()
+                        .any(|f| f.to_lowercase().contains(&needle));
+                let stage_ok = query
+                    .stage
+                    .is_none_or(|s| versions.iter().any(|(_, vs)| *vs == s));
+                let tier_ok = query.risk_tier.is_none_or(|t| m.risk_tier == t);
+                text_ok && stage_ok && tier_ok
+            })
+            .map(|(m, versions)| model_summary(&m, &versions))
+            .collect())
+    }
+
+    /// One model with versions and the stage timeline.
+    pub fn model_show(&self, name: &str) -> Result<ModelDetail> {
+        let name: ModelName = parse(name)?;
+        let model = self.store.model(&name)?;
+        let versions = self.store.versions(&name)?;
+        let stages: Vec<(Version, Stage)> = versions.iter().map(|v| (v.version, v.stage)).collect();
+        let find = |s: Stage| {
+            versions
+                .iter()
+                .find(|v| v.stage == s)
+                .map(|v| v.version.to_string())
+        };
+        Ok(ModelDetail {
+            model: model_summary(&model, &stages),
+            production: find(Stage::Production),
+            rollback_target: find(Stage::RollbackTarget),
+            versions: versions
+                .iter()
+                .map(|v| VersionSummary {
+                    version: v.version.to_string(),
+                    stage: v.stage,
+                    bundle_digest: v.artifacts.bundle_digest.map(|d| d.to_string()),
+                    created_at: v.created_at.clone(),
+                })
+                .collect(),
+            timeline: self
+                .store
+                .stage_history(&name, None)?
+                .iter()
+                .map(stage_event)
+                .collect(),
+        })
+    }
+
+    /// Adds a version in the Experiment stage, hashing the bundle and config files given.
+    pub fn version_add(
+        &self,
+        req: &VersionAdd,
+        progress: &dyn ProgressSink,
+        cancel: &Cancel,
+    ) -> Result<VersionDetail> {
+        let name: ModelName = parse(&req.model)?;
+        let version: Version = parse(&req.version)?;
+        // Fail on an unknown model or a taken version before hashing gigabytes.
+        self.store.model(&name)?;
+        if self.store.version(&name, &version).is_ok() {
+            return Err(ApiError::new(ErrorCode::Conflict, format!("{name}@{version} already exists; versions are immutable, add a new one (`steward version next {name} --change …` suggests it)")));
+        }
+        let mut artifacts = Artifacts {
+            code_commit: req.commit.as_deref().map(parse).transpose()?,
+            bundle_uri: non_blank(req.bundle_uri.as_deref()),
+            ..Artifacts::default()
+        };
+        match (
+            non_blank(req.bundle_file.as_deref()),
+            non_blank(req.bundle_digest.as_deref()),
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(ApiError::invalid(
+                    "give either a bundle file or a bundle digest, not both",
+                ))
+            }
+            (Some(file), None) => {
+                let path = Path::new(&file);
+                let (digest, _) = hash_file(path, progress, cancel)?;
+                artifacts.bundle_digest = Some(digest);
+                artifacts.bundle_uri.get_or_insert_with(|| file_uri(path));
+            }
+            (None, Some(d)) => artifacts.bundle_digest = Some(parse::<Sha256Digest>(&d)?),
+            (None, None) => {}
+        }
+        if let Some(file) = non_blank(req.config_file.as_deref()) {
+            let path = Path::new(&file);
+            let (digest, _) = hash_file(path, progress, cancel)?;
+            artifacts.config_digest = Some(digest);
+            artifacts.config_uri = Some(file_uri(path));
+        }
+        self.store
+            .add_version(&name, version, &artifacts, &self.actor)?;
+        self.version_show(&name, &version)
+    }
+
+    /// The version Steward suggests for a change of `change`.
+    pub fn version_next(&self, model: &str, change: ChangeKind) -> Result<NextVersion> {
+        let name: ModelName = parse(model)?;
+        let existing: Vec<Version> = self
+            .store
+            .versions(&name)?
+            .iter()
+            .map(|v| v.version)
+            .collect();
+        Ok(NextVersion {
+            model: name.to_string(),
+            latest: existing.iter().max().map(ToString::to_string),
+            change,
+            next: Version::suggest_next(&existing, change)?.to_string(),
+        })
+    }
+
+    /// A model's versions, highest first.
+    pub fn version_list(&self, model: &str) -> Result<Vec<VersionSummary>> {
+        Ok(self.model_show(model)?.versions)
+    }
+
+    /// One version in full, by `MODEL@VERSION` parts.
+    pub fn version_get(&self, model: &str, version: &str) -> Result<VersionDetail> {
+        self.version_show(&parse(model)?, &parse(version)?)
+    }
+
+    fn version_show(&self, name: &ModelName, version: &Version) -> Result<VersionDetail> {
+        let row: VersionRow = self.store.version(name, version)?;
+        Ok(VersionDetail {
+            model: name.to_string(),
+            version: version.to_string(),
+            stage: row.stage,
+            artifacts: artifacts_view(&row.artifacts),
+            datasets: self
+                .store
+                .version_datasets(name, version)?
+                .iter()
+                .map(dataset_summary)
+                .collect(),
+            moves: allowed_moves(row.stage)
+                .into_iter()
+                .map(|m| StageMove {
+                    allowed: m.allowed(),
+                    to: m.to,
+                    kind: m.kind,
+                    reason: m.reason,
+                })
+                .collect(),
+            history: self
+                .store
+                .stage_history(name, Some(version))?
+                .iter()
+                .map(stage_event)
+                .collect(),
+            created_at: row.created_at,
+        })
+    }
+
+    /// Snapshots a folder: hashes every file in parallel and records the manifest.
+    pub fn dataset_snapshot(
+        &self,
+        req: &DatasetSnapshot,
+        progress: &dyn ProgressSink,
+        cancel: &Cancel,
+    ) -> Result<DatasetDetail> {
+        let reference = DatasetRef::new(&req.name, &req.version)?;
+        if self.store.dataset(&reference).is_ok() {
+            return Err(ApiError::new(ErrorCode::Conflict, format!("dataset snapshot {reference} already exists; snapshots are immutable, use a new --version")));
+        }
+        let entries = hash_dir(Path::new(&req.dir), progress, cancel)?;
+        let manifest = Manifest::new(&reference, entries)?;
+        let p = &req.provenance;
+        let provenance = Provenance {
+            source: non_blank(p.source.as_deref()),
+            license: non_blank(p.license.as_deref()),
+            consent: non_blank(p.consent.as_deref()),
+            retention: non_blank(p.retention.as_deref()),
+            personal_data: p.personal_data,
+        };
+        self.store
+            .add_dataset(&manifest, &provenance, &self.actor)?;
+        self.dataset_show(&reference.to_string())
+    }
+
+    /// One dataset snapshot in full, by `NAME@VERSION`.
+    pub fn dataset_show(&self, reference: &str) -> Result<DatasetDetail> {
+        let reference: DatasetRef = parse(reference)?;
+        let row = self.store.dataset(&reference)?;
+        Ok(DatasetDetail {
+            summary: dataset_summary(&row),
+            files: row
+                .manifest
+                .files
+                .iter()
+                .map(|f| ManifestFile {
+                    path: f.path.clone(),
+                    size: f.size,
+                    sha256: f.sha256.to_string(),
+                })
+                .collect(),
+            provenance: ProvenanceView {
+                source: row.provenance.source.clone(),
+                license: row.provenance.license.clone(),
+                consent: row.provenance.consent.clone(),
+                retention: row.provenance.retention.clone(),
+                personal_data: row.provenance.personal_data,
+            },
+            linked_versions: self
+                .store
+                .dataset_links(&reference)?
+                .into_iter()
+                .map(|(m, v)| format!("{m}@{v}"))
+                .collect(),
+        })
+    }
+
+    /// Every dataset snapshot.
+    pub fn dataset_list(&self) -> Result<Vec<DatasetSummary>> {
+        Ok(self.store.datasets()?.iter().map(dataset_summary).collect())
+    }
+
+    /// Links a dataset snapshot (`NAME@VERSION`) to a version.
+    pub fn version_link_dataset(
+        &self,
+        model: &str,
+        version: &str,
+        dataset: &str,
+    ) -> Result<VersionDetail> {
+        let name: ModelName = parse(model)?;
+        let version: Version = parse(version)?;
+        let reference: DatasetRef = parse(dataset)?;
+        self.store
+            .link_dataset(&name, &version, &reference, &self.actor)?;
+        self.version_show(&name, &version)
+    }
+
+    /// Moves a version to a stage under the lifecycle rules, with every implied change.
+    pub fn stage_set(&self, req: &StageSet) -> Result<StageSetResult> {
+        let name: ModelName = parse(&req.model)?;
+        let version: Version = parse(&req.version)?;
+        let reason = req.reason.as_deref().map(str::trim).unwrap_or("");
+        let plan = self
+            .store
+            .set_stage(&name, version, req.stage, reason, &self.actor)?;
+        Ok(StageSetResult {
+            changes: plan
+                .changes
+                .iter()
+                .map(|c| StageChangeView {
+                    version: c.version.to_string(),
+                    from: c.from,
+                    to: c.to,
+                    kind: c.kind,
+                })
+                .collect(),
+            version: self.version_show(&name, &version)?,
+        })
+    }
+
+    /// Audit entries, newest first.
+    pub fn audit_log(&self, limit: Option<u32>) -> Result<Vec<AuditEntryView>> {
+        Ok(self
+            .store
+            .audit_log(limit)?
+            .into_iter()
+            .map(|e| AuditEntryView {
+                seq: u32::try_from(e.seq).unwrap_or(u32::MAX),
+                at: e.at,
+                actor: e.actor,
+                action: e.action,
+                subject: e.subject,
+                detail: e.detail,
+                prev_hash: e.prev_hash,
+                hash: e.hash,
+            })
+            .collect())
+    }
+
+    /// Walks the audit chain.
+    pub fn audit_verify(&self) -> Result<AuditVerifyResult> {
+        let v = self.store.audit_verify()?;
+        Ok(AuditVerifyResult {
+            ok: v.first_broken.is_none(),
+            entries: u32::try_from(v.entries).unwrap_or(u32::MAX),
+            first_broken: v.first_broken.map(|b| BrokenEntry {
+                seq: u32::try_from(b.seq).unwrap_or(u32::MAX),
+                reason: b.reason,
+            }),
+        })
+    }
+}
+
+fn model_summary(m: &ModelRow, versions: &[(Version, Stage)]) -> ModelSummary {
+    ModelSummary {
+        name: m.name.to_string(),
+        title: m.title.clone(),
+        owner: m.owner.clone(),
+        description: m.description.clone(),
+        risk_tier: m.risk_tier,
+        versions: versions
+            .iter()
+            .map(|(v, s)| VersionStage {
+                version: v.to_string(),
+                stage: *s,
+            })
+            .collect(),
+        production: versions
+            .iter()
+            .find(|(_, s)| *s == Stage::Production)
+            .map(|(v, _)| v.to_string()),
+        created_at: m.created_at.clone(),
+    }
+}
+
+fn stage_event(e: &StageEventRow) -> StageEvent {
+    StageEvent {
+        version: e.version.to_string(),
+        from: e.from,
+        to: e.to,
+        kind: e.kind.clone(),
+        reason: e.reason.clone(),
+        actor: e.actor.clone(),
+        at: e.at.clone(),
+    }
+}
+
+fn artifacts_view(a: &Artifacts) -> ArtifactsView {
+    ArtifactsView {
+        bundle_digest: a.bundle_digest.map(|d| d.to_string()),
+        bundle_uri: a.bundle_uri.clone(),
+        code_commit: a.code_commit.as_ref().map(ToString::to_string),
+        config_digest: a.config_digest.map(|d| d.to_string()),
+        config_uri: a.config_uri.clone(),
+        missing: a.missing().into_iter().map(str::to_string).collect(),
+    }
+}
+
+fn dataset_summary(d: &DatasetRow) -> DatasetSummary {
+    DatasetSummary {
+        name: d.reference.name.clone(),
+        version: d.reference.version.clone(),
+        manifest_checksum: d.manifest_checksum.to_string(),
+        files: u32::try_from(d.manifest.files.len()).unwrap_or(u32::MAX),
+        bytes: d.manifest.total_bytes(),
+        missing_provenance: d
+            .provenance
+            .missing()
+            .into_iter()
+            .map(|f| f.as_str().to_string())
+            .collect(),
+        created_at: d.created_at.clone(),
+    }
+}
+
+/// Parses a risk tier for callers that take it as text.
+pub fn parse_risk_tier(text: &str) -> Result<RiskTier> {
+    parse(text)
+}

@@ -1,0 +1,69 @@
+//! The store's error type.
+
+use std::path::PathBuf;
+
+/// What can go wrong reading or writing a workspace database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file is not a SQLite database, or SQLite found it damaged.
+    #[error("workspace database {path} is unreadable or corrupted ({detail}); restore it from a backup or open another workspace")]
+    Corrupt {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        detail: String,
+    },
+    /// The database was written by a newer Steward.
+    #[error("workspace database {path} was written by a newer Steward (schema {found}, this build knows up to {known}); upgrade Steward to open it")]
+    NewerSchema {
+        /// The database file.
+        path: PathBuf,
+        /// The newest migration found in the file.
+        found: String,
+        /// The newest migration this binary knows.
+        known: String,
+    },
+    /// The database file cannot be opened at all.
+    #[error("cannot open workspace database {path}: {detail}")]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// Why.
+        detail: String,
+    },
+    /// A uniqueness rule refused the write (duplicate model, version, dataset or link).
+    #[error("{0}")]
+    Conflict(String),
+    /// The named record does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// A stored value does not parse: the file was edited outside Steward.
+    #[error("stored {what} {value:?} is invalid: {detail}")]
+    BadRow {
+        /// Which column.
+        what: &'static str,
+        /// The stored text.
+        value: String,
+        /// The parse error.
+        detail: String,
+    },
+    /// A domain rule refused the write (an illegal stage change, say).
+    #[error(transparent)]
+    Domain(#[from] steward_domain::DomainError),
+    /// Any other SQLite failure.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+/// Result with [`StoreError`].
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl StoreError {
+    /// Whether SQLite reports the file damaged or not a database.
+    pub(crate) fn is_corruption(err: &rusqlite::Error) -> bool {
+        matches!(
+            err.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+        )
+    }
+}

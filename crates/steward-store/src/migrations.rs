@@ -1,0 +1,71 @@
+//! Append-only, timestamped migrations. A shipped migration is never edited; a new one is
+//! appended with a later timestamp. Each applies in its own transaction together with its row
+//! in `schema_migrations`.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use crate::error::{Result, StoreError};
+
+/// Every migration this binary knows, oldest first: (id, name, SQL).
+pub const MIGRATIONS: &[(&str, &str, &str)] = &[(
+    "20261126143000",
+    "init",
+    include_str!("../migrations/20261126143000_init.sql"),
+)];
+
+/// The id of the newest migration this binary knows.
+pub fn latest_migration() -> &'static str {
+    MIGRATIONS.last().map_or("", |m| m.0)
+}
+
+pub(crate) fn applied(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT id FROM schema_migrations ORDER BY id")?;
+    let ids = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let classify = |e: rusqlite::Error| {
+        if StoreError::is_corruption(&e) {
+            StoreError::Corrupt {
+                path: path.to_path_buf(),
+                detail: e.to_string(),
+            }
+        } else {
+            StoreError::Sqlite(e)
+        }
+    };
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .map_err(classify)?;
+    let done = applied(conn)?;
+    if let Some(unknown) = done
+        .iter()
+        .find(|id| !MIGRATIONS.iter().any(|m| m.0 == id.as_str()))
+    {
+        let found = done.last().cloned().unwrap_or_else(|| unknown.clone());
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            known: latest_migration().to_string(),
+        });
+    }
+    for (id, name, sql) in MIGRATIONS {
+        if done.iter().any(|d| d == id) {
+            continue;
+        }
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (id, name, applied_at) VALUES (?1, ?2, ?3)",
+            (id, name, crate::now()),
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}

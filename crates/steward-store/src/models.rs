@@ -1,0 +1,148 @@
+//! The `models` table.
+
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::json;
+use steward_domain::{ModelName, Owner, RiskTier, Stage, Version};
+
+use crate::audit::Event;
+use crate::error::{Result, StoreError};
+use crate::{conflict_on_unique, now, parse_col, Actor, Store};
+
+/// A stored model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelRow {
+    /// Row id.
+    pub id: i64,
+    /// Slug name.
+    pub name: ModelName,
+    /// Human title.
+    pub title: String,
+    /// Owner (person or team).
+    pub owner: String,
+    /// Free-text description.
+    pub description: String,
+    /// Risk tier.
+    pub risk_tier: RiskTier,
+    /// When it was created.
+    pub created_at: String,
+}
+
+/// What creating a model needs.
+#[derive(Debug, Clone)]
+pub struct NewModel {
+    /// Slug name.
+    pub name: ModelName,
+    /// Human title (defaults to the name upstream).
+    pub title: String,
+    /// Owner.
+    pub owner: Owner,
+    /// Description.
+    pub description: String,
+    /// Risk tier.
+    pub risk_tier: RiskTier,
+}
+
+pub(crate) const COLUMNS: &str =
+    "m.id, m.name, m.title, m.owner, m.description, m.risk_tier, m.created_at";
+
+pub(crate) fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<[String; 6]> {
+    Ok([
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ])
+}
+
+pub(crate) fn build(id: i64, cols: [String; 6]) -> Result<ModelRow> {
+    let [name, title, owner, description, tier, created_at] = cols;
+    Ok(ModelRow {
+        id,
+        name: parse_col("model name", name)?,
+        title,
+        owner,
+        description,
+        risk_tier: parse_col("risk tier", tier)?,
+        created_at,
+    })
+}
+
+pub(crate) fn get(conn: &Connection, name: &ModelName) -> Result<ModelRow> {
+    let found = conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM models m WHERE m.name = ?1"),
+            [name.as_str()],
+            |r| Ok((r.get::<_, i64>(0)?, from_row(r)?)),
+        )
+        .optional()?;
+    let (id, cols) = found.ok_or_else(|| {
+        StoreError::NotFound(format!(
+            "no model named {name:?}; `steward model list` shows the models"
+        ))
+    })?;
+    build(id, cols)
+}
+
+impl Store {
+    /// Creates a model. A name already taken is a conflict.
+    pub fn create_model(&self, new: &NewModel, actor: &Actor) -> Result<ModelRow> {
+        self.write(actor, |tx| {
+            let created_at = now();
+            tx.execute(
+                "INSERT INTO models (name, title, owner, description, risk_tier, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                (
+                    new.name.as_str(),
+                    &new.title,
+                    new.owner.as_str(),
+                    &new.description,
+                    new.risk_tier.as_str(),
+                    &created_at,
+                ),
+            )
+            .map_err(|e| conflict_on_unique(e, || format!("a model named {:?} already exists", new.name.as_str())))?;
+            let row = get(tx, &new.name)?;
+            let event = Event {
+                action: "model.create",
+                subject: new.name.to_string(),
+                detail: json!({
+                    "title": new.title, "owner": new.owner.as_str(),
+                    "description": new.description, "risk_tier": new.risk_tier.as_str(),
+                }),
+            };
+            Ok((row, event))
+        })
+    }
+
+    /// One model by name.
+    pub fn model(&self, name: &ModelName) -> Result<ModelRow> {
+        self.read(|c| get(c, name))
+    }
+
+    /// Every model with the (version, stage) of each of its versions, by name.
+    pub fn models_with_stages(&self) -> Result<Vec<(ModelRow, Vec<(Version, Stage)>)>> {
+        self.read(|c| {
+            let mut stmt = c.prepare(&format!(
+                "SELECT {COLUMNS}, v.version, v.stage FROM models m LEFT JOIN versions v ON v.model_id = m.id ORDER BY m.name"
+            ))?;
+            let mut rows = stmt.query([])?;
+            let mut out: Vec<(ModelRow, Vec<(Version, Stage)>)> = Vec::new();
+            while let Some(r) = rows.next()? {
+                let id: i64 = r.get(0)?;
+                if out.last().is_none_or(|(m, _)| m.id != id) {
+                    out.push((build(id, from_row(r)?)?, Vec::new()));
+                }
+                let version: Option<String> = r.get(7)?;
+                let stage: Option<String> = r.get(8)?;
+                if let (Some(v), Some(s), Some((_, list))) = (version, stage, out.last_mut()) {
+                    list.push((parse_col("version", v)?, parse_col("stage", s)?));
+                }
+            }
+            for (_, list) in &mut out {
+                list.sort_by(|a, b| b.0.cmp(&a.0));
+            }
+            Ok(out)
+        })
+    }
+}
