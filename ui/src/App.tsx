@@ -1,0 +1,138 @@
+import { useEffect, useRef, useState } from "react";
+import type { WorkspaceInfo } from "./api/bindings";
+import { api } from "./api/client";
+import { ErrorBanner, ErrorsProvider, useErrors } from "./errors";
+import { href, useRoute, type Route } from "./router";
+import { AuditScreen } from "./screens/audit/AuditScreen";
+import { DatasetScreen } from "./screens/dataset/DatasetScreen";
+import { HomeScreen } from "./screens/home/HomeScreen";
+import { ModelScreen } from "./screens/model/ModelScreen";
+import { SettingsScreen } from "./screens/settings/SettingsScreen";
+import { VersionScreen } from "./screens/version/VersionScreen";
+import { useShortcuts } from "./shortcuts";
+
+function section(route: Route): "home" | "audit" | "settings" | null {
+  switch (route.name) {
+    case "home":
+    case "model":
+    case "version":
+    case "dataset":
+      return "home";
+    case "audit":
+      return "audit";
+    case "settings":
+      return "settings";
+    default:
+      return null;
+  }
+}
+
+function Screen({ route, workspace, onWorkspace }: { route: Route; workspace: number; onWorkspace: (w: WorkspaceInfo) => void }) {
+  // Keys include the workspace generation so every screen reloads after switching workspace.
+  switch (route.name) {
+    case "home":
+      return <HomeScreen key={`home-${workspace}`} />;
+    case "model":
+      return <ModelScreen key={`m-${workspace}-${route.model}`} name={route.model} />;
+    case "version":
+      return <VersionScreen key={`v-${workspace}-${route.model}-${route.version}`} model={route.model} version={route.version} />;
+    case "dataset":
+      return <DatasetScreen key={`d-${workspace}-${route.reference}`} reference={route.reference} />;
+    case "audit":
+      return <AuditScreen key={`a-${workspace}`} />;
+    case "settings":
+      return <SettingsScreen onWorkspaceChanged={onWorkspace} />;
+    case "not-found":
+      return (
+        <section className="screen">
+          <h1>Nothing here</h1>
+          <p className="muted">
+            There is no screen at <code>{route.path}</code>. <a href={href.home()}>Back to models</a>.
+          </p>
+        </section>
+      );
+  }
+}
+
+function Shell() {
+  const route = useRoute();
+  const { report } = useErrors();
+  const [workspace, setWorkspace] = useState<WorkspaceInfo | null>(null);
+  const [generation, setGeneration] = useState(0);
+  const main = useRef<HTMLElement>(null);
+  useShortcuts();
+
+  useEffect(() => {
+    api.workspaceInfo().then(setWorkspace, report);
+  }, [report]);
+
+  // After navigation, put focus at the top of the new screen for keyboard and screen-reader users,
+  // unless something inside the screen already asked for it.
+  const routeKey = JSON.stringify(route);
+  useEffect(() => {
+    const active = document.activeElement;
+    if (!main.current || (active && active !== document.body && main.current.contains(active))) return;
+    main.current.focus({ preventScroll: true });
+  }, [routeKey]);
+
+  const current = section(route);
+  const nav = (id: "home" | "audit" | "settings", label: string, to: string, key: string) => (
+    <a
+      href={to}
+      className={`nav-link${current === id ? " is-current" : ""}`}
+      aria-current={current === id ? "page" : undefined}
+      data-testid={`nav-${id}`}
+      aria-keyshortcuts={key}
+    >
+      {label}
+    </a>
+  );
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); main.current?.focus(); }}>
+        Skip to content
+      </a>
+      <aside className="sidebar">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            ◆
+          </span>{" "}
+          Steward
+        </div>
+        <nav aria-label="Main">
+          {nav("home", "Models", href.home(), "Alt+1")}
+          {nav("audit", "Audit log", href.audit(), "Alt+2")}
+          {nav("settings", "Settings", href.settings(), "Alt+3")}
+        </nav>
+        <div className="sidebar-foot small muted" data-testid="sidebar-workspace">
+          {workspace ? (
+            <>
+              <div>Workspace</div>
+              <div className="mono break">{workspace.path}</div>
+            </>
+          ) : null}
+        </div>
+      </aside>
+      <main id="main" ref={main} tabIndex={-1} className="main">
+        <ErrorBanner />
+        <Screen
+          route={route}
+          workspace={generation}
+          onWorkspace={(w) => {
+            setWorkspace(w);
+            setGeneration((g) => g + 1);
+          }}
+        />
+      </main>
+    </div>
+  );
+}
+
+export function App() {
+  return (
+    <ErrorsProvider>
+      <Shell />
+    </ErrorsProvider>
+  );
+}

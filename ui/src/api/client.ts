@@ -1,0 +1,141 @@
+// The one typed client over the Tauri commands. Screens call these functions only; every
+// wire type comes from the generated bindings. No rule of the core is recomputed here.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { open } from "@tauri-apps/plugin-dialog";
+import type {
+  ApiError,
+  AuditEntryView,
+  AuditVerifyResult,
+  ChangeKind,
+  DatasetDetail,
+  DatasetSnapshot,
+  DatasetSummary,
+  ErrorCode,
+  ModelCreate,
+  ModelDetail,
+  ModelQuery,
+  ModelSummary,
+  NextVersion,
+  ProgressEvent,
+  StageSet,
+  StageSetResult,
+  VersionAdd,
+  VersionDetail,
+  WorkspaceInfo,
+} from "./bindings";
+
+/** The event long operations report progress on. */
+export const PROGRESS_EVENT = "steward://progress";
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  "invalid_input",
+  "not_found",
+  "conflict",
+  "refused",
+  "io",
+  "cancelled",
+  "newer_schema",
+  "corrupt",
+  "internal",
+];
+
+function isApiError(value: unknown): value is ApiError {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v.message === "string" &&
+    typeof v.code === "string" &&
+    (ERROR_CODES as readonly string[]).includes(v.code)
+  );
+}
+
+/**
+ * Whatever an invoke rejected with, as an ApiError. The core sends `{code, message}`; the
+ * shell itself may reject with a plain string (a denied permission, an unknown command).
+ */
+export function toApiError(value: unknown): ApiError {
+  if (isApiError(value)) return value;
+  if (typeof value === "string") return { code: "internal", message: value };
+  if (value instanceof Error) return { code: "internal", message: value.message };
+  return { code: "internal", message: String(value) };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/** A fresh id for a long operation, used to match its progress events and to cancel it. */
+export function newOperationId(): string {
+  return crypto.randomUUID();
+}
+
+export const api = {
+  workspaceInfo: () => call<WorkspaceInfo>("workspace_info"),
+  workspaceOpen: (path: string) => call<WorkspaceInfo>("workspace_open", { path }),
+  workspaceCreate: (path: string) => call<WorkspaceInfo>("workspace_create", { path }),
+
+  modelList: (query: ModelQuery) => call<ModelSummary[]>("model_list", { query }),
+  modelShow: (name: string) => call<ModelDetail>("model_show", { name }),
+  modelCreate: (req: ModelCreate) => call<ModelSummary>("model_create", { req }),
+
+  versionGet: (model: string, version: string) =>
+    call<VersionDetail>("version_get", { model, version }),
+  versionAdd: (req: VersionAdd, operation: string) =>
+    call<VersionDetail>("version_add", { req, operation }),
+  versionNext: (model: string, change: ChangeKind) =>
+    call<NextVersion>("version_next", { model, change }),
+  versionLinkDataset: (model: string, version: string, dataset: string) =>
+    call<VersionDetail>("version_link_dataset", { model, version, dataset }),
+
+  datasetList: () => call<DatasetSummary[]>("dataset_list"),
+  datasetShow: (reference: string) => call<DatasetDetail>("dataset_show", { reference }),
+  datasetSnapshot: (req: DatasetSnapshot, operation: string) =>
+    call<DatasetDetail>("dataset_snapshot", { req, operation }),
+
+  operationCancel: (operation: string) => call<null>("operation_cancel", { operation }),
+
+  stageSet: (req: StageSet) => call<StageSetResult>("stage_set", { req }),
+
+  auditLog: (limit: number | null) => call<AuditEntryView[]>("audit_log", { limit }),
+  auditVerify: () => call<AuditVerifyResult>("audit_verify"),
+};
+
+export type Api = typeof api;
+
+/**
+ * Calls `onProgress` for each progress event of `operation` until the returned function is
+ * called. Await it before starting the operation so no early event is missed.
+ */
+export async function subscribeProgress(
+  operation: string,
+  onProgress: (event: ProgressEvent) => void,
+): Promise<UnlistenFn> {
+  return listen<ProgressEvent>(PROGRESS_EVENT, (event) => {
+    if (event.payload.operation === operation) onProgress(event.payload);
+  });
+}
+
+/** Asks the user for a folder; null when they cancel. */
+export async function pickFolder(title: string): Promise<string | null> {
+  try {
+    const picked = await open({ directory: true, multiple: false, title });
+    return typeof picked === "string" ? picked : null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/** Asks the user for one file; null when they cancel. */
+export async function pickFile(title: string): Promise<string | null> {
+  try {
+    const picked = await open({ directory: false, multiple: false, title });
+    return typeof picked === "string" ? picked : null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}

@@ -1,0 +1,55 @@
+// A hash router: the app is served from files under a strict CSP, so routes live in the hash.
+import { useSyncExternalStore } from "react";
+
+export type Route =
+  | { name: "home" }
+  | { name: "model"; model: string }
+  | { name: "version"; model: string; version: string }
+  | { name: "dataset"; reference: string }
+  | { name: "audit" }
+  | { name: "settings" }
+  | { name: "not-found"; path: string };
+
+export function parseHash(hash: string): Route {
+  const path = hash.replace(/^#/, "") || "/";
+  const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
+  const [a, b, c, d] = parts;
+  if (parts.length === 0) return { name: "home" };
+  if (a === "models" && b !== undefined && parts.length === 2) return { name: "model", model: b };
+  if (a === "models" && b !== undefined && c === "versions" && d !== undefined && parts.length === 4)
+    return { name: "version", model: b, version: d };
+  if (a === "datasets" && b !== undefined && parts.length === 2) return { name: "dataset", reference: b };
+  if (a === "audit" && parts.length === 1) return { name: "audit" };
+  if (a === "settings" && parts.length === 1) return { name: "settings" };
+  return { name: "not-found", path };
+}
+
+const enc = encodeURIComponent;
+
+export const href = {
+  home: () => "#/",
+  model: (model: string) => `#/models/${enc(model)}`,
+  version: (model: string, version: string) => `#/models/${enc(model)}/versions/${enc(version)}`,
+  dataset: (reference: string) => `#/datasets/${enc(reference)}`,
+  audit: () => "#/audit",
+  settings: () => "#/settings",
+};
+
+export function navigate(to: string): void {
+  if (window.location.hash !== to) window.location.hash = to;
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener("hashchange", onChange);
+  return () => window.removeEventListener("hashchange", onChange);
+}
+
+function snapshot(): string {
+  return window.location.hash;
+}
+
+/** The current route; re-renders on every hash change. */
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, snapshot, snapshot);
+  return parseHash(hash);
+}
