@@ -1,1 +1,238 @@
-//! demo
+//! The demo workspace: the seed's summarization co-pilot and two smaller models, loaded from
+//! `assets/demo/demo.json` (embedded at build time so the CLI and the studio work from any
+//! folder) through the same operations a user calls, so every row, checksum and audit entry
+//! is real. `scale` adds generated models for performance work.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use steward_domain::{RiskTier, Stage};
+
+use crate::error::{ApiError, ErrorCode, Result};
+use crate::hashing::{Cancel, NoProgress, ProgressSink};
+use crate::wire::{
+    DatasetSnapshot, DemoSummary, ModelCreate, Progress, ProvenanceView, StageSet, VersionAdd,
+};
+use crate::workspace::{parse_model_version, Workspace};
+
+const SPEC: &str = include_str!("../../../assets/demo/demo.json");
+
+#[derive(Deserialize)]
+struct Spec {
+    datasets: Vec<DatasetSpec>,
+    models: Vec<ModelSpec>,
+    stages: Vec<(String, Stage, String)>,
+}
+
+#[derive(Deserialize)]
+struct DatasetSpec {
+    name: String,
+    version: String,
+    files: BTreeMap<String, String>,
+    provenance: ProvenanceView,
+}
+
+#[derive(Deserialize)]
+struct ModelSpec {
+    name: String,
+    title: String,
+    owner: String,
+    risk_tier: RiskTier,
+    description: String,
+    versions: Vec<VersionSpec>,
+}
+
+#[derive(Deserialize)]
+struct VersionSpec {
+    version: String,
+    commit: Option<String>,
+    bundle_digest: Option<String>,
+    bundle_uri: Option<String>,
+    config: Option<String>,
+    #[serde(default)]
+    datasets: Vec<String>,
+}
+
+fn write(path: &Path, text: &str) -> Result<()> {
+    let fail = |e: std::io::Error| {
+        ApiError::new(
+            ErrorCode::Io,
+            format!("cannot write demo file {}: {e}", path.display()),
+        )
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    std::fs::write(path, text).map_err(fail)
+}
+
+fn report(progress: &dyn ProgressSink, phase: &str, done: u32, total: u32) {
+    progress.report(&Progress {
+        phase: phase.into(),
+        done_files: done,
+        total_files: total,
+        done_bytes: 0,
+        total_bytes: 0,
+    });
+}
+
+/// Loads the demo into `ws`, plus `scale` generated models. Refuses a workspace that already
+/// holds any of the demo's models.
+pub fn load(ws: &Workspace, scale: u32, progress: &dyn ProgressSink) -> Result<DemoSummary> {
+    let spec: Spec = serde_json::from_str(SPEC).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("the embedded demo spec is invalid: {e}"),
+        )
+    })?;
+    let existing = ws.model_list(&Default::default())?;
+    if let Some(m) = spec
+        .models
+        .iter()
+        .find(|m| existing.iter().any(|e| e.name == m.name))
+    {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "the demo is already loaded in {} (model {:?} exists); use a new --workspace",
+                ws.root().display(),
+                m.name
+            ),
+        ));
+    }
+    let data = ws.root().join("demo-data");
+    let mut summary = DemoSummary {
+        models: 0,
+        versions: 0,
+        datasets: 0,
+    };
+    for d in &spec.datasets {
+        let dir = data.join(format!("{}@{}", d.name, d.version));
+        for (rel, text) in &d.files {
+            write(&dir.join(rel), text)?;
+        }
+        ws.dataset_snapshot(
+            &DatasetSnapshot {
+                dir: dir.display().to_string(),
+                name: d.name.clone(),
+                version: d.version.clone(),
+                provenance: d.provenance.clone(),
+            },
+            &NoProgress,
+            &Cancel::new(),
+        )?;
+        summary.datasets += 1;
+    }
+    for m in &spec.models {
+        ws.model_create(&ModelCreate {
+            name: m.name.clone(),
+            owner: m.owner.clone(),
+            title: Some(m.title.clone()),
+            description: Some(m.description.clone()),
+            risk_tier: Some(m.risk_tier),
+        })?;
+        summary.models += 1;
+        for v in &m.versions {
+            let config_file = match &v.config {
+                Some(text) => {
+                    let path = data
+                        .join("configs")
+                        .join(format!("{}@{}.yaml", m.name, v.version));
+                    write(&path, text)?;
+                    Some(path.display().to_string())
+                }
+                None => None,
+            };
+            ws.version_add(
+                &VersionAdd {
+                    model: m.name.clone(),
+                    version: v.version.clone(),
+                    bundle_digest: v.bundle_digest.clone(),
+                    bundle_uri: v.bundle_uri.clone(),
+                    commit: v.commit.clone(),
+                    config_file,
+                    ..VersionAdd::default()
+                },
+                &NoProgress,
+                &Cancel::new(),
+            )?;
+            summary.versions += 1;
+            for dataset in &v.datasets {
+                ws.version_link_dataset(&m.name, &v.version, dataset)?;
+            }
+        }
+    }
+    for (subject, stage, reason) in &spec.stages {
+        let (model, version) = parse_model_version(subject)?;
+        ws.stage_set(&StageSet {
+            model: model.to_string(),
+            version: version.to_string(),
+            stage: *stage,
+            reason: Some(reason.clone()),
+        })?;
+    }
+    generate(ws, scale, progress, &mut summary)?;
+    Ok(summary)
+}
+
+/// Adds `scale` generated models, each with a production version, a canary and an experiment.
+fn generate(
+    ws: &Workspace,
+    scale: u32,
+    progress: &dyn ProgressSink,
+    summary: &mut DemoSummary,
+) -> Result<()> {
+    const TIERS: [RiskTier; 3] = [RiskTier::Low, RiskTier::Medium, RiskTier::High];
+    const AREAS: [&str; 8] = [
+        "search", "ranking", "fraud", "support", "pricing", "forecast", "vision", "speech",
+    ];
+    ws.store().bulk(|| {
+        for i in 1..=scale {
+            let name = format!("perf-model-{i:05}");
+            let area = AREAS[i as usize % AREAS.len()];
+            ws.model_create(&ModelCreate {
+                name: name.clone(),
+                owner: format!("{area}-team-{:02}@companyos.example", i % 40),
+                title: Some(format!("Generated {area} model {i}")),
+                description: Some(format!(
+                    "Generated by `steward demo --scale` for performance work ({area})."
+                )),
+                risk_tier: Some(TIERS[i as usize % TIERS.len()]),
+            })?;
+            let plan: [(&str, &[Stage]); 3] = [
+                (
+                    "1.0.0-1",
+                    &[Stage::Candidate, Stage::Canary, Stage::Production],
+                ),
+                ("1.1.0-2", &[Stage::Candidate, Stage::Canary]),
+                ("1.2.0-3", &[]),
+            ];
+            for (version, stages) in plan {
+                ws.version_add(
+                    &VersionAdd {
+                        model: name.clone(),
+                        version: version.into(),
+                        ..VersionAdd::default()
+                    },
+                    &NoProgress,
+                    &Cancel::new(),
+                )?;
+                for stage in stages {
+                    ws.stage_set(&StageSet {
+                        model: name.clone(),
+                        version: version.into(),
+                        stage: *stage,
+                        reason: None,
+                    })?;
+                }
+                summary.versions += 1;
+            }
+            summary.models += 1;
+            if i % 500 == 0 || i == scale {
+                report(progress, "generating models", i, scale);
+            }
+        }
+        Ok(())
+    })
+}

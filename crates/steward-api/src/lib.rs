@@ -17,3 +17,23 @@ mod workspace;
 pub use error::{ApiError, ErrorCode, Result};
 pub use hashing::{Cancel, NoProgress, ProgressSink};
 pub use workspace::{parse_model_version, parse_risk_tier, Workspace};
+
+/// The workspace used when none is named: `STEWARD_WORKSPACE` if set, else the per-user data
+/// directory (`~/.local/share/steward/workspace` on Linux).
+pub fn default_workspace_dir() -> std::path::PathBuf {
+    if let Some(dir) = std::env::var_os("STEWARD_WORKSPACE").filter(|d| !d.is_empty()) {
+        return dir.into();
+    }
+    directories::ProjectDirs::from("", "", "steward")
+        .map(|d| d.data_dir().join("workspace"))
+        .unwrap_or_else(|| std::path::PathBuf::from(".steward"))
+}
+
+/// Who is acting, for stage history and the audit log: `STEWARD_ACTOR`, else the login name
+/// from the environment.
+pub fn current_actor() -> String {
+    ["STEWARD_ACTOR", "USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
+}

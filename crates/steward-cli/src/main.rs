@@ -1,1 +1,536 @@
-fn main() {}
+//! `steward`: Steward's operations for pipelines and scripting.
+//!
+//! A thin layer over `steward-api`: parse arguments with clap, call one `Workspace` method,
+//! print the answer (a human table by default, the wire types as JSON with `--json`). Exit codes:
+//! 0 on success, 1 on a user error (bad input, not found, refused), 2 on an internal error or a
+//! damaged workspace (including a broken audit chain). It holds no rules and no SQL.
+
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use steward_api::wire::{
+    DatasetSnapshot, ModelCreate, ModelQuery, Progress, ProvenanceView, StageSet, VersionAdd,
+};
+use steward_api::{parse_model_version, ApiError, Cancel, ProgressSink, Workspace};
+use steward_domain::{ChangeKind, RiskTier, Stage};
+
+#[derive(Parser)]
+#[command(
+    name = "steward",
+    version,
+    about = "Steward: model governance from the command line"
+)]
+struct Cli {
+    /// Workspace folder (holds steward.db). Default: $STEWARD_WORKSPACE, else the per-user data directory.
+    #[arg(long, global = true, value_name = "DIR")]
+    workspace: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the workspace (folder and database) if it does not exist.
+    Init,
+    /// Load the demo workspace: the seed's summarization co-pilot and two smaller models.
+    Demo {
+        /// Also generate N models with versions, for performance work.
+        #[arg(long, default_value_t = 0)]
+        scale: u32,
+    },
+    /// Models.
+    #[command(subcommand)]
+    Model(ModelCmd),
+    /// Versions of a model.
+    #[command(subcommand)]
+    Version(VersionCmd),
+    /// Dataset snapshots.
+    #[command(subcommand)]
+    Dataset(DatasetCmd),
+    /// Lifecycle stages.
+    #[command(subcommand)]
+    Stage(StageCmd),
+    /// The hash-chained audit log.
+    #[command(subcommand)]
+    Audit(AuditCmd),
+}
+
+#[derive(Args)]
+struct Json {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum ModelCmd {
+    /// Add a model.
+    Add {
+        /// Slug name: lowercase letters, digits, '.', '_' or '-'.
+        name: String,
+        /// Owner (person or team).
+        #[arg(long)]
+        owner: String,
+        /// Human title.
+        #[arg(long)]
+        title: Option<String>,
+        /// Description.
+        #[arg(long)]
+        description: Option<String>,
+        /// Risk tier: low, medium (default) or high.
+        #[arg(long, value_parser = parse_tier)]
+        risk_tier: Option<RiskTier>,
+    },
+    /// List models.
+    List {
+        /// Only models whose name, title, owner or description contains TEXT.
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// Only models with a version in STAGE.
+        #[arg(long, value_parser = parse_stage)]
+        stage: Option<Stage>,
+        /// Only models of this risk tier.
+        #[arg(long, value_parser = parse_tier)]
+        risk_tier: Option<RiskTier>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show a model, its versions and stage timeline.
+    Show {
+        /// Model name.
+        name: String,
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Subcommand)]
+enum VersionCmd {
+    /// Add a version (it starts in the experiment stage).
+    Add {
+        /// Model name.
+        model: String,
+        /// major.minor.patch-build, e.g. 1.4.0-12.
+        version: String,
+        /// Model bundle file to hash (streamed).
+        #[arg(long, value_name = "FILE", conflicts_with = "bundle_digest")]
+        bundle: Option<PathBuf>,
+        /// Bundle digest when the bundle is elsewhere.
+        #[arg(long, value_name = "sha256:HEX")]
+        bundle_digest: Option<String>,
+        /// Where the bundle lives (default: the file's path).
+        #[arg(long, value_name = "URI")]
+        bundle_uri: Option<String>,
+        /// Code commit the bundle was built from.
+        #[arg(long, value_name = "SHA")]
+        commit: Option<String>,
+        /// Configuration file to hash (training + inference params, flags, prompts).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
+    /// Suggest the next version for a kind of change.
+    Next {
+        /// Model name.
+        model: String,
+        /// architecture (major), data or config (minor), fix (patch).
+        #[arg(long, value_parser = parse_change)]
+        change: ChangeKind,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List a model's versions, highest first.
+    List {
+        /// Model name.
+        model: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show one version: artifacts, datasets, stage and allowed moves.
+    Show {
+        /// MODEL@VERSION.
+        target: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Link a dataset snapshot to a version.
+    LinkDataset {
+        /// MODEL@VERSION.
+        target: String,
+        /// NAME@VERSION of the dataset snapshot.
+        dataset: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum DatasetCmd {
+    /// Snapshot a folder: hash every file and record the manifest with provenance.
+    Snapshot {
+        /// The folder.
+        dir: PathBuf,
+        /// Dataset name.
+        #[arg(long)]
+        name: String,
+        /// Snapshot version (e.g. 2026-11-01).
+        #[arg(long)]
+        version: String,
+        /// Where the data came from.
+        #[arg(long)]
+        source: Option<String>,
+        /// License it is used under.
+        #[arg(long)]
+        license: Option<String>,
+        /// Consent basis.
+        #[arg(long)]
+        consent: Option<String>,
+        /// Retention plan.
+        #[arg(long)]
+        retention: Option<String>,
+        /// Whether it holds personal data: yes or no.
+        #[arg(long, value_parser = parse_yes_no)]
+        personal_data: Option<bool>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Show a snapshot's manifest and provenance.
+    Show {
+        /// NAME@VERSION.
+        reference: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// List snapshots.
+    List {
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Subcommand)]
+enum StageCmd {
+    /// Move a version to a stage under the lifecycle rules.
+    Set {
+        /// MODEL@VERSION.
+        target: String,
+        /// experiment, candidate, canary, production or deprecated.
+        #[arg(value_parser = parse_stage)]
+        stage: Stage,
+        /// Why, for the record.
+        #[arg(long)]
+        reason: Option<String>,
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Show audit entries, newest first.
+    Log {
+        /// At most N entries.
+        #[arg(long)]
+        limit: Option<u32>,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Verify the hash chain; exits 2 naming the first broken entry.
+    Verify {
+        #[command(flatten)]
+        json: Json,
+    },
+}
+
+fn parse_stage(s: &str) -> Result<Stage, String> {
+    s.parse()
+        .map_err(|e: steward_domain::DomainError| e.to_string())
+}
+fn parse_tier(s: &str) -> Result<RiskTier, String> {
+    s.parse()
+        .map_err(|e: steward_domain::DomainError| e.to_string())
+}
+fn parse_change(s: &str) -> Result<ChangeKind, String> {
+    s.parse()
+        .map_err(|e: steward_domain::DomainError| e.to_string())
+}
+fn parse_yes_no(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "yes" | "true" | "y" => Ok(true),
+        "no" | "false" | "n" => Ok(false),
+        _ => Err(format!("{s:?} is not yes or no")),
+    }
+}
+
+/// Draws hashing progress on a terminal; indicatif hides itself when stderr is not one.
+struct Bar(ProgressBar);
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        Bar(bar)
+    }
+}
+
+impl ProgressSink for Bar {
+    fn report(&self, p: &Progress) {
+        if p.total_bytes > 0 {
+            self.0.set_length(p.total_bytes);
+            self.0.set_position(p.done_bytes);
+        } else {
+            self.0.set_length(u64::from(p.total_files));
+            self.0.set_position(u64::from(p.done_files));
+        }
+        self.0.set_message(format!(
+            "{} {}/{} files",
+            p.phase, p.done_files, p.total_files
+        ));
+    }
+}
+
+impl Drop for Bar {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(1),
+            };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {}", e.message);
+            ExitCode::from(if e.code.is_user_error() { 1 } else { 2 })
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, ApiError> {
+    let root = cli
+        .workspace
+        .clone()
+        .unwrap_or_else(steward_api::default_workspace_dir);
+    let actor = steward_api::current_actor();
+    let open = || Workspace::open(&root, &actor);
+    match cli.command {
+        Command::Init => {
+            let ws = Workspace::init(&root, &actor)?;
+            println!("workspace ready at {}", ws.root().display());
+        }
+        Command::Demo { scale } => {
+            let ws = Workspace::init(&root, &actor)?;
+            let bar = Bar::new();
+            let s = steward_api::demo::load(&ws, scale, &bar)?;
+            drop(bar);
+            println!(
+                "demo loaded into {}: {} models, {} versions, {} dataset snapshots",
+                ws.root().display(),
+                s.models,
+                s.versions,
+                s.datasets
+            );
+            println!(
+                "next: steward --workspace {} model list",
+                ws.root().display()
+            );
+        }
+        Command::Model(cmd) => model(&open()?, cmd)?,
+        Command::Version(cmd) => version(&open()?, cmd)?,
+        Command::Dataset(cmd) => dataset(&open()?, cmd)?,
+        Command::Stage(StageCmd::Set {
+            target,
+            stage,
+            reason,
+            json,
+        }) => {
+            let ws = open()?;
+            let (model, version) = parse_model_version(&target)?;
+            let result = ws.stage_set(&StageSet {
+                model: model.to_string(),
+                version: version.to_string(),
+                stage,
+                reason,
+            })?;
+            output::stage_result(&result, json.json);
+        }
+        Command::Audit(AuditCmd::Log { limit, json }) => {
+            output::audit_log(&open()?.audit_log(limit)?, json.json)
+        }
+        Command::Audit(AuditCmd::Verify { json }) => {
+            let result = open()?.audit_verify()?;
+            output::audit_verify(&result, json.json);
+            if !result.ok {
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn model(ws: &Workspace, cmd: ModelCmd) -> Result<(), ApiError> {
+    match cmd {
+        ModelCmd::Add {
+            name,
+            owner,
+            title,
+            description,
+            risk_tier,
+        } => {
+            let m = ws.model_create(&ModelCreate {
+                name,
+                owner,
+                title,
+                description,
+                risk_tier,
+            })?;
+            println!(
+                "added model {} ({}, owner {}, risk {})",
+                m.name,
+                m.title,
+                m.owner,
+                m.risk_tier.as_str()
+            );
+        }
+        ModelCmd::List {
+            search,
+            stage,
+            risk_tier,
+            json,
+        } => {
+            let models = ws.model_list(&ModelQuery {
+                text: search,
+                stage,
+                risk_tier,
+            })?;
+            output::model_list(&models, json.json, ws.root());
+        }
+        ModelCmd::Show { name, json } => output::model_show(&ws.model_show(&name)?, json.json),
+    }
+    Ok(())
+}
+
+fn path_text(p: Option<PathBuf>) -> Option<String> {
+    p.map(|p| p.display().to_string())
+}
+
+fn version(ws: &Workspace, cmd: VersionCmd) -> Result<(), ApiError> {
+    match cmd {
+        VersionCmd::Add {
+            model,
+            version,
+            bundle,
+            bundle_digest,
+            bundle_uri,
+            commit,
+            config,
+        } => {
+            let bar = Bar::new();
+            let v = ws.version_add(
+                &VersionAdd {
+                    model,
+                    version,
+                    bundle_file: path_text(bundle),
+                    bundle_digest,
+                    bundle_uri,
+                    commit,
+                    config_file: path_text(config),
+                },
+                &bar,
+                &Cancel::new(),
+            )?;
+            drop(bar);
+            println!(
+                "added {}@{} in stage {}",
+                v.model,
+                v.version,
+                v.stage.as_str()
+            );
+            output::artifacts(&v.artifacts);
+        }
+        VersionCmd::Next {
+            model,
+            change,
+            json,
+        } => {
+            let n = ws.version_next(&model, change)?;
+            if json.json {
+                output::json(&n);
+            } else {
+                println!("{}", n.next);
+            }
+        }
+        VersionCmd::List { model, json } => {
+            output::version_list(&ws.version_list(&model)?, json.json)
+        }
+        VersionCmd::Show { target, json } => {
+            let (m, v) = parse_model_version(&target)?;
+            output::version_show(&ws.version_get(m.as_str(), &v.to_string())?, json.json);
+        }
+        VersionCmd::LinkDataset { target, dataset } => {
+            let (m, v) = parse_model_version(&target)?;
+            let detail = ws.version_link_dataset(m.as_str(), &v.to_string(), &dataset)?;
+            println!("linked {dataset} to {}@{}", detail.model, detail.version);
+        }
+    }
+    Ok(())
+}
+
+fn dataset(ws: &Workspace, cmd: DatasetCmd) -> Result<(), ApiError> {
+    match cmd {
+        DatasetCmd::Snapshot {
+            dir,
+            name,
+            version,
+            source,
+            license,
+            consent,
+            retention,
+            personal_data,
+            json,
+        } => {
+            let bar = Bar::new();
+            let d = ws.dataset_snapshot(
+                &DatasetSnapshot {
+                    dir: dir.display().to_string(),
+                    name,
+                    version,
+                    provenance: ProvenanceView {
+                        source,
+                        license,
+                        consent,
+                        retention,
+                        personal_data,
+                    },
+                },
+                &bar,
+                &Cancel::new(),
+            )?;
+            drop(bar);
+            output::dataset_show(&d, json.json);
+        }
+        DatasetCmd::Show { reference, json } => {
+            output::dataset_show(&ws.dataset_show(&reference)?, json.json)
+        }
+        DatasetCmd::List { json } => output::dataset_list(&ws.dataset_list()?, json.json),
+    }
+    Ok(())
+}

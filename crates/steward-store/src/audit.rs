@@ -7,7 +7,7 @@
 //! not match. (Truncating the newest entries leaves a valid shorter chain: the registry copy of
 //! release records, a later issue, is the outside anchor for that.)
 
-use rusqlite::{Connection, OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -76,7 +76,7 @@ fn entry_hash(
     hex::encode(Sha256::digest(payload.to_string().as_bytes()))
 }
 
-pub(crate) fn append(tx: &Transaction<'_>, actor: &Actor, event: &Event) -> Result<()> {
+pub(crate) fn append(tx: &Connection, actor: &Actor, event: &Event) -> Result<()> {
     let last: Option<(i64, String)> = tx
         .query_row(
             "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",

@@ -20,7 +20,7 @@ mod versions;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, Transaction};
+use rusqlite::{Connection, OpenFlags};
 use time::format_description::well_known::Rfc3339;
 
 pub use audit::{AuditEntry, AuditVerification, BrokenLink};
@@ -114,20 +114,56 @@ impl Store {
     }
 
     /// Runs `f` in a write transaction; `f` returns its result and the audit entry to append.
-    /// The mutation and its audit entry commit together.
+    /// The mutation and its audit entry commit together. Writes are savepoints, so inside
+    /// [`Store::bulk`] they nest in the outer transaction.
     pub(crate) fn write<T>(
         &self,
         actor: &Actor,
-        f: impl FnOnce(&Transaction<'_>) -> Result<(T, audit::Event)>,
+        f: impl FnOnce(&Connection) -> Result<(T, audit::Event)>,
     ) -> Result<T> {
+        let conn = &self.conn;
         let run = || -> Result<T> {
-            let tx = self.conn.unchecked_transaction()?;
-            let (value, event) = f(&tx)?;
-            audit::append(&tx, actor, &event)?;
-            tx.commit()?;
-            Ok(value)
+            conn.execute_batch("SAVEPOINT steward_write")?;
+            let body = || -> Result<T> {
+                let (value, event) = f(conn)?;
+                audit::append(conn, actor, &event)?;
+                Ok(value)
+            };
+            match body() {
+                Ok(value) => {
+                    conn.execute_batch("RELEASE steward_write")?;
+                    Ok(value)
+                }
+                Err(e) => {
+                    // Undo the partial write; the original error is the one worth reporting.
+                    let _ = conn.execute_batch("ROLLBACK TO steward_write; RELEASE steward_write");
+                    Err(e)
+                }
+            }
         };
         run().map_err(|e| self.classify(e))
+    }
+
+    /// Runs many writes in one transaction (for bulk loads): all land or none do.
+    pub fn bulk<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.classify(e.into()))?;
+        match f() {
+            Ok(value) => {
+                self.conn
+                    .execute_batch("COMMIT")
+                    .map_err(|e| self.classify(e.into()))?;
+                Ok(value)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
     }
 
     /// The applied migrations, oldest first.

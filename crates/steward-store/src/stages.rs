@@ -1,6 +1,6 @@
 //! The `stage_history` table and the stage-change write.
 
-use rusqlite::{Connection, Transaction};
+use rusqlite::Connection;
 use serde_json::json;
 use steward_domain::{plan_stage_change, ModelName, Stage, StageChangePlan, Version};
 
@@ -28,7 +28,7 @@ pub struct StageEventRow {
 }
 
 pub(crate) fn record(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     version_id: i64,
     from: Option<Stage>,
     to: Stage,

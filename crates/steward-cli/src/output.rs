@@ -1,0 +1,240 @@
+//! Printing answers: JSON (the wire types as they are) or compact human tables.
+
+use std::path::Path;
+
+use serde::Serialize;
+use steward_api::wire::*;
+
+/// Prints any wire value as pretty JSON.
+pub fn json<T: Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("error: cannot serialize the answer: {e}"),
+    }
+}
+
+fn stages_line(versions: &[VersionStage]) -> String {
+    versions
+        .iter()
+        .map(|v| format!("{} {}", v.stage.as_str(), v.version))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn model_list(models: &[ModelSummary], as_json: bool, root: &Path) {
+    if as_json {
+        return json(&models);
+    }
+    if models.is_empty() {
+        println!("no models in {}", root.display());
+        println!("add one with `steward model add NAME --owner OWNER`, or load the demo with `steward demo`");
+        return;
+    }
+    let width = models
+        .iter()
+        .map(|m| m.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    println!("{:width$}  {:6}  {:32}  STAGES", "NAME", "RISK", "OWNER");
+    for m in models {
+        println!(
+            "{:width$}  {:6}  {:32}  {}",
+            m.name,
+            m.risk_tier.as_str(),
+            m.owner,
+            stages_line(&m.versions)
+        );
+    }
+}
+
+pub fn model_show(d: &ModelDetail, as_json: bool) {
+    if as_json {
+        return json(d);
+    }
+    let m = &d.model;
+    println!("{} — {}", m.name, m.title);
+    println!(
+        "owner {} · risk {} · created {}",
+        m.owner,
+        m.risk_tier.as_str(),
+        m.created_at
+    );
+    if !m.description.is_empty() {
+        println!("{}", m.description);
+    }
+    println!("production: {}", d.production.as_deref().unwrap_or("none"));
+    println!(
+        "rollback target: {}",
+        d.rollback_target.as_deref().unwrap_or("none")
+    );
+    println!();
+    version_list(&d.versions, false);
+    println!();
+    println!("timeline:");
+    for e in &d.timeline {
+        println!(
+            "  {}  {:11} {} {} → {}  {} ({})",
+            e.at,
+            e.kind,
+            e.version,
+            e.from.map_or("—", |s| s.as_str()),
+            e.to.as_str(),
+            e.reason,
+            e.actor
+        );
+    }
+}
+
+pub fn version_list(versions: &[VersionSummary], as_json: bool) {
+    if as_json {
+        return json(&versions);
+    }
+    if versions.is_empty() {
+        println!("no versions yet; add one with `steward version add MODEL VERSION`");
+        return;
+    }
+    println!("{:16}  {:16}  BUNDLE", "VERSION", "STAGE");
+    for v in versions {
+        println!(
+            "{:16}  {:16}  {}",
+            v.version,
+            v.stage.as_str(),
+            v.bundle_digest.as_deref().unwrap_or("—")
+        );
+    }
+}
+
+pub fn artifacts(a: &ArtifactsView) {
+    println!(
+        "  bundle  {} {}",
+        a.bundle_digest.as_deref().unwrap_or("—"),
+        a.bundle_uri.as_deref().unwrap_or("")
+    );
+    println!("  commit  {}", a.code_commit.as_deref().unwrap_or("—"));
+    println!(
+        "  config  {} {}",
+        a.config_digest.as_deref().unwrap_or("—"),
+        a.config_uri.as_deref().unwrap_or("")
+    );
+    if !a.missing.is_empty() {
+        println!("  missing for production: {}", a.missing.join(", "));
+    }
+}
+
+pub fn version_show(v: &VersionDetail, as_json: bool) {
+    if as_json {
+        return json(v);
+    }
+    println!("{}@{} — {}", v.model, v.version, v.stage.as_str());
+    artifacts(&v.artifacts);
+    println!("datasets:");
+    if v.datasets.is_empty() {
+        println!("  none linked");
+    }
+    for d in &v.datasets {
+        println!("  {}@{}  {}", d.name, d.version, d.manifest_checksum);
+    }
+    println!("moves:");
+    for m in &v.moves {
+        let mark = if m.allowed { "allowed" } else { "refused" };
+        println!("  {:16} {mark:8} {}", m.to.as_str(), m.reason);
+    }
+}
+
+pub fn dataset_show(d: &DatasetDetail, as_json: bool) {
+    if as_json {
+        return json(d);
+    }
+    let s = &d.summary;
+    println!(
+        "{}@{}  {} files, {} bytes",
+        s.name, s.version, s.files, s.bytes
+    );
+    println!("manifest checksum {}", s.manifest_checksum);
+    let p = &d.provenance;
+    let show = |label: &str, v: Option<&str>| println!("  {label:14} {}", v.unwrap_or("MISSING"));
+    println!("provenance:");
+    show("source", p.source.as_deref());
+    show("license", p.license.as_deref());
+    show("consent", p.consent.as_deref());
+    show("retention", p.retention.as_deref());
+    show(
+        "personal data",
+        p.personal_data.map(|b| if b { "yes" } else { "no" }),
+    );
+    if !s.missing_provenance.is_empty() {
+        println!(
+            "missing provenance: {} (the data policy requires them before production)",
+            s.missing_provenance.join(", ")
+        );
+    }
+    println!("files:");
+    for f in &d.files {
+        println!("  {:>12}  {}  {}", f.size, f.sha256, f.path);
+    }
+    if !d.linked_versions.is_empty() {
+        println!("linked to: {}", d.linked_versions.join(", "));
+    }
+}
+
+pub fn dataset_list(list: &[DatasetSummary], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        println!("no dataset snapshots; create one with `steward dataset snapshot DIR --name N --version V`");
+    }
+    for d in list {
+        let missing = if d.missing_provenance.is_empty() {
+            String::new()
+        } else {
+            format!("  missing: {}", d.missing_provenance.join(", "))
+        };
+        println!(
+            "{}@{}  {} files  {}{missing}",
+            d.name, d.version, d.files, d.manifest_checksum
+        );
+    }
+}
+
+pub fn stage_result(r: &StageSetResult, as_json: bool) {
+    if as_json {
+        return json(r);
+    }
+    for c in &r.changes {
+        println!(
+            "{}@{}: {} → {} ({})",
+            r.version.model,
+            c.version,
+            c.from.as_str(),
+            c.to.as_str(),
+            c.kind.as_str()
+        );
+    }
+}
+
+pub fn audit_log(entries: &[AuditEntryView], as_json: bool) {
+    if as_json {
+        return json(&entries);
+    }
+    if entries.is_empty() {
+        println!("the audit log is empty");
+    }
+    for e in entries {
+        println!(
+            "{:>6}  {}  {:20}  {:22} {}  {}",
+            e.seq, e.at, e.actor, e.action, e.subject, e.detail
+        );
+    }
+}
+
+pub fn audit_verify(r: &AuditVerifyResult, as_json: bool) {
+    if as_json {
+        return json(r);
+    }
+    match &r.first_broken {
+        None => println!("audit chain ok: {} entries verified", r.entries),
+        Some(b) => eprintln!("audit chain broken at entry {}: {}", b.seq, b.reason),
+    }
+}
