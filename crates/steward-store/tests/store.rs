@@ -1,0 +1,449 @@
+//! Store tests on temporary SQLite files.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use steward_domain::{
+    Artifacts, DatasetRef, Manifest, ManifestEntry, ModelName, Provenance, Sha256Digest, Stage,
+    Version,
+};
+use steward_store::{Actor, NewModel, Store, StoreError, DB_FILE};
+
+fn actor() -> Actor {
+    Actor("tester".into())
+}
+
+fn name(s: &str) -> ModelName {
+    s.parse().expect("valid model name")
+}
+
+fn v(s: &str) -> Version {
+    s.parse().expect("valid version")
+}
+
+fn new_store(dir: &Path) -> Store {
+    Store::open(&dir.join(DB_FILE), true).expect("open new store")
+}
+
+fn add_model(store: &Store, n: &str) {
+    store
+        .create_model(
+            &NewModel {
+                name: name(n),
+                title: n.into(),
+                owner: "owner@example.com".parse().expect("owner"),
+                description: String::new(),
+                risk_tier: Default::default(),
+            },
+            &actor(),
+        )
+        .expect("create model");
+}
+
+fn audit_count(store: &Store) -> usize {
+    store.audit_log(None).expect("audit log").len()
+}
+
+/// A model with versions walked up to production, then a canary.
+fn seeded(dir: &Path) -> Store {
+    let store = new_store(dir);
+    add_model(&store, "copilot");
+    for ver in ["1.0.0-1", "1.1.0-2"] {
+        store
+            .add_version(&name("copilot"), v(ver), &Artifacts::default(), &actor())
+            .expect("add version");
+    }
+    for stage in [Stage::Candidate, Stage::Canary, Stage::Production] {
+        store
+            .set_stage(&name("copilot"), v("1.0.0-1"), stage, "", &actor())
+            .expect("promote");
+    }
+    for stage in [Stage::Candidate, Stage::Canary] {
+        store
+            .set_stage(&name("copilot"), v("1.1.0-2"), stage, "", &actor())
+            .expect("promote");
+    }
+    store
+}
+
+#[test]
+fn schema_snapshot() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = new_store(dir.path());
+    insta::assert_snapshot!(store.schema_sql().expect("schema"));
+    assert_eq!(
+        store.applied_migrations().expect("migrations"),
+        vec![steward_store::latest_migration().to_string()]
+    );
+}
+
+#[test]
+fn reopening_applies_nothing_twice_and_keeps_data() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(seeded(dir.path()));
+    let store = Store::open(&dir.path().join(DB_FILE), false).expect("reopen");
+    assert_eq!(store.applied_migrations().expect("migrations").len(), 1);
+    assert_eq!(store.versions(&name("copilot")).expect("versions").len(), 2);
+}
+
+#[test]
+fn a_database_from_a_newer_steward_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(seeded(dir.path()));
+    let path = dir.path().join(DB_FILE);
+    Connection::open(&path)
+        .expect("raw open")
+        .execute("INSERT INTO schema_migrations (id, name, applied_at) VALUES ('29991231000000', 'future', 'x')", [])
+        .expect("insert future migration");
+    let before = std::fs::read(&path).expect("read db");
+    let err = Store::open(&path, false).expect_err("refused");
+    assert!(matches!(err, StoreError::NewerSchema { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("newer Steward")
+            && msg.contains("29991231000000")
+            && msg.contains(&path.display().to_string()),
+        "{msg}"
+    );
+    assert_eq!(
+        std::fs::read(&path).expect("read db"),
+        before,
+        "the file must not change"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_reported_as_corrupt() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(DB_FILE);
+    let garbage =
+        b"this is not a sqlite database, just text that happens to be long enough".repeat(100);
+    std::fs::write(&path, &garbage).expect("write garbage");
+    let err = Store::open(&path, false).expect_err("refused");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains(&path.display().to_string()),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        garbage,
+        "the file must not change"
+    );
+}
+
+#[test]
+fn a_missing_file_is_not_created_when_opening() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join(DB_FILE);
+    let err = Store::open(&path, false).expect_err("missing");
+    assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
+    assert!(!path.exists());
+}
+
+#[test]
+fn duplicates_are_conflicts_and_change_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    let before = audit_count(&store);
+    let err = store
+        .create_model(
+            &NewModel {
+                name: name("copilot"),
+                title: "again".into(),
+                owner: "x".parse().expect("owner"),
+                description: String::new(),
+                risk_tier: Default::default(),
+            },
+            &actor(),
+        )
+        .expect_err("duplicate model");
+    assert!(
+        matches!(err, StoreError::Conflict(_)) && err.to_string().contains("already exists"),
+        "{err}"
+    );
+    let err = store
+        .add_version(
+            &name("copilot"),
+            v("1.0.0-1"),
+            &Artifacts::default(),
+            &actor(),
+        )
+        .expect_err("dup version");
+    assert!(
+        err.to_string().contains("copilot@1.0.0-1 already exists"),
+        "{err}"
+    );
+    assert_eq!(audit_count(&store), before);
+    assert_eq!(
+        store.model(&name("copilot")).expect("model").title,
+        "copilot"
+    );
+}
+
+#[test]
+fn stage_changes_apply_side_effects_atomically() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    let plan = store
+        .set_stage(
+            &name("copilot"),
+            v("1.1.0-2"),
+            Stage::Production,
+            "canary held 72 h",
+            &actor(),
+        )
+        .expect("promote");
+    assert_eq!(plan.changes.len(), 2);
+    let stages: Vec<(String, Stage)> = store
+        .versions(&name("copilot"))
+        .expect("versions")
+        .iter()
+        .map(|r| (r.version.to_string(), r.stage))
+        .collect();
+    assert_eq!(
+        stages,
+        vec![
+            ("1.1.0-2".into(), Stage::Production),
+            ("1.0.0-1".into(), Stage::RollbackTarget)
+        ]
+    );
+    let history = store
+        .stage_history(&name("copilot"), Some(&v("1.1.0-2")))
+        .expect("history");
+    assert_eq!(
+        history.last().map(|h| h.reason.as_str()),
+        Some("canary held 72 h")
+    );
+}
+
+#[test]
+fn a_refused_stage_change_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    let before = (
+        audit_count(&store),
+        store
+            .stage_history(&name("copilot"), None)
+            .expect("history")
+            .len(),
+    );
+    let err = store
+        .set_stage(
+            &name("copilot"),
+            v("1.1.0-2"),
+            Stage::Experiment,
+            "",
+            &actor(),
+        )
+        .expect_err("refused");
+    assert!(matches!(err, StoreError::Domain(_)), "{err:?}");
+    assert!(
+        err.to_string().contains("demote it to candidate first"),
+        "{err}"
+    );
+    let after = (
+        audit_count(&store),
+        store
+            .stage_history(&name("copilot"), None)
+            .expect("history")
+            .len(),
+    );
+    assert_eq!(before, after);
+    assert_eq!(
+        store
+            .version(&name("copilot"), &v("1.1.0-2"))
+            .expect("version")
+            .stage,
+        Stage::Canary
+    );
+}
+
+#[test]
+fn a_second_production_is_refused_by_the_database_itself() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(seeded(dir.path()));
+    let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
+    let err = conn
+        .execute(
+            "UPDATE versions SET stage = 'production' WHERE version = '1.1.0-2'",
+            [],
+        )
+        .expect_err("unique index");
+    assert!(err.to_string().contains("UNIQUE"), "{err}");
+}
+
+#[test]
+fn immutable_tables_refuse_edits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(seeded(dir.path()));
+    let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
+    for sql in [
+        "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",
+        "DELETE FROM audit_log WHERE seq = 1",
+        "UPDATE stage_history SET reason = 'rewritten'",
+    ] {
+        let err = conn.execute(sql, []).expect_err(sql);
+        assert!(
+            err.to_string().contains("append-only") || err.to_string().contains("immutable"),
+            "{sql}: {err}"
+        );
+    }
+}
+
+#[test]
+fn every_write_appends_a_verifiable_audit_entry() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    let log = store.audit_log(None).expect("log");
+    // 1 model + 2 versions + 5 stage changes.
+    assert_eq!(log.len(), 8);
+    assert_eq!(log.first().map(|e| e.action.as_str()), Some("stage.set"));
+    assert_eq!(log.last().map(|e| e.action.as_str()), Some("model.create"));
+    let verdict = store.audit_verify().expect("verify");
+    assert_eq!((verdict.entries, verdict.first_broken), (8, None));
+}
+
+#[test]
+fn tampering_with_the_audit_log_is_found_and_named() {
+    // (sql to run after dropping the append-only triggers, the entry verify must name, reason)
+    let cases = [
+        (
+            "UPDATE audit_log SET detail = '{\"to\":\"production\"}' WHERE seq = 5",
+            5,
+            "do not match the stored hash",
+        ),
+        (
+            "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",
+            1,
+            "do not match the stored hash",
+        ),
+        (
+            "DELETE FROM audit_log WHERE seq = 3",
+            4,
+            "entry 3 is missing",
+        ),
+        (
+            "UPDATE audit_log SET prev_hash = hash WHERE seq = 7",
+            7,
+            "prev_hash",
+        ),
+    ];
+    for (sql, seq, reason) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        drop(seeded(dir.path()));
+        let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
+        conn.execute_batch(
+            "DROP TRIGGER audit_log_append_only_update; DROP TRIGGER audit_log_append_only_delete;",
+        )
+        .expect("drop triggers");
+        conn.execute(sql, []).expect(sql);
+        let store = Store::open(&dir.path().join(DB_FILE), false).expect("reopen");
+        let broken = store
+            .audit_verify()
+            .expect("verify")
+            .first_broken
+            .expect("broken");
+        assert_eq!(broken.seq, seq, "{sql}");
+        assert!(broken.reason.contains(reason), "{sql}: {}", broken.reason);
+    }
+}
+
+fn manifest(dataset: &str) -> Manifest {
+    let reference: DatasetRef = dataset.parse().expect("dataset ref");
+    Manifest::new(
+        &reference,
+        vec![ManifestEntry {
+            path: "a.csv".into(),
+            size: 3,
+            sha256: Sha256Digest::of(b"abc"),
+        }],
+    )
+    .expect("manifest")
+}
+
+#[test]
+fn datasets_round_trip_and_link() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    let m = manifest("tickets@v1");
+    let row = store
+        .add_dataset(
+            &m,
+            &Provenance {
+                source: Some("crm".into()),
+                ..Default::default()
+            },
+            &actor(),
+        )
+        .expect("add");
+    assert_eq!(row.manifest, m);
+    assert_eq!(row.manifest_checksum, m.checksum());
+    assert_eq!(row.provenance.missing().len(), 4);
+    let err = store
+        .add_dataset(&m, &Provenance::default(), &actor())
+        .expect_err("duplicate");
+    assert!(
+        err.to_string().contains("tickets@v1 already exists"),
+        "{err}"
+    );
+    let reference: DatasetRef = "tickets@v1".parse().expect("ref");
+    store
+        .link_dataset(&name("copilot"), &v("1.0.0-1"), &reference, &actor())
+        .expect("link");
+    let err = store
+        .link_dataset(&name("copilot"), &v("1.0.0-1"), &reference, &actor())
+        .expect_err("twice");
+    assert!(err.to_string().contains("already linked"), "{err}");
+    assert_eq!(
+        store
+            .version_datasets(&name("copilot"), &v("1.0.0-1"))
+            .expect("linked")
+            .len(),
+        1
+    );
+    assert_eq!(
+        store.dataset_links(&reference).expect("links"),
+        vec![(name("copilot"), v("1.0.0-1"))]
+    );
+}
+
+#[test]
+fn an_altered_manifest_is_reported_not_shown() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    store
+        .add_dataset(&manifest("tickets@v1"), &Provenance::default(), &actor())
+        .expect("add");
+    drop(store);
+    let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
+    conn.execute_batch("DROP TRIGGER datasets_manifest_immutable")
+        .expect("drop trigger");
+    let altered = manifest("tickets@v1")
+        .canonical_bytes()
+        .iter()
+        .map(|b| if *b == b'3' { b'4' } else { *b })
+        .collect::<Vec<u8>>();
+    conn.execute("UPDATE datasets SET manifest = ?1", [altered])
+        .expect("alter");
+    let store = Store::open(&dir.path().join(DB_FILE), false).expect("reopen");
+    let err = store
+        .dataset(&"tickets@v1".parse().expect("ref"))
+        .expect_err("altered");
+    assert!(matches!(err, StoreError::BadRow { .. }), "{err:?}");
+    assert!(err.to_string().contains("altered outside Steward"), "{err}");
+}
+
+#[test]
+fn bulk_writes_roll_back_together() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = new_store(dir.path());
+    let result: Result<(), StoreError> = store.bulk(|| {
+        add_model(&store, "one");
+        add_model(&store, "two");
+        Err(StoreError::Conflict("stop".into()))
+    });
+    assert!(result.is_err());
+    assert!(store.models_with_stages().expect("models").is_empty());
+    assert_eq!(audit_count(&store), 0);
+}
