@@ -1,1 +1,125 @@
-//! x
+//! Helpers for the end-to-end journeys: run the real `steward` binary against a temporary
+//! workspace and read what it printed.
+//!
+//! The binary is the one cargo built next to the test executable (`target/<profile>/steward`);
+//! the test command builds it first (`cargo build -p steward-cli`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The outcome of one `steward` run.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit code.
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Run {
+    /// Standard output parsed as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+}
+
+/// A temporary workspace and the binary to drive it.
+pub struct Steward {
+    /// Holds the temporary folder for the test's lifetime.
+    pub dir: tempfile::TempDir,
+    bin: PathBuf,
+}
+
+/// The `steward` binary beside the running test executable.
+pub fn binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    let bin = profile_dir.join(format!("steward{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `cargo build -p steward-cli` first",
+        bin.display()
+    );
+    bin
+}
+
+impl Steward {
+    /// A fresh temporary folder (not yet a workspace).
+    pub fn new() -> Steward {
+        Steward {
+            dir: tempfile::tempdir().expect("tempdir"),
+            bin: binary(),
+        }
+    }
+
+    /// The workspace folder.
+    pub fn workspace(&self) -> PathBuf {
+        self.dir.path().join("ws")
+    }
+
+    /// The workspace database file.
+    pub fn db(&self) -> PathBuf {
+        self.workspace().join("steward.db")
+    }
+
+    /// A path inside the temporary folder, for inputs.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Runs `steward --workspace WS args…`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = Command::new(&self.bin)
+            .arg("--workspace")
+            .arg(self.workspace())
+            .args(args)
+            .env("STEWARD_ACTOR", "journey-tester")
+            .env_remove("STEWARD_WORKSPACE")
+            .output()
+            .expect("run steward");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs and insists on exit 0.
+    pub fn ok(&self, args: &[&str]) -> Run {
+        let run = self.run(args);
+        assert_eq!(
+            run.code, 0,
+            "steward {args:?} failed: {}{}",
+            run.stdout, run.stderr
+        );
+        run
+    }
+
+    /// Runs and insists on exit `code`, with `needle` in stderr.
+    pub fn fails(&self, code: i32, args: &[&str], needle: &str) -> Run {
+        let run = self.run(args);
+        assert_eq!(
+            run.code, code,
+            "steward {args:?}: expected exit {code}: {}{}",
+            run.stdout, run.stderr
+        );
+        assert!(
+            run.stderr.contains(needle),
+            "steward {args:?}: stderr lacks {needle:?}: {}",
+            run.stderr
+        );
+        run
+    }
+}
+
+impl Default for Steward {
+    fn default() -> Self {
+        Steward::new()
+    }
+}

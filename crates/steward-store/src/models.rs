@@ -79,7 +79,7 @@ pub(crate) fn get(conn: &Connection, name: &ModelName) -> Result<ModelRow> {
         .optional()?;
     let (id, cols) = found.ok_or_else(|| {
         StoreError::NotFound(format!(
-            "no model named {name:?}; `steward model list` shows the models"
+            "no model named \"{name}\"; `steward model list` shows the models"
         ))
     })?;
     build(id, cols)

@@ -83,6 +83,8 @@ impl Store {
         actor: &Actor,
     ) -> Result<StageChangePlan> {
         self.write(actor, |tx| {
+            // A precise "no such version" before the lifecycle sees the request.
+            versions::get(tx, model, &version)?;
             let rows = versions::list(tx, model)?;
             let current: Vec<(Version, Stage)> = rows.iter().map(|v| (v.version, v.stage)).collect();
             let plan = plan_stage_change(model, &current, version, to)?;

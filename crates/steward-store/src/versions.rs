@@ -75,7 +75,7 @@ pub(crate) fn get(conn: &Connection, model: &ModelName, version: &Version) -> Re
         .optional()?;
     found.ok_or_else(|| {
         StoreError::NotFound(format!(
-            "model {model:?} has no version {version}; `steward version list {model}` shows its versions"
+            "model \"{model}\" has no version {version}; `steward version list {model}` shows its versions"
         ))
     })?
 }
