@@ -10,6 +10,7 @@ export default defineConfig({
   plugins: [react()],
   root,
   base: "./",
+  publicDir: fileURLToPath(new URL("./public", import.meta.url)),
   logLevel: "warn",
   build: {
     outDir: fileURLToPath(new URL("./dist-flows", import.meta.url)),

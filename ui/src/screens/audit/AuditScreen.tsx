@@ -119,7 +119,7 @@ export function AuditScreen() {
                   </td>
                   <td>{e.actor}</td>
                   <td className="mono">{e.action}</td>
-                  <td className="mono">{e.subject}</td>
+                  <td className="mono subject">{e.subject}</td>
                   <td className="mono small detail" title={e.detail}>
                     {e.detail}
                   </td>

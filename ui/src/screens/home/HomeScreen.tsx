@@ -9,7 +9,7 @@ import { NewModelDialog } from "./NewModelDialog";
 import { SnapshotDialog } from "../dataset/SnapshotDialog";
 
 const ROW_HEIGHT = 64;
-const CHIPS_SHOWN = 4;
+const CHIPS_SHOWN = 3;
 const RISKS: RiskTier[] = ["low", "medium", "high"];
 
 function ModelRow({ model }: { model: ModelSummary }) {

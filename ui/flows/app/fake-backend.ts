@@ -1,0 +1,556 @@
+// Test code only: an in-memory stand-in for the Rust core behind mockIPC, so the Chromium
+// flows can drive the real UI. It mirrors the core's lifecycle table closely enough for the
+// flows; the real rules live in steward-domain. Never imported by src/.
+import { mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import type {
+  ApiError,
+  AuditEntryView,
+  AuditVerifyResult,
+  DatasetDetail,
+  DatasetSnapshot,
+  DatasetSummary,
+  ModelCreate,
+  ModelDetail,
+  ModelQuery,
+  ModelSummary,
+  ProgressEvent,
+  ProvenanceView,
+  RiskTier,
+  Stage,
+  StageChangeView,
+  StageEvent,
+  StageMove,
+  StageSet,
+  StageSetResult,
+  TransitionKind,
+  VersionAdd,
+  VersionDetail,
+  WorkspaceInfo,
+} from "../../src/api/bindings";
+
+type VersionRec = {
+  version: string;
+  stage: Stage;
+  bundle_digest: string | null;
+  bundle_uri: string | null;
+  code_commit: string | null;
+  config_digest: string | null;
+  config_uri: string | null;
+  datasets: string[];
+  created_at: string;
+};
+type ModelRec = {
+  name: string;
+  title: string;
+  owner: string;
+  description: string;
+  risk_tier: RiskTier;
+  created_at: string;
+  versions: VersionRec[];
+  events: StageEvent[];
+};
+type DatasetRec = { detail: Omit<DatasetDetail, "linked_versions"> };
+
+const STAGES: Stage[] = ["experiment", "candidate", "canary", "production", "rollback-target", "deprecated"];
+const ACTOR = "ana.lopez";
+
+function fail(code: ApiError["code"], message: string): never {
+  throw { code, message } satisfies ApiError;
+}
+
+function hex(seed: string): string {
+  let h = 2166136261;
+  let out = "";
+  for (let round = 0; out.length < 64; round++) {
+    for (const c of `${seed}:${round}`) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+    out += h.toString(16).padStart(8, "0");
+  }
+  return out.slice(0, 64);
+}
+
+function parseVersion(v: string): number[] {
+  const m = /^(\d+)\.(\d+)\.(\d+)-(\d+)$/.exec(v);
+  if (!m) fail("invalid_input", `version '${v}' is not major.minor.patch-build, e.g. 1.2.0-3`);
+  return m.slice(1).map(Number);
+}
+
+function compareVersions(a: string, b: string): number {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
+  return 0;
+}
+
+const LABEL: Record<Stage, string> = {
+  experiment: "experiment",
+  candidate: "candidate",
+  canary: "canary",
+  production: "production",
+  "rollback-target": "rollback target",
+  deprecated: "deprecated",
+};
+
+function rule(from: Stage, to: Stage): { kind: TransitionKind; reason: string } | string {
+  if (from === to) return `it is already ${LABEL[from]}`;
+  if (from === "deprecated") return "deprecated versions are frozen for reference; add a new version instead";
+  if (to === "rollback-target")
+    return "a version becomes the rollback target only when a newer version is promoted to production";
+  const key = `${from}>${to}`;
+  const table: Record<string, { kind: TransitionKind; reason: string }> = {
+    "experiment>candidate": { kind: "promote", reason: "promote: reproducible run with a fixed dataset snapshot and config" },
+    "candidate>canary": { kind: "promote", reason: "promote: deploy behind a feature flag to under 5% of traffic" },
+    "canary>production": {
+      kind: "promote",
+      reason: "promote: becomes the default serving path; the current production version becomes the rollback target",
+    },
+    "rollback-target>production": {
+      kind: "rollback",
+      reason: "rollback: the previous production version serves again; the current one is deprecated",
+    },
+    "candidate>experiment": { kind: "demote", reason: "demote: back to experimentation for rework" },
+    "canary>candidate": { kind: "demote", reason: "demote: withdraw the canary" },
+  };
+  const hit = table[key];
+  if (hit) return hit;
+  if (to === "deprecated") return { kind: "deprecate", reason: "deprecate: freeze for reference and remove traffic" };
+  if (from === "production")
+    return "a production version leaves production only by being superseded, rolled back or deprecated";
+  if (from === "rollback-target") return "the rollback target can only return to production (rollback) or be deprecated";
+  if (from === "experiment" && to !== "candidate") return "promotions go one stage at a time; promote to candidate first";
+  if (from === "candidate" && to === "production") return "promotions go one stage at a time; promote to canary first";
+  if (from === "canary" && to === "experiment") return "a canary goes back one stage at a time; demote it to candidate first";
+  return "that move is not in the lifecycle";
+}
+
+export type FakeOptions = { bulkModels?: number; empty?: boolean };
+
+export type FakeControls = {
+  /** The next call of `command` rejects with this error. */
+  failNext: (command: string, error: ApiError) => void;
+  /** audit_verify reports a broken chain from now on. */
+  breakChain: (seq: number, reason: string) => void;
+  /** Commands called so far, in order. */
+  calls: { cmd: string; args: unknown }[];
+};
+
+declare global {
+  interface Window {
+    __fake?: FakeControls;
+  }
+}
+
+export function installFakeBackend(options: FakeOptions = {}): FakeControls {
+  const models = new Map<string, ModelRec>();
+  const datasets = new Map<string, DatasetRec>();
+  const audit: AuditEntryView[] = [];
+  const failures = new Map<string, ApiError>();
+  const cancelled = new Set<string>();
+  let broken: { seq: number; reason: string } | null = null;
+  let clock = Date.parse("2025-09-01T09:00:00Z");
+  const now = () => {
+    clock += 37 * 60 * 1000;
+    return new Date(clock).toISOString();
+  };
+
+  const record = (action: string, subject: string, detail: unknown) => {
+    const prev = audit[audit.length - 1]?.hash ?? "0".repeat(64);
+    const seq = audit.length + 1;
+    const entry: AuditEntryView = {
+      seq,
+      at: now(),
+      actor: ACTOR,
+      action,
+      subject,
+      detail: JSON.stringify(detail),
+      prev_hash: prev,
+      hash: hex(`${prev}${seq}${action}${subject}`),
+    };
+    audit.push(entry);
+  };
+
+  const getModel = (name: string): ModelRec => models.get(name) ?? fail("not_found", `no model named '${name}'`);
+  const getVersion = (m: ModelRec, version: string): VersionRec =>
+    m.versions.find((v) => v.version === version) ?? fail("not_found", `no version ${version} of '${m.name}'`);
+
+  const datasetSummary = (ref: string): DatasetSummary =>
+    (datasets.get(ref) ?? fail("not_found", `no dataset snapshot '${ref}'`)).detail.summary;
+
+  const summary = (m: ModelRec): ModelSummary => {
+    const sorted = [...m.versions].sort((a, b) => compareVersions(b.version, a.version));
+    return {
+      name: m.name,
+      title: m.title,
+      owner: m.owner,
+      description: m.description,
+      risk_tier: m.risk_tier,
+      versions: sorted.map((v) => ({ version: v.version, stage: v.stage })),
+      production: sorted.find((v) => v.stage === "production")?.version ?? null,
+      created_at: m.created_at,
+    };
+  };
+
+  const moves = (stage: Stage): StageMove[] =>
+    STAGES.filter((s) => s !== stage).map((to) => {
+      const r = rule(stage, to);
+      return typeof r === "string"
+        ? { to, allowed: false, kind: null, reason: r }
+        : { to, allowed: true, kind: r.kind, reason: r.reason };
+    });
+
+  const versionDetail = (m: ModelRec, v: VersionRec): VersionDetail => {
+    const missing: string[] = [];
+    if (!v.bundle_digest) missing.push("bundle");
+    if (!v.code_commit) missing.push("commit");
+    if (!v.config_digest) missing.push("config");
+    return {
+      model: m.name,
+      version: v.version,
+      stage: v.stage,
+      artifacts: {
+        bundle_digest: v.bundle_digest,
+        bundle_uri: v.bundle_uri,
+        code_commit: v.code_commit,
+        config_digest: v.config_digest,
+        config_uri: v.config_uri,
+        missing,
+      },
+      datasets: v.datasets.map(datasetSummary),
+      moves: moves(v.stage),
+      history: m.events.filter((e) => e.version === v.version),
+      created_at: v.created_at,
+    };
+  };
+
+  const addVersion = (m: ModelRec, version: string, rest: Partial<VersionRec> = {}): VersionRec => {
+    parseVersion(version);
+    if (m.versions.some((v) => v.version === version)) fail("conflict", `${m.name}@${version} already exists`);
+    const v: VersionRec = {
+      version,
+      stage: "experiment",
+      bundle_digest: null,
+      bundle_uri: null,
+      code_commit: null,
+      config_digest: null,
+      config_uri: null,
+      datasets: [],
+      created_at: now(),
+      ...rest,
+    };
+    m.versions.push(v);
+    m.events.push({ version, from: null, to: "experiment", kind: "create", reason: "added", actor: ACTOR, at: v.created_at });
+    record("version.add", `${m.name}@${version}`, { version });
+    return v;
+  };
+
+  const setStage = (req: StageSet): StageSetResult => {
+    const m = getModel(req.model);
+    const v = getVersion(m, req.version);
+    const r = rule(v.stage, req.stage);
+    if (typeof r === "string") fail("refused", `cannot move ${m.name}@${v.version} from ${v.stage} to ${req.stage}: ${r}`);
+    const changes: StageChangeView[] = [{ version: v.version, from: v.stage, to: req.stage, kind: r.kind }];
+    const serving = m.versions.find((x) => x.stage === "production");
+    if (r.kind === "promote" && req.stage === "production") {
+      if (serving) changes.push({ version: serving.version, from: "production", to: "rollback-target", kind: "supersede" });
+      for (const x of m.versions.filter((x) => x.stage === "rollback-target"))
+        changes.push({ version: x.version, from: "rollback-target", to: "deprecated", kind: "deprecate" });
+    } else if (r.kind === "rollback" && serving) {
+      changes.push({ version: serving.version, from: "production", to: "deprecated", kind: "deprecate" });
+    }
+    const at = now();
+    for (const c of changes) {
+      getVersion(m, c.version).stage = c.to;
+      m.events.push({
+        version: c.version,
+        from: c.from,
+        to: c.to,
+        kind: c.kind,
+        reason: c === changes[0] ? (req.reason ?? "") : `side effect of ${r.kind} of ${v.version}`,
+        actor: ACTOR,
+        at,
+      });
+      record(`stage.${c.kind}`, `${m.name}@${c.version}`, { from: c.from, to: c.to });
+    }
+    return { changes, version: versionDetail(m, v) };
+  };
+
+  const createModel = (req: ModelCreate): ModelSummary => {
+    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(req.name))
+      fail("invalid_input", `model name '${req.name}' must match [a-z0-9][a-z0-9._-]{0,63}`);
+    if (req.owner.trim() === "") fail("invalid_input", "owner must not be empty");
+    if (models.has(req.name)) fail("conflict", `a model named '${req.name}' already exists`);
+    const m: ModelRec = {
+      name: req.name,
+      title: req.title ?? req.name,
+      owner: req.owner,
+      description: req.description ?? "",
+      risk_tier: req.risk_tier ?? "medium",
+      created_at: now(),
+      versions: [],
+      events: [],
+    };
+    models.set(m.name, m);
+    record("model.create", m.name, { owner: m.owner, risk_tier: m.risk_tier });
+    return summary(m);
+  };
+
+  const missingProvenance = (p: ProvenanceView): string[] => {
+    const out: string[] = [];
+    if (!p.source) out.push("source");
+    if (!p.license) out.push("license");
+    if (!p.consent) out.push("consent");
+    if (!p.retention) out.push("retention");
+    if (p.personal_data === null) out.push("personal-data");
+    return out;
+  };
+
+  const addDataset = (name: string, version: string, provenance: ProvenanceView, files: [string, number][]) => {
+    const manifestFiles = files.map(([path, size]) => ({ path, size, sha256: `sha256:${hex(`${name}/${path}`)}` }));
+    const ref = `${name}@${version}`;
+    const detail: DatasetRec["detail"] = {
+      summary: {
+        name,
+        version,
+        manifest_checksum: `sha256:${hex(`manifest:${ref}`)}`,
+        files: files.length,
+        bytes: files.reduce((n, [, s]) => n + s, 0),
+        missing_provenance: missingProvenance(provenance),
+        created_at: now(),
+      },
+      files: manifestFiles,
+      provenance,
+    };
+    datasets.set(ref, { detail });
+    record("dataset.snapshot", ref, { files: files.length });
+    return detail;
+  };
+
+  const linkDataset = (model: string, version: string, ref: string): VersionDetail => {
+    const m = getModel(model);
+    const v = getVersion(m, version);
+    datasetSummary(ref);
+    if (!v.datasets.includes(ref)) v.datasets.push(ref);
+    record("version.link_dataset", `${model}@${version}`, { dataset: ref });
+    return versionDetail(m, v);
+  };
+
+  const progressively = async (operation: string, files: number, bytes: number) => {
+    for (let i = 1; i <= 5; i++) {
+      await new Promise((r) => setTimeout(r, 120));
+      if (cancelled.has(operation)) fail("cancelled", "the operation was cancelled");
+      const event: ProgressEvent = {
+        operation,
+        progress: {
+          phase: "hashing",
+          done_files: Math.round((files * i) / 5),
+          total_files: files,
+          done_bytes: Math.round((bytes * i) / 5),
+          total_bytes: bytes,
+        },
+      };
+      await emit("steward://progress", event);
+    }
+  };
+
+  // The seed: what `steward demo` might hold, enough to exercise every screen.
+  if (!options.empty) {
+    addDataset(
+      "transactions-2024q4",
+      "1.0",
+      { source: "warehouse export payments.tx_2024q4", license: "internal", consent: "contract", retention: "24 months", personal_data: true },
+      [["train.parquet", 734_003_200], ["valid.parquet", 91_750_400], ["schema.json", 2_310]],
+    );
+    addDataset(
+      "support-tickets",
+      "2",
+      { source: "zendesk export", license: null, consent: null, retention: "12 months", personal_data: true },
+      [["tickets.jsonl", 48_234_112], ["labels.csv", 1_048_576]],
+    );
+    const seed: [ModelCreate, [string, Stage, boolean][]][] = [
+      [
+        { name: "fraud-scorer", owner: "payments-risk", title: "Card fraud scorer", description: "Scores card transactions for fraud in real time.", risk_tier: "high" },
+        [["1.0.0-3", "rollback-target", true], ["1.1.0-8", "production", true], ["1.2.0-3", "canary", true], ["1.3.0-1", "candidate", false], ["2.0.0-1", "experiment", false]],
+      ],
+      [
+        { name: "support-triage", owner: "cx-ml", title: "Support ticket triage", description: "Routes incoming tickets to the right queue.", risk_tier: "medium" },
+        [["0.9.0-2", "deprecated", true], ["1.0.0-1", "production", true], ["1.0.1-4", "candidate", true]],
+      ],
+      [
+        { name: "churn-predictor", owner: "growth-analytics", title: "Churn predictor", description: "Weekly churn propensity for subscribers.", risk_tier: "low" },
+        [["0.3.0-7", "experiment", false]],
+      ],
+      [
+        { name: "credit-limit", owner: "lending-ml", title: "Credit limit advisor", description: "Suggests credit limit changes for review by analysts.", risk_tier: "high" },
+        [["2.1.0-5", "production", true], ["2.2.0-1", "canary", true]],
+      ],
+      [
+        { name: "search-ranker", owner: "search", title: "Search ranker", description: "Learning-to-rank model for catalogue search.", risk_tier: "medium" },
+        [],
+      ],
+    ];
+    for (const [create, versions] of seed) {
+      const m = getModel(createModel(create).name);
+      for (const [version, stage, complete] of versions) {
+        const v = addVersion(m, version, {
+          bundle_digest: `sha256:${hex(`${m.name}@${version}`)}`,
+          bundle_uri: `s3://models/${m.name}/${version}/bundle.tar.zst`,
+          code_commit: complete ? hex(`commit:${version}`).slice(0, 40) : null,
+          config_digest: complete ? `sha256:${hex(`config:${m.name}@${version}`)}` : null,
+          config_uri: complete ? `configs/${m.name}/${version}.toml` : null,
+        });
+        if (stage !== "experiment") {
+          const at = now();
+          m.events.push({ version, from: "experiment", to: stage, kind: "promote", reason: "seeded for the demo", actor: "demo", at });
+          v.stage = stage;
+        }
+      }
+    }
+    linkDataset("fraud-scorer", "1.2.0-3", "transactions-2024q4@1.0");
+    linkDataset("support-triage", "1.0.1-4", "support-tickets@2");
+    const owners = ["payments-risk", "cx-ml", "growth-analytics", "lending-ml", "search", "vision", "platform-ml"];
+    const tiers: RiskTier[] = ["low", "medium", "high"];
+    for (let i = 0; i < (options.bulkModels ?? 0); i++) {
+      const name = `bulk-model-${String(i).padStart(5, "0")}`;
+      const m: ModelRec = {
+        name,
+        title: `Bulk model ${i}`,
+        owner: owners[i % owners.length] as string,
+        description: "Generated for the windowing flow.",
+        risk_tier: tiers[i % 3] as RiskTier,
+        created_at: "2025-09-01T09:00:00Z",
+        versions: [{ version: `1.${i % 7}.0-${i % 11}`, stage: STAGES[i % 6] as Stage, bundle_digest: null, bundle_uri: null, code_commit: null, config_digest: null, config_uri: null, datasets: [], created_at: "2025-09-01T09:00:00Z" }],
+        events: [],
+      };
+      models.set(name, m);
+    }
+  }
+
+  const controls: FakeControls = {
+    failNext: (command, error) => failures.set(command, error),
+    breakChain: (seq, reason) => {
+      broken = { seq, reason };
+    },
+    calls: [],
+  };
+
+  const handle = async (cmd: string, a: Record<string, unknown>): Promise<unknown> => {
+    switch (cmd) {
+      case "workspace_info":
+      case "workspace_open":
+      case "workspace_create": {
+        const path = cmd === "workspace_info" ? "/home/ana/steward-demo" : (a.path as string);
+        const info: WorkspaceInfo = { path, database: `${path}/steward.db`, schema: "0004_audit_chain", models: models.size };
+        return info;
+      }
+      case "model_list": {
+        const q = a.query as ModelQuery;
+        const text = q.text?.toLowerCase() ?? null;
+        return [...models.values()]
+          .filter((m) => !text || [m.name, m.title, m.owner, m.description].some((s) => s.toLowerCase().includes(text)))
+          .filter((m) => !q.risk_tier || m.risk_tier === q.risk_tier)
+          .filter((m) => !q.stage || m.versions.some((v) => v.stage === q.stage))
+          .sort((x, y) => x.name.localeCompare(y.name))
+          .map(summary);
+      }
+      case "model_show": {
+        const m = getModel(a.name as string);
+        const s = summary(m);
+        const detail: ModelDetail = {
+          model: s,
+          versions: [...m.versions]
+            .sort((x, y) => compareVersions(y.version, x.version))
+            .map((v) => ({ version: v.version, stage: v.stage, bundle_digest: v.bundle_digest, created_at: v.created_at })),
+          production: s.production,
+          rollback_target: m.versions.find((v) => v.stage === "rollback-target")?.version ?? null,
+          timeline: m.events,
+        };
+        return detail;
+      }
+      case "model_create":
+        return createModel(a.req as ModelCreate);
+      case "version_get": {
+        const m = getModel(a.model as string);
+        return versionDetail(m, getVersion(m, a.version as string));
+      }
+      case "version_next": {
+        const m = getModel(a.model as string);
+        const latest = [...m.versions].sort((x, y) => compareVersions(y.version, x.version))[0]?.version ?? null;
+        const [ma, mi, pa, bu] = latest ? parseVersion(latest) : [0, 0, 0, 0];
+        const next =
+          a.change === "architecture" ? `${(ma ?? 0) + 1}.0.0-1`
+          : a.change === "fix" ? `${ma}.${mi}.${(pa ?? 0) + 1}-1`
+          : `${ma}.${(mi ?? 0) + 1}.0-1`;
+        return { model: m.name, latest, change: a.change, next };
+      }
+      case "version_add": {
+        const req = a.req as VersionAdd;
+        const m = getModel(req.model);
+        await progressively(a.operation as string, 1, 52_428_800);
+        const v = addVersion(m, req.version, {
+          bundle_digest: req.bundle_digest ?? (req.bundle_file ? `sha256:${hex(req.bundle_file)}` : null),
+          bundle_uri: req.bundle_uri ?? req.bundle_file,
+          code_commit: req.commit,
+          config_digest: req.config_file ? `sha256:${hex(req.config_file)}` : null,
+          config_uri: req.config_file,
+        });
+        return versionDetail(m, v);
+      }
+      case "version_link_dataset":
+        return linkDataset(a.model as string, a.version as string, a.dataset as string);
+      case "dataset_list":
+        return [...datasets.values()].map((d) => d.detail.summary);
+      case "dataset_show": {
+        const ref = a.reference as string;
+        const d = datasets.get(ref) ?? fail("not_found", `no dataset snapshot '${ref}'`);
+        const linked: string[] = [];
+        for (const m of models.values())
+          for (const v of m.versions) if (v.datasets.includes(ref)) linked.push(`${m.name}@${v.version}`);
+        return { ...d.detail, linked_versions: linked } satisfies DatasetDetail;
+      }
+      case "dataset_snapshot": {
+        const req = a.req as DatasetSnapshot;
+        if (datasets.has(`${req.name}@${req.version}`)) fail("conflict", `dataset ${req.name}@${req.version} already exists`);
+        await progressively(a.operation as string, 12, 12 * 4_194_304);
+        const files: [string, number][] = Array.from({ length: 12 }, (_, i) => [`part-${String(i).padStart(4, "0")}.parquet`, 4_194_304]);
+        return { ...addDataset(req.name, req.version, req.provenance, files), linked_versions: [] } satisfies DatasetDetail;
+      }
+      case "operation_cancel":
+        cancelled.add(a.operation as string);
+        return null;
+      case "stage_set":
+        return setStage(a.req as StageSet);
+      case "audit_log": {
+        const newest = [...audit].reverse();
+        return typeof a.limit === "number" ? newest.slice(0, a.limit) : newest;
+      }
+      case "audit_verify": {
+        const result: AuditVerifyResult = broken
+          ? { ok: false, entries: audit.length, first_broken: broken }
+          : { ok: true, entries: audit.length, first_broken: null };
+        return result;
+      }
+      case "plugin:dialog|open": {
+        const o = (a.options ?? {}) as { directory?: boolean };
+        return o.directory ? "/home/ana/data/new-snapshot" : "/home/ana/models/bundle.tar.zst";
+      }
+      default:
+        return fail("internal", `the fake backend has no command '${cmd}'`);
+    }
+  };
+
+  mockIPC(
+    async (cmd, payload) => {
+      const args = (payload ?? {}) as Record<string, unknown>;
+      controls.calls.push({ cmd, args });
+      const failure = failures.get(cmd);
+      if (failure) {
+        failures.delete(cmd);
+        throw failure;
+      }
+      return handle(cmd, args);
+    },
+    { shouldMockEvents: true },
+  );
+  window.__fake = controls;
+  return controls;
+}
