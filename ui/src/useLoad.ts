@@ -1,5 +1,5 @@
 // Loads data for a key through the client; failures go to the error banner. No state is set
-// synchronously inside the effect: "loading" is derived from which key the data belongs to.
+// synchronously inside the effect; stale data stays visible while the next key loads: "loading" is derived from which key the data belongs to.
 import { useCallback, useEffect, useState } from "react";
 import { useErrors } from "./errors";
 
@@ -43,10 +43,9 @@ export function useLoad<T>(key: string, load: () => Promise<T>): LoadState<T> {
   const set = useCallback((data: T) => setState({ key: fullKey, data, failed: false }), [fullKey]);
 
   const current = state?.key === fullKey ? state : null;
-  // Keep showing the previous data while reloading the same screen, to avoid a flash.
-  const sameScreen = state !== null && state.key.split("\u0000")[1] === key;
+  // While the next key loads, keep showing the last data (no flash of an empty list).
   return {
-    data: current ? current.data : sameScreen ? state.data : null,
+    data: current ? current.data : (state?.data ?? null),
     loading: current === null,
     failed: current?.failed ?? false,
     reload,

@@ -475,7 +475,7 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
       case "version_next": {
         const m = getModel(a.model as string);
         const latest = [...m.versions].sort((x, y) => compareVersions(y.version, x.version))[0]?.version ?? null;
-        const [ma, mi, pa, bu] = latest ? parseVersion(latest) : [0, 0, 0, 0];
+        const [ma, mi, pa] = latest ? parseVersion(latest) : [0, 0, 0, 0];
         const next =
           a.change === "architecture" ? `${(ma ?? 0) + 1}.0.0-1`
           : a.change === "fix" ? `${ma}.${mi}.${(pa ?? 0) + 1}-1`

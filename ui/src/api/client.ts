@@ -58,6 +58,8 @@ export function toApiError(value: unknown): ApiError {
   if (isApiError(value)) return value;
   if (typeof value === "string") return { code: "internal", message: value };
   if (value instanceof Error) return { code: "internal", message: value.message };
+  if (typeof value === "object" && value !== null && typeof (value as { message?: unknown }).message === "string")
+    return { code: "internal", message: (value as { message: string }).message };
   return { code: "internal", message: String(value) };
 }
 

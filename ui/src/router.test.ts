@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { formatBytes, shortDigest } from "./components/format";
+import { href, parseHash } from "./router";
+
+describe("router", () => {
+  it("round-trips every route through its href", () => {
+    expect(parseHash(href.home())).toEqual({ name: "home" });
+    expect(parseHash("")).toEqual({ name: "home" });
+    expect(parseHash(href.model("fraud-scorer"))).toEqual({ name: "model", model: "fraud-scorer" });
+    expect(parseHash(href.version("a.b_c", "1.2.0-3"))).toEqual({ name: "version", model: "a.b_c", version: "1.2.0-3" });
+    expect(parseHash(href.dataset("tickets@2"))).toEqual({ name: "dataset", reference: "tickets@2" });
+    expect(parseHash(href.audit())).toEqual({ name: "audit" });
+    expect(parseHash(href.settings())).toEqual({ name: "settings" });
+    expect(parseHash("#/nope/x")).toEqual({ name: "not-found", path: "/nope/x" });
+  });
+});
+
+describe("format", () => {
+  it("prints sizes in binary units", () => {
+    expect(formatBytes(0)).toBe("0 B");
+    expect(formatBytes(2310)).toBe("2.26 KiB");
+    expect(formatBytes(48_234_112)).toBe("46.0 MiB");
+    expect(formatBytes(734_003_200)).toBe("700 MiB");
+  });
+  it("shortens digests", () => {
+    expect(shortDigest("sha256:" + "ab".repeat(32))).toBe("sha256:abababababab…");
+    expect(shortDigest("short")).toBe("short");
+  });
+});
