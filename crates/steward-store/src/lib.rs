@@ -27,7 +27,7 @@ pub use audit::{AuditEntry, AuditVerification, BrokenLink};
 pub use datasets::DatasetRow;
 pub use error::{Result, StoreError};
 pub use migrations::{latest_migration, MIGRATIONS};
-pub use models::{ModelRow, NewModel};
+pub use models::{ModelRow, ModelStages, NewModel};
 pub use stages::StageEventRow;
 pub use versions::VersionRow;
 
@@ -168,7 +168,7 @@ impl Store {
 
     /// The applied migrations, oldest first.
     pub fn applied_migrations(&self) -> Result<Vec<String>> {
-        self.read(|c| migrations::applied(c))
+        self.read(migrations::applied)
     }
 
     /// The schema as SQLite reports it (for snapshot tests and diagnostics).

@@ -27,6 +27,9 @@ pub struct ModelRow {
     pub created_at: String,
 }
 
+/// A model with the (version, stage) of each of its versions, highest version first.
+pub type ModelStages = (ModelRow, Vec<(Version, Stage)>);
+
 /// What creating a model needs.
 #[derive(Debug, Clone)]
 pub struct NewModel {
@@ -121,13 +124,13 @@ impl Store {
     }
 
     /// Every model with the (version, stage) of each of its versions, by name.
-    pub fn models_with_stages(&self) -> Result<Vec<(ModelRow, Vec<(Version, Stage)>)>> {
+    pub fn models_with_stages(&self) -> Result<Vec<ModelStages>> {
         self.read(|c| {
             let mut stmt = c.prepare(&format!(
                 "SELECT {COLUMNS}, v.version, v.stage FROM models m LEFT JOIN versions v ON v.model_id = m.id ORDER BY m.name"
             ))?;
             let mut rows = stmt.query([])?;
-            let mut out: Vec<(ModelRow, Vec<(Version, Stage)>)> = Vec::new();
+            let mut out: Vec<ModelStages> = Vec::new();
             while let Some(r) = rows.next()? {
                 let id: i64 = r.get(0)?;
                 if out.last().is_none_or(|(m, _)| m.id != id) {
@@ -140,7 +143,7 @@ impl Store {
                 }
             }
             for (_, list) in &mut out {
-                list.sort_by(|a, b| b.0.cmp(&a.0));
+                list.sort_by_key(|entry| std::cmp::Reverse(entry.0));
             }
             Ok(out)
         })

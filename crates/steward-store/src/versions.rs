@@ -60,7 +60,7 @@ pub(crate) fn list(conn: &Connection, model: &ModelName) -> Result<Vec<VersionRo
     while let Some(r) = rows.next()? {
         out.push(read_row(r)?);
     }
-    out.sort_by(|a, b| b.version.cmp(&a.version));
+    out.sort_by_key(|row| std::cmp::Reverse(row.version));
     Ok(out)
 }
 

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs what Steward needs on a fresh Debian machine with Rust, Node and Python, and does
+# nothing when it is already there. Sourced by run.sh and test.sh; `need_*` functions are
+# idempotent and quick when warm.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# Debian packages: installs only the missing ones (apt-get update once, only if needed).
+need_apt() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# What building the desktop shell (Tauri 2 on WebKitGTK) needs.
+need_desktop_build() {
+  need_apt build-essential pkg-config curl wget file libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
+    libayatana-appindicator3-dev librsvg2-dev
+}
+
+# What the UI and end-to-end tests need: a virtual display, the WebKit driver, Chromium.
+need_test_tools() {
+  need_apt xvfb xauth webkit2gtk-driver chromium fonts-dejavu-core
+  if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+    say "installing tauri-driver"
+    cargo install tauri-driver --locked --version 2.1.0 --quiet
+  fi
+  export PATH="$HOME/.cargo/bin:$PATH"
+}
+
+# `npm ci` in a folder when its node_modules is missing or older than its lock file.
+need_npm() {
+  local dir="$1"
+  [ -f "$dir/package-lock.json" ] || return 0
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "npm ci in ${dir#"$ROOT"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
