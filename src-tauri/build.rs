@@ -1,0 +1,31 @@
+//! Declares the app's commands to Tauri's ACL, so each must be allowed one by one in
+//! `capabilities/` (anything not listed there is denied to the window).
+
+/// Every `#[tauri::command]` in `src/commands.rs`; keep in step with `invoke_handler`.
+const COMMANDS: &[&str] = &[
+    "workspace_info",
+    "workspace_open",
+    "workspace_create",
+    "model_list",
+    "model_show",
+    "model_create",
+    "version_get",
+    "version_add",
+    "version_next",
+    "version_link_dataset",
+    "dataset_list",
+    "dataset_show",
+    "dataset_snapshot",
+    "operation_cancel",
+    "stage_set",
+    "audit_log",
+    "audit_verify",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri build step failed: {e:#}");
+    }
+}

@@ -1,0 +1,42 @@
+//! Steward's desktop shell: the Tauri app that hosts the `ui/` front end.
+//!
+//! This crate owns the window, the IPC commands and the progress events, and nothing else.
+//! Every `#[tauri::command]` in [`commands`] is a one-line adapter into
+//! [`steward_api::Workspace`]; there is no SQL, HTTP or governance rule here, and no other
+//! crate of ours may depend on Tauri. What the window may call is declared twice on purpose:
+//! `build.rs` lists the commands for Tauri's ACL, and `capabilities/default.json` allows them
+//! one by one (plus core events and the open dialog; no fs or shell plugin).
+//!
+//! [`builder`] wires the commands and state onto any Tauri runtime, so the tests drive the
+//! same handler through `tauri::test`'s mock runtime without a window.
+
+pub mod commands;
+mod studio;
+
+pub use studio::{Studio, PROGRESS_EVENT};
+
+/// Adds Steward's plugins, state and commands to a Tauri builder.
+pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) -> tauri::Builder<R> {
+    builder
+        .plugin(tauri_plugin_dialog::init())
+        .manage(studio)
+        .invoke_handler(tauri::generate_handler![
+            commands::workspace_info,
+            commands::workspace_open,
+            commands::workspace_create,
+            commands::model_list,
+            commands::model_show,
+            commands::model_create,
+            commands::version_get,
+            commands::version_add,
+            commands::version_next,
+            commands::version_link_dataset,
+            commands::dataset_list,
+            commands::dataset_show,
+            commands::dataset_snapshot,
+            commands::operation_cancel,
+            commands::stage_set,
+            commands::audit_log,
+            commands::audit_verify,
+        ])
+}

@@ -1,0 +1,74 @@
+//! `steward-studio`: opens a workspace (creating it if needed), optionally loads the demo
+//! into an empty one, and runs the desktop window. Startup failures are printed as one line
+//! on stderr with exit code 1 (the user can fix it) or 2 (damage or a bug); no panics.
+
+// Without this a release build on Windows opens a console next to the window.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use steward_api::{ApiError, NoProgress, Workspace};
+use steward_desktop::Studio;
+
+/// Steward's desktop studio for model governance.
+#[derive(Debug, Parser)]
+#[command(name = "steward-studio", version)]
+struct Args {
+    /// The workspace folder to open; created if missing. Defaults to STEWARD_WORKSPACE, else
+    /// the per-user data folder.
+    #[arg(long, value_name = "DIR")]
+    workspace: Option<PathBuf>,
+    /// Load the demo models when the workspace has none.
+    #[arg(long, env = "STEWARD_DEMO")]
+    demo: bool,
+}
+
+fn fail(what: &str, e: &ApiError) -> ExitCode {
+    eprintln!("steward-studio: {what}: {e}");
+    ExitCode::from(if e.code.is_user_error() { 1 } else { 2 })
+}
+
+fn open(args: &Args, actor: &str) -> Result<Workspace, ExitCode> {
+    let dir = args
+        .workspace
+        .clone()
+        .unwrap_or_else(steward_api::default_workspace_dir);
+    let workspace =
+        Workspace::init(&dir, actor).map_err(|e| fail("cannot open the workspace", &e))?;
+    if args.demo {
+        let empty = workspace
+            .info()
+            .map_err(|e| fail("cannot read the workspace", &e))?
+            .models
+            == 0;
+        if empty {
+            let loaded = steward_api::demo::load(&workspace, 0, &NoProgress)
+                .map_err(|e| fail("cannot load the demo", &e))?;
+            eprintln!(
+                "steward-studio: loaded the demo into {}: {} models, {} versions, {} datasets",
+                dir.display(),
+                loaded.models,
+                loaded.versions,
+                loaded.datasets
+            );
+        }
+    }
+    Ok(workspace)
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let actor = steward_api::current_actor();
+    let workspace = match open(&args, &actor) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    let app = steward_desktop::builder(tauri::Builder::default(), Studio::new(workspace, actor));
+    if let Err(e) = app.run(tauri::generate_context!()) {
+        eprintln!("steward-studio: the window failed: {e}");
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,187 @@
+//! The shell's commands driven through Tauri's IPC handler on the mock runtime: real argument
+//! decoding (camelCase JS keys), real state, a temp workspace, no window. Capabilities are not
+//! enforced here; the WebDriver suite in `tests/e2e/` covers them against the real app.
+
+#![allow(clippy::unwrap_used)]
+
+use serde_json::{json, Value};
+use steward_api::Workspace;
+use steward_desktop::Studio;
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindow;
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+fn harness() -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let workspace = Workspace::init(dir.path(), "tester").unwrap();
+    let app = steward_desktop::builder(mock_builder(), Studio::new(workspace, "tester"))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Harness {
+        _dir: dir,
+        _app: app,
+        window,
+    }
+}
+
+impl Harness {
+    /// Invokes `cmd` with a JSON body as the front end would; `Err` carries the error value.
+    fn invoke(&self, cmd: &str, body: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(body),
+                headers: Default::default(),
+                invoke_key: tauri::test::INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, body: Value) -> Value {
+        self.invoke(cmd, body)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+}
+
+#[test]
+fn a_model_is_created_listed_and_shown() {
+    let h = harness();
+    let info = h.ok("workspace_info", json!({}));
+    assert_eq!(info["models"], 0);
+
+    let req = json!({"name": "copilot", "owner": "ml-team", "title": "Copilot"});
+    h.ok("model_create", json!({ "req": req }));
+    let listed = h.ok("model_list", json!({"query": {"text": "copi"}}));
+    assert_eq!(listed[0]["name"], "copilot");
+    let shown = h.ok("model_show", json!({"name": "copilot"}));
+    assert_eq!(shown["model"]["title"], "Copilot");
+    assert_eq!(h.ok("workspace_info", json!({}))["models"], 1);
+}
+
+#[test]
+fn errors_cross_as_code_and_message() {
+    let h = harness();
+    let err = h
+        .invoke("model_show", json!({"name": "nobody"}))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("nobody"), "{err}");
+}
+
+#[test]
+fn a_version_is_added_off_thread_and_promoted_with_an_audit_entry() {
+    let h = harness();
+    let req = json!({"name": "copilot", "owner": "ml-team"});
+    h.ok("model_create", json!({ "req": req }));
+    let bundle = h._dir.path().join("bundle.bin");
+    std::fs::write(&bundle, b"weights").unwrap();
+    let req = json!({"model": "copilot", "version": "1.0.0-1", "bundle_file": bundle.display().to_string()});
+    let added = h.ok("version_add", json!({"req": req, "operation": "op-1"}));
+    assert_eq!(added["stage"], "experiment");
+    assert!(added["artifacts"]["bundle_digest"]
+        .as_str()
+        .unwrap()
+        .starts_with("sha256:"));
+
+    let next = h.ok("version_next", json!({"model": "copilot", "change": "fix"}));
+    assert_eq!(next["next"], "1.0.1-2", "{next}");
+
+    let set =
+        json!({"model": "copilot", "version": "1.0.0-1", "stage": "candidate", "reason": "ready"});
+    let moved = h.ok("stage_set", json!({ "req": set }));
+    assert_eq!(moved["version"]["stage"], "candidate", "{moved}");
+
+    let got = h.ok(
+        "version_get",
+        json!({"model": "copilot", "version": "1.0.0-1"}),
+    );
+    assert_eq!(got["stage"], "candidate");
+    let log = h.ok("audit_log", json!({"limit": 1}));
+    assert_eq!(log.as_array().unwrap().len(), 1);
+    assert_eq!(log[0]["action"], "stage.set", "{log}");
+    assert_eq!(h.ok("audit_verify", json!({}))["ok"], true);
+    // Nothing is running any more, so there is nothing to cancel.
+    assert_eq!(
+        h.ok("operation_cancel", json!({"operation": "op-1"})),
+        false
+    );
+}
+
+#[test]
+fn a_refused_move_names_the_reason() {
+    let h = harness();
+    h.ok(
+        "model_create",
+        json!({"req": {"name": "copilot", "owner": "ml-team"}}),
+    );
+    let add = json!({"model": "copilot", "version": "1.0.0-1"});
+    h.ok("version_add", json!({"req": add, "operation": "op-1"}));
+    let set = json!({"model": "copilot", "version": "1.0.0-1", "stage": "production"});
+    let err = h.invoke("stage_set", json!({ "req": set })).unwrap_err();
+    assert_eq!(err["code"], "refused", "{err}");
+}
+
+#[test]
+fn a_dataset_is_snapshotted_and_linked() {
+    let h = harness();
+    h.ok(
+        "model_create",
+        json!({"req": {"name": "copilot", "owner": "ml-team"}}),
+    );
+    h.ok(
+        "version_add",
+        json!({"req": {"model": "copilot", "version": "1.0.0-1"}, "operation": "a"}),
+    );
+    let data = h._dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("train.csv"), "a,b\n1,2\n").unwrap();
+    let snap = json!({"dir": data.display().to_string(), "name": "support", "version": "2026-01", "provenance": {"source": "tickets"}});
+    let detail = h.ok("dataset_snapshot", json!({"req": snap, "operation": "b"}));
+    assert_eq!(detail["summary"]["files"], 1);
+    assert_eq!(h.ok("dataset_list", json!({})).as_array().unwrap().len(), 1);
+    let linked = h.ok(
+        "version_link_dataset",
+        json!({"model": "copilot", "version": "1.0.0-1", "dataset": "support@2026-01"}),
+    );
+    assert_eq!(linked["datasets"][0]["name"], "support");
+    let shown = h.ok("dataset_show", json!({"reference": "support@2026-01"}));
+    assert_eq!(shown["linked_versions"][0], "copilot@1.0.0-1");
+}
+
+#[test]
+fn another_workspace_can_be_created_and_opened() {
+    let h = harness();
+    let other = tempfile::tempdir().unwrap();
+    let path = other.path().join("ws");
+    let err = h
+        .invoke(
+            "workspace_open",
+            json!({"path": path.display().to_string()}),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found", "{err}");
+    let created = h.ok(
+        "workspace_create",
+        json!({"path": path.display().to_string()}),
+    );
+    assert_eq!(created["models"], 0);
+    let opened = h.ok(
+        "workspace_open",
+        json!({"path": path.display().to_string()}),
+    );
+    assert_eq!(opened["path"], path.display().to_string());
+}
