@@ -65,6 +65,7 @@ describe("steward flows", () => {
     ]);
     assert.equal(await page.getByTestId("version-row-1.1.0-8").getByTestId("mark-production").count(), 1);
     assert.equal(await page.getByTestId("version-row-1.0.0-3").getByTestId("mark-rollback").count(), 1);
+    await page.screenshot({ path: join(ARTIFACTS, "model.png") });
 
     await page.getByTestId("version-row-1.2.0-3").click();
     await page.getByTestId("move-production").waitFor();

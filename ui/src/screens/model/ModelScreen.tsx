@@ -28,7 +28,7 @@ function VersionRow({ v, detail }: { v: VersionSummary; detail: ModelDetail }) {
         ) : null}
         {isRollback ? (
           <span className="mark mark-rollback" data-testid="mark-rollback">
-            Rollback target
+            N-1: restored on rollback
           </span>
         ) : null}
       </span>
