@@ -13,6 +13,14 @@ pub fn json<T: Serialize>(value: &T) {
     }
 }
 
+/// RFC 3339 timestamps shortened to the second for tables (`2026-11-26 14:39:30Z`).
+fn when(at: &str) -> String {
+    match (at.get(..10), at.get(11..19)) {
+        (Some(date), Some(time)) => format!("{date} {time}Z"),
+        _ => at.to_string(),
+    }
+}
+
 fn stages_line(versions: &[VersionStage]) -> String {
     versions
         .iter()
@@ -58,7 +66,7 @@ pub fn model_show(d: &ModelDetail, as_json: bool) {
         "owner {} · risk {} · created {}",
         m.owner,
         m.risk_tier.as_str(),
-        m.created_at
+        when(&m.created_at)
     );
     if !m.description.is_empty() {
         println!("{}", m.description);
@@ -74,8 +82,8 @@ pub fn model_show(d: &ModelDetail, as_json: bool) {
     println!("timeline:");
     for e in &d.timeline {
         println!(
-            "  {}  {:11} {} {} → {}  {} ({})",
-            e.at,
+            "  {}  {:9}  {:9} {:>15} → {:15}  {} ({})",
+            when(&e.at),
             e.kind,
             e.version,
             e.from.map_or("—", |s| s.as_str()),
@@ -224,7 +232,12 @@ pub fn audit_log(entries: &[AuditEntryView], as_json: bool) {
     for e in entries {
         println!(
             "{:>6}  {}  {:20}  {:22} {}  {}",
-            e.seq, e.at, e.actor, e.action, e.subject, e.detail
+            e.seq,
+            when(&e.at),
+            e.actor,
+            e.action,
+            e.subject,
+            e.detail
         );
     }
 }
