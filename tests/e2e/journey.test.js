@@ -84,7 +84,6 @@ describe("the studio on the demo workspace", () => {
       initial.timeline.length,
       "the timeline shows every recorded stage change",
     );
-    await shot("model");
 
     await (await byTestId(browser, `version-row-${canary}`)).click();
     await byTestId(browser, "moves");
@@ -139,6 +138,7 @@ describe("the studio on the demo workspace", () => {
     assert.equal(items.length, model.timeline.length, "every new entry is on screen");
     const supersede = items.filter((t) => t.includes(oldProduction) && /rollback/i.test(t));
     assert.ok(supersede.length > 0, `no timeline entry shows ${oldProduction} becoming the rollback target`);
+    await shot("model");
   });
 
   it("the audit log shows the stage change and the chain verifies", async () => {

@@ -65,6 +65,8 @@ for _ in $(seq 100); do
 done
 
 export E2E_PORT="$PORT"
+# Stage changes and audit entries name who acted; the driver's environment may have no USER.
+export STEWARD_ACTOR="${STEWARD_ACTOR:-e2e}"
 export E2E_WORKSPACE="$WORK/workspace"
 mkdir -p "$ROOT/artifacts/screenshots"
 cd "$HERE"
