@@ -47,3 +47,20 @@ need_npm() {
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
+
+# The Python tools tests check our outputs with (huggingface_hub, fairlearn) and benchmarks
+# compare against (pandas, matplotlib), in .venv; reinstalled when the requirements change.
+need_python() {
+  local req="$ROOT/tests/python/requirements.txt" venv="$ROOT/.venv"
+  [ -f "$req" ] || return 0
+  if [ ! -x "$venv/bin/python" ]; then
+    say "creating the Python environment in .venv"
+    python3 -m venv "$venv"
+  fi
+  if ! cmp -s "$req" "$venv/.requirements.installed"; then
+    say "installing Python test tools"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+    cp "$req" "$venv/.requirements.installed"
+  fi
+  export STEWARD_PYTHON="$venv/bin/python"
+}

@@ -1,5 +1,10 @@
 //! The operations on an open workspace. Each is a short function: parse what the caller gave
 //! with the domain's parsers, call the store, and shape the answer as wire types.
+//! Each capability adds its operations in a submodule (`documents`, `evals`) as another
+//! `impl Workspace` block.
+
+mod documents;
+mod evals;
 
 use std::path::{Path, PathBuf};
 

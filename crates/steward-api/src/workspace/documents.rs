@@ -1,0 +1,1 @@
+//! Operations on release documents: templates, revisions, rendering, completeness, exports.

@@ -1,0 +1,1 @@
+//! Operations on evaluation evidence: import, comparison, fairness, drift, charts.
