@@ -516,7 +516,7 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
       }
       case "operation_cancel":
         cancelled.add(a.operation as string);
-        return null;
+        return true;
       case "stage_set":
         return setStage(a.req as StageSet);
       case "audit_log": {

@@ -99,7 +99,8 @@ export const api = {
   datasetSnapshot: (req: DatasetSnapshot, operation: string) =>
     call<DatasetDetail>("dataset_snapshot", { req, operation }),
 
-  operationCancel: (operation: string) => call<null>("operation_cancel", { operation }),
+  /** Asks the core to stop a long operation; true when it was still running. */
+  operationCancel: (operation: string) => call<boolean | null>("operation_cancel", { operation }),
 
   stageSet: (req: StageSet) => call<StageSetResult>("stage_set", { req }),
 
