@@ -30,10 +30,15 @@ pub fn default_workspace_dir() -> std::path::PathBuf {
 }
 
 /// Who is acting, for stage history and the audit log: `STEWARD_ACTOR`, else the login name
-/// from the environment.
+/// from the environment, else the name of the home folder.
 pub fn current_actor() -> String {
-    ["STEWARD_ACTOR", "USER", "LOGNAME", "USERNAME"]
+    let from_env = ["STEWARD_ACTOR", "USER", "LOGNAME", "USERNAME"]
         .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()));
+    from_env
+        .or_else(|| {
+            let home = std::path::PathBuf::from(std::env::var_os("HOME")?);
+            Some(home.file_name()?.to_str()?.to_string())
+        })
         .unwrap_or_else(|| "unknown".to_string())
 }
