@@ -13,6 +13,7 @@ pub mod artifact;
 pub mod dataset;
 pub mod digest;
 mod error;
+pub mod eval;
 pub mod lifecycle;
 pub mod model;
 pub mod stage;
