@@ -185,3 +185,61 @@ fn another_workspace_can_be_created_and_opened() {
     );
     assert_eq!(opened["path"], path.display().to_string());
 }
+
+#[test]
+fn hashing_reports_progress_events_for_its_operation() {
+    use std::sync::{Arc, Mutex};
+    use tauri::{Listener, Manager};
+
+    let h = harness();
+    let seen: Arc<Mutex<Vec<Value>>> = Arc::default();
+    let sink = Arc::clone(&seen);
+    h.window
+        .app_handle()
+        .listen_any(steward_desktop::PROGRESS_EVENT, move |event| {
+            let payload: Value = serde_json::from_str(event.payload()).unwrap();
+            sink.lock().unwrap().push(payload);
+        });
+    h.ok(
+        "model_create",
+        json!({"req": {"name": "copilot", "owner": "ml-team"}}),
+    );
+    let bundle = h._dir.path().join("bundle.bin");
+    std::fs::write(&bundle, vec![7u8; 3 << 20]).unwrap();
+    let req = json!({"model": "copilot", "version": "1.0.0-1", "bundle_file": bundle.display().to_string()});
+    h.ok("version_add", json!({"req": req, "operation": "hash-1"}));
+
+    let seen = seen.lock().unwrap();
+    let last = seen.last().expect("at least one progress event");
+    assert_eq!(last["operation"], "hash-1");
+    assert_eq!(last["progress"]["done_files"], 1, "{last}");
+    assert_eq!(last["progress"]["done_bytes"], 3 << 20, "{last}");
+}
+
+#[test]
+fn cancelling_a_running_snapshot_stores_nothing() {
+    use tauri::{Listener, Manager};
+
+    let h = harness();
+    let data = h._dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    // Large enough that the first progress report (every 16 MiB) comes before the end.
+    std::fs::write(data.join("big.bin"), vec![1u8; 64 << 20]).unwrap();
+    let handle = h.window.app_handle().clone();
+    // Cancel from the first progress event, as the window's Cancel button would.
+    h.window
+        .app_handle()
+        .listen_any(steward_desktop::PROGRESS_EVENT, move |_| {
+            handle.state::<Studio>().cancel("snap-1").unwrap();
+        });
+    let snap =
+        json!({"dir": data.display().to_string(), "name": "big", "version": "1", "provenance": {}});
+    let err = h
+        .invoke(
+            "dataset_snapshot",
+            json!({"req": snap, "operation": "snap-1"}),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "cancelled", "{err}");
+    assert_eq!(h.ok("dataset_list", json!({})), json!([]));
+}
