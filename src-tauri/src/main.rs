@@ -58,6 +58,25 @@ fn open(args: &Args, actor: &str) -> Result<Workspace, ExitCode> {
     Ok(workspace)
 }
 
+/// Builds the window. Without a usable display GTK's initialisation panics inside tao; that
+/// is a situation to explain, not a crash, so the panic is caught and turned into a message.
+fn build(builder: tauri::Builder<tauri::Wry>) -> Result<tauri::App, String> {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        builder.build(tauri::generate_context!())
+    }));
+    std::panic::set_hook(default_hook);
+    match outcome {
+        Ok(built) => built.map_err(|e| e.to_string()),
+        Err(panic) => Err(panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_string()))
+            .unwrap_or_else(|| "the window toolkit failed to start".to_string())),
+    }
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     let actor = steward_api::current_actor();
@@ -65,10 +84,19 @@ fn main() -> ExitCode {
         Ok(w) => w,
         Err(code) => return code,
     };
-    let app = steward_desktop::builder(tauri::Builder::default(), Studio::new(workspace, actor));
-    if let Err(e) = app.run(tauri::generate_context!()) {
-        eprintln!("steward-studio: the window failed: {e}");
-        return ExitCode::from(2);
+    let builder =
+        steward_desktop::builder(tauri::Builder::default(), Studio::new(workspace, actor));
+    match build(builder) {
+        Ok(app) => {
+            app.run(|_, _| {});
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!(
+                "steward-studio: cannot open a window: {e}\n\
+                 run it from a desktop session (DISPLAY or WAYLAND_DISPLAY set), or under xvfb-run"
+            );
+            ExitCode::from(1)
+        }
     }
-    ExitCode::SUCCESS
 }
