@@ -12,6 +12,7 @@
 pub mod artifact;
 pub mod dataset;
 pub mod digest;
+pub mod document;
 mod error;
 pub mod eval;
 pub mod lifecycle;
@@ -22,6 +23,7 @@ pub mod version;
 pub use artifact::{Artifacts, CodeCommit};
 pub use dataset::{DatasetRef, Manifest, ManifestEntry, Provenance, ProvenanceField};
 pub use digest::Sha256Digest;
+pub use document::{check_document, Completeness, DocumentKind};
 pub use error::{DomainError, Result};
 pub use lifecycle::{
     allowed_moves, plan_stage_change, Move, Refusal, StageChange, StageChangePlan, TransitionKind,
