@@ -20,8 +20,8 @@ struct Args {
     /// the per-user data folder.
     #[arg(long, value_name = "DIR")]
     workspace: Option<PathBuf>,
-    /// Load the demo models when the workspace has none.
-    #[arg(long, env = "STEWARD_DEMO")]
+    /// Load the demo models when the workspace has none (or set STEWARD_DEMO=1).
+    #[arg(long, env = "STEWARD_DEMO", value_parser = clap::builder::FalseyValueParser::new())]
     demo: bool,
 }
 

@@ -70,6 +70,19 @@ describe("the studio on the demo workspace", () => {
     assert.ok("err" in read, "the window has no file system access");
   });
 
+  it("the CSP refuses inline scripts", async () => {
+    const outcome = await browser.executeAsync((done) => {
+      let violated = "";
+      document.addEventListener("securitypolicyviolation", (e) => (violated = e.violatedDirective), { once: true });
+      const s = document.createElement("script");
+      s.textContent = "window.__stewardInline = true;";
+      document.head.appendChild(s);
+      setTimeout(() => done({ ran: window.__stewardInline === true, violated }), 200);
+    });
+    assert.equal(outcome.ran, false, "an inline script ran: the CSP is not applied");
+    assert.match(outcome.violated, /script-src/);
+  });
+
   it("opens the model and its canary version", async () => {
     initial = await ok("model_show", { name: MODEL });
     canary = initial.versions.find((v) => v.stage === "canary")?.version;
