@@ -13,6 +13,7 @@
 mod audit;
 mod datasets;
 mod error;
+mod evals;
 mod migrations;
 mod models;
 mod stages;
@@ -26,6 +27,7 @@ use time::format_description::well_known::Rfc3339;
 pub use audit::{AuditEntry, AuditVerification, BrokenLink};
 pub use datasets::DatasetRow;
 pub use error::{Result, StoreError};
+pub use evals::{EvalRowRef, EvalRowSink, EvalRunRow, NewEvalRun};
 pub use migrations::{latest_migration, MIGRATIONS};
 pub use models::{ModelRow, ModelStages, NewModel};
 pub use stages::StageEventRow;

@@ -9,11 +9,18 @@ use rusqlite::Connection;
 use crate::error::{Result, StoreError};
 
 /// Every migration this binary knows, oldest first: (id, name, SQL).
-pub const MIGRATIONS: &[(&str, &str, &str)] = &[(
-    "20261126143000",
-    "init",
-    include_str!("../migrations/20261126143000_init.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str, &str)] = &[
+    (
+        "20261126143000",
+        "init",
+        include_str!("../migrations/20261126143000_init.sql"),
+    ),
+    (
+        "20261126151000",
+        "evaluations",
+        include_str!("../migrations/20261126151000_evaluations.sql"),
+    ),
+];
 
 /// The id of the newest migration this binary knows.
 pub fn latest_migration() -> &'static str {
