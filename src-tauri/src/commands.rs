@@ -1,6 +1,10 @@
 //! The IPC commands. Each is a one-line adapter into [`steward_api::Workspace`]; JS argument
 //! names are the camelCase of the Rust parameter names, so parameters are single words.
 //! Errors cross as `steward_api::ApiError`, which serializes as `{code, message}`.
+//!
+//! Every command is `async` to Tauri, so none runs on the main thread: a listing of 10,000
+//! models or a slow disk never freezes the window. Hashing goes further and runs on a blocking
+//! thread with its own connection ([`Studio::run_long`]).
 
 use steward_api::wire::{
     AuditEntryView, AuditVerifyResult, DatasetDetail, DatasetSnapshot, DatasetSummary, ModelCreate,
@@ -16,43 +20,43 @@ use crate::Studio;
 type Reply<T> = Result<T, ApiError>;
 
 /// What is open.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn workspace_info(studio: State<'_, Studio>) -> Reply<WorkspaceInfo> {
     studio.with(Workspace::info)
 }
 
 /// Opens an existing workspace folder in place of the current one.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn workspace_open(studio: State<'_, Studio>, path: String) -> Reply<WorkspaceInfo> {
     studio.switch(&path, Workspace::open)
 }
 
 /// Creates a workspace in a folder (or opens it if it is one) in place of the current one.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn workspace_create(studio: State<'_, Studio>, path: String) -> Reply<WorkspaceInfo> {
     studio.switch(&path, Workspace::init)
 }
 
 /// Models matching the query.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn model_list(studio: State<'_, Studio>, query: ModelQuery) -> Reply<Vec<ModelSummary>> {
     studio.with(|w| w.model_list(&query))
 }
 
 /// One model with its versions and stage timeline.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn model_show(studio: State<'_, Studio>, name: String) -> Reply<ModelDetail> {
     studio.with(|w| w.model_show(&name))
 }
 
 /// Creates a model.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn model_create(studio: State<'_, Studio>, req: ModelCreate) -> Reply<ModelSummary> {
     studio.with(|w| w.model_create(&req))
 }
 
 /// One version in full.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn version_get(
     studio: State<'_, Studio>,
     model: String,
@@ -77,7 +81,7 @@ pub async fn version_add<R: Runtime>(
 }
 
 /// The version Steward suggests for a kind of change.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn version_next(
     studio: State<'_, Studio>,
     model: String,
@@ -87,7 +91,7 @@ pub fn version_next(
 }
 
 /// Links a dataset snapshot (`NAME@VERSION`) to a version.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn version_link_dataset(
     studio: State<'_, Studio>,
     model: String,
@@ -98,13 +102,13 @@ pub fn version_link_dataset(
 }
 
 /// Every dataset snapshot.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn dataset_list(studio: State<'_, Studio>) -> Reply<Vec<DatasetSummary>> {
     studio.with(Workspace::dataset_list)
 }
 
 /// One dataset snapshot in full, by `NAME@VERSION`.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn dataset_show(studio: State<'_, Studio>, reference: String) -> Reply<DatasetDetail> {
     studio.with(|w| w.dataset_show(&reference))
 }
@@ -125,25 +129,25 @@ pub async fn dataset_snapshot<R: Runtime>(
 }
 
 /// Asks a running operation to stop; answers whether one with that id was running.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn operation_cancel(studio: State<'_, Studio>, operation: String) -> Reply<bool> {
     studio.cancel(&operation)
 }
 
 /// Moves a version to a stage under the lifecycle rules.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn stage_set(studio: State<'_, Studio>, req: StageSet) -> Reply<StageSetResult> {
     studio.with(|w| w.stage_set(&req))
 }
 
 /// Audit entries, newest first.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn audit_log(studio: State<'_, Studio>, limit: Option<u32>) -> Reply<Vec<AuditEntryView>> {
     studio.with(|w| w.audit_log(limit))
 }
 
 /// Walks the audit chain and reports the first broken link.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn audit_verify(studio: State<'_, Studio>) -> Reply<AuditVerifyResult> {
     studio.with(Workspace::audit_verify)
 }
