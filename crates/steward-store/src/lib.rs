@@ -12,6 +12,7 @@
 
 mod audit;
 mod datasets;
+mod documents;
 mod error;
 mod evals;
 mod migrations;
@@ -26,6 +27,7 @@ use time::format_description::well_known::Rfc3339;
 
 pub use audit::{AuditEntry, AuditVerification, BrokenLink};
 pub use datasets::DatasetRow;
+pub use documents::{DocumentRow, DocumentTarget, NewRevision, RevisionMeta, RevisionRow};
 pub use error::{Result, StoreError};
 pub use evals::{EvalRowRef, EvalRowSink, EvalRunRow, NewEvalRun};
 pub use migrations::{latest_migration, MIGRATIONS};

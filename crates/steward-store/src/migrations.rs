@@ -20,6 +20,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "evaluations",
         include_str!("../migrations/20261126151000_evaluations.sql"),
     ),
+    (
+        "20261126160000",
+        "documents",
+        include_str!("../migrations/20261126160000_documents.sql"),
+    ),
 ];
 
 /// The id of the newest migration this binary knows.
