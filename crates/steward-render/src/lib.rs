@@ -7,3 +7,5 @@
 //!
 //! This crate must not touch the store, the network or the clock: callers pass in what to
 //! render. Each capability lives in its own module.
+
+pub mod chart;

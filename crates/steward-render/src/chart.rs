@@ -1,0 +1,660 @@
+//! Evaluation charts as SVG, drawn with plotters' SVG backend.
+//!
+//! Text is emitted as SVG `<text>` elements (plotters' built-in size estimate, no font files:
+//! the crate is built without its `ttf` feature), so charts render the same on any machine and
+//! in the studio's webview. Colours are the Okabe–Ito palette, which stays distinguishable
+//! under the common colour-vision deficiencies; every chart has a light and a dark variant.
+//! Long series are downsampled with LTTB before drawing so a million-point KPI export still
+//! makes a small SVG.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use steward_domain::eval::lttb::lttb;
+
+/// Light or dark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    /// Dark ink on white.
+    Light,
+    /// Light ink on near-black.
+    Dark,
+}
+
+/// Okabe–Ito colours.
+pub mod palette {
+    use plotters::style::RGBColor;
+    /// Orange: the candidate / canary.
+    pub const ORANGE: RGBColor = RGBColor(0xE6, 0x9F, 0x00);
+    /// Sky blue: production on dark backgrounds.
+    pub const SKY_BLUE: RGBColor = RGBColor(0x56, 0xB4, 0xE9);
+    /// Bluish green: within tolerance.
+    pub const BLUISH_GREEN: RGBColor = RGBColor(0x00, 0x9E, 0x73);
+    /// Yellow: moderate.
+    pub const YELLOW: RGBColor = RGBColor(0xF0, 0xE4, 0x42);
+    /// Blue: production.
+    pub const BLUE: RGBColor = RGBColor(0x00, 0x72, 0xB2);
+    /// Vermillion: failing.
+    pub const VERMILLION: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+    /// Reddish purple: thresholds.
+    pub const REDDISH_PURPLE: RGBColor = RGBColor(0xCC, 0x79, 0xA7);
+}
+
+use palette::{BLUISH_GREEN, ORANGE, REDDISH_PURPLE, SKY_BLUE, VERMILLION};
+
+struct Colors {
+    bg: RGBColor,
+    fg: RGBColor,
+    grid: RGBColor,
+    production: RGBColor,
+    candidate: RGBColor,
+}
+
+impl Theme {
+    fn colors(self) -> Colors {
+        match self {
+            Theme::Light => Colors {
+                bg: WHITE,
+                fg: RGBColor(0x22, 0x22, 0x22),
+                grid: RGBColor(0xE4, 0xE4, 0xE4),
+                production: palette::BLUE,
+                candidate: ORANGE,
+            },
+            Theme::Dark => Colors {
+                bg: RGBColor(0x1B, 0x1D, 0x21),
+                fg: RGBColor(0xE8, 0xE8, 0xE8),
+                grid: RGBColor(0x3A, 0x3D, 0x44),
+                production: SKY_BLUE,
+                candidate: ORANGE,
+            },
+        }
+    }
+}
+
+/// A chart that could not be drawn.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot draw the chart: {0}")]
+pub struct ChartError(String);
+
+fn err<E: std::fmt::Debug>(e: E) -> ChartError {
+    ChartError(format!("{e:?}"))
+}
+
+/// Result with [`ChartError`].
+pub type Result<T> = std::result::Result<T, ChartError>;
+
+const W: u32 = 960;
+const H: u32 = 540;
+const FONT: &str = "sans-serif";
+/// KPI series longer than this are downsampled with LTTB.
+pub const MAX_POINTS: usize = 1500;
+
+/// One metric of the candidate-vs-production chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareBar {
+    /// Label with unit, e.g. `ROUGE-L (score)`.
+    pub label: String,
+    /// Candidate value.
+    pub candidate: Option<f64>,
+    /// Production value.
+    pub baseline: Option<f64>,
+    /// Acceptance threshold.
+    pub threshold: Option<f64>,
+    /// Production value moved by the required margin (what the candidate must reach).
+    pub margin_line: Option<f64>,
+    /// Whether the candidate fails its threshold or margin (drawn in vermillion).
+    pub failing: bool,
+}
+
+fn nice_range(values: impl Iterator<Item = f64>, zero: bool) -> (f64, f64) {
+    let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
+        (l.min(v), h.max(v))
+    });
+    if !lo.is_finite() || !hi.is_finite() {
+        return (0.0, 1.0);
+    }
+    if zero {
+        lo = lo.min(0.0);
+        hi = hi.max(0.0);
+    }
+    if (hi - lo).abs() < 1e-12 {
+        hi = lo + 1.0;
+    }
+    let pad = (hi - lo) * 0.08;
+    (if zero && lo >= 0.0 { lo } else { lo - pad }, hi + pad)
+}
+
+fn fmt_num(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1000.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 0.1 || a == 0.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn legend_item(
+    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    x: i32,
+    y: i32,
+    color: RGBColor,
+    text: &str,
+    fg: RGBColor,
+) -> Result<()> {
+    area.draw(&Rectangle::new(
+        [(x, y - 6), (x + 14, y + 6)],
+        color.filled(),
+    ))
+    .map_err(err)?;
+    area.draw(&Text::new(
+        text.to_string(),
+        (x + 20, y),
+        (FONT, 14)
+            .into_font()
+            .color(&fg)
+            .pos(Pos::new(HPos::Left, VPos::Center)),
+    ))
+    .map_err(err)?;
+    Ok(())
+}
+
+/// Candidate vs production, one small panel per metric (they have different units), with the
+/// acceptance threshold (dashed) and the margin line (dotted) where known.
+pub fn compare_chart(
+    title: &str,
+    candidate_name: &str,
+    baseline_name: &str,
+    bars: &[CompareBar],
+    theme: Theme,
+) -> Result<String> {
+    let c = theme.colors();
+    let cols = 4usize;
+    let rows = bars.len().div_ceil(cols).max(1);
+    let height = 90 + 190 * rows as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, height)).into_drawing_area();
+        root.fill(&c.bg).map_err(err)?;
+        let (head, body) = root.split_vertically(80);
+        head.draw(&Text::new(
+            title.to_string(),
+            (16, 24),
+            (FONT, 22).into_font().color(&c.fg),
+        ))
+        .map_err(err)?;
+        legend_item(&head, 16, 62, c.production, baseline_name, c.fg)?;
+        legend_item(&head, 240, 62, c.candidate, candidate_name, c.fg)?;
+        legend_item(
+            &head,
+            470,
+            62,
+            VERMILLION,
+            "candidate misses threshold or margin",
+            c.fg,
+        )?;
+        if bars.is_empty() {
+            body.draw(&Text::new(
+                "no comparable metrics".to_string(),
+                (16, 40),
+                (FONT, 16).into_font().color(&c.fg),
+            ))
+            .map_err(err)?;
+        }
+        let panels = body.split_evenly((rows, cols));
+        for (bar, panel) in bars.iter().zip(panels.iter()) {
+            let values = [bar.candidate, bar.baseline, bar.threshold, bar.margin_line];
+            let (lo, hi) = nice_range(values.iter().flatten().copied(), true);
+            let mut chart = ChartBuilder::on(panel)
+                .caption(&bar.label, (FONT, 14).into_font().color(&c.fg))
+                .margin(8)
+                .x_label_area_size(20)
+                .y_label_area_size(48)
+                .build_cartesian_2d(-0.5f64..1.5f64, lo..hi)
+                .map_err(err)?;
+            chart
+                .configure_mesh()
+                .disable_x_mesh()
+                .x_labels(2)
+                .x_label_formatter(&|x| match x.round() as i64 {
+                    0 => "prod".into(),
+                    1 => "cand".into(),
+                    _ => String::new(),
+                })
+                .y_labels(4)
+                .y_label_formatter(&|y| fmt_num(*y))
+                .label_style((FONT, 11).into_font().color(&c.fg))
+                .axis_style(c.fg)
+                .light_line_style(TRANSPARENT)
+                .bold_line_style(c.grid)
+                .draw()
+                .map_err(err)?;
+            let cand_color = if bar.failing { VERMILLION } else { c.candidate };
+            for (i, v, color) in [
+                (0.0, bar.baseline, c.production),
+                (1.0, bar.candidate, cand_color),
+            ] {
+                if let Some(v) = v {
+                    chart
+                        .draw_series(std::iter::once(Rectangle::new(
+                            [(i - 0.32, 0.0f64.max(lo)), (i + 0.32, v)],
+                            color.filled(),
+                        )))
+                        .map_err(err)?;
+                }
+            }
+            if let Some(t) = bar.threshold {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(-0.5, t), (1.5, t)],
+                        6,
+                        4,
+                        REDDISH_PURPLE.stroke_width(2),
+                    ))
+                    .map_err(err)?;
+            }
+            if let Some(m) = bar.margin_line {
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(-0.5, m), (1.5, m)],
+                        2,
+                        3,
+                        c.fg.stroke_width(1),
+                    ))
+                    .map_err(err)?;
+            }
+        }
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// One group's bar.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupBar {
+    /// Group name.
+    pub group: String,
+    /// Value.
+    pub value: f64,
+    /// Whether it falls outside the tolerance.
+    pub outside: bool,
+}
+
+/// Per-group values of one metric with the tolerance band shaded (`band = (low, high)`, e.g.
+/// four-fifths of the best group up to the best); groups outside it in vermillion.
+pub fn fairness_chart(
+    title: &str,
+    y_label: &str,
+    groups: &[GroupBar],
+    band: (f64, f64),
+    theme: Theme,
+) -> Result<String> {
+    let c = theme.colors();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        root.fill(&c.bg).map_err(err)?;
+        let (lo, hi) = nice_range(groups.iter().map(|g| g.value).chain([band.0, band.1]), true);
+        let n = groups.len().max(1) as f64;
+        let names: Vec<String> = groups.iter().map(|g| g.group.clone()).collect();
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 22).into_font().color(&c.fg))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d(-0.5f64..(n - 0.5), lo..hi)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(groups.len().max(1))
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                if (x - i).abs() < 1e-6 && i >= 0.0 {
+                    names.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|y| fmt_num(*y))
+            .x_desc("group")
+            .y_desc(y_label)
+            .label_style((FONT, 13).into_font().color(&c.fg))
+            .axis_desc_style((FONT, 14).into_font().color(&c.fg))
+            .axis_style(c.fg)
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(c.grid)
+            .draw()
+            .map_err(err)?;
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(-0.5, band.0), (n - 0.5, band.1)],
+                BLUISH_GREEN.mix(0.18).filled(),
+            )))
+            .map_err(err)?
+            .label("tolerance band")
+            .legend(|(x, y)| {
+                Rectangle::new(
+                    [(x, y - 5), (x + 14, y + 5)],
+                    BLUISH_GREEN.mix(0.4).filled(),
+                )
+            });
+        for (i, g) in groups.iter().enumerate() {
+            let x = i as f64;
+            let color = if g.outside { VERMILLION } else { c.production };
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.3, 0.0f64.max(lo)), (x + 0.3, g.value)],
+                    color.filled(),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{}{}", fmt_num(g.value), if g.outside { " ✗" } else { "" }),
+                    (x, g.value),
+                    (FONT, 13)
+                        .into_font()
+                        .color(&c.fg)
+                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                )))
+                .map_err(err)?;
+        }
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(-0.5, band.0), (n - 0.5, band.0)],
+                6,
+                4,
+                BLUISH_GREEN.stroke_width(2),
+            ))
+            .map_err(err)?;
+        chart
+            .configure_series_labels()
+            .background_style(c.bg.mix(0.9))
+            .border_style(c.grid)
+            .label_font((FONT, 13).into_font().color(&c.fg))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// Latency percentiles (p50, p95, p99) of each named arm, against the SLO.
+pub fn latency_chart(
+    title: &str,
+    arms: &[(String, [f64; 3])],
+    slo: Option<f64>,
+    theme: Theme,
+) -> Result<String> {
+    let c = theme.colors();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        root.fill(&c.bg).map_err(err)?;
+        let (lo, hi) = nice_range(arms.iter().flat_map(|a| a.1).chain(slo), true);
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 22).into_font().color(&c.fg))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d(-0.5f64..2.5f64, lo..hi)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(3)
+            .x_label_formatter(&|x| match x.round() as i64 {
+                0 if (x - 0.0).abs() < 1e-6 => "p50".into(),
+                1 if (x - 1.0).abs() < 1e-6 => "p95".into(),
+                2 if (x - 2.0).abs() < 1e-6 => "p99".into(),
+                _ => String::new(),
+            })
+            .y_label_formatter(&|y| fmt_num(*y))
+            .x_desc("percentile")
+            .y_desc("latency (ms)")
+            .label_style((FONT, 13).into_font().color(&c.fg))
+            .axis_desc_style((FONT, 14).into_font().color(&c.fg))
+            .axis_style(c.fg)
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(c.grid)
+            .draw()
+            .map_err(err)?;
+        let width = 0.7 / arms.len().max(1) as f64;
+        for (k, (name, values)) in arms.iter().enumerate() {
+            let color = if k == 0 { c.production } else { c.candidate };
+            let off = -0.35 + width * k as f64;
+            chart
+                .draw_series(values.iter().enumerate().map(|(i, v)| {
+                    let x = i as f64 + off;
+                    Rectangle::new(
+                        [(x + 0.02, 0.0f64.max(lo)), (x + width - 0.02, *v)],
+                        color.filled(),
+                    )
+                }))
+                .map_err(err)?
+                .label(name.clone())
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled())
+                });
+        }
+        if let Some(s) = slo {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(-0.5, s), (2.5, s)],
+                    6,
+                    4,
+                    VERMILLION.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(format!("p99 SLO {} ms", fmt_num(s)))
+                .legend(|(x, y)| {
+                    PathElement::new([(x, y), (x + 14, y)], VERMILLION.stroke_width(2))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .background_style(c.bg.mix(0.9))
+            .border_style(c.grid)
+            .label_font((FONT, 13).into_font().color(&c.fg))
+            .position(SeriesLabelPosition::UpperLeft)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// A named time series: (x, y) with x in hours since the start of the export.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    /// Arm name (`canary`, `production`).
+    pub name: String,
+    /// Points sorted by x.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// KPI time series, one line per arm, each downsampled with LTTB to [`MAX_POINTS`].
+pub fn kpi_chart(
+    title: &str,
+    y_label: &str,
+    x_label: &str,
+    series: &[Series],
+    threshold: Option<f64>,
+    theme: Theme,
+) -> Result<String> {
+    let c = theme.colors();
+    let drawn: Vec<(String, Vec<(f64, f64)>)> = series
+        .iter()
+        .map(|s| (s.name.clone(), lttb(&s.points, MAX_POINTS)))
+        .collect();
+    let (x0, x1) = nice_range(drawn.iter().flat_map(|s| s.1.iter().map(|p| p.0)), false);
+    let (y0, y1) = nice_range(
+        drawn
+            .iter()
+            .flat_map(|s| s.1.iter().map(|p| p.1))
+            .chain(threshold),
+        false,
+    );
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        root.fill(&c.bg).map_err(err)?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 22).into_font().color(&c.fg))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .x_label_formatter(&|x| fmt_num(*x))
+            .y_label_formatter(&|y| fmt_num(*y))
+            .x_desc(x_label)
+            .y_desc(y_label)
+            .label_style((FONT, 13).into_font().color(&c.fg))
+            .axis_desc_style((FONT, 14).into_font().color(&c.fg))
+            .axis_style(c.fg)
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(c.grid)
+            .draw()
+            .map_err(err)?;
+        for (name, points) in &drawn {
+            let color = if matches!(name.as_str(), "production" | "baseline" | "control") {
+                c.production
+            } else {
+                c.candidate
+            };
+            chart
+                .draw_series(LineSeries::new(
+                    points.iter().copied(),
+                    color.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(name.clone())
+                .legend(move |(x, y)| {
+                    PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2))
+                });
+        }
+        if let Some(t) = threshold {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(x0, t), (x1, t)],
+                    6,
+                    4,
+                    REDDISH_PURPLE.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(format!("threshold {}", fmt_num(t)))
+                .legend(|(x, y)| {
+                    PathElement::new([(x, y), (x + 14, y)], REDDISH_PURPLE.stroke_width(2))
+                });
+        }
+        chart
+            .configure_series_labels()
+            .background_style(c.bg.mix(0.9))
+            .border_style(c.grid)
+            .label_font((FONT, 13).into_font().color(&c.fg))
+            .position(SeriesLabelPosition::LowerRight)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// PSI per feature against the 0.1 (moderate) and 0.25 (significant) bands.
+pub fn drift_chart(title: &str, features: &[(String, f64)], theme: Theme) -> Result<String> {
+    let c = theme.colors();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
+        root.fill(&c.bg).map_err(err)?;
+        let (_, hi) = nice_range(features.iter().map(|f| f.1).chain([0.3]), true);
+        let n = features.len().max(1) as f64;
+        let names: Vec<String> = features.iter().map(|f| f.0.clone()).collect();
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, (FONT, 22).into_font().color(&c.fg))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d(-0.5f64..(n - 0.5), 0.0..hi)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_labels(features.len().max(1))
+            .x_label_formatter(&|x| {
+                let i = x.round();
+                if (x - i).abs() < 1e-6 && i >= 0.0 {
+                    names.get(i as usize).cloned().unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .y_label_formatter(&|y| fmt_num(*y))
+            .x_desc("feature")
+            .y_desc("PSI")
+            .label_style((FONT, 13).into_font().color(&c.fg))
+            .axis_desc_style((FONT, 14).into_font().color(&c.fg))
+            .axis_style(c.fg)
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(c.grid)
+            .draw()
+            .map_err(err)?;
+        let bands = [
+            (0.0, 0.1, BLUISH_GREEN, "stable < 0.1"),
+            (0.1, 0.25, palette::YELLOW, "moderate 0.1–0.25"),
+            (0.25, hi, VERMILLION, "significant ≥ 0.25"),
+        ];
+        for (lo, top, color, label) in bands {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(-0.5, lo), (n - 0.5, top)],
+                    color.mix(0.15).filled(),
+                )))
+                .map_err(err)?
+                .label(label)
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.mix(0.5).filled())
+                });
+        }
+        for (i, (_, psi)) in features.iter().enumerate() {
+            let x = i as f64;
+            let color = if *psi >= 0.25 {
+                VERMILLION
+            } else {
+                c.production
+            };
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x - 0.3, 0.0), (x + 0.3, *psi)],
+                    color.filled(),
+                )))
+                .map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{psi:.3}"),
+                    (x, *psi),
+                    (FONT, 13)
+                        .into_font()
+                        .color(&c.fg)
+                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
+                )))
+                .map_err(err)?;
+        }
+        chart
+            .configure_series_labels()
+            .background_style(c.bg.mix(0.9))
+            .border_style(c.grid)
+            .label_font((FONT, 13).into_font().color(&c.fg))
+            .position(SeriesLabelPosition::UpperRight)
+            .draw()
+            .map_err(err)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
