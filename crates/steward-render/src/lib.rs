@@ -9,3 +9,8 @@
 //! render. Each capability lives in its own module.
 
 pub mod chart;
+pub mod export;
+pub mod markdown;
+
+pub use export::EvalResult;
+pub use markdown::{render_document, render_markdown, RenderedDocument, Target};
