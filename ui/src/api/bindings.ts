@@ -566,3 +566,440 @@ versions: number,
  * Dataset snapshots created.
  */
 datasets: number, };
+
+export type DocumentKind = "model-card" | "data-sheet" | "risk-assessment" | "eval-report" | "runbook" | "rollout-plan";
+
+export type FindingCode = "broken-front-matter" | "missing-field" | "invalid-field" | "missing-section" | "empty-section" | "guidance-left" | "risk-incomplete" | "risk-out-of-range" | "risk-no-owner" | "risk-no-mitigation" | "risk-no-acceptance" | "no-kill-switch" | "canary-too-short" | "canary-too-large" | "provenance-mismatch";
+
+export type Finding = { 
+/**
+ * What kind of gap.
+ */
+code: FindingCode, 
+/**
+ * What is missing and what to do, naming the section, field or row.
+ */
+message: string, 
+/**
+ * The 1-based line to jump to, when the gap has one.
+ */
+line: number | null, };
+
+export type Completeness = { 
+/**
+ * The document's kind.
+ */
+kind: DocumentKind, 
+/**
+ * Whether there are no findings.
+ */
+complete: boolean, 
+/**
+ * Every gap, in document order where it has a line.
+ */
+findings: Array<Finding>, };
+
+export type RiskBand = "low" | "medium" | "high" | "critical";
+
+export type RiskRow = { 
+/**
+ * The row's id (`R-1`).
+ */
+id: string | null, 
+/**
+ * What could go wrong.
+ */
+title: string | null, 
+/**
+ * The category as written.
+ */
+category: string | null, 
+/**
+ * 1–5 as written (out-of-range values are kept so they can be reported).
+ */
+likelihood: number | null, 
+/**
+ * 1–5 as written.
+ */
+impact: number | null, 
+/**
+ * `likelihood × impact` when both are in range.
+ */
+score: number | null, 
+/**
+ * The band of the score.
+ */
+band: RiskBand | null, 
+/**
+ * avoid, mitigate, transfer or accept.
+ */
+treatment: string | null, 
+/**
+ * What is done about it.
+ */
+mitigation: string | null, 
+/**
+ * Who is accountable.
+ */
+owner: string | null, 
+/**
+ * Likelihood after the mitigation.
+ */
+residual_likelihood: number | null, 
+/**
+ * Impact after the mitigation.
+ */
+residual_impact: number | null, 
+/**
+ * Residual score when both are in range.
+ */
+residual_score: number | null, 
+/**
+ * Who accepted the residual risk, and when.
+ */
+acceptance: string | null, 
+/**
+ * The 1-based line of the row in the document, when found.
+ */
+line: number | null, };
+
+export type DocumentRef = { 
+/**
+ * `MODEL@VERSION`, or the dataset snapshot's `NAME@VERSION` for a data sheet.
+ */
+target: string, 
+/**
+ * The kind.
+ */
+kind: DocumentKind, };
+
+export type DocumentSave = { 
+/**
+ * `MODEL@VERSION`, or `NAME@VERSION` of a dataset for a data sheet.
+ */
+target: string, 
+/**
+ * The kind.
+ */
+kind: DocumentKind, 
+/**
+ * The full text (Markdown with YAML front matter).
+ */
+text: string, 
+/**
+ * The revision the editor started from; the save is refused if the head moved since.
+ * None saves over whatever the head is.
+ */
+base_revision: number | null, 
+/**
+ * For a merge of two concurrent edits: the other revision this text combines.
+ */
+merge_parent: number | null, 
+/**
+ * Why, for the history.
+ */
+message: string | null, };
+
+export type RevisionView = { 
+/**
+ * 1, 2, 3, … within the document.
+ */
+number: number, 
+/**
+ * `sha256:…` of the text.
+ */
+sha256: string, 
+/**
+ * Size of the text in bytes.
+ */
+bytes: number, 
+/**
+ * Who saved it.
+ */
+author: string, 
+/**
+ * Why, if said (`restore r1` for restores).
+ */
+message: string, 
+/**
+ * The revision it was written over.
+ */
+parent: number | null, 
+/**
+ * The other revision of a merge.
+ */
+second_parent: number | null, 
+/**
+ * When, RFC 3339.
+ */
+created_at: string, };
+
+export type FrontMatterProblem = { 
+/**
+ * 1-based line in the document.
+ */
+line: number, 
+/**
+ * 1-based column.
+ */
+column: number, 
+/**
+ * What is wrong.
+ */
+message: string, };
+
+export type RenderedView = { 
+/**
+ * The front matter as a structured panel (the risk register as a scored table).
+ */
+front_matter_html: string, 
+/**
+ * The Markdown body.
+ */
+body_html: string, 
+/**
+ * Set when the front matter does not parse (the whole text is then the body).
+ */
+front_matter_error: FrontMatterProblem | null, };
+
+export type DocumentView = { 
+/**
+ * `MODEL@VERSION` or the dataset's `NAME@VERSION`.
+ */
+target: string, 
+/**
+ * The kind.
+ */
+kind: DocumentKind, 
+/**
+ * Human title of the kind ("Model card").
+ */
+title: string, 
+/**
+ * The revision shown.
+ */
+revision: RevisionView, 
+/**
+ * The head revision's number (equal to `revision.number` unless an older one is shown).
+ */
+head: number, 
+/**
+ * The text of the revision shown.
+ */
+text: string, 
+/**
+ * The text rendered.
+ */
+rendered: RenderedView, 
+/**
+ * The gaps of the text shown.
+ */
+completeness: Completeness, 
+/**
+ * The risk register with computed scores and bands (risk assessments; empty otherwise).
+ */
+risks: Array<RiskRow>, };
+
+export type DocumentSaveResult = { 
+/**
+ * False when the text equals the head: no revision was created.
+ */
+created: boolean, 
+/**
+ * The document at its (new) head.
+ */
+document: DocumentView, };
+
+export type DocumentPreviewRequest = { 
+/**
+ * The document's target, so data sheets are checked against their snapshot; optional.
+ */
+target: string | null, 
+/**
+ * The kind, for the completeness rules.
+ */
+kind: DocumentKind, 
+/**
+ * The text being edited.
+ */
+text: string, };
+
+export type DocumentPreview = { 
+/**
+ * The text rendered.
+ */
+rendered: RenderedView, 
+/**
+ * Its gaps.
+ */
+completeness: Completeness, 
+/**
+ * The risk register with computed scores and bands.
+ */
+risks: Array<RiskRow>, };
+
+export type DiffTag = "equal" | "insert" | "delete";
+
+export type DiffLine = { 
+/**
+ * Equal, insert or delete.
+ */
+tag: DiffTag, 
+/**
+ * 1-based line in the older revision.
+ */
+old_line: number | null, 
+/**
+ * 1-based line in the newer revision.
+ */
+new_line: number | null, 
+/**
+ * The line, without its newline.
+ */
+text: string, };
+
+export type DocumentDiff = { 
+/**
+ * The document's target.
+ */
+target: string, 
+/**
+ * The kind.
+ */
+kind: DocumentKind, 
+/**
+ * The older side's revision.
+ */
+from: number, 
+/**
+ * The newer side's revision.
+ */
+to: number, 
+/**
+ * Every line, in order.
+ */
+lines: Array<DiffLine>, 
+/**
+ * Lines added.
+ */
+insertions: number, 
+/**
+ * Lines removed.
+ */
+deletions: number, 
+/**
+ * The same as a unified diff (3 lines of context).
+ */
+unified: string, };
+
+export type DocumentStatus = { 
+/**
+ * The kind.
+ */
+kind: DocumentKind, 
+/**
+ * `MODEL@VERSION`, or the dataset snapshot for a data sheet.
+ */
+target: string, 
+/**
+ * Whether it exists.
+ */
+exists: boolean, 
+/**
+ * The head revision, when it exists.
+ */
+revision: number | null, 
+/**
+ * Who saved the head.
+ */
+author: string | null, 
+/**
+ * When the head was saved.
+ */
+updated_at: string | null, 
+/**
+ * Whether it exists and has no findings.
+ */
+complete: boolean, 
+/**
+ * Its findings (for a missing document: one saying how to create it).
+ */
+findings: Array<Finding>, };
+
+export type VersionDocuments = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * Whether every required document exists and is complete.
+ */
+complete: boolean, 
+/**
+ * Every required document, present or not, in the seed's order.
+ */
+documents: Array<DocumentStatus>, };
+
+export type DocumentTemplateView = { 
+/**
+ * The kind.
+ */
+kind: DocumentKind, 
+/**
+ * Human title.
+ */
+title: string, 
+/**
+ * Sections a complete document has.
+ */
+required_sections: Array<string>, 
+/**
+ * Front-matter fields a complete document has.
+ */
+required_fields: Array<string>, 
+/**
+ * The template text (with its `template:` block).
+ */
+text: string, };
+
+export type ExportFormat = "hf" | "mct" | "html";
+
+export type DocumentExport = { 
+/**
+ * The format.
+ */
+format: ExportFormat, 
+/**
+ * A suggested file name (`README.md`, `model-card.json`, `…-dossier.html`).
+ */
+file_name: string, 
+/**
+ * The file's text.
+ */
+content: string, };
+
+export type DocumentDraft = { 
+/**
+ * The document's target.
+ */
+target: string, 
+/**
+ * The kind.
+ */
+kind: DocumentKind, 
+/**
+ * The text being edited.
+ */
+text: string, 
+/**
+ * The revision the edit started from (none for a document not yet saved).
+ */
+base_revision: number | null, 
+/**
+ * When it was kept, RFC 3339 (set by the core; ignored on save).
+ */
+saved_at: string, };
