@@ -1003,3 +1003,380 @@ base_revision: number | null,
  * When it was kept, RFC 3339 (set by the core; ignored on save).
  */
 saved_at: string, };
+
+export type EvalKind = "golden-set" | "scenario-suite" | "red-team" | "fairness-audit" | "load-test" | "online-kpis";
+
+export type Direction = "higher" | "lower" | "none";
+
+export type Verdict = "better" | "worse" | "same" | "unranked" | "only-candidate" | "only-baseline";
+
+export type DriftLevel = "stable" | "moderate" | "significant";
+
+export type EvalImport = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version the evidence is for.
+ */
+version: string, 
+/**
+ * The file: `.json` (`steward.eval/v1`) or `.csv` (long format or raw predictions).
+ */
+file: string, 
+/**
+ * The kind, when the file does not say (CSV) or to override it.
+ */
+kind: EvalKind | null, 
+/**
+ * The dataset or suite, `NAME@VERSION`, when the file does not say or to override it.
+ */
+suite: string | null, };
+
+export type EvalRunView = { 
+/**
+ * Run id.
+ */
+id: number, 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * The kind.
+ */
+kind: EvalKind, 
+/**
+ * Its human label.
+ */
+kind_label: string, 
+/**
+ * The dataset or suite, `NAME@VERSION`.
+ */
+suite: string, 
+/**
+ * When the evaluation ran, if the file says.
+ */
+run_at: string | null, 
+/**
+ * When it was imported.
+ */
+imported_at: string, 
+/**
+ * The file's name.
+ */
+file_name: string, 
+/**
+ * `sha256:…` of the file: the evidence.
+ */
+file_digest: string, 
+/**
+ * File size.
+ */
+file_bytes: number, 
+/**
+ * `json`, `csv` or `predictions-csv`.
+ */
+format: string, 
+/**
+ * Metric rows stored.
+ */
+rows: number, };
+
+export type MetricComparisonView = { 
+/**
+ * Metric name.
+ */
+metric: string, 
+/**
+ * Human label.
+ */
+label: string, 
+/**
+ * Unit.
+ */
+unit: string, 
+/**
+ * Which way is better.
+ */
+direction: Direction, 
+/**
+ * Candidate value.
+ */
+candidate: number | null, 
+/**
+ * Candidate interval `[low, high]`.
+ */
+candidate_ci: [number, number] | null, 
+/**
+ * Baseline value.
+ */
+baseline: number | null, 
+/**
+ * Baseline interval.
+ */
+baseline_ci: [number, number] | null, 
+/**
+ * candidate − baseline.
+ */
+delta: number | null, 
+/**
+ * delta / |baseline|.
+ */
+relative_delta: number | null, 
+/**
+ * Better, worse, same…
+ */
+verdict: Verdict, 
+/**
+ * Whether both intervals are given and do not overlap.
+ */
+significant: boolean | null, 
+/**
+ * Acceptance threshold, when known.
+ */
+threshold: number | null, 
+/**
+ * Whether the candidate meets it (colour pass/fail only where this is set).
+ */
+meets_threshold: boolean | null, 
+/**
+ * Margin over the baseline, when known.
+ */
+margin: number | null, 
+/**
+ * Whether the candidate beats the baseline by the margin.
+ */
+meets_margin: boolean | null, };
+
+export type EvalComparison = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version compared.
+ */
+candidate: string, 
+/**
+ * The baseline version, if there is one.
+ */
+baseline: string | null, 
+/**
+ * The baseline's stage.
+ */
+baseline_stage: Stage | null, 
+/**
+ * Metric by metric, by name.
+ */
+metrics: Array<MetricComparisonView>, 
+/**
+ * How the baseline was chosen, or why there is none.
+ */
+note: string, };
+
+export type GroupValueView = { 
+/**
+ * Group (value of the key).
+ */
+group: string, 
+/**
+ * The metric's value.
+ */
+value: number, 
+/**
+ * Cases behind it.
+ */
+n: number | null, 
+/**
+ * Whether this is the worst group.
+ */
+worst: boolean, 
+/**
+ * Whether it falls outside the tolerance (below min_ratio × best, or more than
+ * max_difference from the best).
+ */
+outside_tolerance: boolean, };
+
+export type GroupFairnessView = { 
+/**
+ * Metric name.
+ */
+metric: string, 
+/**
+ * Human label.
+ */
+label: string, 
+/**
+ * Unit.
+ */
+unit: string, 
+/**
+ * Which way is better.
+ */
+direction: Direction, 
+/**
+ * Per group.
+ */
+groups: Array<GroupValueView>, 
+/**
+ * max − min.
+ */
+max_difference: number, 
+/**
+ * min / max.
+ */
+min_max_ratio: number | null, 
+/**
+ * The worst group.
+ */
+worst_group: string, 
+/**
+ * Difference within tolerance.
+ */
+passes_difference: boolean, 
+/**
+ * Ratio at least the minimum (four-fifths rule).
+ */
+passes_ratio: boolean, };
+
+export type ParityView = { 
+/**
+ * max − min selection rate.
+ */
+demographic_parity_difference: number, 
+/**
+ * min / max selection rate.
+ */
+demographic_parity_ratio: number, 
+/**
+ * max(TPR difference, FPR difference).
+ */
+equalized_odds_difference: number, 
+/**
+ * min(TPR ratio, FPR ratio).
+ */
+equalized_odds_ratio: number, };
+
+export type FairnessReport = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * The group key.
+ */
+key: string, 
+/**
+ * Every group key the evidence has.
+ */
+keys: Array<string>, 
+/**
+ * Largest allowed difference.
+ */
+max_difference: number, 
+/**
+ * Smallest allowed ratio (0.8: the four-fifths rule).
+ */
+min_ratio: number, 
+/**
+ * Metric by metric.
+ */
+metrics: Array<GroupFairnessView>, 
+/**
+ * Parity, when known.
+ */
+parity: ParityView | null, 
+/**
+ * One line per failing metric, naming the worst group.
+ */
+failures: Array<string>, };
+
+export type FeatureDriftView = { 
+/**
+ * Feature.
+ */
+feature: string, 
+/**
+ * Population stability index.
+ */
+psi: number, 
+/**
+ * Its label.
+ */
+level: DriftLevel, };
+
+export type DriftReport = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * The labelling convention.
+ */
+convention: string, 
+/**
+ * Per feature.
+ */
+features: Array<FeatureDriftView>, };
+
+export type ChartKind = "compare" | "fairness" | "latency" | "kpi" | "drift";
+
+export type ChartTheme = "light" | "dark";
+
+export type EvalChartRequest = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * Which chart.
+ */
+kind: ChartKind, 
+/**
+ * Light or dark.
+ */
+theme: ChartTheme, 
+/**
+ * Baseline version for compare/latency (default: production).
+ */
+against: string | null, 
+/**
+ * Group key for fairness (default: the first key with a failing metric, else the first).
+ */
+group: string | null, 
+/**
+ * Metric for fairness and KPI charts (default: the most telling one present).
+ */
+metric: string | null, };
+
+export type ChartSvg = { 
+/**
+ * Which chart.
+ */
+kind: ChartKind, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * The SVG document.
+ */
+svg: string, };

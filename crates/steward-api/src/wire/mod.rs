@@ -16,6 +16,7 @@ use crate::error::{ApiError, ErrorCode};
 // Each submodule's types are re-exported here (`pub use documents::*;`) once it has any.
 mod documents;
 mod evals;
+pub use evals::*;
 pub use documents::*;
 
 /// The open workspace.

@@ -1,1 +1,661 @@
 //! Operations on evaluation evidence: import, comparison, fairness, drift, charts.
+
+mod import;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use steward_domain::eval::compare::{compare, summarize, MetricComparison, Verdict};
+use steward_domain::eval::drift::{by_feature, DriftLevel};
+use steward_domain::eval::fairness::{by_group, group_keys, parity_of, Tolerance};
+use steward_domain::eval::{Catalogue, Direction, EvalRow, MetricDef};
+use steward_domain::{DatasetRef, ModelName, Stage, Version};
+use steward_render::chart::{self, CompareBar, GroupBar, Series, Theme};
+use steward_store::{EvalRunRow, StoreError};
+use time::format_description::well_known::Rfc3339;
+
+use super::{parse, Workspace};
+use crate::error::{ApiError, ErrorCode, Result};
+use crate::hashing::{Cancel, ProgressSink};
+use crate::wire::*;
+
+fn run_view(model: &ModelName, version: &Version, r: &EvalRunRow) -> EvalRunView {
+    EvalRunView {
+        id: u32::try_from(r.id).unwrap_or(u32::MAX),
+        model: model.to_string(),
+        version: version.to_string(),
+        kind: r.kind,
+        kind_label: r.kind.label().to_string(),
+        suite: r.suite.to_string(),
+        run_at: r.run_at.clone(),
+        imported_at: r.imported_at.clone(),
+        file_name: r.file_name.clone(),
+        file_digest: r.file_digest.to_string(),
+        file_bytes: r.file_bytes,
+        format: r.format.clone(),
+        rows: r.row_count,
+    }
+}
+
+fn comparison_view(c: MetricComparison) -> MetricComparisonView {
+    MetricComparisonView {
+        candidate: c.candidate.map(|v| v.value),
+        candidate_ci: c.candidate.and_then(|v| v.ci),
+        baseline: c.baseline.map(|v| v.value),
+        baseline_ci: c.baseline.and_then(|v| v.ci),
+        metric: c.metric,
+        label: c.label,
+        unit: c.unit,
+        direction: c.direction,
+        delta: c.delta,
+        relative_delta: c.relative_delta,
+        verdict: c.verdict,
+        significant: c.significant,
+        threshold: c.threshold,
+        meets_threshold: c.meets_threshold,
+        margin: c.margin,
+        meets_margin: c.meets_margin,
+    }
+}
+
+/// The evidence of one version: its rows (runs oldest first) and the catalogue extended with
+/// what its files declared.
+struct Evidence {
+    rows: Vec<EvalRow>,
+    catalogue: Catalogue,
+}
+
+impl Workspace {
+    /// Imports one evaluation file for a version: streamed, hashed in the same pass, stored in
+    /// one transaction with its audit entry. A bad row, a duplicate file or a cancel stores
+    /// nothing.
+    pub fn eval_import(
+        &self,
+        req: &EvalImport,
+        progress: &dyn ProgressSink,
+        cancel: &Cancel,
+    ) -> Result<EvalRunView> {
+        let name: ModelName = parse(&req.model)?;
+        let version: Version = parse(&req.version)?;
+        self.store.version(&name, &version)?;
+        let suite = req
+            .suite
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<DatasetRef>()
+                    .map_err(|e| ApiError::invalid(format!("--suite: {e}")))
+            })
+            .transpose()?;
+        let path = Path::new(&req.file);
+        let file_name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| req.file.clone());
+        let fail = |e: std::io::Error| {
+            ApiError::new(
+                ErrorCode::Io,
+                format!("cannot read {}: {e}", path.display()),
+            )
+        };
+        let meta = std::fs::metadata(path).map_err(fail)?;
+        if !meta.is_file() {
+            return Err(ApiError::invalid(format!(
+                "{} is not a file",
+                path.display()
+            )));
+        }
+        let file = std::fs::File::open(path).map_err(fail)?;
+        let given = import::Given {
+            kind: req.kind,
+            suite,
+            target: format!("{name}@{version}"),
+        };
+        let row = self
+            .store
+            .import_eval(&name, &version, &self.actor, |sink| {
+                let parsed = import::import(
+                    file,
+                    &file_name,
+                    meta.len(),
+                    &given,
+                    Catalogue::builtin(),
+                    sink,
+                    progress,
+                    cancel,
+                )?;
+                let declared = serde_json::to_string(&parsed.declared).map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::Internal,
+                        format!("cannot record declared metrics: {e}"),
+                    )
+                })?;
+                Ok::<_, ApiError>(steward_store::NewEvalRun {
+                    kind: parsed.kind,
+                    suite: parsed.suite,
+                    run_at: parsed.run_at,
+                    file_name: file_name.clone(),
+                    file_digest: parsed.digest,
+                    file_bytes: parsed.bytes,
+                    format: parsed.format.as_str(),
+                    declared,
+                })
+            })?;
+        Ok(run_view(&name, &version, &row))
+    }
+
+    /// The runs imported for a version, oldest first.
+    pub fn eval_list(&self, model: &str, version: &str) -> Result<Vec<EvalRunView>> {
+        let name: ModelName = parse(model)?;
+        let version: Version = parse(version)?;
+        Ok(self
+            .store
+            .eval_runs(&name, &version)?
+            .iter()
+            .map(|r| run_view(&name, &version, r))
+            .collect())
+    }
+
+    fn evidence(&self, name: &ModelName, version: &Version) -> Result<Evidence> {
+        let mut declared: BTreeMap<String, MetricDef> = BTreeMap::new();
+        for run in self.store.eval_runs(name, version)? {
+            let defs: Vec<MetricDef> = serde_json::from_str(&run.declared).map_err(|e| {
+                ApiError::from(StoreError::BadRow {
+                    what: "declared metrics",
+                    value: run.declared.clone(),
+                    detail: e.to_string(),
+                })
+            })?;
+            for d in defs {
+                declared.insert(d.name.clone(), d);
+            }
+        }
+        Ok(Evidence {
+            rows: self
+                .store
+                .eval_rows(name, version)?
+                .into_iter()
+                .map(|(_, r)| r)
+                .collect(),
+            catalogue: Catalogue::builtin().with_declared(&declared),
+        })
+    }
+
+    /// The baseline for `version`: `against` when given, else the model's production version
+    /// (or, when `version` is production itself, its rollback target).
+    fn baseline(
+        &self,
+        name: &ModelName,
+        version: &Version,
+        against: Option<&str>,
+    ) -> Result<(Option<(Version, Stage)>, String)> {
+        let versions = self.store.versions(name)?;
+        if let Some(a) = against.map(str::trim).filter(|a| !a.is_empty()) {
+            let v: Version = match a.split_once('@') {
+                Some((m, v)) => {
+                    if m != name.as_str() {
+                        return Err(ApiError::invalid(format!(
+                            "--against {a}: compare versions of the same model ({name})"
+                        )));
+                    }
+                    parse(v)?
+                }
+                None => parse(a)?,
+            };
+            let row = self.store.version(name, &v)?;
+            return Ok((Some((v, row.stage)), format!("against {name}@{v} as asked")));
+        }
+        let find = |s: Stage| versions.iter().find(|v| v.stage == s);
+        match find(Stage::Production) {
+            Some(p) if p.version != *version => Ok((
+                Some((p.version, p.stage)),
+                format!("against the production version {name}@{}", p.version),
+            )),
+            Some(_) => match find(Stage::RollbackTarget) {
+                Some(r) => Ok((
+                    Some((r.version, r.stage)),
+                    format!("{name}@{version} is production; against its rollback target {}", r.version),
+                )),
+                None => Ok((None, format!("{name}@{version} is production and has no rollback target to compare against"))),
+            },
+            None => Ok((None, format!("{name} has no production version; pass --against MODEL@VERSION"))),
+        }
+    }
+
+    /// A version's evidence against a baseline (default: the production version), metric by
+    /// metric.
+    pub fn eval_compare(
+        &self,
+        model: &str,
+        version: &str,
+        against: Option<&str>,
+    ) -> Result<EvalComparison> {
+        let name: ModelName = parse(model)?;
+        let version: Version = parse(version)?;
+        let cand = self.evidence(&name, &version)?;
+        let (base, note) = self.baseline(&name, &version, against)?;
+        let base_summary = match &base {
+            Some((v, _)) => summarize(&self.evidence(&name, v)?.rows),
+            None => BTreeMap::new(),
+        };
+        let metrics = compare(&summarize(&cand.rows), &base_summary, &cand.catalogue)
+            .into_iter()
+            .map(comparison_view)
+            .collect();
+        Ok(EvalComparison {
+            model: name.to_string(),
+            candidate: version.to_string(),
+            baseline: base.map(|(v, _)| v.to_string()),
+            baseline_stage: base.map(|(_, s)| s),
+            metrics,
+            note,
+        })
+    }
+
+    /// Fairness of a version for one group key: per-group values, max difference, min/max
+    /// ratio against the four-fifths rule, the worst group, and parity where rates are known.
+    pub fn eval_fairness(&self, model: &str, version: &str, key: &str) -> Result<FairnessReport> {
+        let name: ModelName = parse(model)?;
+        let version: Version = parse(version)?;
+        let ev = self.evidence(&name, &version)?;
+        let keys = group_keys(&ev.rows);
+        let key = key.trim();
+        if !keys.iter().any(|k| k == key) {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                if keys.is_empty() {
+                    format!("{name}@{version} has no per-group evaluation rows; import a fairness audit first (`steward eval import {name}@{version} FILE --kind fairness-audit`)")
+                } else {
+                    format!(
+                        "{name}@{version} has no rows grouped by {key:?}; its group keys are {}",
+                        keys.join(", ")
+                    )
+                },
+            ));
+        }
+        let tolerance = Tolerance::default();
+        let metrics = by_group(&ev.rows, key, &ev.catalogue, tolerance);
+        let parity = parity_of(&metrics).map(|p| ParityView {
+            demographic_parity_difference: p.demographic_parity_difference,
+            demographic_parity_ratio: p.demographic_parity_ratio,
+            equalized_odds_difference: p.equalized_odds_difference,
+            equalized_odds_ratio: p.equalized_odds_ratio,
+        });
+        let mut failures = Vec::new();
+        let views =
+            metrics
+                .into_iter()
+                .map(|f| {
+                    let def = ev.catalogue.get(&f.metric);
+                    let best = match f.direction {
+                        Direction::Lower => f
+                            .groups
+                            .iter()
+                            .map(|g| g.value)
+                            .fold(f64::INFINITY, f64::min),
+                        _ => f
+                            .groups
+                            .iter()
+                            .map(|g| g.value)
+                            .fold(f64::NEG_INFINITY, f64::max),
+                    };
+                    let outside = |v: f64| {
+                        let far = (best - v).abs() > tolerance.max_difference + 1e-12;
+                        let low_ratio = match f.direction {
+                            Direction::Lower => v > 0.0 && best / v < tolerance.min_ratio - 1e-12,
+                            _ => best > 0.0 && v / best < tolerance.min_ratio - 1e-12,
+                        };
+                        far || low_ratio
+                    };
+                    if !f.passes_ratio || !f.passes_difference {
+                        failures.push(format!(
+                        "{}: group {}={} is worst; difference {:.3} (max {}), ratio {} (min {}{})",
+                        f.metric,
+                        key,
+                        f.worst_group,
+                        f.max_difference,
+                        tolerance.max_difference,
+                        f.min_max_ratio.map_or("n/a".into(), |r| format!("{r:.3}")),
+                        tolerance.min_ratio,
+                        if f.passes_ratio { "" } else { ": fails the four-fifths rule" },
+                    ));
+                    }
+                    GroupFairnessView {
+                        label: def
+                            .map(|d| d.label.clone())
+                            .filter(|l| !l.is_empty())
+                            .unwrap_or_else(|| f.metric.clone()),
+                        unit: def.map(|d| d.unit.clone()).unwrap_or_default(),
+                        direction: f.direction,
+                        groups: f
+                            .groups
+                            .iter()
+                            .map(|g| GroupValueView {
+                                group: g.group.clone(),
+                                value: g.value,
+                                n: g.n,
+                                worst: g.group == f.worst_group,
+                                outside_tolerance: outside(g.value),
+                            })
+                            .collect(),
+                        max_difference: f.max_difference,
+                        min_max_ratio: f.min_max_ratio,
+                        worst_group: f.worst_group,
+                        passes_difference: f.passes_difference,
+                        passes_ratio: f.passes_ratio,
+                        metric: f.metric,
+                    }
+                })
+                .collect();
+        Ok(FairnessReport {
+            model: name.to_string(),
+            version: version.to_string(),
+            key: key.to_string(),
+            keys,
+            max_difference: tolerance.max_difference,
+            min_ratio: tolerance.min_ratio,
+            metrics: views,
+            parity,
+            failures,
+        })
+    }
+
+    /// Drift per feature (PSI) from a version's binned distributions or given PSI values.
+    pub fn eval_drift(&self, model: &str, version: &str) -> Result<DriftReport> {
+        let name: ModelName = parse(model)?;
+        let version: Version = parse(version)?;
+        let ev = self.evidence(&name, &version)?;
+        Ok(DriftReport {
+            model: name.to_string(),
+            version: version.to_string(),
+            convention: DriftLevel::convention().to_string(),
+            features: by_feature(&ev.rows)
+                .into_iter()
+                .map(|f| FeatureDriftView {
+                    feature: f.feature,
+                    psi: f.psi,
+                    level: f.level,
+                })
+                .collect(),
+        })
+    }
+
+    /// Draws one chart of a version's evidence as an SVG document.
+    pub fn eval_chart(&self, req: &EvalChartRequest) -> Result<ChartSvg> {
+        let name: ModelName = parse(&req.model)?;
+        let version: Version = parse(&req.version)?;
+        let theme = match req.theme {
+            ChartTheme::Light => Theme::Light,
+            ChartTheme::Dark => Theme::Dark,
+        };
+        let drawn = |e: chart::ChartError| ApiError::new(ErrorCode::Internal, e.to_string());
+        let no_data = |what: &str| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("{name}@{version} has no {what} to chart; import it with `steward eval import {name}@{version} FILE`"),
+            )
+        };
+        let (title, svg) = match req.kind {
+            ChartKind::Compare => {
+                let cmp =
+                    self.eval_compare(name.as_str(), &version.to_string(), req.against.as_deref())?;
+                let bars: Vec<CompareBar> = cmp
+                    .metrics
+                    .iter()
+                    .filter(|m| m.candidate.is_some() && m.direction != Direction::None)
+                    .filter(|m| !matches!(m.verdict, Verdict::OnlyBaseline))
+                    .map(|m| CompareBar {
+                        label: if m.unit.is_empty() {
+                            m.label.clone()
+                        } else {
+                            format!("{} ({})", m.label, m.unit)
+                        },
+                        candidate: m.candidate,
+                        baseline: m.baseline,
+                        threshold: m.threshold,
+                        margin_line: m.baseline.zip(m.margin).map(|(b, mg)| match m.direction {
+                            Direction::Lower => b - mg,
+                            _ => b + mg,
+                        }),
+                        failing: m.meets_threshold == Some(false) || m.meets_margin == Some(false),
+                    })
+                    .collect();
+                if bars.is_empty() {
+                    return Err(no_data("metrics"));
+                }
+                let base = cmp.baseline.clone().unwrap_or_else(|| "none".into());
+                let title = format!(
+                    "{name} {version} vs {} {base}",
+                    cmp.baseline_stage.map_or("baseline", |s| s.as_str())
+                );
+                let svg = chart::compare_chart(
+                    &title,
+                    &format!("candidate {version}"),
+                    &format!("baseline {base}"),
+                    &bars,
+                    theme,
+                )
+                .map_err(drawn)?;
+                (title, svg)
+            }
+            ChartKind::Fairness => {
+                let ev = self.evidence(&name, &version)?;
+                let keys = group_keys(&ev.rows);
+                if keys.is_empty() {
+                    return Err(no_data("per-group rows"));
+                }
+                let key = match req.group.as_deref() {
+                    Some(k) => k.to_string(),
+                    None => keys
+                        .iter()
+                        .find(|k| {
+                            by_group(&ev.rows, k, &ev.catalogue, Tolerance::default())
+                                .iter()
+                                .any(|f| !f.passes_ratio)
+                        })
+                        .unwrap_or(&keys[0])
+                        .clone(),
+                };
+                let report = self.eval_fairness(name.as_str(), &version.to_string(), &key)?;
+                let pick = req
+                    .metric
+                    .as_deref()
+                    .and_then(|m| report.metrics.iter().find(|f| f.metric == m))
+                    .or_else(|| report.metrics.iter().find(|f| f.metric == "selection_rate"))
+                    .or_else(|| report.metrics.iter().find(|f| !f.passes_ratio))
+                    .or(report.metrics.first())
+                    .ok_or_else(|| no_data("per-group metrics"))?;
+                let best = pick
+                    .groups
+                    .iter()
+                    .map(|g| g.value)
+                    .fold(f64::NEG_INFINITY, f64::max);
+                let band = match pick.direction {
+                    Direction::Lower => {
+                        let low = pick
+                            .groups
+                            .iter()
+                            .map(|g| g.value)
+                            .fold(f64::INFINITY, f64::min);
+                        (low, low / report.min_ratio)
+                    }
+                    _ => (best * report.min_ratio, best),
+                };
+                let verdict = if pick.passes_ratio && pick.passes_difference {
+                    "within tolerance".to_string()
+                } else {
+                    format!("{}={} fails the four-fifths rule", key, pick.worst_group)
+                };
+                let title = format!("{} by {key}, {name} {version}: {verdict}", pick.label);
+                let groups: Vec<GroupBar> = pick
+                    .groups
+                    .iter()
+                    .map(|g| GroupBar {
+                        group: g.group.clone(),
+                        value: g.value,
+                        outside: g.outside_tolerance,
+                    })
+                    .collect();
+                let y = if pick.unit.is_empty() {
+                    pick.label.clone()
+                } else {
+                    format!("{} ({})", pick.label, pick.unit)
+                };
+                (
+                    title.clone(),
+                    chart::fairness_chart(&title, &y, &groups, band, theme).map_err(drawn)?,
+                )
+            }
+            ChartKind::Latency => {
+                let cmp =
+                    self.eval_compare(name.as_str(), &version.to_string(), req.against.as_deref())?;
+                let get = |m: &str| cmp.metrics.iter().find(|x| x.metric == m);
+                let arm = |pick: fn(&MetricComparisonView) -> Option<f64>| -> Option<[f64; 3]> {
+                    Some([
+                        pick(get("latency_p50_ms")?)?,
+                        pick(get("latency_p95_ms")?)?,
+                        pick(get("latency_p99_ms")?)?,
+                    ])
+                };
+                let mut arms = Vec::new();
+                if let (Some(b), Some(v)) = (arm(|m| m.baseline), cmp.baseline.as_ref()) {
+                    arms.push((format!("baseline {v}"), b));
+                }
+                let Some(c) = arm(|m| m.candidate) else {
+                    return Err(no_data(
+                        "latency percentiles (p50/p95/p99 or latency_ms samples)",
+                    ));
+                };
+                arms.push((format!("candidate {version}"), c));
+                let slo = get("latency_p99_ms").and_then(|m| m.threshold);
+                let title = format!("Latency percentiles vs p99 SLO, {name} {version}");
+                (
+                    title.clone(),
+                    chart::latency_chart(&title, &arms, slo, theme).map_err(drawn)?,
+                )
+            }
+            ChartKind::Kpi => {
+                let ev = self.evidence(&name, &version)?;
+                let (title, svg) = kpi_chart(&name, &version, &ev, req.metric.as_deref(), theme)?
+                    .ok_or_else(|| {
+                    no_data("KPI time series (rows with timestamp and variant)")
+                })?;
+                (title, svg)
+            }
+            ChartKind::Drift => {
+                let d = self.eval_drift(name.as_str(), &version.to_string())?;
+                if d.features.is_empty() {
+                    return Err(no_data("binned distributions or PSI values"));
+                }
+                let title = format!("Feature drift (PSI), {name} {version}");
+                let f: Vec<(String, f64)> = d
+                    .features
+                    .iter()
+                    .map(|f| (f.feature.clone(), f.psi))
+                    .collect();
+                (
+                    title.clone(),
+                    chart::drift_chart(&title, &f, theme).map_err(drawn)?,
+                )
+            }
+        };
+        Ok(ChartSvg {
+            kind: req.kind,
+            title,
+            svg,
+        })
+    }
+}
+
+fn kpi_chart(
+    name: &ModelName,
+    version: &Version,
+    ev: &Evidence,
+    metric: Option<&str>,
+    theme: Theme,
+) -> Result<Option<(String, String)>> {
+    let timed: Vec<&EvalRow> = ev
+        .rows
+        .iter()
+        .filter(|r| r.at.is_some() && r.slice.is_empty())
+        .collect();
+    let metric = match metric {
+        Some(m) => m.to_string(),
+        None => {
+            let mut names: Vec<&str> = timed.iter().map(|r| r.metric.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            match ["acceptance_rate", "task_success_rate", "error_rate"]
+                .into_iter()
+                .find(|m| names.contains(m))
+                .or(names.first().copied())
+            {
+                Some(m) => m.to_string(),
+                None => return Ok(None),
+            }
+        }
+    };
+    let mut arms: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+    for r in timed.iter().filter(|r| r.metric == metric) {
+        let at = r.at.as_deref().unwrap_or_default();
+        let t = time::OffsetDateTime::parse(at, &Rfc3339).map_err(|_| {
+            ApiError::from(StoreError::BadRow {
+                what: "evaluation timestamp",
+                value: at.to_string(),
+                detail: "not RFC 3339".into(),
+            })
+        })?;
+        let arm = r.variant.clone().unwrap_or_else(|| version.to_string());
+        arms.entry(arm)
+            .or_default()
+            .push((t.unix_timestamp() as f64, r.value));
+    }
+    if arms.is_empty() {
+        return Ok(None);
+    }
+    let start = arms
+        .values()
+        .flatten()
+        .map(|p| p.0)
+        .fold(f64::INFINITY, f64::min);
+    let start_text = time::OffsetDateTime::from_unix_timestamp(start as i64)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default();
+    let series: Vec<Series> = arms
+        .into_iter()
+        .map(|(arm, mut pts)| {
+            pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+            Series {
+                name: arm,
+                points: pts
+                    .into_iter()
+                    .map(|(t, v)| ((t - start) / 3600.0, v))
+                    .collect(),
+            }
+        })
+        .collect();
+    let def = ev.catalogue.get(&metric);
+    let label = def
+        .map(|d| d.label.clone())
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| metric.clone());
+    let unit = def.map(|d| d.unit.clone()).unwrap_or_default();
+    let title = format!("{label}, canary vs production, {name} {version}");
+    let y = if unit.is_empty() {
+        label
+    } else {
+        format!("{label} ({unit})")
+    };
+    let svg = chart::kpi_chart(
+        &title,
+        &y,
+        &format!("hours since {start_text}"),
+        &series,
+        def.and_then(|d| d.threshold),
+        theme,
+    )
+    .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    Ok(Some((title, svg)))
+}

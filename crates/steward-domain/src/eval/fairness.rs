@@ -276,6 +276,21 @@ pub fn parity(groups: &[GroupRates]) -> Option<Parity> {
     })
 }
 
+/// Parity from per-group `selection_rate`, `true_positive_rate` and `false_positive_rate`
+/// summaries of one key (as imported from predictions); None without selection rates.
+pub fn parity_of(metrics: &[GroupFairness]) -> Option<Parity> {
+    let get = |m: &str| metrics.iter().find(|f| f.metric == m);
+    let sel = get("selection_rate")?;
+    let diff = |m: &str| get(m).map_or(0.0, |f| f.max_difference);
+    let ratio = |m: &str| get(m).map_or(1.0, |f| f.min_max_ratio.unwrap_or(0.0));
+    Some(Parity {
+        demographic_parity_difference: sel.max_difference,
+        demographic_parity_ratio: sel.min_max_ratio.unwrap_or(0.0),
+        equalized_odds_difference: diff("true_positive_rate").max(diff("false_positive_rate")),
+        equalized_odds_ratio: ratio("true_positive_rate").min(ratio("false_positive_rate")),
+    })
+}
+
 /// Accumulates raw predictions (streaming: one call per row) into confusion counts per group
 /// of each key and overall.
 #[derive(Debug, Clone, Default)]
