@@ -5,6 +5,7 @@
 //! 0 on success, 1 on a user error (bad input, not found, refused), 2 on an internal error or a
 //! damaged workspace (including a broken audit chain). It holds no rules and no SQL.
 
+mod eval;
 mod output;
 
 use std::path::PathBuf;
@@ -57,6 +58,9 @@ enum Command {
     /// The hash-chained audit log.
     #[command(subcommand)]
     Audit(AuditCmd),
+    /// Evaluation evidence: import, list, compare with production, fairness, charts.
+    #[command(subcommand)]
+    Eval(eval::EvalCmd),
 }
 
 #[derive(Args)]
@@ -372,6 +376,7 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
             })?;
             output::stage_result(&result, json.json);
         }
+        Command::Eval(cmd) => eval::run(&open()?, cmd)?,
         Command::Audit(AuditCmd::Log { limit, json }) => {
             output::audit_log(&open()?.audit_log(limit)?, json.json)
         }
