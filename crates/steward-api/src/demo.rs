@@ -23,6 +23,18 @@ struct Spec {
     datasets: Vec<DatasetSpec>,
     models: Vec<ModelSpec>,
     stages: Vec<(String, Stage, String)>,
+    #[serde(default)]
+    evaluations: Vec<EvalSpec>,
+}
+
+/// An evaluation file written into `demo-data/evals/` and imported like a user's file.
+#[derive(Deserialize)]
+struct EvalSpec {
+    target: String,
+    file: String,
+    kind: Option<steward_domain::eval::EvalKind>,
+    suite: Option<String>,
+    text: String,
 }
 
 #[derive(Deserialize)]
@@ -171,6 +183,22 @@ pub fn load(ws: &Workspace, scale: u32, progress: &dyn ProgressSink) -> Result<D
             stage: *stage,
             reason: Some(reason.clone()),
         })?;
+    }
+    for e in &spec.evaluations {
+        let (model, version) = parse_model_version(&e.target)?;
+        let path = data.join("evals").join(&e.target).join(&e.file);
+        write(&path, &e.text)?;
+        ws.eval_import(
+            &crate::wire::EvalImport {
+                model: model.to_string(),
+                version: version.to_string(),
+                file: path.display().to_string(),
+                kind: e.kind,
+                suite: e.suite.clone(),
+            },
+            &NoProgress,
+            &Cancel::new(),
+        )?;
     }
     generate(ws, scale, progress, &mut summary)?;
     Ok(summary)
