@@ -25,6 +25,17 @@ struct Spec {
     stages: Vec<(String, Stage, String)>,
     #[serde(default)]
     evaluations: Vec<EvalSpec>,
+    #[serde(default)]
+    documents: Vec<DocumentSpec>,
+}
+
+/// A document created from its template, then saved once per revision text. In data sheets,
+/// `{{manifest_checksum}}` stands for the snapshot's checksum (known only once it is hashed).
+#[derive(Deserialize)]
+struct DocumentSpec {
+    target: String,
+    kind: steward_domain::DocumentKind,
+    revisions: Vec<String>,
 }
 
 /// An evaluation file written into `demo-data/evals/` and imported like a user's file.
@@ -184,6 +195,9 @@ pub fn load(ws: &Workspace, scale: u32, progress: &dyn ProgressSink) -> Result<D
             reason: Some(reason.clone()),
         })?;
     }
+    for d in &spec.documents {
+        load_document(ws, d)?;
+    }
     for e in &spec.evaluations {
         let (model, version) = parse_model_version(&e.target)?;
         let path = data.join("evals").join(&e.target).join(&e.file);
@@ -202,6 +216,33 @@ pub fn load(ws: &Workspace, scale: u32, progress: &dyn ProgressSink) -> Result<D
     }
     generate(ws, scale, progress, &mut summary)?;
     Ok(summary)
+}
+
+fn load_document(ws: &Workspace, d: &DocumentSpec) -> Result<()> {
+    let doc = crate::wire::DocumentRef {
+        target: d.target.clone(),
+        kind: d.kind,
+    };
+    let created = ws.doc_new(&doc)?;
+    let checksum = match d.kind {
+        steward_domain::DocumentKind::DataSheet => {
+            ws.dataset_show(&d.target)?.summary.manifest_checksum
+        }
+        _ => String::new(),
+    };
+    let mut base = created.revision.number;
+    for text in &d.revisions {
+        let saved = ws.doc_save(&crate::wire::DocumentSave {
+            target: d.target.clone(),
+            kind: d.kind,
+            text: text.replace("{{manifest_checksum}}", &checksum),
+            base_revision: Some(base),
+            merge_parent: None,
+            message: Some("written by the owner".into()),
+        })?;
+        base = saved.document.revision.number;
+    }
+    Ok(())
 }
 
 /// Adds `scale` generated models, each with a production version, a canary and an experiment.

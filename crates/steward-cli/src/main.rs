@@ -5,6 +5,7 @@
 //! 0 on success, 1 on a user error (bad input, not found, refused), 2 on an internal error or a
 //! damaged workspace (including a broken audit chain). It holds no rules and no SQL.
 
+mod doc;
 mod eval;
 mod output;
 
@@ -61,6 +62,9 @@ enum Command {
     /// Evaluation evidence: import, list, compare with production, fairness, charts.
     #[command(subcommand)]
     Eval(eval::EvalCmd),
+    /// Release documents: model cards, data sheets, risk assessments, eval reports, runbooks, rollout plans.
+    #[command(subcommand)]
+    Doc(doc::DocCmd),
 }
 
 #[derive(Args)]
@@ -376,6 +380,7 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
             })?;
             output::stage_result(&result, json.json);
         }
+        Command::Doc(cmd) => return doc::run(&open()?, cmd),
         Command::Eval(cmd) => eval::run(&open()?, cmd)?,
         Command::Audit(AuditCmd::Log { limit, json }) => {
             output::audit_log(&open()?.audit_log(limit)?, json.json)

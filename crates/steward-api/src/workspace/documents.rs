@@ -103,7 +103,7 @@ fn check_text(what: &str, text: &str) -> Result<()> {
 
 /// Reads a document file: refuses files over the limit before reading them, and bytes that are
 /// not UTF-8 with where the first bad byte is.
-pub fn read_document_file(path: &Path) -> Result<String> {
+fn read_document_file(path: &Path) -> Result<String> {
     let io = |e: std::io::Error| {
         ApiError::new(
             ErrorCode::Io,
@@ -139,6 +139,12 @@ fn now() -> String {
 }
 
 impl Workspace {
+    /// Reads a document file the way saves do: refused over the size limit (before reading),
+    /// or when not UTF-8, with the file named.
+    pub fn doc_read_file(path: &Path) -> Result<String> {
+        read_document_file(path)
+    }
+
     /// The built-in templates, one per kind.
     pub fn doc_templates(&self) -> Vec<DocumentTemplateView> {
         DocumentKind::ALL
@@ -154,6 +160,31 @@ impl Workspace {
                 }
             })
             .collect()
+    }
+
+    /// Parses a document's target, and for a data sheet named by a model version (a common
+    /// slip: `MODEL@VERSION` also parses as a dataset reference) says which snapshots to use.
+    fn resolve_target(&self, target: &str, kind: DocumentKind) -> Result<DocumentTarget> {
+        let parsed = parse_target(target, kind)?;
+        if let DocumentTarget::Dataset(reference) = &parsed {
+            if self.store.dataset(reference).is_err() {
+                if let Ok((m, v)) = parse_model_version(target) {
+                    if self.store.version(&m, &v).is_ok() {
+                        let linked: Vec<String> = self
+                            .store
+                            .version_datasets(&m, &v)?
+                            .iter()
+                            .map(|d| d.reference.to_string())
+                            .collect();
+                        return Err(ApiError::invalid(format!(
+                            "{target} is a model version, but data sheets belong to a dataset snapshot: give its NAME@VERSION ({})",
+                            if linked.is_empty() { "this version has no linked snapshots; `steward version link-dataset` links one".to_string() } else { format!("linked: {}", linked.join(", ")) }
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(parsed)
     }
 
     /// What the completeness rules read besides the text (the snapshot of a data sheet).
@@ -245,7 +276,7 @@ impl Workspace {
     /// Creates a document from its kind's template (placeholders filled: model and version, or
     /// the snapshot's provenance for a data sheet) as revision 1.
     pub fn doc_new(&self, doc: &DocumentRef) -> Result<DocumentView> {
-        let target = parse_target(&doc.target, doc.kind)?;
+        let target = self.resolve_target(&doc.target, doc.kind)?;
         let text = builtin_template(doc.kind).instantiate(&self.template_vars(&target)?);
         let row =
             self.store
@@ -261,7 +292,7 @@ impl Workspace {
     }
 
     fn save_text(&self, what: &str, req: &DocumentSave) -> Result<DocumentSaveResult> {
-        let target = parse_target(&req.target, req.kind)?;
+        let target = self.resolve_target(&req.target, req.kind)?;
         check_text(what, &req.text)?;
         let message = req.message.as_deref().unwrap_or("").trim();
         let Some(current) = self.store.document(&target, req.kind)? else {
@@ -324,7 +355,7 @@ impl Workspace {
 
     /// A document at its head, or at `revision`.
     pub fn doc_show(&self, doc: &DocumentRef, revision: Option<u32>) -> Result<DocumentView> {
-        let target = parse_target(&doc.target, doc.kind)?;
+        let target = self.resolve_target(&doc.target, doc.kind)?;
         let row = self.head_of(&target, doc.kind)?;
         let head = row.head.meta.number;
         let rev = match revision {
@@ -350,7 +381,7 @@ impl Workspace {
 
     /// The revisions of a document, newest first.
     pub fn doc_history(&self, doc: &DocumentRef) -> Result<Vec<RevisionView>> {
-        let target = parse_target(&doc.target, doc.kind)?;
+        let target = self.resolve_target(&doc.target, doc.kind)?;
         let mut revs: Vec<RevisionView> = self
             .store
             .revisions(&target, doc.kind)?
@@ -363,7 +394,7 @@ impl Workspace {
 
     /// A line diff from revision `from` to revision `to`.
     pub fn doc_diff(&self, doc: &DocumentRef, from: u32, to: u32) -> Result<DocumentDiff> {
-        let target = parse_target(&doc.target, doc.kind)?;
+        let target = self.resolve_target(&doc.target, doc.kind)?;
         let old = self.store.revision(&target, doc.kind, from)?;
         let new = self.store.revision(&target, doc.kind, to)?;
         let diff = TextDiff::from_lines(&old.content, &new.content);
@@ -406,7 +437,7 @@ impl Workspace {
 
     /// Makes the text of `revision` the head again, as a new revision.
     pub fn doc_restore(&self, doc: &DocumentRef, revision: u32) -> Result<DocumentView> {
-        let target = parse_target(&doc.target, doc.kind)?;
+        let target = self.resolve_target(&doc.target, doc.kind)?;
         let rev = self
             .store
             .restore_revision(&target, doc.kind, revision, &self.actor)?;
@@ -616,7 +647,7 @@ impl Workspace {
     /// Keeps an unsaved edit so it survives a crash or a closed window (written to a temporary
     /// file and renamed, so a crash mid-write leaves the previous draft).
     pub fn doc_draft_save(&self, draft: &DocumentDraft) -> Result<DocumentDraft> {
-        let target = parse_target(&draft.target, draft.kind)?;
+        let target = self.resolve_target(&draft.target, draft.kind)?;
         let size = draft.text.len() as u64;
         if size > MAX_DOCUMENT_BYTES {
             return Err(ApiError::invalid(format!(
@@ -652,7 +683,7 @@ impl Workspace {
 
     /// The kept draft of a document, if any.
     pub fn doc_draft_load(&self, doc: &DocumentRef) -> Result<Option<DocumentDraft>> {
-        let target = parse_target(&doc.target, doc.kind)?;
+        let target = self.resolve_target(&doc.target, doc.kind)?;
         let path = self.draft_path(&target, doc.kind);
         match std::fs::read(&path) {
             Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
@@ -665,7 +696,7 @@ impl Workspace {
 
     /// Throws away the kept draft of a document; true when there was one.
     pub fn doc_draft_discard(&self, doc: &DocumentRef) -> Result<bool> {
-        let target = parse_target(&doc.target, doc.kind)?;
+        let target = self.resolve_target(&doc.target, doc.kind)?;
         let path = self.draft_path(&target, doc.kind);
         match std::fs::remove_file(&path) {
             Ok(()) => Ok(true),
