@@ -648,6 +648,53 @@ fn the_demo_has_complete_production_documents_and_gaps_in_the_candidate() {
             ),
         ]
     );
+    // The production card exports with a model-index built from the imported offline evaluations,
+    // and its Model Card Toolkit JSON is valid against the shared schema.
+    let readme = s.path("README.md");
+    s.ok(&[
+        "doc",
+        "export",
+        "summarize-copilot@1.1.0-8",
+        "--format",
+        "hf",
+        "-o",
+        &readme.display().to_string(),
+    ]);
+    let readme = std::fs::read_to_string(readme).expect("readme");
+    assert!(
+        readme.contains("model-index:")
+            && readme.contains("type: golden-set")
+            && readme.contains("type: rouge_l"),
+        "{readme}"
+    );
+    let mct = s.path("card.json");
+    s.ok(&[
+        "doc",
+        "export",
+        "summarize-copilot@1.1.0-8",
+        "--format",
+        "mct",
+        "-o",
+        &mct.display().to_string(),
+    ]);
+    let mct: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(mct).expect("mct")).expect("json");
+    let schema_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/interop/model-card-toolkit.schema.v0.0.2.json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(&schema_path)
+            .unwrap_or_else(|e| panic!("{}: {e}", schema_path.display())),
+    )
+    .expect("schema");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&mct)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(mct["quantitative_analysis"]["performance_metrics"]
+        .as_array()
+        .is_some_and(|m| !m.is_empty()));
     let risks = s
         .ok(&[
             "doc",

@@ -518,11 +518,47 @@ impl Workspace {
         )?])
     }
 
-    /// The evaluation results a version's exports carry. Evaluation evidence is imported by
-    /// the evaluations capability; until it offers results in this shape, exports carry none
-    /// and the Hugging Face card has no `model-index`.
-    fn export_results(&self, _model: &ModelName, _version: &Version) -> Vec<EvalResult> {
-        Vec::new()
+    /// The evaluation results a version's exports carry: the whole-population metrics of its
+    /// offline runs (golden sets, scenario suites, red-team suites), one result per metric and
+    /// suite, the latest import winning. Fairness slices, load tests and online KPI series are
+    /// left to the evaluation report and the dossier; a model-index entry is a headline number.
+    fn export_results(&self, model: &ModelName, version: &Version) -> Result<Vec<EvalResult>> {
+        use steward_domain::eval::EvalKind;
+        let runs = self.store.eval_runs(model, version)?;
+        let mut out: Vec<EvalResult> = Vec::new();
+        for (run_id, row) in self.store.eval_rows(model, version)? {
+            let Some(run) = runs.iter().find(|r| r.id == run_id) else {
+                continue;
+            };
+            let offline = matches!(
+                run.kind,
+                EvalKind::GoldenSet | EvalKind::ScenarioSuite | EvalKind::RedTeam
+            );
+            if !offline || !row.slice.is_empty() || row.at.is_some() || row.variant.is_some() {
+                continue;
+            }
+            let result = EvalResult {
+                task_type: run.kind.as_str().to_string(),
+                task_name: Some(run.kind.label().to_string()),
+                dataset_type: run.suite.name.clone(),
+                dataset_name: run.suite.to_string(),
+                dataset_split: None,
+                metric_type: row.metric.clone(),
+                metric_name: None,
+                value: row.value,
+                ci_low: row.ci_low,
+                ci_high: row.ci_high,
+            };
+            match out.iter_mut().find(|r| {
+                r.task_type == result.task_type
+                    && r.dataset_name == result.dataset_name
+                    && r.metric_type == result.metric_type
+            }) {
+                Some(existing) => *existing = result,
+                None => out.push(result),
+            }
+        }
+        Ok(out)
     }
 
     /// Exports a version's documents: `hf` (README.md from the model card), `mct` (Model Card
@@ -530,7 +566,7 @@ impl Workspace {
     pub fn doc_export(&self, target: &str, format: ExportFormat) -> Result<DocumentExport> {
         let (model, version) = parse_model_version(target)?;
         let v = self.store.version(&model, &version)?;
-        let results = self.export_results(&model, &version);
+        let results = self.export_results(&model, &version)?;
         let export_error = |e: steward_render::export::ExportError| {
             ApiError::invalid(format!(
                 "{e}; fix it with `steward doc edit {model}@{version} model-card`"

@@ -63,7 +63,7 @@ section.document > h2 { font-size: 1.4rem; margin-bottom: .2rem; }
 .front-matter dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
 .front-matter dt { font-weight: 600; } .front-matter dd { margin: 0; }
 .empty { color: var(--muted); }
-table { border-collapse: collapse; margin: .5rem 0; font-size: .88rem; }
+table { border-collapse: collapse; margin: .5rem 0; font-size: .88rem; display: block; max-width: 100%; overflow-x: auto; }
 th, td { border: 1px solid var(--line); padding: .25rem .5rem; vertical-align: top; text-align: left; }
 .band-low { color: var(--ok); } .band-medium { color: var(--gap); } .band-high, .band-critical { color: var(--bad); font-weight: 600; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .88em; }
