@@ -14,6 +14,8 @@ have_ui=0
 [ $have_desktop = 1 ] && need_desktop_build
 [ $have_ui = 1 ] && { need_test_tools; need_npm "$ROOT/ui"; }
 [ -f tests/e2e/package.json ] && need_npm "$ROOT/tests/e2e"
+# huggingface_hub and fairlearn check our exports and fairness maths from the Rust tests.
+need_python
 
 say "cargo fmt --check"
 cargo fmt --all -- --check
