@@ -744,3 +744,148 @@ impl Workspace {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hashing::{Cancel, NoProgress};
+
+    fn workspace(dir: &Path) -> Workspace {
+        let ws = Workspace::init(dir, "maya").expect("init");
+        ws.model_create(&ModelCreate {
+            name: "copilot".into(),
+            owner: "maya@example.com".into(),
+            title: None,
+            description: None,
+            risk_tier: None,
+        })
+        .expect("model");
+        ws.version_add(
+            &VersionAdd {
+                model: "copilot".into(),
+                version: "1.0.0-1".into(),
+                ..VersionAdd::default()
+            },
+            &NoProgress,
+            &Cancel::new(),
+        )
+        .expect("version");
+        ws
+    }
+
+    fn card() -> DocumentRef {
+        DocumentRef {
+            target: "copilot@1.0.0-1".into(),
+            kind: DocumentKind::ModelCard,
+        }
+    }
+
+    fn save(text: &str, base: Option<u32>) -> DocumentSave {
+        DocumentSave {
+            target: "copilot@1.0.0-1".into(),
+            kind: DocumentKind::ModelCard,
+            text: text.into(),
+            base_revision: base,
+            merge_parent: None,
+            message: None,
+        }
+    }
+
+    #[test]
+    fn preview_reports_broken_front_matter_as_a_finding() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ws = workspace(dir.path());
+        let p = ws
+            .doc_preview(&DocumentPreviewRequest {
+                target: None,
+                kind: DocumentKind::RolloutPlan,
+                text: "---\nkill_switch: [\n---\n# Plan\n".into(),
+            })
+            .expect("a preview, not an error");
+        assert_eq!(
+            p.completeness.findings[0].code,
+            FindingCode::BrokenFrontMatter
+        );
+        assert_eq!(p.completeness.findings[0].line, Some(3));
+        assert_eq!(p.rendered.front_matter_error.map(|e| e.line), Some(3));
+        assert!(p.rendered.body_html.contains("Plan"));
+    }
+
+    #[test]
+    fn drafts_survive_until_saved_or_discarded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ws = workspace(dir.path());
+        ws.doc_new(&card()).expect("new");
+        assert_eq!(ws.doc_draft_load(&card()).expect("load"), None);
+        let kept = ws
+            .doc_draft_save(&DocumentDraft {
+                target: "copilot@1.0.0-1".into(),
+                kind: DocumentKind::ModelCard,
+                text: "half typed".into(),
+                base_revision: Some(1),
+                saved_at: String::new(),
+            })
+            .expect("keep");
+        assert!(!kept.saved_at.is_empty());
+        // Another process (the studio after a crash) finds it.
+        let reopened = Workspace::open(dir.path(), "maya").expect("reopen");
+        let loaded = reopened
+            .doc_draft_load(&card())
+            .expect("load")
+            .expect("draft");
+        assert_eq!(
+            (loaded.text.as_str(), loaded.base_revision),
+            ("half typed", Some(1))
+        );
+        assert!(reopened.doc_draft_discard(&card()).expect("discard"));
+        assert!(!reopened.doc_draft_discard(&card()).expect("discard twice"));
+        reopened
+            .doc_draft_save(&DocumentDraft {
+                text: "---\na: 1\n---\nmore".into(),
+                ..loaded
+            })
+            .expect("keep again");
+        reopened
+            .doc_save(&save("---\na: 1\n---\nmore", Some(1)))
+            .expect("save");
+        assert_eq!(
+            reopened.doc_draft_load(&card()).expect("load"),
+            None,
+            "a save discards the draft"
+        );
+    }
+
+    #[test]
+    fn stale_saves_are_refused_and_merges_record_both_parents() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ws = workspace(dir.path());
+        ws.doc_new(&card()).expect("new");
+        ws.doc_save(&save("laptop A\n", Some(1)))
+            .expect("A saves r2");
+        let before = ws.audit_log(None).expect("audit").len();
+        let err = ws
+            .doc_save(&save("laptop B\n", Some(1)))
+            .expect_err("B is stale");
+        assert_eq!(err.code, ErrorCode::Conflict);
+        assert_eq!(ws.audit_log(None).expect("audit").len(), before);
+        let merged = ws
+            .doc_save(&DocumentSave {
+                merge_parent: Some(1),
+                ..save("laptop A\nlaptop B\n", Some(2))
+            })
+            .expect("merge");
+        assert_eq!(merged.document.revision.parent, Some(2));
+        assert_eq!(merged.document.revision.second_parent, Some(1));
+        let diff = ws.doc_diff(&card(), 2, 3).expect("diff");
+        assert_eq!((diff.insertions, diff.deletions), (1, 0));
+        assert_eq!(diff.lines[1].tag, DiffTag::Insert);
+        assert_eq!(diff.lines[1].new_line, Some(2));
+        let too_big = "x".repeat(MAX_DOCUMENT_BYTES as usize + 1);
+        let err = ws.doc_save(&save(&too_big, None)).expect_err("too big");
+        assert!(
+            err.message.contains("documents are limited to 5.2 MB"),
+            "{}",
+            err.message
+        );
+    }
+}
