@@ -1,7 +1,7 @@
 //! Declares the app's commands to Tauri's ACL, so each must be allowed one by one in
 //! `capabilities/` (anything not listed there is denied to the window).
 
-/// Every `#[tauri::command]` in `src/commands.rs`; keep in step with `invoke_handler`.
+/// Every `#[tauri::command]` under `src/`; keep in step with `invoke_handler`.
 const COMMANDS: &[&str] = &[
     "workspace_info",
     "workspace_open",
@@ -20,6 +20,20 @@ const COMMANDS: &[&str] = &[
     "stage_set",
     "audit_log",
     "audit_verify",
+    "doc_templates",
+    "doc_new",
+    "doc_save",
+    "doc_show",
+    "doc_preview",
+    "doc_history",
+    "doc_diff",
+    "doc_restore",
+    "doc_check",
+    "doc_list_dataset",
+    "doc_export",
+    "doc_draft_save",
+    "doc_draft_load",
+    "doc_draft_discard",
 ];
 
 fn main() {

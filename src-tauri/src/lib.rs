@@ -1,7 +1,7 @@
 //! Steward's desktop shell: the Tauri app that hosts the `ui/` front end.
 //!
 //! This crate owns the window, the IPC commands and the progress events, and nothing else.
-//! Every `#[tauri::command]` in [`commands`] is a one-line adapter into
+//! Every `#[tauri::command]` in [`commands`] and [`documents`] is a one-line adapter into
 //! [`steward_api::Workspace`]; there is no SQL, HTTP or governance rule here, and no other
 //! crate of ours may depend on Tauri. What the window may call is declared twice on purpose:
 //! `build.rs` lists the commands for Tauri's ACL, and `capabilities/default.json` allows them
@@ -11,6 +11,7 @@
 //! same handler through `tauri::test`'s mock runtime without a window.
 
 pub mod commands;
+pub mod documents;
 mod studio;
 
 pub use studio::{Studio, PROGRESS_EVENT};
@@ -38,5 +39,19 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             commands::stage_set,
             commands::audit_log,
             commands::audit_verify,
+            documents::doc_templates,
+            documents::doc_new,
+            documents::doc_save,
+            documents::doc_show,
+            documents::doc_preview,
+            documents::doc_history,
+            documents::doc_diff,
+            documents::doc_restore,
+            documents::doc_check,
+            documents::doc_list_dataset,
+            documents::doc_export,
+            documents::doc_draft_save,
+            documents::doc_draft_load,
+            documents::doc_draft_discard,
         ])
 }

@@ -243,3 +243,108 @@ fn cancelling_a_running_snapshot_stores_nothing() {
     assert_eq!(err["code"], "cancelled", "{err}");
     assert_eq!(h.ok("dataset_list", json!({})), json!([]));
 }
+
+#[test]
+fn a_document_is_written_previewed_revised_diffed_restored_and_exported() {
+    let h = harness();
+    h.ok(
+        "model_create",
+        json!({"req": {"name": "copilot", "owner": "ml-team"}}),
+    );
+    h.ok(
+        "version_add",
+        json!({"req": {"model": "copilot", "version": "1.0.0-1"}, "operation": "a"}),
+    );
+    let doc = json!({"target": "copilot@1.0.0-1", "kind": "model-card"});
+    assert_eq!(
+        h.ok("doc_templates", json!({})).as_array().unwrap().len(),
+        6
+    );
+    let created = h.ok("doc_new", json!({ "doc": doc }));
+    assert_eq!(created["revision"]["number"], 1);
+    assert_eq!(created["completeness"]["complete"], false);
+
+    let text = format!("{}\nMore.\n", created["text"].as_str().unwrap());
+    let preview = h.ok(
+        "doc_preview",
+        json!({"req": {"target": "copilot@1.0.0-1", "kind": "model-card", "text": text}}),
+    );
+    assert!(preview["rendered"]["body_html"]
+        .as_str()
+        .unwrap()
+        .contains("More."));
+
+    let draft = json!({"target": "copilot@1.0.0-1", "kind": "model-card", "text": text, "base_revision": 1, "saved_at": ""});
+    h.ok("doc_draft_save", json!({ "draft": draft }));
+    assert_eq!(
+        h.ok("doc_draft_load", json!({ "doc": doc }))["text"],
+        text.as_str()
+    );
+    let save = json!({"target": "copilot@1.0.0-1", "kind": "model-card", "text": text, "base_revision": 1, "merge_parent": null, "message": "more"});
+    let saved = h.ok("doc_save", json!({ "req": save }));
+    assert_eq!(saved["document"]["revision"]["number"], 2);
+    assert_eq!(
+        h.ok("doc_draft_load", json!({ "doc": doc })),
+        Value::Null,
+        "a save discards the draft"
+    );
+    assert_eq!(h.ok("doc_draft_discard", json!({ "doc": doc })), false);
+
+    let history = h.ok("doc_history", json!({ "doc": doc }));
+    assert_eq!(history[0]["number"], 2);
+    let diff = h.ok("doc_diff", json!({"doc": doc, "from": 1, "to": 2}));
+    assert_eq!(diff["insertions"], 2, "{diff}");
+    let restored = h.ok("doc_restore", json!({"doc": doc, "revision": 1}));
+    assert_eq!(restored["revision"]["number"], 3);
+    let old = h.ok("doc_show", json!({"doc": doc, "revision": 2}));
+    assert_eq!(old["head"], 3);
+
+    let check = h.ok("doc_check", json!({"target": "copilot@1.0.0-1"}));
+    assert_eq!(check["documents"][0]["kind"], "model-card");
+    assert_eq!(check["documents"][0]["exists"], true);
+
+    // Without a path the export only answers; with one, the shell writes it there.
+    let answered = h.ok(
+        "doc_export",
+        json!({"target": "copilot@1.0.0-1", "format": "hf", "path": null}),
+    );
+    assert_eq!(answered["file_name"], "README.md");
+    let out = h._dir.path().join("README.md");
+    h.ok(
+        "doc_export",
+        json!({"target": "copilot@1.0.0-1", "format": "hf", "path": out.display().to_string()}),
+    );
+    let written = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(written, answered["content"].as_str().unwrap());
+    let nowhere = h._dir.path().join("no/such/dir/README.md");
+    let err = h
+        .invoke(
+            "doc_export",
+            json!({"target": "copilot@1.0.0-1", "format": "hf", "path": nowhere.display().to_string()}),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "io", "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("no/such/dir"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_data_sheet_is_listed_per_dataset_snapshot() {
+    let h = harness();
+    let data = h._dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("train.csv"), "a,b\n1,2\n").unwrap();
+    let snap = json!({"dir": data.display().to_string(), "name": "support", "version": "2026-01", "provenance": {"source": "tickets"}});
+    h.ok("dataset_snapshot", json!({"req": snap, "operation": "s"}));
+    let listed = h.ok("doc_list_dataset", json!({"reference": "support@2026-01"}));
+    assert_eq!(listed[0]["kind"], "data-sheet");
+    assert_eq!(listed[0]["exists"], false);
+    h.ok(
+        "doc_new",
+        json!({"doc": {"target": "support@2026-01", "kind": "data-sheet"}}),
+    );
+    let listed = h.ok("doc_list_dataset", json!({"reference": "support@2026-01"}));
+    assert_eq!(listed[0]["exists"], true);
+}
