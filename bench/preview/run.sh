@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Benchmark: live-preview latency (Markdown render + HTML sanitize) for a 50 KB and a 1 MB
+# model card, Steward (pulldown-cmark + ammonia, crates/steward-render/examples/preview_bench.rs)
+# vs Python-Markdown + bleach on the same input, in the same run. Both are timed in-process
+# (interpreter and binary start-up excluded), median of RUNS.
+#
+# Usage: bash bench/preview/run.sh [RUNS]      (default 20)
+# Needs the project's Python environment (.venv with markdown and bleach: scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-20}
+work=${BENCH_DIR:-$(mktemp -d /tmp/steward-bench-preview.XXXXXX)}
+py=${STEWARD_PYTHON:-$PWD/.venv/bin/python}
+[ -x "$py" ] || { echo "no Python environment at $py: run 'source scripts/setup.sh && need_python'" >&2; exit 1; }
+
+cargo build --release -q -p steward-render --example preview_bench
+bench="$PWD/target/release/examples/preview_bench"
+
+# Inputs: the model-card template's front matter, then realistic body sections (headings,
+# paragraphs with links and emphasis, lists, task lists, tables, footnotes, a little raw HTML
+# the sanitizer must strip) repeated up to the size.
+"$py" - "$work" <<'PY'
+import sys, pathlib
+work = pathlib.Path(sys.argv[1])
+front = """---
+license: apache-2.0
+language: [en, de, es]
+datasets: [support-threads@2026-10-01, synthetic-summaries@v2]
+base_model: companyos-lm-7b
+intended_use: Summarize support threads for agents
+---
+"""
+section = """
+## Evaluation {n}
+
+The co-pilot was evaluated on the **golden set** [support-threads](https://example.com/ds/{n}) with
+*long-tail* and ~~deprecated~~ adversarial slices.[^n{n}] Results are summarized below.
+
+| metric | production | candidate | delta |
+|:-------|-----------:|----------:|------:|
+| rouge_l | 0.412 | 0.431 | +0.019 |
+| task_success_rate | 0.71 | 0.74 | +0.03 |
+| jailbreak_pass_rate | 0.962 | 0.974 | +0.012 |
+
+- [x] red-team suite run
+- [ ] fairness report signed
+- latency p99 within SLO: 1.8 s vs 2.0 s
+
+<script>alert({n})</script><img src=x onerror=alert({n})> <a href="javascript:alert({n})">link</a>
+
+[^n{n}]: Slices follow the outline's long-tail definition, revision {n}.
+"""
+for name, size in [("card-50k.md", 50_000), ("card-1m.md", 1_000_000)]:
+    parts, n, total = [front], 0, len(front)
+    while total < size:
+        s = section.replace("{n}", str(n))
+        parts.append(s); total += len(s); n += 1
+    (work / name).write_text("".join(parts))
+PY
+
+for name in card-50k.md card-1m.md; do
+  file="$work/$name"
+  kb=$(( $(stat -c %s "$file") / 1024 ))
+  steward=$("$bench" "$file" "$runs")
+  python=$("$py" - "$file" "$runs" <<'PY'
+import sys, time, markdown, bleach
+path, runs = sys.argv[1], int(sys.argv[2])
+text = open(path, encoding="utf-8").read()
+body = text.split("---", 2)[2]  # Python-Markdown has no front matter; give it the body only
+tags = set(bleach.sanitizer.ALLOWED_TAGS) | {"p", "h1", "h2", "h3", "h4", "table", "thead", "tbody", "tr", "th", "td", "ul", "ol", "li", "input", "del", "sup", "div", "hr", "pre", "code"}
+attrs = {"a": ["href", "title"], "input": ["type", "checked", "disabled"]}
+times, out = [], ""
+for _ in range(runs):
+    start = time.perf_counter()
+    html = markdown.markdown(body, extensions=["tables", "footnotes"])
+    out = bleach.clean(html, tags=tags, attributes=attrs, protocols=["http", "https", "mailto"])
+    times.append((time.perf_counter() - start) * 1000)
+times.sort()
+print(f"median_ms={times[runs // 2]:.3f} min_ms={times[0]:.3f} html_bytes={len(out)}")
+PY
+)
+  s_ms=$(sed -E 's/.*median_ms=([0-9.]+).*/\1/' <<<"$steward")
+  p_ms=$(sed -E 's/.*median_ms=([0-9.]+).*/\1/' <<<"$python")
+  printf '%-12s %5d KB  steward %9.3f ms   python-markdown+bleach %9.3f ms   %6.1fx\n' \
+    "$name" "$kb" "$s_ms" "$p_ms" "$(python3 -c "print($p_ms / $s_ms)")"
+done
+echo "(inputs kept in $work)"
