@@ -34,6 +34,15 @@ const COMMANDS: &[&str] = &[
     "doc_draft_save",
     "doc_draft_load",
     "doc_draft_discard",
+    "eval_import",
+    "eval_list",
+    "eval_compare",
+    "eval_fairness",
+    "eval_drift",
+    "eval_chart",
+    "eval_chart_save",
+    "export_pick",
+    "export_write",
 ];
 
 fn main() {

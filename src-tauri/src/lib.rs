@@ -1,8 +1,8 @@
 //! Steward's desktop shell: the Tauri app that hosts the `ui/` front end.
 //!
 //! This crate owns the window, the IPC commands and the progress events, and nothing else.
-//! Every `#[tauri::command]` in [`commands`] and [`documents`] is a one-line adapter into
-//! [`steward_api::Workspace`]; there is no SQL, HTTP or governance rule here, and no other
+//! Every `#[tauri::command]` in [`commands`], [`documents`] and [`evals`] is a one-line
+//! adapter into [`steward_api::Workspace`] ([`export`] writes only to paths the user picked); there is no SQL, HTTP or governance rule here, and no other
 //! crate of ours may depend on Tauri. What the window may call is declared twice on purpose:
 //! `build.rs` lists the commands for Tauri's ACL, and `capabilities/default.json` allows them
 //! one by one (plus core events and the open dialog; no fs or shell plugin).
@@ -12,6 +12,8 @@
 
 pub mod commands;
 pub mod documents;
+pub mod evals;
+pub mod export;
 mod studio;
 
 pub use studio::{Studio, PROGRESS_EVENT};
@@ -21,6 +23,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
     builder
         .plugin(tauri_plugin_dialog::init())
         .manage(studio)
+        .manage(export::Exports::default())
         .invoke_handler(tauri::generate_handler![
             commands::workspace_info,
             commands::workspace_open,
@@ -53,5 +56,14 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             documents::doc_draft_save,
             documents::doc_draft_load,
             documents::doc_draft_discard,
+            evals::eval_import,
+            evals::eval_list,
+            evals::eval_compare,
+            evals::eval_fairness,
+            evals::eval_drift,
+            evals::eval_chart,
+            evals::eval_chart_save,
+            export::export_pick,
+            export::export_write,
         ])
 }

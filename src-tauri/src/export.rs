@@ -1,0 +1,97 @@
+//! Saving files the user asked for. There is no fs plugin: the window cannot name a path and
+//! write to it. `export_pick` shows the native save dialog from Rust and remembers the one path
+//! the user chose; `export_write` (and `eval_chart_save`) write only to a remembered path, once.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use steward_api::{ApiError, ErrorCode, Result};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+type Reply<T> = std::result::Result<T, ApiError>;
+
+/// Paths the user chose in a save dialog and that have not been written yet.
+#[derive(Debug, Default)]
+pub struct Exports {
+    granted: Mutex<HashSet<PathBuf>>,
+}
+
+impl Exports {
+    /// Lets the next write go to `path` (the user chose it in a save dialog).
+    pub fn grant(&self, path: PathBuf) -> Result<()> {
+        self.granted
+            .lock()
+            .map_err(|_| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    "the export list is poisoned; restart Steward",
+                )
+            })?
+            .insert(path);
+        Ok(())
+    }
+
+    /// Writes `bytes` to `path` if the user chose it, and forgets it.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let path = Path::new(path);
+        let chosen = self
+            .granted
+            .lock()
+            .map_err(|_| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    "the export list is poisoned; restart Steward",
+                )
+            })?
+            .remove(path);
+        if !chosen {
+            return Err(ApiError::new(
+                ErrorCode::Refused,
+                format!(
+                    "{} was not chosen in a save dialog; export again and pick where to save",
+                    path.display()
+                ),
+            ));
+        }
+        std::fs::write(path, bytes).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Io,
+                format!("cannot write {}: {e}", path.display()),
+            )
+        })
+    }
+}
+
+/// Asks the user where to save a file (`name` suggested, `extension` filtered); `None` when
+/// they cancel. The answer is the only path a following write may use.
+#[tauri::command]
+pub async fn export_pick<R: Runtime>(
+    app: AppHandle<R>,
+    exports: State<'_, Exports>,
+    title: String,
+    name: String,
+    extension: String,
+) -> Reply<Option<String>> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(name)
+        .add_filter(extension.to_uppercase(), &[extension.as_str()]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the save dialog failed: {e}")))?;
+    let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
+        return Ok(None);
+    };
+    exports.grant(path.clone())?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Writes bytes the window produced (a chart drawn as PNG) to a path from `export_pick`.
+#[tauri::command(async)]
+pub fn export_write(exports: State<'_, Exports>, path: String, bytes: Vec<u8>) -> Reply<()> {
+    exports.write(&path, &bytes)
+}
