@@ -50,4 +50,6 @@ trap cleanup EXIT INT TERM
 harness_start "$LOGS"
 
 echo "profile:   $PROFILE ($(nproc) cores, $(uname -sr)); WebKit compositing: $([[ -n "${WEBKIT_DISABLE_COMPOSITING_MODE:-}" ]] && echo off || echo on)"
+# Start times are only comparable on an idle machine: say how busy it was.
+echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) before the first launch"
 node "$HERE/measure.js"
