@@ -19,6 +19,7 @@ cd "$(dirname "$0")/../.."
 rows=${1:-1000000}
 runs=${2:-3}
 work=${BENCH_DIR:-$(mktemp -d /tmp/steward-bench-evals.XXXXXX)}
+mkdir -p "$work"
 py=${STEWARD_PYTHON:-$PWD/.venv/bin/python}
 [ -x "$py" ] || { echo "no Python environment at $py: run 'source scripts/setup.sh && need_python'" >&2; exit 1; }
 

@@ -26,7 +26,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rows = 0i64;
     {
         let mut stmt = tx.prepare(
-            "INSERT INTO eval_rows (run_id, metric, value, slice, ci_low, ci_high, n, at, variant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO eval_rows (run_id, seq, metric, value, slice, ci_low, ci_high, n, at, variant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
         let mut rdr = csv::Reader::from_path(file)?;
         let mut rec = csv::StringRecord::new();
@@ -39,6 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .transpose()?;
             stmt.execute(rusqlite::params![
                 run_id,
+                rows,
                 &rec[0],
                 value,
                 rec.get(2).unwrap_or(""),

@@ -19,8 +19,11 @@ CREATE TABLE eval_runs (
     UNIQUE (version_id, file_digest)
 );
 
+-- Rows are clustered by (run, position in the file): one B-tree, appended in order, no
+-- second index to maintain while a million rows stream in.
 CREATE TABLE eval_rows (
     run_id  INTEGER NOT NULL REFERENCES eval_runs (id) DEFERRABLE INITIALLY DEFERRED,
+    seq     INTEGER NOT NULL,
     metric  TEXT NOT NULL,
     value   REAL NOT NULL,
     slice   TEXT NOT NULL DEFAULT '',
@@ -28,9 +31,9 @@ CREATE TABLE eval_rows (
     ci_high REAL,
     n       INTEGER,
     at      TEXT,
-    variant TEXT
-);
-CREATE INDEX eval_rows_run ON eval_rows (run_id);
+    variant TEXT,
+    PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
 
 -- Evidence is immutable once imported.
 CREATE TRIGGER eval_runs_immutable BEFORE UPDATE ON eval_runs

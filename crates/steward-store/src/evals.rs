@@ -96,6 +96,7 @@ impl EvalRowSink<'_> {
     pub fn push(&mut self, r: &EvalRowRef<'_>) -> Result<()> {
         self.stmt.execute(rusqlite::params![
             self.run_id,
+            i64::try_from(self.rows).unwrap_or(i64::MAX),
             r.metric,
             r.value,
             r.slice,
@@ -171,7 +172,7 @@ impl Store {
                     r.get(0)
                 })?;
             let stmt = tx.prepare_cached(
-                "INSERT INTO eval_rows (run_id, metric, value, slice, ci_low, ci_high, n, at, variant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO eval_rows (run_id, seq, metric, value, slice, ci_low, ci_high, n, at, variant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
             let mut sink = EvalRowSink {
                 stmt,
@@ -246,7 +247,7 @@ impl Store {
             let v = versions::get(c, model, version)?;
             let mut stmt = c.prepare(
                 "SELECT w.run_id, w.metric, w.value, w.slice, w.ci_low, w.ci_high, w.n, w.at, w.variant
-                 FROM eval_rows w JOIN eval_runs r ON r.id = w.run_id WHERE r.version_id = ?1 ORDER BY w.run_id, w.rowid",
+                 FROM eval_rows w JOIN eval_runs r ON r.id = w.run_id WHERE r.version_id = ?1 ORDER BY w.run_id, w.seq",
             )?;
             let mut rows = stmt.query([v.id])?;
             let mut out = Vec::new();
