@@ -2,7 +2,7 @@
 // (sending the app's CSP), and the system Chromium driven by playwright-core.
 import { createServer } from "node:http";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +10,8 @@ import { chromium } from "playwright-core";
 
 export const ROOT = fileURLToPath(new URL("../dist-flows/", import.meta.url));
 export const ARTIFACTS = fileURLToPath(new URL("./.artifacts/", import.meta.url));
-const CSP = "default-src 'self'; script-src 'self'";
+// The studio's own CSP (src-tauri/tauri.conf.json), so a flow fails where the app would.
+const CSP = JSON.parse(readFileSync(fileURLToPath(new URL("../../src-tauri/tauri.conf.json", import.meta.url)), "utf8")).app.security.csp;
 const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",

@@ -5,6 +5,7 @@ import { ErrorBanner, ErrorsProvider, useErrors } from "./errors";
 import { href, useRoute, type Route } from "./router";
 import { AuditScreen } from "./screens/audit/AuditScreen";
 import { DatasetScreen } from "./screens/dataset/DatasetScreen";
+import { DocumentScreen } from "./screens/documents/DocumentScreen";
 import { HomeScreen } from "./screens/home/HomeScreen";
 import { ModelScreen } from "./screens/model/ModelScreen";
 import { SettingsScreen } from "./screens/settings/SettingsScreen";
@@ -17,6 +18,7 @@ function section(route: Route): "home" | "audit" | "settings" | null {
     case "model":
     case "version":
     case "dataset":
+    case "document":
       return "home";
     case "audit":
       return "audit";
@@ -38,6 +40,8 @@ function Screen({ route, workspace, onWorkspace }: { route: Route; workspace: nu
       return <VersionScreen key={`v-${workspace}-${route.model}-${route.version}`} model={route.model} version={route.version} />;
     case "dataset":
       return <DatasetScreen key={`d-${workspace}-${route.reference}`} reference={route.reference} />;
+    case "document":
+      return <DocumentScreen key={`doc-${workspace}-${route.target}-${route.kind}`} target={route.target} kind={route.kind} />;
     case "audit":
       return <AuditScreen key={`a-${workspace}`} />;
     case "settings":

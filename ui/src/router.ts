@@ -1,11 +1,15 @@
 // A hash router: the app is served from files under a strict CSP, so routes live in the hash.
 import { useSyncExternalStore } from "react";
+import type { DocumentKind } from "./api/bindings";
+
+const DOCUMENT_KINDS: readonly string[] = ["model-card", "data-sheet", "risk-assessment", "eval-report", "runbook", "rollout-plan"] satisfies DocumentKind[];
 
 export type Route =
   | { name: "home" }
   | { name: "model"; model: string }
   | { name: "version"; model: string; version: string }
   | { name: "dataset"; reference: string }
+  | { name: "document"; target: string; kind: DocumentKind }
   | { name: "audit" }
   | { name: "settings" }
   | { name: "not-found"; path: string };
@@ -19,6 +23,8 @@ export function parseHash(hash: string): Route {
   if (a === "models" && b !== undefined && c === "versions" && d !== undefined && parts.length === 4)
     return { name: "version", model: b, version: d };
   if (a === "datasets" && b !== undefined && parts.length === 2) return { name: "dataset", reference: b };
+  if (a === "documents" && b !== undefined && c !== undefined && parts.length === 3 && DOCUMENT_KINDS.includes(c))
+    return { name: "document", target: b, kind: c as DocumentKind };
   if (a === "audit" && parts.length === 1) return { name: "audit" };
   if (a === "settings" && parts.length === 1) return { name: "settings" };
   return { name: "not-found", path };
@@ -31,6 +37,8 @@ export const href = {
   model: (model: string) => `#/models/${enc(model)}`,
   version: (model: string, version: string) => `#/models/${enc(model)}/versions/${enc(version)}`,
   dataset: (reference: string) => `#/datasets/${enc(reference)}`,
+  /** A document: `target` is MODEL@VERSION, or NAME@VERSION of a dataset for a data sheet. */
+  document: (target: string, kind: DocumentKind) => `#/documents/${enc(target)}/${kind}`,
   audit: () => "#/audit",
   settings: () => "#/settings",
 };

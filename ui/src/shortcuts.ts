@@ -10,6 +10,10 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: "↑ ↓  Enter", what: "Move through a list and open the row" },
   { keys: "Backspace  or  Alt+←", what: "Go back" },
   { keys: "Escape", what: "Close a dialog" },
+  { keys: "Ctrl+S  or  ⌘S", what: "Documents: save a revision" },
+  { keys: "Ctrl+P  or  ⌘P  or  Alt+P", what: "Documents: show or hide the preview" },
+  { keys: "F8  or  Alt+N", what: "Documents: go to the next gap (Shift+F8: the previous one)" },
+  { keys: "Escape, then Tab", what: "Documents: leave the editor (Tab indents inside it)" },
 ];
 
 function isTyping(target: EventTarget | null): boolean {

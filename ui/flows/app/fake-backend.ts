@@ -3,6 +3,7 @@
 // flows; the real rules live in steward-domain. Never imported by src/.
 import { mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
+import { fakeDocuments } from "./fake-documents";
 import type {
   ApiError,
   AuditEntryView,
@@ -132,6 +133,8 @@ export type FakeControls = {
   breakChain: (seq: number, reason: string) => void;
   /** Commands called so far, in order. */
   calls: { cmd: string; args: unknown }[];
+  /** Files the shell wrote for doc_export, by path. */
+  written: Map<string, string>;
 };
 
 declare global {
@@ -425,12 +428,44 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     }
   }
 
+  // Release documents (issue 4): their own fake, over this one's versions and datasets.
+  const documents = fakeDocuments({
+    versionDatasets: (target) => {
+      const at = target.lastIndexOf("@");
+      const m = getModel(target.slice(0, at));
+      return getVersion(m, target.slice(at + 1)).datasets;
+    },
+    dataset: (reference) => {
+      datasetSummary(reference);
+    },
+    now,
+    actor: ACTOR,
+    hex,
+    record,
+  });
+  if (!options.empty) {
+    const card = documents.templateText("model-card", "fraud-scorer@1.2.0-3")
+      .replace('license: ""', "license: apache-2.0")
+      .replace("language: []", "language: [en]")
+      .replace('base_model: ""', "base_model: gbdt-v4")
+      .replace('intended_use: ""', "intended_use: real-time card fraud scoring")
+      .replace(/> Guidance: Write the model details here\./, "Gradient-boosted trees over 212 transaction features.")
+      .replace(/> Guidance: Write the uses here\./, "Scores every card authorisation; analysts review scores above 0.8.");
+    documents.seed({ target: "fraud-scorer@1.2.0-3", kind: "model-card" }, card);
+    documents.seed(
+      { target: "fraud-scorer@1.2.0-3", kind: "risk-assessment" },
+      `---\n# The register of the canary.\nassessor: ana.lopez\nreview_date: "2025-10-01"\nrisks:\n  - id: R-1\n    title: False declines for travellers\n    category: harmful-bias-and-homogenization\n    likelihood: 4\n    impact: 4\n    treatment: mitigate\n    mitigation: travel notice feature\n    owner: payments-risk\n  - id: R-2\n    title: Score drift after BIN changes\n    category: MEASURE 2\n    likelihood: 2\n    impact: 3\n    treatment: mitigate\n    mitigation: ""\n    owner: ""\n---\n\n# Risk assessment for fraud-scorer 1.2.0-3\n\n## Summary\n\nTwo risks, one without an owner yet.\n\n## Risk register\n\nSee the register above.\n`,
+    );
+    documents.seed({ target: "fraud-scorer@1.2.0-3", kind: "runbook" }, documents.templateText("runbook", "fraud-scorer@1.2.0-3"));
+  }
+
   const controls: FakeControls = {
     failNext: (command, error) => failures.set(command, error),
     breakChain: (seq, reason) => {
       broken = { seq, reason };
     },
     calls: [],
+    written: documents.written,
   };
 
   const handle = async (cmd: string, a: Record<string, unknown>): Promise<unknown> => {
@@ -533,8 +568,15 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
         const o = (a.options ?? {}) as { directory?: boolean };
         return o.directory ? "/home/ana/data/new-snapshot" : "/home/ana/models/bundle.tar.zst";
       }
-      default:
+      case "plugin:dialog|save": {
+        const o = (a.options ?? {}) as { defaultPath?: string };
+        return `/home/ana/exports/${o.defaultPath ?? "export"}`;
+      }
+      default: {
+        const doc = documents.handle(cmd, a);
+        if (doc.handled) return doc.value;
         return fail("internal", `the fake backend has no command '${cmd}'`);
+      }
     }
   };
 

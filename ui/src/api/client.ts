@@ -2,7 +2,7 @@
 // wire type comes from the generated bindings. No rule of the core is recomputed here.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { open } from "@tauri-apps/plugin-dialog";
+import { open, save } from "@tauri-apps/plugin-dialog";
 import type {
   ApiError,
   AuditEntryView,
@@ -11,6 +11,18 @@ import type {
   DatasetDetail,
   DatasetSnapshot,
   DatasetSummary,
+  DocumentDiff,
+  DocumentDraft,
+  DocumentExport,
+  DocumentPreview,
+  DocumentPreviewRequest,
+  DocumentRef,
+  DocumentSave,
+  DocumentSaveResult,
+  DocumentStatus,
+  DocumentTemplateView,
+  DocumentView,
+  ExportFormat,
   ErrorCode,
   ModelCreate,
   ModelDetail,
@@ -18,10 +30,12 @@ import type {
   ModelSummary,
   NextVersion,
   ProgressEvent,
+  RevisionView,
   StageSet,
   StageSetResult,
   VersionAdd,
   VersionDetail,
+  VersionDocuments,
   WorkspaceInfo,
 } from "./bindings";
 
@@ -106,6 +120,26 @@ export const api = {
 
   auditLog: (limit: number | null) => call<AuditEntryView[]>("audit_log", { limit }),
   auditVerify: () => call<AuditVerifyResult>("audit_verify"),
+
+  docTemplates: () => call<DocumentTemplateView[]>("doc_templates"),
+  docNew: (doc: DocumentRef) => call<DocumentView>("doc_new", { doc }),
+  docSave: (req: DocumentSave) => call<DocumentSaveResult>("doc_save", { req }),
+  /** The head, or an older revision. */
+  docShow: (doc: DocumentRef, revision: number | null) => call<DocumentView>("doc_show", { doc, revision }),
+  docPreview: (req: DocumentPreviewRequest) => call<DocumentPreview>("doc_preview", { req }),
+  /** Revisions, newest first. */
+  docHistory: (doc: DocumentRef) => call<RevisionView[]>("doc_history", { doc }),
+  docDiff: (doc: DocumentRef, from: number, to: number) => call<DocumentDiff>("doc_diff", { doc, from, to }),
+  docRestore: (doc: DocumentRef, revision: number) => call<DocumentView>("doc_restore", { doc, revision }),
+  /** Every document a release of MODEL@VERSION requires, with completeness. */
+  docCheck: (target: string) => call<VersionDocuments>("doc_check", { target }),
+  docListDataset: (reference: string) => call<DocumentStatus[]>("doc_list_dataset", { reference }),
+  /** Without a path only answers (the suggested file name); with one the shell writes the file there. */
+  docExport: (target: string, format: ExportFormat, path: string | null) =>
+    call<DocumentExport>("doc_export", { target, format, path }),
+  docDraftSave: (draft: DocumentDraft) => call<DocumentDraft>("doc_draft_save", { draft }),
+  docDraftLoad: (doc: DocumentRef) => call<DocumentDraft | null>("doc_draft_load", { doc }),
+  docDraftDiscard: (doc: DocumentRef) => call<boolean>("doc_draft_discard", { doc }),
 };
 
 export type Api = typeof api;
@@ -137,6 +171,16 @@ export async function pickFolder(title: string): Promise<string | null> {
 export async function pickFile(title: string): Promise<string | null> {
   try {
     const picked = await open({ directory: false, multiple: false, title });
+    return typeof picked === "string" ? picked : null;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+/** Asks the user where to save a file, suggesting `defaultPath`; null when they cancel. */
+export async function pickSavePath(title: string, defaultPath: string): Promise<string | null> {
+  try {
+    const picked = await save({ title, defaultPath });
     return typeof picked === "string" ? picked : null;
   } catch (e) {
     throw toApiError(e);

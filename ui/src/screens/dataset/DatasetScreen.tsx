@@ -1,6 +1,7 @@
 import type { ProvenanceView } from "../../api/bindings";
 import { api } from "../../api/client";
 import { formatBytes, formatTime } from "../../components/format";
+import { DatasetDocuments } from "../documents/DocumentList";
 import { href } from "../../router";
 import { useLoad } from "../../useLoad";
 
@@ -98,6 +99,9 @@ export function DatasetScreen({ reference }: { reference: string }) {
           );
         })}
       </dl>
+
+      <h2>Data sheet</h2>
+      <DatasetDocuments reference={reference} />
 
       <h2>Linked versions</h2>
       {d.linked_versions.length === 0 ? (

@@ -1,13 +1,15 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import type { StageSetResult, VersionDetail } from "../../api/bindings";
+import type { StageSetResult, VersionDetail, VersionDocuments } from "../../api/bindings";
 import { mockBackend, renderWithErrors, versionDetail } from "../../test/backend";
 import { VersionScreen } from "./VersionScreen";
 
+const noDocuments: VersionDocuments = { model: "fraud-scorer", version: "1.2.0-3", complete: true, documents: [] };
+
 describe("VersionScreen", () => {
   it("flags missing artifacts the core reports", async () => {
-    mockBackend({ version_get: () => versionDetail(), dataset_list: () => [] });
+    mockBackend({ version_get: () => versionDetail(), dataset_list: () => [], doc_check: () => noDocuments });
     renderWithErrors(<VersionScreen model="fraud-scorer" version="1.2.0-3" />);
     await screen.findByTestId("artifacts");
     expect(screen.queryByTestId("artifact-missing-bundle")).toBeNull();
@@ -21,6 +23,7 @@ describe("VersionScreen", () => {
     const calls = mockBackend({
       version_get: () => current,
       dataset_list: () => [],
+      doc_check: () => noDocuments,
       stage_set: () => {
         current = after;
         const result: StageSetResult = {
@@ -52,6 +55,7 @@ describe("VersionScreen", () => {
     mockBackend({
       version_get: () => versionDetail(),
       dataset_list: () => [],
+      doc_check: () => noDocuments,
       stage_set: () => {
         throw { code: "refused", message: "promotion needs five sign-offs" };
       },

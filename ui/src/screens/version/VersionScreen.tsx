@@ -7,6 +7,7 @@ import { Timeline } from "../../components/Timeline";
 import { useErrors } from "../../errors";
 import { href } from "../../router";
 import { useLoad } from "../../useLoad";
+import { VersionDocuments } from "../documents/DocumentList";
 import { Moves, StageResult } from "./Moves";
 
 function ArtifactRow({ label, value, link, missingKey, artifacts }: {
@@ -168,6 +169,9 @@ export function VersionScreen({ model, version }: { model: string; version: stri
             })}
           </ul>
           <LinkDatasetForm onLink={link} />
+
+          <h2>Release documents</h2>
+          <VersionDocuments key={v.datasets.map((d) => `${d.name}@${d.version}`).join(",")} model={model} version={version} />
 
           <h2>History</h2>
           <Timeline events={v.history} showVersion={false} />

@@ -1,0 +1,496 @@
+// One document: the Markdown editor, the core's live preview and completeness, the risk
+// register (risk assessments), history with diff and restore, and drafts that survive a crash.
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { ApiError, DocumentDraft, DocumentKind, DocumentPreview, DocumentRef, DocumentView, RevisionView } from "../../api/bindings";
+import { api, toApiError } from "../../api/client";
+import { formatTime } from "../../components/format";
+import { useErrors } from "../../errors";
+import { href } from "../../router";
+import { ExportButtons } from "./DocumentList";
+import { Editor, type EditorHandle } from "./Editor";
+import { Findings } from "./Findings";
+import { History } from "./History";
+import { KIND_LABEL, splitTarget } from "./kinds";
+import { Preview } from "./Preview";
+import { addRisk, removeRisk, setRiskField, type RiskField } from "./riskText";
+import { RiskTable } from "./RiskTable";
+import "./documents.css";
+
+/** Live preview after a pause in typing. */
+export const PREVIEW_DELAY_MS = 250;
+/** Drafts are kept after a slightly longer pause: they are files, written atomically. */
+export const DRAFT_DELAY_MS = 800;
+
+type Loaded =
+  | { state: "loading" }
+  | { state: "missing"; error: ApiError }
+  | { state: "failed" }
+  | { state: "ready"; view: DocumentView; draft: DocumentDraft | null };
+
+function Crumbs({ target, kind }: { target: string; kind: DocumentKind }) {
+  const parts = splitTarget(target);
+  return (
+    <nav className="crumbs" aria-label="Breadcrumb">
+      <a href={href.home()}>Models</a> /{" "}
+      {kind === "data-sheet" ? (
+        <a href={href.dataset(target)}>{target}</a>
+      ) : parts ? (
+        <>
+          <a href={href.model(parts.name)}>{parts.name}</a> / <a href={href.version(parts.name, parts.version)}>{parts.version}</a>
+        </>
+      ) : (
+        <span>{target}</span>
+      )}{" "}
+      / <span aria-current="page">{KIND_LABEL[kind]}</span>
+    </nav>
+  );
+}
+
+export function DocumentScreen({ target, kind }: { target: string; kind: DocumentKind }) {
+  const { report } = useErrors();
+  const doc: DocumentRef = { target, kind };
+  const [loaded, setLoaded] = useState<Loaded>({ state: "loading" });
+  const [generation, setGeneration] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    const ref = { target, kind };
+    Promise.all([
+      api.docShow(ref, null).then(
+        (view) => ({ view, error: null }),
+        (e: unknown) => ({ view: null, error: toApiError(e) }),
+      ),
+      api.docDraftLoad(ref).catch((e: unknown) => {
+        report(e);
+        return null;
+      }),
+    ]).then(([shown, draft]) => {
+      if (!live) return;
+      if (shown.view) setLoaded({ state: "ready", view: shown.view, draft });
+      else if (shown.error?.code === "not_found") setLoaded({ state: "missing", error: shown.error });
+      else {
+        report(shown.error);
+        setLoaded({ state: "failed" });
+      }
+    });
+    return () => {
+      live = false;
+    };
+  }, [target, kind, generation, report]);
+
+  const create = async () => {
+    try {
+      const view = await api.docNew({ target, kind });
+      setLoaded({ state: "ready", view, draft: null });
+    } catch (e) {
+      report(e);
+    }
+  };
+
+  const title = KIND_LABEL[kind];
+  if (loaded.state !== "ready") {
+    return (
+      <section className="screen" aria-labelledby="doc-title">
+        <Crumbs target={target} kind={kind} />
+        <h1 id="doc-title">
+          {title} <span className="mono doc-target">{target}</span>
+        </h1>
+        {loaded.state === "missing" ? (
+          <div className="empty" data-testid="doc-empty">
+            <h2>No {title.toLowerCase()} yet</h2>
+            <p className="muted">
+              Start from Steward's template: it lists every section and field a complete {title.toLowerCase()} has, with
+              guidance to replace.
+            </p>
+            <p className="muted small">{loaded.error.message}</p>
+            <button type="button" className="btn btn-primary" onClick={create} data-testid="doc-create">
+              Create from template
+            </button>
+          </div>
+        ) : loaded.state === "failed" ? (
+          <p className="muted">
+            This document could not be opened.{" "}
+            <button type="button" className="btn btn-small" onClick={() => setGeneration((g) => g + 1)}>
+              Try again
+            </button>
+          </p>
+        ) : (
+          <p className="muted">Loading…</p>
+        )}
+      </section>
+    );
+  }
+  return (
+    <DocumentEditor
+      key={`${loaded.view.target}/${loaded.view.kind}`}
+      doc={doc}
+      initial={loaded.view}
+      draft={loaded.draft}
+      title={title}
+    />
+  );
+}
+
+function DocumentEditor({ doc, initial, draft, title }: { doc: DocumentRef; initial: DocumentView; draft: DocumentDraft | null; title: string }) {
+  const { report } = useErrors();
+  const editor = useRef<EditorHandle>(null);
+  const [view, setView] = useState<DocumentView>(initial);
+  const [text, setText] = useState(initial.text);
+  const textRef = useRef(initial.text);
+  // The revision this edit started from: a save is refused by the core if the head moved since.
+  const [base, setBase] = useState<number | null>(initial.revision.number);
+  const [preview, setPreview] = useState<{ for: string; result: DocumentPreview }>({
+    for: initial.text,
+    result: { rendered: initial.rendered, completeness: initial.completeness, risks: initial.risks },
+  });
+  const [offer, setOffer] = useState<DocumentDraft | null>(draft && draft.text !== initial.text ? draft : null);
+  const [keptAt, setKeptAt] = useState<string | null>(null);
+  const [showPreview, setShowPreview] = useState(true);
+  const [gap, setGap] = useState<number | null>(null);
+  const [revisions, setRevisions] = useState<RevisionView[]>([]);
+  const [message, setMessage] = useState("");
+  const [saving, setSaving] = useState(false);
+  const [status, setStatus] = useState<string | null>(null);
+  const keptText = useRef<string | null>(null);
+  const draftInFlight = useRef<Promise<unknown>>(Promise.resolve());
+
+  const dirty = text !== view.text;
+  const stale = preview.for !== text;
+  const docKey = `${doc.target}/${doc.kind}`;
+
+  const loadHistory = useCallback(() => {
+    api.docHistory({ target: doc.target, kind: doc.kind }).then(setRevisions, report);
+  }, [doc.target, doc.kind, report]);
+  useEffect(loadHistory, [loadHistory]);
+
+  // A draft equal to the head is nothing to offer; drop it quietly.
+  useEffect(() => {
+    if (draft && draft.text === initial.text) api.docDraftDiscard({ target: doc.target, kind: doc.kind }).catch(report);
+    // Only on open.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const onChange = useCallback((next: string) => {
+    textRef.current = next;
+    setText(next);
+  }, []);
+
+  // Live preview, debounced; a late answer for older text never replaces a newer one.
+  const previewSeq = useRef(0);
+  useEffect(() => {
+    if (preview.for === text) return;
+    const seq = ++previewSeq.current;
+    const timer = window.setTimeout(() => {
+      api.docPreview({ target: doc.target, kind: doc.kind, text }).then(
+        (result) => {
+          if (seq === previewSeq.current) setPreview({ for: text, result });
+        },
+        (e: unknown) => report(e),
+      );
+    }, PREVIEW_DELAY_MS);
+    return () => window.clearTimeout(timer);
+  }, [text, preview.for, doc.target, doc.kind, report]);
+
+  // Autosave of the unsaved edit as a draft (not while an older draft is still on offer).
+  useEffect(() => {
+    if (offer) return;
+    if (!dirty) {
+      if (keptText.current !== null) {
+        keptText.current = null;
+        draftInFlight.current = api.docDraftDiscard({ target: doc.target, kind: doc.kind }).then(() => setKeptAt(null), report);
+      }
+      return;
+    }
+    if (keptText.current === text) return;
+    const timer = window.setTimeout(() => {
+      keptText.current = text;
+      draftInFlight.current = api
+        .docDraftSave({ target: doc.target, kind: doc.kind, text, base_revision: base, saved_at: "" })
+        .then((kept) => setKeptAt(kept.saved_at), report);
+    }, DRAFT_DELAY_MS);
+    return () => window.clearTimeout(timer);
+  }, [text, dirty, base, offer, doc.target, doc.kind, report]);
+
+  // Keep what was typed if the screen goes away before the autosave pause ends.
+  const flush = useRef<() => void>(() => {});
+  useEffect(() => {
+    flush.current = () => {
+      if (!offer && dirty && keptText.current !== text) {
+        api.docDraftSave({ target: doc.target, kind: doc.kind, text, base_revision: base, saved_at: "" }).catch(report);
+      }
+    };
+  });
+  useEffect(() => () => flush.current(), []);
+
+  const adopt = (next: DocumentView) => {
+    setView(next);
+    setBase(next.revision.number);
+    setPreview({ for: next.text, result: { rendered: next.rendered, completeness: next.completeness, risks: next.risks } });
+    keptText.current = null;
+    setKeptAt(null);
+    editor.current?.setText(next.text);
+    textRef.current = next.text;
+    setText(next.text);
+  };
+
+  const save = async () => {
+    if (saving) return;
+    setSaving(true);
+    try {
+      // A draft write still on its way must not land after the save has discarded the draft.
+      await draftInFlight.current;
+      const r = await api.docSave({
+        target: doc.target,
+        kind: doc.kind,
+        text: textRef.current,
+        base_revision: base,
+        merge_parent: null,
+        message: message.trim() === "" ? null : message.trim(),
+      });
+      const typedSince = textRef.current;
+      setView(r.document);
+      setBase(r.document.revision.number);
+      keptText.current = null;
+      setKeptAt(null);
+      setOffer(null);
+      if (typedSince === r.document.text)
+        setPreview({ for: r.document.text, result: { rendered: r.document.rendered, completeness: r.document.completeness, risks: r.document.risks } });
+      setMessage("");
+      setStatus(r.created ? `Saved as r${r.document.revision.number}.` : `No changes: r${r.document.revision.number} is already the head.`);
+      loadHistory();
+    } catch (e) {
+      report(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const discardEdits = () => {
+    editor.current?.setText(view.text);
+    setStatus("Edits discarded.");
+  };
+
+  const restore = async (revision: number) => {
+    try {
+      adopt(await api.docRestore({ target: doc.target, kind: doc.kind }, revision));
+      setStatus(`Restored r${revision} as a new revision.`);
+      loadHistory();
+    } catch (e) {
+      report(e);
+    }
+  };
+
+  const takeDraft = () => {
+    if (!offer) return;
+    editor.current?.setText(offer.text);
+    setBase(offer.base_revision);
+    keptText.current = offer.text;
+    setKeptAt(offer.saved_at);
+    setOffer(null);
+    setStatus("Draft restored: save to make it a revision.");
+  };
+
+  const dropDraft = async () => {
+    try {
+      await api.docDraftDiscard({ target: doc.target, kind: doc.kind });
+      setOffer(null);
+      setStatus("Draft discarded.");
+    } catch (e) {
+      report(e);
+    }
+  };
+
+  const findings = preview.result.completeness.findings;
+  const jump = (index: number) => {
+    const line = findings[index]?.line;
+    if (line === null || line === undefined) return;
+    setGap(index);
+    editor.current?.goToLine(line);
+  };
+  const jumpToLine = (line: number) => editor.current?.goToLine(line);
+  const nextGap = (step: 1 | -1) => {
+    const n = findings.length;
+    if (n === 0) return;
+    let i = gap === null ? (step === 1 ? -1 : n) : gap;
+    for (let k = 0; k < n; k++) {
+      i = (i + step + n) % n;
+      if (findings[i]?.line !== null) {
+        jump(i);
+        return;
+      }
+    }
+  };
+
+  const editRisk = (index: number, field: RiskField, value: string | number) => {
+    try {
+      editor.current?.setText(setRiskField(textRef.current, index, field, value));
+    } catch (e) {
+      report(e);
+    }
+  };
+  const addRiskRow = () => {
+    try {
+      editor.current?.setText(addRisk(textRef.current));
+    } catch (e) {
+      report(e);
+    }
+  };
+  const removeRiskRow = (index: number) => {
+    try {
+      editor.current?.setText(removeRisk(textRef.current, index));
+    } catch (e) {
+      report(e);
+    }
+  };
+
+  // Ctrl/Cmd+S saves, Ctrl/Cmd+P or Alt+P toggles the preview, F8 or Alt+N goes to the next gap
+  // (Shift+F8 the previous). They work inside the editor too.
+  const keys = useRef({ save, toggle: () => setShowPreview((s) => !s), nextGap });
+  useEffect(() => {
+    keys.current = { save, toggle: () => setShowPreview((s) => !s), nextGap };
+  });
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (document.querySelector('[role="dialog"]')) return;
+      const mod = (e.ctrlKey || e.metaKey) && !e.altKey;
+      const alt = e.altKey && !e.ctrlKey && !e.metaKey;
+      if (mod && e.key.toLowerCase() === "s") {
+        e.preventDefault();
+        void keys.current.save();
+      } else if ((mod && e.key.toLowerCase() === "p") || (alt && e.code === "KeyP")) {
+        e.preventDefault();
+        keys.current.toggle();
+      } else if ((e.key === "F8" && !e.ctrlKey && !e.metaKey && !e.altKey) || (alt && e.code === "KeyN")) {
+        e.preventDefault();
+        keys.current.nextGap(e.shiftKey && e.key === "F8" ? -1 : 1);
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const parts = splitTarget(doc.target);
+  const headNote = base !== view.head ? ` · started from r${base ?? "—"}` : "";
+  return (
+    <section className="screen screen-doc" aria-labelledby="doc-title" data-testid="doc-screen" data-doc={docKey}>
+      <Crumbs target={doc.target} kind={doc.kind} />
+      <header className="screen-header doc-header">
+        <div>
+          <h1 id="doc-title">
+            {title} <span className="mono doc-target">{doc.target}</span>
+          </h1>
+          <p className="muted small" data-testid="doc-revision">
+            r{view.revision.number} of {view.head} · saved by {view.revision.author} {formatTime(view.revision.created_at)}
+            {headNote}
+            {dirty ? (
+              <span className="doc-dirty" data-testid="doc-dirty">
+                {" "}
+                · unsaved edits{keptAt ? ` (draft kept ${formatTime(keptAt)})` : ""}
+              </span>
+            ) : null}
+          </p>
+        </div>
+        <form
+          className="actions"
+          aria-label="Save"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void save();
+          }}
+        >
+          <label className="field">
+            <span className="sr-only">Why, for the history (optional)</span>
+            <input value={message} onChange={(e) => setMessage(e.target.value)} placeholder="Why? (for the history, optional)" data-testid="doc-message" />
+          </label>
+          <button type="button" className="btn" onClick={discardEdits} disabled={!dirty || saving} data-testid="doc-discard">
+            Discard edits
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={saving} aria-keyshortcuts="Control+S Meta+S" data-testid="doc-save">
+            {saving ? "Saving…" : "Save"} <kbd className="kbd-inline">Ctrl+S</kbd>
+          </button>
+          <button
+            type="button"
+            className="btn"
+            aria-pressed={showPreview}
+            aria-keyshortcuts="Control+P Alt+P"
+            onClick={() => setShowPreview((s) => !s)}
+            data-testid="preview-toggle"
+          >
+            Preview
+          </button>
+        </form>
+      </header>
+      <p className="sr-only" role="status" data-testid="doc-status">
+        {status ?? ""}
+      </p>
+      {status ? (
+        <p className="doc-status-visible small" aria-hidden="true">
+          {status}
+        </p>
+      ) : null}
+
+      {offer ? (
+        <div className="draft-offer" role="region" aria-label="Unsaved draft" data-testid="draft-offer">
+          <div>
+            <strong>An unsaved draft of this {title.toLowerCase()} was kept</strong> {formatTime(offer.saved_at)}
+            {offer.base_revision !== null ? `, started from r${offer.base_revision}` : ""}.
+            {offer.base_revision !== null && offer.base_revision !== view.head ? (
+              <div className="small">
+                The document has moved on to r{view.head} since: saving the draft will be refused as a conflict until you
+                merge it with the newer text.
+              </div>
+            ) : null}
+          </div>
+          <div className="row">
+            <button type="button" className="btn btn-primary" onClick={takeDraft} data-testid="draft-restore">
+              Restore draft
+            </button>
+            <button type="button" className="btn" onClick={dropDraft} data-testid="draft-discard">
+              Discard draft
+            </button>
+          </div>
+        </div>
+      ) : null}
+
+      <div className={`doc-workspace${showPreview ? "" : " no-preview"}`}>
+        <div className="doc-pane doc-pane-editor">
+          <Editor ref={editor} initial={initial.text} onChange={onChange} label={`${title} for ${doc.target}, Markdown`} />
+        </div>
+        {showPreview ? (
+          <div className="doc-pane doc-pane-preview">
+            <Preview rendered={preview.result.rendered} stale={stale} />
+          </div>
+        ) : null}
+        <Findings completeness={preview.result.completeness} current={gap} onJump={jump} stale={stale} />
+      </div>
+
+      {doc.kind === "risk-assessment" ? (
+        <>
+          <h2>Risk register</h2>
+          <p className="muted small">
+            Edits here are written into the front matter; scores and bands come from Steward's check of the text.
+          </p>
+          <RiskTable risks={preview.result.risks} onEdit={editRisk} onAdd={addRiskRow} onRemove={removeRiskRow} onJump={jumpToLine} />
+        </>
+      ) : null}
+
+      <h2>History</h2>
+      <History
+        key={view.head}
+        doc={{ target: doc.target, kind: doc.kind }}
+        revisions={revisions}
+        head={view.head}
+        dirty={dirty}
+        onRestore={restore}
+      />
+
+      {doc.kind !== "data-sheet" && parts ? (
+        <>
+          <h2>Export</h2>
+          <p className="muted small">The exports use the saved head revisions, not unsaved edits.</p>
+          <ExportButtons target={doc.target} />
+        </>
+      ) : null}
+    </section>
+  );
+}
