@@ -2,8 +2,9 @@
 //!
 //! This crate owns the window, the IPC commands and the progress events, and nothing else.
 //! Every `#[tauri::command]` in [`commands`], [`documents`] and [`evals`] is a one-line
-//! adapter into [`steward_api::Workspace`] ([`export`] writes only to paths the user picked); there is no SQL, HTTP or governance rule here, and no other
-//! crate of ours may depend on Tauri. What the window may call is declared twice on purpose:
+//! adapter into [`steward_api::Workspace`] ([`export`] writes only to paths the user picked);
+//! there is no SQL, HTTP or governance rule here, and no other crate of ours may depend on
+//! Tauri. What the window may call is declared twice on purpose:
 //! `build.rs` lists the commands for Tauri's ACL, and `capabilities/default.json` allows them
 //! one by one (plus core events and the open dialog; no fs or shell plugin).
 //!

@@ -44,7 +44,7 @@ describe("steward flows", () => {
   test("browse, search, open a model and a version, promote canary to production", async () => {
     const { page, problems } = await openApp(browser.context, server.url);
     await page.getByTestId("model-row-fraud-scorer").waitFor();
-    assert.equal(await page.locator('[data-testid^="model-row-"]').count(), 5);
+    assert.equal(await page.locator('[data-testid^="model-row-"]').count(), 6);
     await page.screenshot({ path: join(ARTIFACTS, "home.png") });
 
     await page.getByTestId("search").fill("payments");
@@ -227,16 +227,16 @@ describe("steward flows", () => {
 
   test("ten thousand models stay windowed", async () => {
     const { page, problems } = await openApp(browser.context, `${server.url}?models=10000`);
-    await page.getByTestId("model-count").filter({ hasText: "10,005 models" }).waitFor();
+    await page.getByTestId("model-count").filter({ hasText: "10,006 models" }).waitFor();
     const rendered = await page.locator('[role="option"]').count();
     assert.ok(rendered > 5 && rendered < 60, `only the visible rows are in the DOM (${rendered})`);
     await page.getByTestId("model-list").focus();
     await page.keyboard.press("End");
-    await page.getByTestId("model-row-search-ranker").waitFor();
+    await page.getByTestId("model-row-summarize-copilot").waitFor();
     await page.keyboard.press("Home");
     await page.getByTestId("model-row-bulk-model-00000").waitFor();
     await page.getByTestId("filter-risk").selectOption("high");
-    await page.getByTestId("model-count").filter({ hasText: "3,335 models match" }).waitFor();
+    await page.getByTestId("model-count").filter({ hasText: "3,336 models match" }).waitFor();
     assertClean(problems);
     await page.close();
   });

@@ -5,6 +5,7 @@ import { ErrorBanner, ErrorsProvider, useErrors } from "./errors";
 import { href, useRoute, type Route } from "./router";
 import { AuditScreen } from "./screens/audit/AuditScreen";
 import { DatasetScreen } from "./screens/dataset/DatasetScreen";
+import { EvaluationsScreen } from "./screens/evaluations/EvaluationsScreen";
 import { DocumentScreen } from "./screens/documents/DocumentScreen";
 import { HomeScreen } from "./screens/home/HomeScreen";
 import { ModelScreen } from "./screens/model/ModelScreen";
@@ -17,6 +18,7 @@ function section(route: Route): "home" | "audit" | "settings" | null {
     case "home":
     case "model":
     case "version":
+    case "evaluations":
     case "dataset":
     case "document":
       return "home";
@@ -38,6 +40,8 @@ function Screen({ route, workspace, onWorkspace }: { route: Route; workspace: nu
       return <ModelScreen key={`m-${workspace}-${route.model}`} name={route.model} />;
     case "version":
       return <VersionScreen key={`v-${workspace}-${route.model}-${route.version}`} model={route.model} version={route.version} />;
+    case "evaluations":
+      return <EvaluationsScreen key={`e-${workspace}-${route.model}-${route.version}`} model={route.model} version={route.version} />;
     case "dataset":
       return <DatasetScreen key={`d-${workspace}-${route.reference}`} reference={route.reference} />;
     case "document":

@@ -8,6 +8,7 @@ export type Route =
   | { name: "home" }
   | { name: "model"; model: string }
   | { name: "version"; model: string; version: string }
+  | { name: "evaluations"; model: string; version: string }
   | { name: "dataset"; reference: string }
   | { name: "document"; target: string; kind: DocumentKind }
   | { name: "audit" }
@@ -22,6 +23,8 @@ export function parseHash(hash: string): Route {
   if (a === "models" && b !== undefined && parts.length === 2) return { name: "model", model: b };
   if (a === "models" && b !== undefined && c === "versions" && d !== undefined && parts.length === 4)
     return { name: "version", model: b, version: d };
+  if (a === "models" && b !== undefined && c === "versions" && d !== undefined && parts[4] === "evaluations" && parts.length === 5)
+    return { name: "evaluations", model: b, version: d };
   if (a === "datasets" && b !== undefined && parts.length === 2) return { name: "dataset", reference: b };
   if (a === "documents" && b !== undefined && c !== undefined && parts.length === 3 && DOCUMENT_KINDS.includes(c))
     return { name: "document", target: b, kind: c as DocumentKind };
@@ -36,6 +39,7 @@ export const href = {
   home: () => "#/",
   model: (model: string) => `#/models/${enc(model)}`,
   version: (model: string, version: string) => `#/models/${enc(model)}/versions/${enc(version)}`,
+  evaluations: (model: string, version: string) => `#/models/${enc(model)}/versions/${enc(version)}/evaluations`,
   dataset: (reference: string) => `#/datasets/${enc(reference)}`,
   /** A document: `target` is MODEL@VERSION, or NAME@VERSION of a dataset for a data sheet. */
   document: (target: string, kind: DocumentKind) => `#/documents/${enc(target)}/${kind}`,

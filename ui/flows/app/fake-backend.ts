@@ -1,8 +1,9 @@
 // Test code only: an in-memory stand-in for the Rust core behind mockIPC, so the Chromium
 // flows can drive the real UI. It mirrors the core's lifecycle table closely enough for the
 // flows; the real rules live in steward-domain. Never imported by src/.
-import { mockIPC } from "@tauri-apps/api/mocks";
+import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
+import { installEvalFake } from "./fake-evals";
 import { fakeDocuments } from "./fake-documents";
 import type {
   ApiError,
@@ -390,6 +391,11 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
         { name: "search-ranker", owner: "search", title: "Search ranker", description: "Learning-to-rank model for catalogue search.", risk_tier: "medium" },
         [],
       ],
+      // The real demo's co-pilot; its candidate carries the demo's evaluation evidence (fake-evals).
+      [
+        { name: "summarize-copilot", owner: "maya.chen@companyos.example", title: "Summarization co-pilot", description: "Summarizes support threads and meetings inside CompanyOS; drafts replies for agents.", risk_tier: "high" },
+        [["1.0.0-3", "rollback-target", true], ["1.1.0-8", "production", true], ["1.2.0-12", "canary", true], ["1.3.0-15", "candidate", true], ["2.0.0-17", "experiment", false]],
+      ],
     ];
     for (const [create, versions] of seed) {
       const m = getModel(createModel(create).name);
@@ -468,7 +474,17 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     written: documents.written,
   };
 
+  // Evaluation evidence (issue 5): its own fake, over this one's versions.
+  const evals = installEvalFake({
+    checkVersion: (model, version) => void getVersion(getModel(model), version),
+    cancelled: (operation) => cancelled.has(operation),
+    digest: hex,
+    now,
+  });
+
   const handle = async (cmd: string, a: Record<string, unknown>): Promise<unknown> => {
+    const evalAnswer = evals.handle(cmd, a);
+    if (evalAnswer) return evalAnswer;
     switch (cmd) {
       case "workspace_info":
       case "workspace_open":
@@ -593,6 +609,9 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     },
     { shouldMockEvents: true },
   );
+  // The webview that drag-drop events come from (the window metadata of Tauri).
+  mockWindows("main");
+  window.__exported = evals.exported;
   window.__fake = controls;
   return controls;
 }

@@ -2,6 +2,7 @@
 // wire type comes from the generated bindings. No rule of the core is recomputed here.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open, save } from "@tauri-apps/plugin-dialog";
 import type {
   ApiError,
@@ -37,6 +38,15 @@ import type {
   VersionDetail,
   VersionDocuments,
   WorkspaceInfo,
+} from "./bindings";
+import type {
+  ChartSvg,
+  DriftReport,
+  EvalChartRequest,
+  EvalComparison,
+  EvalImport,
+  EvalRunView,
+  FairnessReport,
 } from "./bindings";
 
 /** The event long operations report progress on. */
@@ -121,6 +131,24 @@ export const api = {
   auditLog: (limit: number | null) => call<AuditEntryView[]>("audit_log", { limit }),
   auditVerify: () => call<AuditVerifyResult>("audit_verify"),
 
+  /** Imports one evaluation file as a long operation (progress events, operation_cancel). */
+  evalImport: (req: EvalImport, operation: string) => call<EvalRunView>("eval_import", { req, operation }),
+  /** Runs imported for a version, oldest first. */
+  evalList: (model: string, version: string) => call<EvalRunView[]>("eval_list", { model, version }),
+  /** Metric by metric against `against`, or by default the production version. */
+  evalCompare: (model: string, version: string, against: string | null) =>
+    call<EvalComparison>("eval_compare", { model, version, against }),
+  evalFairness: (model: string, version: string, key: string) =>
+    call<FairnessReport>("eval_fairness", { model, version, key }),
+  evalDrift: (model: string, version: string) => call<DriftReport>("eval_drift", { model, version }),
+  evalChart: (req: EvalChartRequest) => call<ChartSvg>("eval_chart", { req }),
+  /** The shell draws the chart and writes the core's SVG to a path from exportPick. */
+  evalChartSave: (req: EvalChartRequest, path: string) => call<ChartSvg>("eval_chart_save", { req, path }),
+  /** The shell's save dialog; the path it answers is the only one exportWrite may use, once. */
+  exportPick: (title: string, name: string, extension: string) =>
+    call<string | null>("export_pick", { title, name, extension }),
+  exportWrite: (path: string, bytes: Uint8Array) => call<null>("export_write", { path, bytes: Array.from(bytes) }),
+
   docTemplates: () => call<DocumentTemplateView[]>("doc_templates"),
   docNew: (doc: DocumentRef) => call<DocumentView>("doc_new", { doc }),
   docSave: (req: DocumentSave) => call<DocumentSaveResult>("doc_save", { req }),
@@ -154,6 +182,23 @@ export async function subscribeProgress(
 ): Promise<UnlistenFn> {
   return listen<ProgressEvent>(PROGRESS_EVENT, (event) => {
     if (event.payload.operation === operation) onProgress(event.payload);
+  });
+}
+
+/**
+ * Calls `onPaths` with the paths of files dropped onto the window (Tauri's webview drag-drop
+ * event) and `onOver` while files hover; resolves to the function that stops listening.
+ */
+export async function subscribeFileDrop(
+  onPaths: (paths: string[]) => void,
+  onOver: (over: boolean) => void,
+): Promise<UnlistenFn> {
+  return getCurrentWebview().onDragDropEvent((event) => {
+    const p = event.payload;
+    if (p.type === "drop") {
+      onOver(false);
+      onPaths(p.paths);
+    } else onOver(p.type !== "leave");
   });
 }
 

@@ -125,6 +125,11 @@ export function VersionScreen({ model, version }: { model: string; version: stri
             Version of <a href={href.model(v.model)}>{v.model}</a> · added {formatTime(v.created_at)}
           </p>
         </div>
+        <div className="actions">
+          <a className="btn" href={href.evaluations(model, version)} data-testid="version-evaluations">
+            Evaluations
+          </a>
+        </div>
       </header>
 
       {result ? <StageResult result={result} onDismiss={() => setResult(null)} /> : null}
