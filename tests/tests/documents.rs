@@ -472,7 +472,7 @@ fn bad_documents_get_clear_errors_and_change_nothing() {
             "model-card",
             &huge.display().to_string(),
         ],
-        "is 50.0 MB (50000000 bytes); documents are limited to 5.2 MB",
+        "is 47.7 MiB (50000000 bytes); documents are limited to 5.0 MiB",
     );
     assert!(run.stderr.contains("huge.md"), "{}", run.stderr);
 

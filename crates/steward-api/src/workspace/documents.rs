@@ -29,8 +29,9 @@ use crate::wire::*;
 /// stray binary or log file is refused rather than stored and rendered.
 pub const MAX_DOCUMENT_BYTES: u64 = 5 * 1024 * 1024;
 
+/// Sizes in binary megabytes, the unit the limit is set in (5 MiB reads as "5.0 MiB").
 fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
 /// Parses a document's target: a dataset snapshot for data sheets, a model version otherwise.
@@ -883,7 +884,7 @@ mod tests {
         let too_big = "x".repeat(MAX_DOCUMENT_BYTES as usize + 1);
         let err = ws.doc_save(&save(&too_big, None)).expect_err("too big");
         assert!(
-            err.message.contains("documents are limited to 5.2 MB"),
+            err.message.contains("documents are limited to 5.0 MiB"),
             "{}",
             err.message
         );
