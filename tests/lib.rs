@@ -73,16 +73,20 @@ impl Steward {
         self.dir.path().join(rel)
     }
 
-    /// Runs `steward --workspace WS args…`.
-    pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(&self.bin)
-            .arg("--workspace")
+    /// `steward --workspace WS args…`, ready to run.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(&self.bin);
+        cmd.arg("--workspace")
             .arg(self.workspace())
             .args(args)
             .env("STEWARD_ACTOR", "journey-tester")
-            .env_remove("STEWARD_WORKSPACE")
-            .output()
-            .expect("run steward");
+            .env_remove("STEWARD_WORKSPACE");
+        cmd
+    }
+
+    /// Runs `steward --workspace WS args…`.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = self.command(args).output().expect("run steward");
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -511,3 +511,22 @@ fn audit_verify_names_the_tampered_entry() {
     assert_eq!(json.code, 2);
     assert_eq!(json.json()["first_broken"]["seq"], 12);
 }
+
+/// Regression: `steward … | head` panicked with "failed printing to stdout: Broken pipe".
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    let s = Steward::new();
+    s.ok(&["demo", "--scale", "200"]);
+    let mut child = s
+        .command(&["audit", "log", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn steward");
+    // Close the reading end before the answer (far larger than a pipe buffer) is written.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

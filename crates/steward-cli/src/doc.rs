@@ -160,14 +160,14 @@ pub fn run(ws: &Workspace, cmd: DocCmd) -> Result<ExitCode, ApiError> {
     match cmd {
         DocCmd::New { target, kind } => {
             let d = ws.doc_new(&r(&target, kind))?;
-            println!(
+            out!(
                 "created the {} of {} from its template (r{}, {} gaps)",
                 kind,
                 d.target,
                 d.revision.number,
                 d.completeness.findings.len()
             );
-            println!("next: steward doc edit {} {kind}", d.target);
+            out!("next: steward doc edit {} {kind}", d.target);
         }
         DocCmd::Edit {
             target,
@@ -194,11 +194,11 @@ pub fn run(ws: &Workspace, cmd: DocCmd) -> Result<ExitCode, ApiError> {
             if json {
                 output::json(&d);
             } else if html {
-                println!("{}{}", d.rendered.front_matter_html, d.rendered.body_html);
+                out!("{}{}", d.rendered.front_matter_html, d.rendered.body_html);
             } else {
-                print!("{}", d.text);
+                out_raw!("{}", d.text);
                 if !d.text.ends_with('\n') {
-                    println!();
+                    out!();
                 }
                 eprintln!(
                     "— {} of {} r{} (head r{}) by {} at {} · {}",
@@ -221,9 +221,13 @@ pub fn run(ws: &Workspace, cmd: DocCmd) -> Result<ExitCode, ApiError> {
             if json {
                 output::json(&revs);
             } else {
-                println!(
+                out!(
                     "{:5}  {:20}  {:20}  {:8}  {:>9}  MESSAGE",
-                    "REV", "SAVED", "AUTHOR", "PARENTS", "BYTES"
+                    "REV",
+                    "SAVED",
+                    "AUTHOR",
+                    "PARENTS",
+                    "BYTES"
                 );
                 for v in revs {
                     let parents = match (v.parent, v.second_parent) {
@@ -231,7 +235,7 @@ pub fn run(ws: &Workspace, cmd: DocCmd) -> Result<ExitCode, ApiError> {
                         (Some(p), None) => format!("r{p}"),
                         _ => "-".into(),
                     };
-                    println!(
+                    out!(
                         "{:5}  {:20}  {:20}  {:8}  {:>9}  {}",
                         format!("r{}", v.number),
                         when(&v.created_at),
@@ -254,7 +258,7 @@ pub fn run(ws: &Workspace, cmd: DocCmd) -> Result<ExitCode, ApiError> {
             if json {
                 output::json(&d);
             } else {
-                print!("{}", d.unified);
+                out_raw!("{}", d.unified);
                 eprintln!(
                     "r{from} → r{to}: {} insertions, {} deletions",
                     d.insertions, d.deletions
@@ -267,9 +271,10 @@ pub fn run(ws: &Workspace, cmd: DocCmd) -> Result<ExitCode, ApiError> {
             revision,
         } => {
             let d = ws.doc_restore(&r(&target, kind), revision)?;
-            println!(
+            out!(
                 "restored r{revision} of the {kind} of {} as r{}",
-                d.target, d.revision.number
+                d.target,
+                d.revision.number
             );
         }
         DocCmd::Check { target, json } => {
@@ -290,7 +295,7 @@ pub fn run(ws: &Workspace, cmd: DocCmd) -> Result<ExitCode, ApiError> {
         } => {
             let e = ws.doc_export(&target, format)?;
             std::fs::write(&output, &e.content).map_err(|err| io(&output, err))?;
-            println!("wrote {} ({} bytes)", output.display(), e.content.len());
+            out!("wrote {} ({} bytes)", output.display(), e.content.len());
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -298,7 +303,7 @@ pub fn run(ws: &Workspace, cmd: DocCmd) -> Result<ExitCode, ApiError> {
 
 fn saved_line(d: &steward_api::wire::DocumentView, created: bool) {
     if created {
-        println!(
+        out!(
             "saved the {} of {} as r{} ({})",
             d.kind,
             d.target,
@@ -313,15 +318,17 @@ fn saved_line(d: &steward_api::wire::DocumentView, created: bool) {
             }
         );
     } else {
-        println!(
+        out!(
             "no changes; the {} of {} stays at r{}",
-            d.kind, d.target, d.revision.number
+            d.kind,
+            d.target,
+            d.revision.number
         );
     }
 }
 
 fn print_check(c: &VersionDocuments) {
-    println!(
+    out!(
         "{}@{}: {}",
         c.model,
         c.version,
@@ -340,7 +347,7 @@ fn print_check(c: &VersionDocuments) {
         let rev = d
             .revision
             .map_or_else(|| "-".to_string(), |n| format!("r{n}"));
-        println!(
+        out!(
             "  {:16} {:36} {:5} {}",
             d.kind.as_str(),
             d.target,
@@ -350,12 +357,12 @@ fn print_check(c: &VersionDocuments) {
         if d.exists {
             for f in &d.findings {
                 match f.line {
-                    Some(line) => println!("      line {line:>4}: {}", f.message),
-                    None => println!("      {}", f.message),
+                    Some(line) => out!("      line {line:>4}: {}", f.message),
+                    None => out!("      {}", f.message),
                 }
             }
         } else if let Some(f) = d.findings.first() {
-            println!("      {}", f.message);
+            out!("      {}", f.message);
         }
     }
 }
@@ -418,9 +425,11 @@ fn edit(ws: &Workspace, doc: &DocumentRef, message: Option<String>) -> Result<Ex
     }
     if text == head.text {
         ws.doc_draft_discard(doc)?;
-        println!(
+        out!(
             "no changes; the {} of {} stays at r{}",
-            doc.kind, head.target, head.head
+            doc.kind,
+            head.target,
+            head.head
         );
         return Ok(ExitCode::SUCCESS);
     }

@@ -146,7 +146,7 @@ pub fn run(ws: &Workspace, cmd: EvalCmd) -> Result<(), ApiError> {
             if json {
                 output::json(&run);
             } else {
-                println!(
+                out!(
                     "imported {} ({}, {} on {}) for {}@{}: {} rows, run {}",
                     run.file_name,
                     run.format,
@@ -157,7 +157,7 @@ pub fn run(ws: &Workspace, cmd: EvalCmd) -> Result<(), ApiError> {
                     run.rows,
                     run.id
                 );
-                println!("evidence {}", run.file_digest);
+                out!("evidence {}", run.file_digest);
             }
         }
         EvalCmd::List { target, json } => {
@@ -170,15 +170,19 @@ pub fn run(ws: &Workspace, cmd: EvalCmd) -> Result<(), ApiError> {
                 };
             }
             if runs.is_empty() {
-                println!("no evaluation runs for {target}; import one with `steward eval import {target} FILE`");
+                out!("no evaluation runs for {target}; import one with `steward eval import {target} FILE`");
                 return Ok(());
             }
-            println!(
+            out!(
                 "{:>4}  {:14}  {:28}  {:>8}  {:20}  EVIDENCE",
-                "RUN", "KIND", "SUITE", "ROWS", "IMPORTED"
+                "RUN",
+                "KIND",
+                "SUITE",
+                "ROWS",
+                "IMPORTED"
             );
             for r in runs {
-                println!(
+                out!(
                     "{:>4}  {:14}  {:28}  {:>8}  {:20}  {}  {}",
                     r.id,
                     r.kind.as_str(),
@@ -245,7 +249,7 @@ pub fn run(ws: &Workspace, cmd: EvalCmd) -> Result<(), ApiError> {
                     format!("cannot write {}: {e}", out.display()),
                 )
             })?;
-            println!(
+            out!(
                 "wrote {} ({}, {} bytes)",
                 out.display(),
                 chart.title,
@@ -257,7 +261,7 @@ pub fn run(ws: &Workspace, cmd: EvalCmd) -> Result<(), ApiError> {
 }
 
 fn compare_table(c: &EvalComparison) {
-    println!(
+    out!(
         "{}@{} vs {} — {}",
         c.model,
         c.candidate,
@@ -271,9 +275,14 @@ fn compare_table(c: &EvalComparison) {
         .max()
         .unwrap_or(6)
         .max(6);
-    println!(
+    out!(
         "{:width$}  {:>10}  {:>10}  {:>10}  {:>8}  {:14}  CHECK",
-        "METRIC", "CANDIDATE", "BASELINE", "DELTA", "REL", "VERDICT"
+        "METRIC",
+        "CANDIDATE",
+        "BASELINE",
+        "DELTA",
+        "REL",
+        "VERDICT"
     );
     for m in &c.metrics {
         let verdict = match m.verdict {
@@ -294,7 +303,7 @@ fn compare_table(c: &EvalComparison) {
         if let (Some(mg), Some(ok)) = (m.margin, m.meets_margin) {
             checks.push(format!("margin {mg}: {}", if ok { "pass" } else { "FAIL" }));
         }
-        println!(
+        out!(
             "{:width$}  {:>10}  {:>10}  {:>10}  {:>8}  {:14}  {}",
             m.metric,
             num(m.candidate),
@@ -309,7 +318,7 @@ fn compare_table(c: &EvalComparison) {
 }
 
 fn fairness_table(f: &FairnessReport) {
-    println!(
+    out!(
         "{}@{} by {} (groups: {}); tolerance: difference ≤ {}, ratio ≥ {} (four-fifths rule)",
         f.model,
         f.version,
@@ -319,8 +328,8 @@ fn fairness_table(f: &FairnessReport) {
         f.min_ratio
     );
     for m in &f.metrics {
-        println!();
-        println!(
+        out!();
+        out!(
             "{} ({}): max difference {:.4}, ratio {}, worst group {} — {}",
             m.metric,
             if m.unit.is_empty() { "-" } else { &m.unit },
@@ -334,7 +343,7 @@ fn fairness_table(f: &FairnessReport) {
             }
         );
         for g in &m.groups {
-            println!(
+            out!(
                 "  {:16} {:>10.4}  {:>8}  {}",
                 g.group,
                 g.value,
@@ -348,8 +357,8 @@ fn fairness_table(f: &FairnessReport) {
         }
     }
     if let Some(p) = &f.parity {
-        println!();
-        println!(
+        out!();
+        out!(
             "demographic parity difference {:.4}, ratio {:.4}; equalized odds difference {:.4}",
             p.demographic_parity_difference,
             p.demographic_parity_ratio,
@@ -357,9 +366,9 @@ fn fairness_table(f: &FairnessReport) {
         );
     }
     if !f.failures.is_empty() {
-        println!();
+        out!();
         for line in &f.failures {
-            println!("FAIL {line}");
+            out!("FAIL {line}");
         }
     }
 }

@@ -5,6 +5,24 @@
 //! 0 on success, 1 on a user error (bad input, not found, refused), 2 on an internal error or a
 //! damaged workspace (including a broken audit chain). It holds no rules and no SQL.
 
+/// `println!` for answers: a closed pipe (`steward … | head`) ends the program quietly
+/// instead of panicking, and any other write failure is reported with exit code 2.
+macro_rules! out {
+    () => {
+        $crate::write_stdout(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `print!` for answers, with the same handling of a closed pipe as [`out!`].
+macro_rules! out_raw {
+    ($($arg:tt)*) => {
+        $crate::write_stdout(format_args!($($arg)*))
+    };
+}
+
 mod doc;
 mod eval;
 mod output;
@@ -310,6 +328,18 @@ impl Drop for Bar {
     }
 }
 
+/// Writes to standard output; see [`out!`].
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(2);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -342,21 +372,21 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
     match cli.command {
         Command::Init => {
             let ws = Workspace::init(&root, &actor)?;
-            println!("workspace ready at {}", ws.root().display());
+            out!("workspace ready at {}", ws.root().display());
         }
         Command::Demo { scale } => {
             let ws = Workspace::init(&root, &actor)?;
             let bar = Bar::new();
             let s = steward_api::demo::load(&ws, scale, &bar)?;
             drop(bar);
-            println!(
+            out!(
                 "demo loaded into {}: {} models, {} versions, {} dataset snapshots",
                 ws.root().display(),
                 s.models,
                 s.versions,
                 s.datasets
             );
-            println!(
+            out!(
                 "next: steward --workspace {} model list",
                 ws.root().display()
             );
@@ -412,7 +442,7 @@ fn model(ws: &Workspace, cmd: ModelCmd) -> Result<(), ApiError> {
                 description,
                 risk_tier,
             })?;
-            println!(
+            out!(
                 "added model {} ({}, owner {}, risk {})",
                 m.name,
                 m.title,
@@ -468,7 +498,7 @@ fn version(ws: &Workspace, cmd: VersionCmd) -> Result<(), ApiError> {
                 &Cancel::new(),
             )?;
             drop(bar);
-            println!(
+            out!(
                 "added {}@{} in stage {}",
                 v.model,
                 v.version,
@@ -485,7 +515,7 @@ fn version(ws: &Workspace, cmd: VersionCmd) -> Result<(), ApiError> {
             if json.json {
                 output::json(&n);
             } else {
-                println!("{}", n.next);
+                out!("{}", n.next);
             }
         }
         VersionCmd::List { model, json } => {
@@ -498,7 +528,7 @@ fn version(ws: &Workspace, cmd: VersionCmd) -> Result<(), ApiError> {
         VersionCmd::LinkDataset { target, dataset } => {
             let (m, v) = parse_model_version(&target)?;
             let detail = ws.version_link_dataset(m.as_str(), &v.to_string(), &dataset)?;
-            println!("linked {dataset} to {}@{}", detail.model, detail.version);
+            out!("linked {dataset} to {}@{}", detail.model, detail.version);
         }
     }
     Ok(())

@@ -8,7 +8,7 @@ use steward_api::wire::*;
 /// Prints any wire value as pretty JSON.
 pub fn json<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
+        Ok(text) => out!("{text}"),
         Err(e) => eprintln!("error: cannot serialize the answer: {e}"),
     }
 }
@@ -34,8 +34,8 @@ pub fn model_list(models: &[ModelSummary], as_json: bool, root: &Path) {
         return json(&models);
     }
     if models.is_empty() {
-        println!("no models in {}", root.display());
-        println!("add one with `steward model add NAME --owner OWNER`, or load the demo with `steward demo`");
+        out!("no models in {}", root.display());
+        out!("add one with `steward model add NAME --owner OWNER`, or load the demo with `steward demo`");
         return;
     }
     let width = models
@@ -44,9 +44,9 @@ pub fn model_list(models: &[ModelSummary], as_json: bool, root: &Path) {
         .max()
         .unwrap_or(4)
         .max(4);
-    println!("{:width$}  {:6}  {:32}  STAGES", "NAME", "RISK", "OWNER");
+    out!("{:width$}  {:6}  {:32}  STAGES", "NAME", "RISK", "OWNER");
     for m in models {
-        println!(
+        out!(
             "{:width$}  {:6}  {:32}  {}",
             m.name,
             m.risk_tier.as_str(),
@@ -61,27 +61,27 @@ pub fn model_show(d: &ModelDetail, as_json: bool) {
         return json(d);
     }
     let m = &d.model;
-    println!("{} — {}", m.name, m.title);
-    println!(
+    out!("{} — {}", m.name, m.title);
+    out!(
         "owner {} · risk {} · created {}",
         m.owner,
         m.risk_tier.as_str(),
         when(&m.created_at)
     );
     if !m.description.is_empty() {
-        println!("{}", m.description);
+        out!("{}", m.description);
     }
-    println!("production: {}", d.production.as_deref().unwrap_or("none"));
-    println!(
+    out!("production: {}", d.production.as_deref().unwrap_or("none"));
+    out!(
         "rollback target: {}",
         d.rollback_target.as_deref().unwrap_or("none")
     );
-    println!();
+    out!();
     version_list(&d.versions, false);
-    println!();
-    println!("timeline:");
+    out!();
+    out!("timeline:");
     for e in &d.timeline {
-        println!(
+        out!(
             "  {}  {:9}  {:9} {:>15} → {:15}  {} ({})",
             when(&e.at),
             e.kind,
@@ -99,12 +99,12 @@ pub fn version_list(versions: &[VersionSummary], as_json: bool) {
         return json(&versions);
     }
     if versions.is_empty() {
-        println!("no versions yet; add one with `steward version add MODEL VERSION`");
+        out!("no versions yet; add one with `steward version add MODEL VERSION`");
         return;
     }
-    println!("{:16}  {:16}  BUNDLE", "VERSION", "STAGE");
+    out!("{:16}  {:16}  BUNDLE", "VERSION", "STAGE");
     for v in versions {
-        println!(
+        out!(
             "{:16}  {:16}  {}",
             v.version,
             v.stage.as_str(),
@@ -114,19 +114,19 @@ pub fn version_list(versions: &[VersionSummary], as_json: bool) {
 }
 
 pub fn artifacts(a: &ArtifactsView) {
-    println!(
+    out!(
         "  bundle  {} {}",
         a.bundle_digest.as_deref().unwrap_or("—"),
         a.bundle_uri.as_deref().unwrap_or("")
     );
-    println!("  commit  {}", a.code_commit.as_deref().unwrap_or("—"));
-    println!(
+    out!("  commit  {}", a.code_commit.as_deref().unwrap_or("—"));
+    out!(
         "  config  {} {}",
         a.config_digest.as_deref().unwrap_or("—"),
         a.config_uri.as_deref().unwrap_or("")
     );
     if !a.missing.is_empty() {
-        println!("  missing for production: {}", a.missing.join(", "));
+        out!("  missing for production: {}", a.missing.join(", "));
     }
 }
 
@@ -134,19 +134,19 @@ pub fn version_show(v: &VersionDetail, as_json: bool) {
     if as_json {
         return json(v);
     }
-    println!("{}@{} — {}", v.model, v.version, v.stage.as_str());
+    out!("{}@{} — {}", v.model, v.version, v.stage.as_str());
     artifacts(&v.artifacts);
-    println!("datasets:");
+    out!("datasets:");
     if v.datasets.is_empty() {
-        println!("  none linked");
+        out!("  none linked");
     }
     for d in &v.datasets {
-        println!("  {}@{}  {}", d.name, d.version, d.manifest_checksum);
+        out!("  {}@{}  {}", d.name, d.version, d.manifest_checksum);
     }
-    println!("moves:");
+    out!("moves:");
     for m in &v.moves {
         let mark = if m.allowed { "allowed" } else { "refused" };
-        println!("  {:16} {mark:8} {}", m.to.as_str(), m.reason);
+        out!("  {:16} {mark:8} {}", m.to.as_str(), m.reason);
     }
 }
 
@@ -155,14 +155,17 @@ pub fn dataset_show(d: &DatasetDetail, as_json: bool) {
         return json(d);
     }
     let s = &d.summary;
-    println!(
+    out!(
         "{}@{}  {} files, {} bytes",
-        s.name, s.version, s.files, s.bytes
+        s.name,
+        s.version,
+        s.files,
+        s.bytes
     );
-    println!("manifest checksum {}", s.manifest_checksum);
+    out!("manifest checksum {}", s.manifest_checksum);
     let p = &d.provenance;
-    let show = |label: &str, v: Option<&str>| println!("  {label:14} {}", v.unwrap_or("MISSING"));
-    println!("provenance:");
+    let show = |label: &str, v: Option<&str>| out!("  {label:14} {}", v.unwrap_or("MISSING"));
+    out!("provenance:");
     show("source", p.source.as_deref());
     show("license", p.license.as_deref());
     show("consent", p.consent.as_deref());
@@ -172,17 +175,17 @@ pub fn dataset_show(d: &DatasetDetail, as_json: bool) {
         p.personal_data.map(|b| if b { "yes" } else { "no" }),
     );
     if !s.missing_provenance.is_empty() {
-        println!(
+        out!(
             "missing provenance: {} (the data policy requires them before production)",
             s.missing_provenance.join(", ")
         );
     }
-    println!("files:");
+    out!("files:");
     for f in &d.files {
-        println!("  {:>12}  {}  {}", f.size, f.sha256, f.path);
+        out!("  {:>12}  {}  {}", f.size, f.sha256, f.path);
     }
     if !d.linked_versions.is_empty() {
-        println!("linked to: {}", d.linked_versions.join(", "));
+        out!("linked to: {}", d.linked_versions.join(", "));
     }
 }
 
@@ -191,7 +194,7 @@ pub fn dataset_list(list: &[DatasetSummary], as_json: bool) {
         return json(&list);
     }
     if list.is_empty() {
-        println!("no dataset snapshots; create one with `steward dataset snapshot DIR --name N --version V`");
+        out!("no dataset snapshots; create one with `steward dataset snapshot DIR --name N --version V`");
     }
     for d in list {
         let missing = if d.missing_provenance.is_empty() {
@@ -199,9 +202,12 @@ pub fn dataset_list(list: &[DatasetSummary], as_json: bool) {
         } else {
             format!("  missing: {}", d.missing_provenance.join(", "))
         };
-        println!(
+        out!(
             "{}@{}  {} files  {}{missing}",
-            d.name, d.version, d.files, d.manifest_checksum
+            d.name,
+            d.version,
+            d.files,
+            d.manifest_checksum
         );
     }
 }
@@ -211,7 +217,7 @@ pub fn stage_result(r: &StageSetResult, as_json: bool) {
         return json(r);
     }
     for c in &r.changes {
-        println!(
+        out!(
             "{}@{}: {} → {} ({})",
             r.version.model,
             c.version,
@@ -227,10 +233,10 @@ pub fn audit_log(entries: &[AuditEntryView], as_json: bool) {
         return json(&entries);
     }
     if entries.is_empty() {
-        println!("the audit log is empty");
+        out!("the audit log is empty");
     }
     for e in entries {
-        println!(
+        out!(
             "{:>6}  {}  {:20}  {:22} {}  {}",
             e.seq,
             when(&e.at),
@@ -247,7 +253,7 @@ pub fn audit_verify(r: &AuditVerifyResult, as_json: bool) {
         return json(r);
     }
     match &r.first_broken {
-        None => println!("audit chain ok: {} entries verified", r.entries),
+        None => out!("audit chain ok: {} entries verified", r.entries),
         Some(b) => eprintln!("audit chain broken at entry {}: {}", b.seq, b.reason),
     }
 }
