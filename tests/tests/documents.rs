@@ -708,3 +708,43 @@ fn the_demo_has_complete_production_documents_and_gaps_in_the_candidate() {
     assert_eq!(risks["risks"][0]["band"], "high");
     s.ok(&["audit", "verify"]);
 }
+
+#[test]
+fn the_dossier_carries_the_evaluation_charts() {
+    let s = Steward::new();
+    s.ok(&["demo"]);
+    let out = s.path("dossier.html").display().to_string();
+    s.ok(&[
+        "doc",
+        "export",
+        "summarize-copilot@1.3.0-15",
+        "--format",
+        "html",
+        "-o",
+        &out,
+    ]);
+    let html = std::fs::read_to_string(&out).expect("read dossier");
+    assert!(
+        html.contains("<h2>Evaluation charts</h2>"),
+        "no chart section"
+    );
+    // compare, fairness, latency, kpi and drift: the demo candidate has evidence for each.
+    assert_eq!(html.matches("src=\"data:image/svg+xml;base64,").count(), 5);
+    assert!(
+        html.contains("locale=es fails the four-fifths rule"),
+        "fairness chart title"
+    );
+    // A version without evaluations gets the section's gaps, not empty pictures.
+    s.ok(&[
+        "doc",
+        "export",
+        "ticket-router@3.5.0-44",
+        "--format",
+        "html",
+        "-o",
+        &out,
+    ]);
+    let html = std::fs::read_to_string(&out).expect("read dossier");
+    assert_eq!(html.matches("<img").count(), 0);
+    assert!(html.contains("<ul class=\"empty\">"), "gaps listed");
+}

@@ -14,7 +14,7 @@ use steward_domain::document::{
     FindingCode, RiskRow, TemplateVars,
 };
 use steward_domain::{check_document, Completeness, DatasetRef, DocumentKind, ModelName, Version};
-use steward_render::export::dossier::{dossier_html, Dossier, DossierDocument};
+use steward_render::export::dossier::{dossier_html, Dossier, DossierChart, DossierDocument};
 use steward_render::export::hf::hf_readme;
 use steward_render::export::mct::{mct_json, MctInput};
 use steward_render::{render_document, EvalResult, RenderedDocument, Target};
@@ -646,6 +646,7 @@ impl Workspace {
                         }
                     }
                 }
+                let (charts, chart_gaps) = self.dossier_charts(&model, &version)?;
                 let content = dossier_html(&Dossier {
                     model: model.to_string(),
                     title: m.title,
@@ -654,6 +655,8 @@ impl Workspace {
                     generated_at: now(),
                     documents,
                     missing,
+                    charts,
+                    chart_gaps,
                 });
                 Ok(DocumentExport {
                     format,
@@ -662,6 +665,43 @@ impl Workspace {
                 })
             }
         }
+    }
+
+    /// Every evaluation chart of a version for the dossier (light theme, for print). A chart
+    /// without evidence is left out and named; any other failure is an error.
+    fn dossier_charts(
+        &self,
+        model: &ModelName,
+        version: &Version,
+    ) -> Result<(Vec<DossierChart>, Vec<String>)> {
+        let mut charts = Vec::new();
+        let mut gaps = Vec::new();
+        for kind in [
+            ChartKind::Compare,
+            ChartKind::Fairness,
+            ChartKind::Latency,
+            ChartKind::Kpi,
+            ChartKind::Drift,
+        ] {
+            let request = EvalChartRequest {
+                model: model.to_string(),
+                version: version.to_string(),
+                kind,
+                theme: ChartTheme::Light,
+                against: None,
+                group: None,
+                metric: None,
+            };
+            match self.eval_chart(&request) {
+                Ok(chart) => charts.push(DossierChart {
+                    title: chart.title,
+                    svg: chart.svg,
+                }),
+                Err(e) if e.code == ErrorCode::NotFound => gaps.push(e.message),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((charts, gaps))
     }
 
     fn draft_path(&self, target: &DocumentTarget, kind: DocumentKind) -> PathBuf {

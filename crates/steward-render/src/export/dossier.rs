@@ -1,7 +1,11 @@
 //! The HTML dossier of a version: every document with its revision, checksum and gaps, in one
 //! self-contained file (inline CSS, no scripts, no images, no external requests) that prints
-//! cleanly. Later issues add charts, gates and approvals as more sections.
+//! cleanly. The version's evaluation charts follow the documents, each embedded as an
+//! `<img>` with a `data:image/svg+xml` URI: an SVG shown as an image can neither run script nor
+//! fetch anything, whatever text an imported metric name carried into it. Later issues add
+//! gates and approvals as more sections.
 
+use base64::Engine as _;
 use steward_domain::DocumentKind;
 
 use crate::markdown::{escape, render_document, Target};
@@ -27,6 +31,15 @@ pub struct DossierDocument {
     pub findings: Vec<String>,
 }
 
+/// One evaluation chart as the dossier shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DossierChart {
+    /// Its title (also the image's alternative text).
+    pub title: String,
+    /// The SVG document.
+    pub svg: String,
+}
+
 /// Everything in a dossier.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dossier {
@@ -44,6 +57,10 @@ pub struct Dossier {
     pub documents: Vec<DossierDocument>,
     /// Required documents that do not exist (`runbook`, `data-sheet for x@v1`).
     pub missing: Vec<String>,
+    /// The version's evaluation charts.
+    pub charts: Vec<DossierChart>,
+    /// Charts left out for want of evidence, as sentences.
+    pub chart_gaps: Vec<String>,
 }
 
 const CSS: &str = r#"
@@ -69,12 +86,14 @@ th, td { border: 1px solid var(--line); padding: .25rem .5rem; vertical-align: t
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: .88em; }
 pre { background: #f6f8fa; padding: .75rem; overflow-x: auto; }
 blockquote { border-left: 3px solid var(--line); margin-left: 0; padding-left: 1rem; color: var(--muted); }
+figure.chart { margin: 1rem 0; } figure.chart img { width: 100%; height: auto; border: 1px solid var(--line); border-radius: 6px; }
+figure.chart figcaption { color: var(--muted); font-size: .85rem; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11pt; }
   nav { display: none; }
   section.document { break-before: page; border-top: none; }
   a { color: inherit; text-decoration: none; }
-  pre, table, .front-matter { break-inside: avoid; }
+  pre, table, .front-matter, figure.chart { break-inside: avoid; }
 }
 "#;
 
@@ -83,7 +102,7 @@ pub fn dossier_html(d: &Dossier) -> String {
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
     // A CSP in the file itself: even if a browser were lenient, nothing may load or run.
-    out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">");
+    out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">");
     out.push_str(&format!(
         "<title>{} {} — release dossier</title><style>{CSS}</style></head><body>",
         escape(&d.model),
@@ -111,6 +130,9 @@ pub fn dossier_html(d: &Dossier) -> String {
             "<li><span class=\"status missing\">missing</span> {}</li>",
             escape(m)
         ));
+    }
+    if !d.charts.is_empty() || !d.chart_gaps.is_empty() {
+        out.push_str("<li><a href=\"#charts\">Evaluation charts</a></li>");
     }
     out.push_str("</ol></nav>");
     for (i, doc) in d.documents.iter().enumerate() {
@@ -143,6 +165,24 @@ pub fn dossier_html(d: &Dossier) -> String {
         out.push_str(&rendered.body_html);
         out.push_str("</section>");
     }
+    if !d.charts.is_empty() || !d.chart_gaps.is_empty() {
+        out.push_str("<section class=\"document\" id=\"charts\"><h2>Evaluation charts</h2>");
+        for c in &d.charts {
+            let data = base64::engine::general_purpose::STANDARD.encode(c.svg.as_bytes());
+            out.push_str(&format!(
+                "<figure class=\"chart\"><img alt=\"{title}\" src=\"data:image/svg+xml;base64,{data}\"><figcaption>{title}</figcaption></figure>",
+                title = escape(&c.title)
+            ));
+        }
+        if !d.chart_gaps.is_empty() {
+            out.push_str("<ul class=\"empty\">");
+            for g in &d.chart_gaps {
+                out.push_str(&format!("<li>{}</li>", escape(g)));
+            }
+            out.push_str("</ul>");
+        }
+        out.push_str("</section>");
+    }
     out.push_str("</body></html>\n");
     out
 }
@@ -170,6 +210,8 @@ mod tests {
                 findings: vec!["section \"Uses\" is missing".into()],
             }],
             missing: vec!["runbook".into()],
+            charts: Vec::new(),
+            chart_gaps: Vec::new(),
         };
         let html = dossier_html(&d);
         for banned in ["<script", "<img", "<link", "src=", "@import", "url("] {
@@ -185,5 +227,36 @@ mod tests {
         ] {
             assert!(html.contains(needle), "{needle} missing");
         }
+    }
+
+    #[test]
+    fn charts_are_embedded_as_inert_images() {
+        let svg =
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><text>p99 &lt;script&gt;</text></svg>"#;
+        let d = Dossier {
+            model: "copilot".into(),
+            title: "Co-pilot".into(),
+            version: "1.0.0-1".into(),
+            stage: "candidate".into(),
+            generated_at: "2026-11-26T15:00:00Z".into(),
+            documents: Vec::new(),
+            missing: Vec::new(),
+            charts: vec![DossierChart {
+                title: "Latency <p99>".into(),
+                svg: svg.into(),
+            }],
+            chart_gaps: vec!["no KPI series for the kpi chart".into()],
+        };
+        let html = dossier_html(&d);
+        let encoded = base64::engine::general_purpose::STANDARD.encode(svg);
+        assert!(
+            html.contains(&format!("src=\"data:image/svg+xml;base64,{encoded}\"")),
+            "{html}"
+        );
+        assert!(html.contains("alt=\"Latency &lt;p99&gt;\""));
+        assert!(html.contains("no KPI series for the kpi chart"));
+        assert!(!html.contains("<svg"), "SVG must not be inlined as markup");
+        assert_eq!(html.matches("<img").count(), 1);
+        assert!(html.contains("img-src data:"));
     }
 }
