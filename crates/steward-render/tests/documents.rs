@@ -570,6 +570,8 @@ fn the_dossier_renders_documents_offline() {
             findings: Vec::new(),
         }],
         missing: Vec::new(),
+        charts: Vec::new(),
+        chart_gaps: Vec::new(),
     });
     assert!(
         html.contains("<h2>Model details</h2>") && html.contains("complete"),
