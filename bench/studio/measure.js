@@ -105,7 +105,14 @@ async function main() {
   console.log(`workspace: ${workspace}`);
   const results = [];
   for (let i = 0; i < runs; i++) {
-    const r = await launch(i === runs - 1);
+    let r;
+    try {
+      r = await launch(i === runs - 1);
+    } catch (e) {
+      // A busy 2-core machine sometimes fails a session start; say so and try that launch again.
+      console.log(`launch ${i + 1}: failed (${String(e.message ?? e).split("\n")[0]}); retrying once`);
+      r = await launch(i === runs - 1);
+    }
     results.push(r);
     console.log(
       `launch ${i + 1}: home with model rows after ${r.homeMs.toFixed(0)} ms ` +
