@@ -1,7 +1,13 @@
 //! Benchmark peer for `bench/evals/run.sh`: the bare minimum a program must do to load a long
-//! CSV of metric rows into Steward's `eval_rows` table — csv records, a number parse, one
-//! prepared INSERT per row in one transaction — with none of Steward's checks, hashing or
+//! CSV of metric rows into SQLite one row per value — csv records, a number parse, one prepared
+//! INSERT per row in one transaction — with none of Steward's checks, hashing, encoding or
 //! audit. Steward's import is measured against this.
+//!
+//! Steward itself stores a run's rows as encoded chunks of 4,096 (`eval_row_chunks`), so it no
+//! longer has a per-row table; this loop creates its own, `bare_eval_rows`, with the columns and
+//! clustering Steward's per-row table had (WITHOUT ROWID, keyed by run and position, its run
+//! referenced with a deferred foreign key), in the same workspace database, and records the run
+//! in `eval_runs` as Steward does.
 //!
 //! Usage: cargo run --release -p steward-store --example bare_eval_insert -- DB CSV
 
@@ -19,6 +25,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     let tx = conn.transaction()?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS bare_eval_rows (
+            run_id  INTEGER NOT NULL REFERENCES eval_runs (id) DEFERRABLE INITIALLY DEFERRED,
+            seq     INTEGER NOT NULL,
+            metric  TEXT NOT NULL,
+            value   REAL NOT NULL,
+            slice   TEXT NOT NULL DEFAULT '',
+            ci_low  REAL,
+            ci_high REAL,
+            n       INTEGER,
+            at      TEXT,
+            variant TEXT,
+            PRIMARY KEY (run_id, seq)
+        ) WITHOUT ROWID",
+    )?;
     let version_id: i64 = tx.query_row("SELECT MIN(id) FROM versions", [], |r| r.get(0))?;
     let run_id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM eval_runs", [], |r| {
         r.get(0)
@@ -26,7 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut rows = 0i64;
     {
         let mut stmt = tx.prepare(
-            "INSERT INTO eval_rows (run_id, seq, metric, value, slice, ci_low, ci_high, n, at, variant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO bare_eval_rows (run_id, seq, metric, value, slice, ci_low, ci_high, n, at, variant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?;
         let mut rdr = csv::Reader::from_path(file)?;
         let mut rec = csv::StringRecord::new();

@@ -19,28 +19,25 @@ CREATE TABLE eval_runs (
     UNIQUE (version_id, file_digest)
 );
 
--- Rows are clustered by (run, position in the file): one B-tree, appended in order, no
--- second index to maintain while a million rows stream in.
-CREATE TABLE eval_rows (
-    run_id  INTEGER NOT NULL REFERENCES eval_runs (id) DEFERRABLE INITIALLY DEFERRED,
-    seq     INTEGER NOT NULL,
-    metric  TEXT NOT NULL,
-    value   REAL NOT NULL,
-    slice   TEXT NOT NULL DEFAULT '',
-    ci_low  REAL,
-    ci_high REAL,
-    n       INTEGER,
-    at      TEXT,
-    variant TEXT,
-    PRIMARY KEY (run_id, seq)
-) WITHOUT ROWID;
+-- A run's rows, in file order, as immutable chunks of up to 4,096 rows each (the last one
+-- shorter). `data` is the compact columnar encoding of steward-store/src/evals/chunk.rs (a
+-- per-chunk string table, then one column per field); a run's chunks are numbered from 0 and
+-- their row counts add up to eval_runs.row_count. Rows are read whole per version, never
+-- queried one by one, so one SQLite row per metric value would only cost import time.
+CREATE TABLE eval_row_chunks (
+    run_id    INTEGER NOT NULL REFERENCES eval_runs (id) DEFERRABLE INITIALLY DEFERRED,
+    chunk_no  INTEGER NOT NULL CHECK (chunk_no >= 0),
+    row_count INTEGER NOT NULL CHECK (row_count BETWEEN 1 AND 4096),
+    data      BLOB NOT NULL,
+    PRIMARY KEY (run_id, chunk_no)
+);
 
 -- Evidence is immutable once imported.
 CREATE TRIGGER eval_runs_immutable BEFORE UPDATE ON eval_runs
 BEGIN SELECT RAISE(ABORT, 'evaluation runs are immutable'); END;
-CREATE TRIGGER eval_rows_immutable BEFORE UPDATE ON eval_rows
+CREATE TRIGGER eval_row_chunks_immutable BEFORE UPDATE ON eval_row_chunks
 BEGIN SELECT RAISE(ABORT, 'evaluation rows are immutable'); END;
 CREATE TRIGGER eval_runs_append_only BEFORE DELETE ON eval_runs
 BEGIN SELECT RAISE(ABORT, 'evaluation runs are immutable'); END;
-CREATE TRIGGER eval_rows_append_only BEFORE DELETE ON eval_rows
+CREATE TRIGGER eval_row_chunks_append_only BEFORE DELETE ON eval_row_chunks
 BEGIN SELECT RAISE(ABORT, 'evaluation rows are immutable'); END;

@@ -1,15 +1,23 @@
-//! The `eval_runs` and `eval_rows` tables: imported evaluation evidence.
+//! The `eval_runs` and `eval_row_chunks` tables: imported evaluation evidence.
 //!
 //! An import is one write: the caller streams the file and pushes each row through an
-//! [`EvalRowSink`] (a cached prepared INSERT), then returns what the run is; the run row, the
-//! duplicate check on the file's digest and the audit entry follow in the same transaction. A
-//! failure anywhere — a bad row on line two million, a duplicate file, a cancel — rolls
-//! everything back, so nothing is ever half imported.
+//! [`EvalRowSink`], which encodes rows into a chunk (see [`chunk`] for the format) and stores
+//! every full chunk of 4,096 rows through a cached prepared INSERT as the file streams, so
+//! memory stays at one chunk whatever the file's size. The caller then returns what the run
+//! is; the last chunk, the run row, the duplicate check on the file's digest and the audit
+//! entry follow in the same transaction. A failure anywhere — a bad row on line two million, a
+//! duplicate file, a cancel — rolls everything back, so nothing is ever half imported.
+
+mod chunk;
+
+use std::collections::HashMap;
 
 use rusqlite::{CachedStatement, Connection, OptionalExtension};
 use serde_json::json;
 use steward_domain::eval::{EvalKind, EvalRow, Slice};
-use steward_domain::{DatasetRef, ModelName, Sha256Digest, Version};
+use steward_domain::{DatasetRef, DomainError, ModelName, Sha256Digest, Version};
+
+use self::chunk::{ChunkEncoder, CHUNK_ROWS};
 
 use crate::audit::Event;
 use crate::error::{Result, StoreError};
@@ -84,29 +92,48 @@ pub struct EvalRowRef<'a> {
     pub variant: Option<&'a str>,
 }
 
-/// Where an importer pushes rows: a prepared INSERT bound to the run being written.
+/// Where an importer pushes rows: they are encoded into chunks of 4,096, each stored through a
+/// prepared INSERT bound to the run being written as soon as it is full.
 pub struct EvalRowSink<'c> {
     stmt: CachedStatement<'c>,
     run_id: i64,
     rows: u64,
+    chunks: i64,
+    encoder: ChunkEncoder,
+    blob: Vec<u8>,
 }
 
 impl EvalRowSink<'_> {
-    /// Inserts one row.
+    /// Adds one row. A NaN or infinite value or bound is refused (nothing of it is stored).
     pub fn push(&mut self, r: &EvalRowRef<'_>) -> Result<()> {
+        self.encoder.push(r).map_err(|expected| {
+            StoreError::Domain(DomainError::Invalid {
+                field: "evaluation row",
+                input: r.metric.to_string(),
+                expected,
+            })
+        })?;
+        self.rows += 1;
+        if self.encoder.rows() == CHUNK_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Stores the rows encoded so far as the next chunk.
+    fn flush(&mut self) -> Result<()> {
+        let rows = self.encoder.rows();
+        if rows == 0 {
+            return Ok(());
+        }
+        self.encoder.finish_into(&mut self.blob);
         self.stmt.execute(rusqlite::params![
             self.run_id,
-            i64::try_from(self.rows).unwrap_or(i64::MAX),
-            r.metric,
-            r.value,
-            r.slice,
-            r.ci_low,
-            r.ci_high,
-            r.n,
-            r.at,
-            r.variant
+            self.chunks,
+            i64::try_from(rows).unwrap_or(i64::MAX),
+            &self.blob[..]
         ])?;
-        self.rows += 1;
+        self.chunks += 1;
         Ok(())
     }
 
@@ -172,12 +199,15 @@ impl Store {
                     r.get(0)
                 })?;
             let stmt = tx.prepare_cached(
-                "INSERT INTO eval_rows (run_id, seq, metric, value, slice, ci_low, ci_high, n, at, variant) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT INTO eval_row_chunks (run_id, chunk_no, row_count, data) VALUES (?1, ?2, ?3, ?4)",
             )?;
             let mut sink = EvalRowSink {
                 stmt,
                 run_id,
                 rows: 0,
+                chunks: 0,
+                encoder: ChunkEncoder::default(),
+                blob: Vec::new(),
             };
             let run = match fill(&mut sink) {
                 Ok(run) => run,
@@ -186,6 +216,7 @@ impl Store {
                     return Err(aborted());
                 }
             };
+            sink.flush()?;
             let rows = sink.rows;
             drop(sink);
             let digest = run.file_digest.to_string();
@@ -241,38 +272,154 @@ impl Store {
         })
     }
 
-    /// Every row of a version's runs, runs oldest first, with the run id.
+    /// Every row of a version's runs, runs oldest first and rows in file order, with the run
+    /// id. Chunks are checked as they are decoded: their numbering, their row counts against
+    /// the chunk's and the run's, and the encoding itself; damage is [`StoreError::BadRow`].
     pub fn eval_rows(&self, model: &ModelName, version: &Version) -> Result<Vec<(i64, EvalRow)>> {
         self.read(|c| {
             let v = versions::get(c, model, version)?;
+            let expected: HashMap<i64, u64> = runs(c, v.id)?
+                .into_iter()
+                .map(|r| (r.id, r.row_count))
+                .collect();
+            let mut found: HashMap<i64, (u64, i64)> = HashMap::new();
             let mut stmt = c.prepare(
-                "SELECT w.run_id, w.metric, w.value, w.slice, w.ci_low, w.ci_high, w.n, w.at, w.variant
-                 FROM eval_rows w JOIN eval_runs r ON r.id = w.run_id WHERE r.version_id = ?1 ORDER BY w.run_id, w.seq",
+                "SELECT c.run_id, c.chunk_no, c.row_count, c.data
+                 FROM eval_row_chunks c JOIN eval_runs r ON r.id = c.run_id
+                 WHERE r.version_id = ?1 ORDER BY c.run_id, c.chunk_no",
             )?;
             let mut rows = stmt.query([v.id])?;
             let mut out = Vec::new();
+            // Each distinct slice text is parsed once per chunk.
+            let mut slices: Vec<Option<Slice>> = Vec::new();
             while let Some(r) = rows.next()? {
-                let slice_text: String = r.get(3)?;
-                let slice = Slice::parse(&slice_text).map_err(|detail| StoreError::BadRow {
-                    what: "evaluation slice",
-                    value: slice_text.clone(),
+                let run_id: i64 = r.get(0)?;
+                let chunk_no: i64 = r.get(1)?;
+                let row_count: i64 = r.get(2)?;
+                let damaged = |detail: String| StoreError::BadRow {
+                    what: "evaluation row chunk",
+                    value: format!("run {run_id}, chunk {chunk_no}"),
                     detail,
-                })?;
-                out.push((
-                    r.get(0)?,
-                    EvalRow {
-                        metric: r.get(1)?,
-                        value: r.get(2)?,
-                        slice,
-                        ci_low: r.get(4)?,
-                        ci_high: r.get(5)?,
-                        n: r.get::<_, Option<i64>>(6)?.and_then(|n| u64::try_from(n).ok()),
-                        at: r.get(7)?,
-                        variant: r.get(8)?,
-                    },
-                ));
+                };
+                let seen = found.entry(run_id).or_insert((0, 0));
+                if chunk_no != seen.1 {
+                    return Err(damaged(format!("chunk {} is missing", seen.1)));
+                }
+                let data = r
+                    .get_ref(3)?
+                    .as_blob()
+                    .map_err(|e| damaged(format!("its data is not a blob: {e}")))?;
+                slices.clear();
+                let decoded = chunk::decode(data, |d| {
+                    if d.slice_id >= slices.len() {
+                        slices.resize(d.slice_id + 1, None);
+                    }
+                    let slice = match &slices[d.slice_id] {
+                        Some(s) => s.clone(),
+                        None => {
+                            let s = Slice::parse(d.row.slice)
+                                .map_err(|e| format!("slice {:?}: {e}", d.row.slice))?;
+                            slices[d.slice_id] = Some(s.clone());
+                            s
+                        }
+                    };
+                    out.push((
+                        run_id,
+                        EvalRow {
+                            metric: d.row.metric.to_string(),
+                            value: d.row.value,
+                            slice,
+                            ci_low: d.row.ci_low,
+                            ci_high: d.row.ci_high,
+                            n: d.row.n.and_then(|n| u64::try_from(n).ok()),
+                            at: d.row.at.map(str::to_string),
+                            variant: d.row.variant.map(str::to_string),
+                        },
+                    ));
+                    Ok(())
+                })
+                .map_err(&damaged)?;
+                if i64::try_from(decoded).ok() != Some(row_count) {
+                    return Err(damaged(format!(
+                        "it holds {decoded} rows where its row_count says {row_count}"
+                    )));
+                }
+                seen.0 += decoded as u64;
+                seen.1 += 1;
+            }
+            for (run_id, want) in expected {
+                let got = found.get(&run_id).map_or(0, |f| f.0);
+                if got != want {
+                    return Err(StoreError::BadRow {
+                        what: "evaluation run",
+                        value: format!("run {run_id}"),
+                        detail: format!("its chunks hold {got} rows where the run says {want}"),
+                    });
+                }
             }
             Ok(out)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sink_stores_full_chunks_as_rows_stream_and_the_rest_at_the_end() {
+        let conn = Connection::open_in_memory().expect("db");
+        conn.execute_batch(
+            "CREATE TABLE eval_row_chunks (run_id INTEGER, chunk_no INTEGER, row_count INTEGER, data BLOB)",
+        )
+        .expect("table");
+        let stmt = conn
+            .prepare_cached("INSERT INTO eval_row_chunks VALUES (?1, ?2, ?3, ?4)")
+            .expect("stmt");
+        let mut sink = EvalRowSink {
+            stmt,
+            run_id: 7,
+            rows: 0,
+            chunks: 0,
+            encoder: ChunkEncoder::default(),
+            blob: Vec::new(),
+        };
+        let count = |c: &Connection| -> i64 {
+            c.query_row("SELECT COUNT(*) FROM eval_row_chunks", [], |r| r.get(0))
+                .expect("count")
+        };
+        for i in 0..CHUNK_ROWS * 2 + 5 {
+            sink.push(&EvalRowRef {
+                metric: "m",
+                value: i as f64,
+                ..EvalRowRef::default()
+            })
+            .expect("push");
+            if i == CHUNK_ROWS - 2 {
+                assert_eq!(count(&conn), 0);
+            }
+            if i == CHUNK_ROWS - 1 {
+                assert_eq!(count(&conn), 1);
+            }
+        }
+        let err = sink
+            .push(&EvalRowRef {
+                metric: "m",
+                value: f64::NAN,
+                ..EvalRowRef::default()
+            })
+            .expect_err("NaN");
+        assert!(err.to_string().contains("finite"), "{err}");
+        sink.flush().expect("flush");
+        assert_eq!(sink.rows(), (CHUNK_ROWS * 2 + 5) as u64);
+        drop(sink);
+        let counts: Vec<(i64, i64)> = conn
+            .prepare("SELECT chunk_no, row_count FROM eval_row_chunks ORDER BY chunk_no")
+            .expect("select")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        assert_eq!(counts, vec![(0, 4096), (1, 4096), (2, 5)]);
     }
 }

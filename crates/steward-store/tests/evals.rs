@@ -116,12 +116,110 @@ fn evidence_cannot_be_edited() {
     drop(store);
     let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
     for sql in [
-        "UPDATE eval_rows SET value = 1.0",
+        "UPDATE eval_row_chunks SET data = x'00'",
         "UPDATE eval_runs SET file_digest = 'sha256:00'",
-        "DELETE FROM eval_rows",
+        "DELETE FROM eval_row_chunks",
         "DELETE FROM eval_runs",
     ] {
         let err = conn.execute(sql, []).expect_err("refused");
         assert!(err.to_string().contains("immutable"), "{sql}: {err}");
     }
+}
+
+#[test]
+fn a_large_import_streams_in_chunks_and_reads_back_in_file_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, name, v) = setup(dir.path());
+    let total = 10_000usize;
+    let metrics = ["accuracy", "f1", "latency_ms"];
+    let slices = ["", "gender=female", "age=18-25,gender=male"];
+    let stamps: Vec<String> = (0..total)
+        .map(|i| format!("2026-11-01T00:{:02}:{:02}Z", (i / 60) % 60, i % 60))
+        .collect();
+    let row = store
+        .import_eval(&name, &v, &actor(), |sink| {
+            for (i, at) in stamps.iter().enumerate() {
+                sink.push(&EvalRowRef {
+                    metric: metrics[i % 3],
+                    value: i as f64 / 7.0,
+                    slice: slices[(i / 5) % 3],
+                    ci_low: (i % 4 == 0).then_some(i as f64 / 7.0 - 1.0),
+                    ci_high: (i % 4 == 0).then_some(i as f64 / 7.0 + 1.0),
+                    n: (i % 2 == 0).then_some(i as i64),
+                    at: (i % 3 == 2).then_some(at.as_str()),
+                    variant: (i % 6 == 2).then_some(if i % 12 == 2 { "canary" } else { "" }),
+                })?;
+            }
+            Ok::<_, StoreError>(run(b"big"))
+        })
+        .expect("import");
+    assert_eq!(row.row_count, total as u64);
+    let rows = store.eval_rows(&name, &v).expect("rows");
+    assert_eq!(rows.len(), total);
+    for (i, (run_id, r)) in rows.iter().enumerate() {
+        assert_eq!(*run_id, row.id);
+        assert_eq!(r.metric, metrics[i % 3], "row {i}");
+        assert_eq!(r.value, i as f64 / 7.0, "row {i}");
+        assert_eq!(r.slice.to_string(), slices[(i / 5) % 3], "row {i}");
+        assert_eq!(r.ci_low, (i % 4 == 0).then_some(i as f64 / 7.0 - 1.0));
+        assert_eq!(r.n, (i % 2 == 0).then_some(i as u64));
+        assert_eq!(r.at.as_deref(), (i % 3 == 2).then_some(stamps[i].as_str()));
+        let variant = (i % 6 == 2).then_some(if i % 12 == 2 { "canary" } else { "" });
+        assert_eq!(r.variant.as_deref(), variant, "row {i}");
+    }
+    drop(store);
+    let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
+    let chunks: Vec<i64> = conn
+        .prepare("SELECT row_count FROM eval_row_chunks ORDER BY chunk_no")
+        .expect("select")
+        .query_map([], |r| r.get(0))
+        .expect("query")
+        .collect::<rusqlite::Result<_>>()
+        .expect("chunks");
+    assert_eq!(chunks, vec![4096, 4096, 1808]);
+}
+
+#[test]
+fn non_finite_values_are_refused_and_nothing_is_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, name, v) = setup(dir.path());
+    let err = store
+        .import_eval(&name, &v, &actor(), |sink| {
+            for i in 0..5000 {
+                push(sink, "accuracy", f64::from(i) / 5000.0);
+            }
+            sink.push(&EvalRowRef {
+                metric: "accuracy",
+                value: f64::NAN,
+                ..EvalRowRef::default()
+            })?;
+            Ok::<_, StoreError>(run(b"nan"))
+        })
+        .expect_err("NaN refused");
+    assert!(err.to_string().contains("finite"), "{err}");
+    assert!(store.eval_runs(&name, &v).expect("runs").is_empty());
+    assert!(store.eval_rows(&name, &v).expect("rows").is_empty());
+}
+
+#[test]
+fn damaged_chunks_are_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, name, v) = setup(dir.path());
+    store
+        .import_eval(&name, &v, &actor(), |sink| {
+            push(sink, "accuracy", 0.9);
+            Ok::<_, StoreError>(run(b"x"))
+        })
+        .expect("import");
+    drop(store);
+    // Edited outside Steward: the triggers dropped, a chunk's bytes changed.
+    let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
+    conn.execute_batch(
+        "DROP TRIGGER eval_row_chunks_immutable; UPDATE eval_row_chunks SET data = substr(data, 1, 5);",
+    )
+    .expect("tamper");
+    drop(conn);
+    let store = Store::open(&dir.path().join(DB_FILE), false).expect("open");
+    let err = store.eval_rows(&name, &v).expect_err("damaged");
+    assert!(err.to_string().contains("run 1, chunk 0"), "{err}");
 }

@@ -5,8 +5,9 @@
 //! Files are read through a hashing reader (the sha256 is computed in the same pass) and never
 //! held whole: CSV with the `csv` crate record by record, JSON with a serde visitor that hands
 //! each element of `rows` on as it is parsed. Each row is checked and pushed straight into the
-//! store's prepared insert; the first bad row stops the import, and the caller's transaction
-//! rolls back every row before it. Memory stays bounded by the distinct metric names and
+//! store's sink (which encodes it into the current chunk of 4,096 rows and stores each full
+//! chunk at once); the first bad row stops the import, and the caller's transaction rolls back
+//! every chunk before it. Memory stays bounded by the distinct metric names and
 //! groups (both capped), not by the file.
 
 use std::collections::{BTreeMap, HashMap};
@@ -198,10 +199,45 @@ fn bad(file: &str, at: &str, reason: impl fmt::Display) -> ApiError {
     ApiError::invalid(format!("{file}: {at}: {reason}; nothing was imported"))
 }
 
+/// FxHash (rustc's) with murmur3's finaliser: metric names are looked up once per row, and a
+/// keyed SipHash of each costs more than the rest of the row's checks. The table holds only
+/// the file's own names (capped at `MAX_METRICS`), so flooding it gains an attacker nothing.
+#[derive(Default)]
+struct FastHash(u64);
+
+impl std::hash::Hasher for FastHash {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            self.add(u64::from_le_bytes(b));
+        }
+        for &b in words.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+}
+
+impl FastHash {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
 /// Per-file state shared by the formats: the metrics seen (with where first) and declared.
 struct Metrics<'c> {
     catalogue: &'c Catalogue,
-    seen: HashMap<String, String>,
+    seen: HashMap<String, String, std::hash::BuildHasherDefault<FastHash>>,
     declared: BTreeMap<String, MetricDef>,
     last: String,
 }
@@ -210,7 +246,7 @@ impl<'c> Metrics<'c> {
     fn new(catalogue: &'c Catalogue) -> Self {
         Metrics {
             catalogue,
-            seen: HashMap::new(),
+            seen: HashMap::default(),
             declared: BTreeMap::new(),
             last: String::new(),
         }
@@ -537,7 +573,10 @@ fn csv_any<R: BufRead>(
     }
     let mut metrics = Metrics::new(catalogue);
     let mut record = csv::StringRecord::new();
+    // The canonical text of the last multi-pair slice, and the text it came from: files often
+    // list a slice's metrics together, so it is parsed once per run of rows, not per row.
     let mut slice_buf = String::new();
+    let mut slice_raw = String::new();
     let mut rows = 0u64;
     fn field_of<'r>(
         col: &[Option<usize>; 10],
@@ -548,7 +587,7 @@ fn csv_any<R: BufRead>(
         // rebuild every record.
         col[k]
             .and_then(|i| r.get(i))
-            .map(str::trim)
+            .map(trim)
             .filter(|s| !s.is_empty())
     }
     loop {
@@ -608,11 +647,14 @@ fn csv_any<R: BufRead>(
             None => "",
             // One `key=value` pair is already canonical: no parse, no copy.
             Some(text) if is_single_pair(text) => text,
+            Some(text) if text == slice_raw => &slice_buf,
             Some(text) => {
                 let s = Slice::parse(text).map_err(|r| fail(2, r))?;
                 slice_buf.clear();
                 use std::fmt::Write;
                 let _ = write!(slice_buf, "{s}");
+                slice_raw.clear();
+                slice_raw.push_str(text);
                 &slice_buf
             }
         };
@@ -649,6 +691,18 @@ fn csv_any<R: BufRead>(
     }
     let declared = metrics.finish(file)?;
     Ok((Format::Csv, rows, declared))
+}
+
+/// `str::trim`, without walking the text as chars when it starts and ends with an ASCII byte
+/// that is not whitespace (nearly every cell).
+fn trim(text: &str) -> &str {
+    let plain = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii() && !(*b as char).is_whitespace());
+    let bytes = text.as_bytes();
+    if plain(bytes.first()) && plain(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    }
 }
 
 /// Whether `text` is exactly one `key=value` with nothing to trim or reorder.

@@ -1,0 +1,747 @@
+//! The encoding of one chunk of evaluation rows: `eval_row_chunks.data`, format 1.
+//!
+//! A chunk holds 1 to [`CHUNK_ROWS`] rows of one run, in file order. It is columnar: a string
+//! table first (every metric, slice, timestamp and variant text the chunk uses, once, in
+//! first-use order), then one column per field. Integers are unsigned LEB128 varints unless
+//! said otherwise; floats are IEEE 754 binary64, little-endian.
+//!
+//! ```text
+//! u8        format, 1
+//! varint    R, the number of rows (1..=4096)
+//! varint    S, the number of strings
+//! S ×       varint byte length, then that many bytes of UTF-8
+//! R ×       varint  metric: index into the strings
+//! R ×       f64     value
+//! R ×       varint  slice: index into the strings (canonical `k=v,…` text, "" for everyone)
+//! R ×       u8      presence: bit 0 ci_low, 1 ci_high, 2 n, 3 at, 4 variant; other bits 0
+//! then one column per optional field, holding only the rows whose bit is set, in row order:
+//!           f64     ci_low                          (bit 0)
+//!           f64     ci_high                         (bit 1)
+//!           varint  n, zigzag-encoded               (bit 2)
+//!           varint  at: index into the strings      (bit 3)
+//!           varint  variant: index into the strings (bit 4)
+//! ```
+//!
+//! Nothing follows the last column. Every value and bound is finite: the encoder refuses NaN
+//! and infinities before writing anything, and the decoder refuses them too (a chunk is never
+//! trusted further than its checks). An empty string is a string like any other, so `Some("")`
+//! and `None` stay apart.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::EvalRowRef;
+
+/// Rows per chunk (the last chunk of a run holds the rest).
+pub(crate) const CHUNK_ROWS: usize = 4096;
+const FORMAT: u8 = 1;
+const CI_LOW: u8 = 1;
+const CI_HIGH: u8 = 2;
+const N: u8 = 4;
+const AT: u8 = 8;
+const VARIANT: u8 = 16;
+
+/// FxHash (rustc's) with a finaliser: the string table only ever sees a chunk's own strings,
+/// so a fast non-keyed hash is enough. It hashes the texts and then, as the table's own
+/// hasher, the 64-bit hashes again (a cheap re-mix).
+#[derive(Default)]
+struct Fx(u64);
+
+impl Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
+            self.add(u64::from(b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        // The multiply leaves the low bits (which pick the bucket) poorly mixed; fold the high
+        // bits down (murmur3's finaliser) so similar names do not share buckets.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h
+    }
+}
+
+/// Byte equality without a call into libc's memcmp: the texts compared here are short
+/// (metric names, slices, timestamps), and the call costs more than the comparison.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (p, q) in (&mut x).zip(&mut y) {
+        let word = |c: &[u8]| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            u64::from_ne_bytes(w)
+        };
+        if word(p) != word(q) {
+            return false;
+        }
+    }
+    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
+}
+
+impl Fx {
+    fn hash(bytes: &[u8]) -> u64 {
+        let mut h = Fx(0);
+        h.write(bytes);
+        h.write_usize(bytes.len());
+        h.finish()
+    }
+
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
+fn finite(what: &str, v: f64) -> Result<(), String> {
+    if v.is_finite() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} {v} is not a finite number; evaluation evidence holds only finite values"
+        ))
+    }
+}
+
+/// Builds one chunk row by row; reused from chunk to chunk (buffers keep their capacity).
+#[derive(Default)]
+pub(crate) struct ChunkEncoder {
+    rows: usize,
+    /// Hash of a text → its index in the string table (verified against `spans` on lookup).
+    index: HashMap<u64, u32, BuildHasherDefault<Fx>>,
+    /// Each column's (metric, slice, at, variant) previous string index.
+    last: [Option<u32>; 4],
+    /// Where each string's bytes sit in `strings`.
+    spans: Vec<(usize, usize)>,
+    /// The string table as encoded: length, bytes; length, bytes; …
+    strings: Vec<u8>,
+    metric: Vec<u8>,
+    value: Vec<u8>,
+    slice: Vec<u8>,
+    flags: Vec<u8>,
+    ci_low: Vec<u8>,
+    ci_high: Vec<u8>,
+    n: Vec<u8>,
+    at: Vec<u8>,
+    variant: Vec<u8>,
+}
+
+impl ChunkEncoder {
+    /// Rows held so far.
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// The index of `s` in the string table, adding it if new. `last` is the column's previous
+    /// index: rows of one slice or metric often come together, and a comparison is cheaper
+    /// than a hash.
+    fn string(&mut self, s: &str, last: &mut Option<u32>) -> u64 {
+        if let Some(i) = *last {
+            let (start, len) = self.spans[i as usize];
+            if same(&self.strings[start..start + len], s.as_bytes()) {
+                return u64::from(i);
+            }
+        }
+        let i = self.lookup(s);
+        *last = u32::try_from(i).ok();
+        i
+    }
+
+    fn lookup(&mut self, s: &str) -> u64 {
+        let hash = Fx::hash(s.as_bytes());
+        if let Some(&i) = self.index.get(&hash) {
+            let (start, len) = self.spans[i as usize];
+            if same(&self.strings[start..start + len], s.as_bytes()) {
+                return u64::from(i);
+            }
+            // Two texts with one 64-bit hash: find it the slow way (or add it unindexed).
+            if let Some(i) = self
+                .spans
+                .iter()
+                .position(|&(start, len)| same(&self.strings[start..start + len], s.as_bytes()))
+            {
+                return i as u64;
+            }
+        }
+        let i = u32::try_from(self.spans.len()).unwrap_or(u32::MAX);
+        put_varint(&mut self.strings, s.len() as u64);
+        self.spans.push((self.strings.len(), s.len()));
+        self.strings.extend_from_slice(s.as_bytes());
+        self.index.entry(hash).or_insert(i);
+        u64::from(i)
+    }
+
+    /// Adds a row. A non-finite value or bound is refused and leaves the chunk unchanged.
+    pub(crate) fn push(&mut self, r: &EvalRowRef<'_>) -> Result<(), String> {
+        finite("value", r.value)?;
+        if let Some(v) = r.ci_low {
+            finite("ci_low", v)?;
+        }
+        if let Some(v) = r.ci_high {
+            finite("ci_high", v)?;
+        }
+        let mut last = self.last;
+        let m = self.string(r.metric, &mut last[0]);
+        put_varint(&mut self.metric, m);
+        self.value.extend_from_slice(&r.value.to_le_bytes());
+        let s = self.string(r.slice, &mut last[1]);
+        put_varint(&mut self.slice, s);
+        let mut flags = 0u8;
+        if let Some(v) = r.ci_low {
+            flags |= CI_LOW;
+            self.ci_low.extend_from_slice(&v.to_le_bytes());
+        }
+        if let Some(v) = r.ci_high {
+            flags |= CI_HIGH;
+            self.ci_high.extend_from_slice(&v.to_le_bytes());
+        }
+        if let Some(n) = r.n {
+            flags |= N;
+            put_varint(&mut self.n, zigzag(n));
+        }
+        if let Some(at) = r.at {
+            flags |= AT;
+            let i = self.string(at, &mut last[2]);
+            put_varint(&mut self.at, i);
+        }
+        if let Some(variant) = r.variant {
+            flags |= VARIANT;
+            let i = self.string(variant, &mut last[3]);
+            put_varint(&mut self.variant, i);
+        }
+        self.flags.push(flags);
+        self.last = last;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Writes the chunk into `out` (cleared first) and empties the encoder for the next one.
+    pub(crate) fn finish_into(&mut self, out: &mut Vec<u8>) {
+        out.clear();
+        out.push(FORMAT);
+        put_varint(out, self.rows as u64);
+        put_varint(out, self.spans.len() as u64);
+        for part in [
+            &mut self.strings,
+            &mut self.metric,
+            &mut self.value,
+            &mut self.slice,
+            &mut self.flags,
+            &mut self.ci_low,
+            &mut self.ci_high,
+            &mut self.n,
+            &mut self.at,
+            &mut self.variant,
+        ] {
+            out.extend_from_slice(part);
+            part.clear();
+        }
+        self.index.clear();
+        self.spans.clear();
+        self.last = [None; 4];
+        self.rows = 0;
+    }
+}
+
+/// A row read back, with the index of its slice text in the chunk's string table (so a reader
+/// can parse each distinct slice once per chunk).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DecodedRow<'a> {
+    pub(crate) row: EvalRowRef<'a>,
+    pub(crate) slice_id: usize,
+}
+
+struct Cursor<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn take(&mut self, len: usize, what: &str) -> Result<&'a [u8], String> {
+        let end = self
+            .pos
+            .checked_add(len)
+            .filter(|e| *e <= self.data.len())
+            .ok_or_else(|| format!("the chunk ends inside its {what}"))?;
+        let bytes = &self.data[self.pos..end];
+        self.pos = end;
+        Ok(bytes)
+    }
+
+    fn varint(&mut self, what: &str) -> Result<u64, String> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = *self
+                .data
+                .get(self.pos)
+                .ok_or_else(|| format!("the chunk ends inside its {what}"))?;
+            self.pos += 1;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+        }
+        Err(format!("an overlong number in the {what}"))
+    }
+
+    fn index(&mut self, what: &str, strings: usize) -> Result<usize, String> {
+        let i = self.varint(what)?;
+        usize::try_from(i)
+            .ok()
+            .filter(|i| *i < strings)
+            .ok_or_else(|| format!("{what} names string {i} of {strings}"))
+    }
+
+    fn indexes(&mut self, what: &str, count: usize, strings: usize) -> Result<Vec<usize>, String> {
+        (0..count).map(|_| self.index(what, strings)).collect()
+    }
+
+    fn floats(&mut self, what: &str, count: usize) -> Result<Vec<f64>, String> {
+        let bytes = self.take(count.checked_mul(8).ok_or("too many rows")?, what)?;
+        bytes
+            .chunks_exact(8)
+            .map(|c| {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(c);
+                let v = f64::from_le_bytes(w);
+                finite(what, v).map(|()| v)
+            })
+            .collect()
+    }
+}
+
+/// Decodes a chunk, handing each row to `each` in order; returns the number of rows. Any
+/// damage (wrong format, truncation, an index out of range, text that is not UTF-8, a
+/// non-finite number, bytes left over) is an error naming what is wrong.
+pub(crate) fn decode<'a>(
+    data: &'a [u8],
+    mut each: impl FnMut(DecodedRow<'a>) -> Result<(), String>,
+) -> Result<usize, String> {
+    let mut c = Cursor { data, pos: 0 };
+    let format = c.take(1, "header")?[0];
+    if format != FORMAT {
+        return Err(format!(
+            "chunk format {format} is unknown (this build reads {FORMAT})"
+        ));
+    }
+    let rows = usize::try_from(c.varint("header")?)
+        .ok()
+        .filter(|r| (1..=CHUNK_ROWS).contains(r))
+        .ok_or_else(|| format!("a chunk holds 1 to {CHUNK_ROWS} rows"))?;
+    let count = usize::try_from(c.varint("string table")?)
+        .ok()
+        .filter(|s| *s <= rows * 4)
+        .ok_or("the string table is longer than the rows could use")?;
+    let mut strings = Vec::with_capacity(count);
+    for _ in 0..count {
+        let len = usize::try_from(c.varint("string table")?).map_err(|e| e.to_string())?;
+        let bytes = c.take(len, "string table")?;
+        strings
+            .push(std::str::from_utf8(bytes).map_err(|e| format!("a string is not UTF-8: {e}"))?);
+    }
+    let metric = c.indexes("metric column", rows, count)?;
+    let value = c.floats("value", rows)?;
+    let slice = c.indexes("slice column", rows, count)?;
+    let flags = c.take(rows, "presence column")?;
+    if let Some(f) = flags
+        .iter()
+        .find(|f| **f & !(CI_LOW | CI_HIGH | N | AT | VARIANT) != 0)
+    {
+        return Err(format!("presence flags {f:#04x} hold unknown bits"));
+    }
+    let with = |bit: u8| flags.iter().filter(|f| **f & bit != 0).count();
+    let ci_low = c.floats("ci_low", with(CI_LOW))?;
+    let ci_high = c.floats("ci_high", with(CI_HIGH))?;
+    let n = (0..with(N))
+        .map(|_| c.varint("n column").map(unzigzag))
+        .collect::<Result<Vec<_>, _>>()?;
+    let at = c.indexes("at column", with(AT), count)?;
+    let variant = c.indexes("variant column", with(VARIANT), count)?;
+    if c.pos != data.len() {
+        return Err(format!(
+            "{} bytes follow the last column",
+            data.len() - c.pos
+        ));
+    }
+    let (mut il, mut ih, mut inn, mut ia, mut iv) = (0, 0, 0, 0, 0);
+    // The position in an optional column of the row's entry, when its bit is set.
+    fn next(bit: u8, flags: u8, i: &mut usize) -> Option<usize> {
+        (flags & bit != 0).then(|| {
+            *i += 1;
+            *i - 1
+        })
+    }
+    for r in 0..rows {
+        let f = flags[r];
+        let row = EvalRowRef {
+            metric: strings[metric[r]],
+            value: value[r],
+            slice: strings[slice[r]],
+            ci_low: next(CI_LOW, f, &mut il).map(|i| ci_low[i]),
+            ci_high: next(CI_HIGH, f, &mut ih).map(|i| ci_high[i]),
+            n: next(N, f, &mut inn).map(|i| n[i]),
+            at: next(AT, f, &mut ia).map(|i| strings[at[i]]),
+            variant: next(VARIANT, f, &mut iv).map(|i| strings[variant[i]]),
+        };
+        each(DecodedRow {
+            row,
+            slice_id: slice[r],
+        })?;
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone, PartialEq)]
+    struct Owned {
+        metric: String,
+        value: f64,
+        slice: String,
+        ci_low: Option<f64>,
+        ci_high: Option<f64>,
+        n: Option<i64>,
+        at: Option<String>,
+        variant: Option<String>,
+    }
+
+    impl Owned {
+        fn as_ref(&self) -> EvalRowRef<'_> {
+            EvalRowRef {
+                metric: &self.metric,
+                value: self.value,
+                slice: &self.slice,
+                ci_low: self.ci_low,
+                ci_high: self.ci_high,
+                n: self.n,
+                at: self.at.as_deref(),
+                variant: self.variant.as_deref(),
+            }
+        }
+
+        fn of(r: &EvalRowRef<'_>) -> Owned {
+            Owned {
+                metric: r.metric.into(),
+                value: r.value,
+                slice: r.slice.into(),
+                ci_low: r.ci_low,
+                ci_high: r.ci_high,
+                n: r.n,
+                at: r.at.map(Into::into),
+                variant: r.variant.map(Into::into),
+            }
+        }
+    }
+
+    fn round_trip(rows: &[Owned]) -> Vec<Owned> {
+        let mut enc = ChunkEncoder::default();
+        for r in rows {
+            enc.push(&r.as_ref()).expect("finite");
+        }
+        assert_eq!(enc.rows(), rows.len());
+        let mut blob = Vec::new();
+        enc.finish_into(&mut blob);
+        assert_eq!(enc.rows(), 0);
+        let mut out = Vec::new();
+        let n = decode(&blob, |d| {
+            out.push(Owned::of(&d.row));
+            Ok(())
+        })
+        .expect("decodes");
+        assert_eq!(n, rows.len());
+        out
+    }
+
+    fn plain(metric: &str, value: f64) -> Owned {
+        Owned {
+            metric: metric.into(),
+            value,
+            slice: String::new(),
+            ci_low: None,
+            ci_high: None,
+            n: None,
+            at: None,
+            variant: None,
+        }
+    }
+
+    #[test]
+    fn every_field_round_trips() {
+        let full = Owned {
+            metric: "latency_ms".into(),
+            value: -0.0,
+            slice: "age=18-25,gender=female".into(),
+            ci_low: Some(-1e300),
+            ci_high: Some(f64::MAX),
+            n: Some(i64::MAX),
+            at: Some("2026-11-01T12:00:00Z".into()),
+            variant: Some("canary".into()),
+        };
+        let cases: Vec<(&str, Owned)> = vec![
+            ("plain", plain("accuracy", 0.9)),
+            ("everything", full.clone()),
+            (
+                "empty strings are not absent",
+                Owned {
+                    metric: String::new(),
+                    at: Some(String::new()),
+                    variant: Some(String::new()),
+                    ..plain("", 1.0)
+                },
+            ),
+            (
+                "negative n",
+                Owned {
+                    n: Some(-7),
+                    ..plain("x", 0.0)
+                },
+            ),
+            (
+                "smallest n",
+                Owned {
+                    n: Some(i64::MIN),
+                    ..plain("x", 0.0)
+                },
+            ),
+            (
+                "zero n",
+                Owned {
+                    n: Some(0),
+                    ..plain("x", 0.0)
+                },
+            ),
+            (
+                "only ci_low",
+                Owned {
+                    ci_low: Some(0.1),
+                    ..plain("x", 0.2)
+                },
+            ),
+            (
+                "only ci_high",
+                Owned {
+                    ci_high: Some(0.3),
+                    ..plain("x", 0.2)
+                },
+            ),
+            (
+                "only at",
+                Owned {
+                    at: Some("t".into()),
+                    ..plain("x", 0.2)
+                },
+            ),
+            (
+                "only variant",
+                Owned {
+                    variant: Some("v".into()),
+                    ..plain("x", 0.2)
+                },
+            ),
+            ("tiny", plain("x", f64::MIN_POSITIVE)),
+            (
+                "unicode",
+                Owned {
+                    slice: "pays=côte-d'ivoire".into(),
+                    ..plain("ünï", 3.5)
+                },
+            ),
+            (
+                "the same text as metric, slice, at and variant",
+                Owned {
+                    slice: "same".into(),
+                    at: Some("same".into()),
+                    variant: Some("same".into()),
+                    ..plain("same", 1.0)
+                },
+            ),
+        ];
+        for (name, row) in &cases {
+            assert_eq!(
+                round_trip(std::slice::from_ref(row)),
+                vec![row.clone()],
+                "{name}"
+            );
+        }
+        let all: Vec<Owned> = cases.into_iter().map(|(_, r)| r).collect();
+        assert_eq!(round_trip(&all), all);
+        // A full chunk.
+        let many: Vec<Owned> = (0..CHUNK_ROWS)
+            .map(|i| Owned {
+                n: (i % 3 == 0).then_some(i as i64),
+                ..plain(&format!("m{}", i % 7), i as f64)
+            })
+            .collect();
+        assert_eq!(round_trip(&many), many);
+    }
+
+    #[test]
+    fn non_finite_numbers_are_refused_before_encoding() {
+        for (name, row) in [
+            ("NaN value", plain("x", f64::NAN)),
+            ("infinite value", plain("x", f64::INFINITY)),
+            (
+                "NaN ci_low",
+                Owned {
+                    ci_low: Some(f64::NAN),
+                    ..plain("x", 1.0)
+                },
+            ),
+            (
+                "infinite ci_high",
+                Owned {
+                    ci_high: Some(f64::NEG_INFINITY),
+                    ..plain("x", 1.0)
+                },
+            ),
+        ] {
+            let mut enc = ChunkEncoder::default();
+            enc.push(&plain("ok", 1.0).as_ref()).expect("finite");
+            let err = enc.push(&row.as_ref()).expect_err(name);
+            assert!(err.contains("not a finite number"), "{name}: {err}");
+            // Nothing of the refused row was written.
+            let mut blob = Vec::new();
+            enc.finish_into(&mut blob);
+            let mut back = Vec::new();
+            decode(&blob, |d| {
+                back.push(Owned::of(&d.row));
+                Ok(())
+            })
+            .expect("decodes");
+            assert_eq!(back, vec![plain("ok", 1.0)], "{name}");
+        }
+    }
+
+    #[test]
+    fn damage_is_reported_not_trusted() {
+        let mut enc = ChunkEncoder::default();
+        for i in 0..10 {
+            let row = Owned {
+                n: Some(i),
+                at: Some(format!("t{i}")),
+                ..plain("m", 0.5)
+            };
+            enc.push(&row.as_ref()).expect("finite");
+        }
+        let mut blob = Vec::new();
+        enc.finish_into(&mut blob);
+        let ok = |b: &[u8]| decode(b, |_| Ok(()));
+        assert_eq!(ok(&blob), Ok(10));
+        // Every truncation fails, and so does a trailing byte.
+        for len in 0..blob.len() {
+            assert!(ok(&blob[..len]).is_err(), "truncated to {len}");
+        }
+        let mut longer = blob.clone();
+        longer.push(0);
+        assert!(ok(&longer)
+            .expect_err("trailing byte")
+            .contains("follow the last column"));
+        let mut format = blob.clone();
+        format[0] = 2;
+        assert!(ok(&format).expect_err("format").contains("format 2"));
+        // A NaN written over a stored value: one row, strings "m" and "", so the value sits
+        // after format, R, S, [1 'm'], [0], and the metric index.
+        let mut one = ChunkEncoder::default();
+        one.push(&plain("m", 0.5).as_ref()).expect("finite");
+        let mut single = Vec::new();
+        one.finish_into(&mut single);
+        assert_eq!(&single[7..15], &0.5f64.to_le_bytes());
+        single[7..15].copy_from_slice(&f64::NAN.to_le_bytes());
+        assert!(ok(&single)
+            .expect_err("NaN")
+            .contains("not a finite number"));
+        // Flipping any single byte never panics.
+        for i in 0..blob.len() {
+            let mut b = blob.clone();
+            b[i] ^= 0xff;
+            let _ = ok(&b);
+        }
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![Just(String::new()), "[a-z_=,.0-9]{1,12}", "\\PC{0,6}"]
+    }
+
+    fn finite_f64() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            any::<f64>().prop_filter("finite", |v| v.is_finite()),
+            Just(0.0),
+            Just(-0.0),
+            -1.0..1.0f64
+        ]
+    }
+
+    fn row() -> impl Strategy<Value = Owned> {
+        (
+            text(),
+            finite_f64(),
+            text(),
+            proptest::option::of(finite_f64()),
+            proptest::option::of(finite_f64()),
+            proptest::option::of(any::<i64>()),
+            proptest::option::of(text()),
+            proptest::option::of(text()),
+        )
+            .prop_map(
+                |(metric, value, slice, ci_low, ci_high, n, at, variant)| Owned {
+                    metric,
+                    value,
+                    slice,
+                    ci_low,
+                    ci_high,
+                    n,
+                    at,
+                    variant,
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn any_rows_round_trip(rows in proptest::collection::vec(row(), 1..200)) {
+            let back = round_trip(&rows);
+            // Compare bit patterns so -0.0 and 0.0 stay apart.
+            let bits = |r: &Owned| (r.value.to_bits(), r.ci_low.map(f64::to_bits), r.ci_high.map(f64::to_bits));
+            prop_assert_eq!(back.iter().map(bits).collect::<Vec<_>>(), rows.iter().map(bits).collect::<Vec<_>>());
+            prop_assert_eq!(back, rows);
+        }
+    }
+}
