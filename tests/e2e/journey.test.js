@@ -62,10 +62,11 @@ describe("the studio on the demo workspace", () => {
   it("the window may call only what the capability allows", async () => {
     const info = await ok("workspace_info");
     assert.equal(info.path, workspace);
-    // Not granted: saving through the dialog plugin; and no fs plugin is registered at all.
-    const save = await invoke(browser, "plugin:dialog|save", { options: {} });
-    assert.ok("err" in save, "plugin:dialog|save must be denied");
-    assert.match(String(save.err), /not allowed|denied/i);
+    // Not granted: changing the window (core:default only reads it); and no fs plugin is
+    // registered at all.
+    const retitle = await invoke(browser, "plugin:window|set_title", { label: "main", value: "not allowed" });
+    assert.ok("err" in retitle, "plugin:window|set_title must be denied");
+    assert.match(String(retitle.err), /not allowed|denied/i);
     const read = await invoke(browser, "plugin:fs|read_text_file", { path: "/etc/hostname" });
     assert.ok("err" in read, "the window has no file system access");
   });
