@@ -37,9 +37,10 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-harness_start "$WORK"
-# Stage changes and audit entries name who acted; the driver's environment may have no USER.
+# Stage changes and audit entries name who acted. The app inherits tauri-driver's
+# environment, so this must be set before the driver starts.
 export STEWARD_ACTOR="${STEWARD_ACTOR:-e2e}"
+harness_start "$WORK"
 export E2E_WORKSPACE="$WORK/workspace"
 mkdir -p "$ROOT/artifacts/screenshots"
 cd "$HERE"
