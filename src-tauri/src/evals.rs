@@ -50,15 +50,16 @@ pub fn eval_compare(
     studio.with(|w| w.eval_compare(&model, &version, against.as_deref()))
 }
 
-/// Fairness of a version for one group key (four-fifths rule, worst group, parity).
+/// Fairness of a version for one group key (four-fifths rule, worst group, parity); without a
+/// key, the first key with a failing metric, and every key in `keys`.
 #[tauri::command(async)]
 pub fn eval_fairness(
     studio: State<'_, Studio>,
     model: String,
     version: String,
-    key: String,
+    key: Option<String>,
 ) -> Reply<FairnessReport> {
-    studio.with(|w| w.eval_fairness(&model, &version, &key))
+    studio.with(|w| w.eval_fairness(&model, &version, key.as_deref()))
 }
 
 /// Drift (PSI) per feature.

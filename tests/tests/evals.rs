@@ -185,6 +185,16 @@ fn import_list_compare_fairness_and_charts() {
         &["eval", "fairness", TARGET, "--group", "shoe_size"],
         "its group keys are",
     );
+    // Without --group: the first key with a failing metric, and every key listed.
+    let default = s.ok(&["eval", "fairness", TARGET, "--json"]).json();
+    let first_failing = keys_in_order_failing(&s);
+    assert_eq!(default["key"], first_failing.as_str());
+    assert!(!default["failures"].as_array().expect("failures").is_empty());
+    let keys = default["keys"].as_array().expect("keys");
+    assert!(
+        keys.iter().any(|k| k == "age_band") && keys.iter().any(|k| k == "locale"),
+        "{keys:?}"
+    );
 
     for kind in ["compare", "fairness", "latency", "kpi", "drift"] {
         let out = s.path(&format!("{kind}.svg"));
@@ -340,4 +350,25 @@ fn bad_input_gets_a_clear_error_and_imports_nothing() {
         "no binned distributions",
     );
     s.ok(&["audit", "verify"]);
+}
+
+/// The first group key (in the core's order) whose report has a failing metric, asked key by key.
+fn keys_in_order_failing(s: &Steward) -> String {
+    let any = s
+        .ok(&["eval", "fairness", TARGET, "--group", "locale", "--json"])
+        .json();
+    let keys: Vec<String> = any["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|k| k.as_str().unwrap_or_default().to_string())
+        .collect();
+    keys.into_iter()
+        .find(|k| {
+            let r = s
+                .ok(&["eval", "fairness", TARGET, "--group", k, "--json"])
+                .json();
+            !r["failures"].as_array().expect("failures").is_empty()
+        })
+        .expect("a failing key")
 }

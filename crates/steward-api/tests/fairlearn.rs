@@ -142,7 +142,7 @@ fn fairness_from_predictions_matches_fairlearn() {
 
     for key in ["gender", "age_band"] {
         let report = ws
-            .eval_fairness("scorer", "1.0.0-1", key)
+            .eval_fairness("scorer", "1.0.0-1", Some(key))
             .expect("fairness");
         let f = &fl[key];
         let parity = report.parity.as_ref().expect("parity from predictions");
@@ -178,7 +178,7 @@ fn fairness_from_predictions_matches_fairlearn() {
     }
     // The fixture is built so that gender fails the four-fifths rule on selection rate.
     let gender = ws
-        .eval_fairness("scorer", "1.0.0-1", "gender")
+        .eval_fairness("scorer", "1.0.0-1", Some("gender"))
         .expect("fairness");
     assert!(
         gender

@@ -56,9 +56,10 @@ pub enum EvalCmd {
     Fairness {
         /// MODEL@VERSION.
         target: String,
-        /// The group key (e.g. gender, age_band).
+        /// The group key (e.g. gender, age_band). Default: the first key with a metric outside
+        /// tolerance, else the first key; the answer lists every key.
         #[arg(long, value_name = "KEY")]
-        group: String,
+        group: Option<String>,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -213,7 +214,7 @@ pub fn run(ws: &Workspace, cmd: EvalCmd) -> Result<(), ApiError> {
             json,
         } => {
             let (m, v) = parse_model_version(&target)?;
-            let f = ws.eval_fairness(m.as_str(), &v.to_string(), &group)?;
+            let f = ws.eval_fairness(m.as_str(), &v.to_string(), group.as_deref())?;
             if json {
                 output::json(&f);
             } else {

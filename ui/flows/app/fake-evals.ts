@@ -166,7 +166,9 @@ export function installEvalFake(deps: {
           runsOf(model, version);
           if (!demo(model, version))
             fail("not_found", `${model}@${version} has no per-group evaluation rows; import a fairness audit first (\`steward eval import ${model}@${version} FILE --kind fairness-audit\`)`);
-          const hit = FAIRNESS.find((r) => r.key === a.key);
+          // Like the core: without a key, the first key with a failing metric, else the first.
+          const key = (a.key as string | null) ?? (FAIRNESS.find((r) => r.failures.length > 0) ?? FAIRNESS[0])?.key;
+          const hit = FAIRNESS.find((r) => r.key === key);
           if (!hit) fail("not_found", `${model}@${version} has no rows grouped by ${JSON.stringify(a.key)}; its group keys are customer_tier, locale, segment`);
           return hit;
         });

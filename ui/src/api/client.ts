@@ -138,7 +138,8 @@ export const api = {
   /** Metric by metric against `against`, or by default the production version. */
   evalCompare: (model: string, version: string, against: string | null) =>
     call<EvalComparison>("eval_compare", { model, version, against }),
-  evalFairness: (model: string, version: string, key: string) =>
+  /** Without a key the core picks the first key with a failing metric; `keys` lists them all. */
+  evalFairness: (model: string, version: string, key: string | null) =>
     call<FairnessReport>("eval_fairness", { model, version, key }),
   evalDrift: (model: string, version: string) => call<DriftReport>("eval_drift", { model, version }),
   evalChart: (req: EvalChartRequest) => call<ChartSvg>("eval_chart", { req }),

@@ -255,12 +255,32 @@ impl Workspace {
 
     /// Fairness of a version for one group key: per-group values, max difference, min/max
     /// ratio against the four-fifths rule, the worst group, and parity where rates are known.
-    pub fn eval_fairness(&self, model: &str, version: &str, key: &str) -> Result<FairnessReport> {
+    pub fn eval_fairness(
+        &self,
+        model: &str,
+        version: &str,
+        key: Option<&str>,
+    ) -> Result<FairnessReport> {
         let name: ModelName = parse(model)?;
         let version: Version = parse(version)?;
         let ev = self.evidence(&name, &version)?;
         let keys = group_keys(&ev.rows);
-        let key = key.trim();
+        // Without a key: the first key with a metric outside tolerance, else the first key,
+        // so a reviewer lands on the problem and learns every key from `keys`.
+        let chosen = match key.map(str::trim).filter(|k| !k.is_empty()) {
+            Some(k) => k.to_string(),
+            None => keys
+                .iter()
+                .find(|k| {
+                    by_group(&ev.rows, k, &ev.catalogue, Tolerance::default())
+                        .iter()
+                        .any(|f| !f.passes_ratio)
+                })
+                .or(keys.first())
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let key = chosen.as_str();
         if !keys.iter().any(|k| k == key) {
             return Err(ApiError::new(
                 ErrorCode::NotFound,
@@ -445,19 +465,9 @@ impl Workspace {
                 if keys.is_empty() {
                     return Err(no_data("per-group rows"));
                 }
-                let key = match req.group.as_deref() {
-                    Some(k) => k.to_string(),
-                    None => keys
-                        .iter()
-                        .find(|k| {
-                            by_group(&ev.rows, k, &ev.catalogue, Tolerance::default())
-                                .iter()
-                                .any(|f| !f.passes_ratio)
-                        })
-                        .unwrap_or(&keys[0])
-                        .clone(),
-                };
-                let report = self.eval_fairness(name.as_str(), &version.to_string(), &key)?;
+                let report =
+                    self.eval_fairness(name.as_str(), &version.to_string(), req.group.as_deref())?;
+                let key = report.key.clone();
                 let pick = req
                     .metric
                     .as_deref()

@@ -162,7 +162,7 @@ describe("EvaluationsScreen", () => {
       eval_list: () => [run(16)],
       eval_compare: () => comparison([metric("rouge_l", { threshold: 0.4, meets_threshold: true })]),
       eval_fairness: (a) => {
-        if (a.key === "locale") return LOCALE;
+        if (a.key === null || a.key === "locale") return LOCALE;
         if (a.key === "customer_tier") return TIER;
         throw { code: "not_found", message: `summarize-copilot@1.3.0-15 has no rows grouped by "${String(a.key)}"; its group keys are customer_tier, locale` };
       },
