@@ -181,4 +181,56 @@ describe("the studio on the demo workspace", () => {
     assert.equal(await shown.getText(), workspace);
     await shot("settings");
   });
+  it("the candidate's evaluations show the comparison, the failing group and every chart", async () => {
+    const version = "1.3.0-15";
+    await go(browser, `#/models/${MODEL}/versions/${version}/evaluations`);
+    await byTestId(browser, "eval-runs", 20_000);
+    const runs = await ok("eval_list", { model: MODEL, version });
+    assert.ok(runs.length > 0, "the demo candidate has evaluation runs");
+    for (const run of runs) await byTestId(browser, `eval-run-${run.id}`);
+    const fairness = await ok("eval_fairness", { model: MODEL, version, key: null });
+    assert.ok(fairness.failures.length > 0, "the demo candidate fails a fairness check");
+    const callout = await byTestId(browser, "fairness-callout");
+    const failing = await byTestId(browser, `fairness-failing-${fairness.key}`);
+    const worst = fairness.metrics.find((m) => !m.passes_ratio)?.worst_group;
+    assert.equal(await failing.getAttribute("data-group"), worst);
+    assert.match(await callout.getText(), new RegExp(escape(`${fairness.key}=${worst}`)));
+    const comparison = await ok("eval_compare", { model: MODEL, version, against: null });
+    const rows = await browser.$$('[data-testid^="compare-row-"]');
+    assert.equal(rows.length, comparison.metrics.length, "every compared metric has a row");
+    await shot("evaluations");
+    for (const kind of ["compare", "fairness", "latency", "kpi", "drift"]) {
+      await (await byTestId(browser, `chart-tab-${kind}`)).click();
+      const img = await browser.$(`${tid("chart-image")}[data-kind="${kind}"]`);
+      await img.waitForExist({ timeout: 15_000, timeoutMsg: `the ${kind} chart never showed` });
+      // WebKit decoded the core's SVG: the image has a size.
+      await browser.waitUntil(async () => (await browser.execute((el) => el.naturalWidth, img)) > 0, {
+        timeout: 10_000,
+        timeoutMsg: `the ${kind} chart did not render`,
+      });
+      if (kind === "fairness") await shot("chart-fairness");
+    }
+  });
+
+  it("a model card opens in the editor with the core's preview and gaps", async () => {
+    const version = "1.3.0-15";
+    const target = `${MODEL}@${version}`;
+    await go(browser, `#/models/${MODEL}/versions/${version}`);
+    await (await byTestId(browser, "doc-open-model-card", 15_000)).click();
+    await byTestId(browser, "doc-editor", 15_000);
+    const view = await ok("doc_show", { doc: { target, kind: "model-card" }, revision: null });
+    const body = await byTestId(browser, "rendered-body", 15_000);
+    await browser.waitUntil(async () => (await body.getText()).length > 0, {
+      timeout: 10_000,
+      timeoutMsg: "the preview stayed empty",
+    });
+    const gaps = view.completeness.findings.length;
+    assert.ok(gaps > 0, "the demo candidate's model card has gaps");
+    const findings = await browser.$$(tid("finding"));
+    assert.equal(findings.length, gaps, "every gap the core found is listed");
+    // The editor is CodeMirror running under the studio's CSP: its content is the revision.
+    const editor = await byTestId(browser, "doc-editor-input");
+    assert.match(await editor.getText(), /Model card/i);
+    await shot("document");
+  });
 });
