@@ -1,25 +1,10 @@
 // Chromium flows against the real UI with a mocked Tauri backend (flows/app/fake-backend.ts).
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ARTIFACTS, launch, openApp, serve } from "./harness.mjs";
+import { ARTIFACTS, assertClean, launch, openApp, setupFlows } from "./harness.mjs";
 
-/** @type {Awaited<ReturnType<typeof serve>>} */
-let server;
-/** @type {Awaited<ReturnType<typeof launch>>} */
-let browser;
-
-before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const flows = setupFlows();
 
 /** @param {import("playwright-core").Page} page */
 async function activeTestId(page) {
@@ -35,14 +20,9 @@ async function tabTo(/** @type {import("playwright-core").Page} */ page, /** @ty
   assert.fail(`Tab never reached ${testId}; focus is on ${await activeTestId(page)}`);
 }
 
-/** @param {string[]} problems */
-function assertClean(problems) {
-  assert.deepEqual(problems, [], "no console errors, page errors or CSP violations");
-}
-
 describe("steward flows", () => {
   test("browse, search, open a model and a version, promote canary to production", async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(flows.browser.context, flows.server.url);
     await page.getByTestId("model-row-fraud-scorer").waitFor();
     assert.equal(await page.locator('[data-testid^="model-row-"]').count(), 6);
     await page.screenshot({ path: join(ARTIFACTS, "home.png") });
@@ -99,7 +79,7 @@ describe("steward flows", () => {
   });
 
   test("audit verify shows OK, then a broken chain prominently", async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(flows.browser.context, flows.server.url);
     await page.getByTestId("nav-audit").click();
     await page.getByTestId("audit-table").waitFor();
     await page.getByTestId("audit-verify").click();
@@ -122,7 +102,7 @@ describe("steward flows", () => {
   });
 
   test("the dataset screen flags missing provenance", async () => {
-    const { page, problems } = await openApp(browser.context, `${server.url}#/models/support-triage/versions/1.0.1-4`);
+    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}#/models/support-triage/versions/1.0.1-4`);
     await page.getByTestId("dataset-link-support-tickets@2").click();
     await page.getByTestId("provenance-missing").waitFor();
     assert.match(await page.getByTestId("provenance-missing").innerText(), /license, consent/);
@@ -133,14 +113,14 @@ describe("steward flows", () => {
     assert.match(await page.getByTestId("manifest-files").innerText(), /tickets\.jsonl\s+46\.0 MiB/);
     assert.match(await page.getByTestId("linked-versions").innerText(), /support-triage@1\.0\.1-4/);
 
-    await page.goto(`${server.url}#/datasets/transactions-2024q4%401.0`);
+    await page.goto(`${flows.server.url}#/datasets/transactions-2024q4%401.0`);
     await page.getByTestId("provenance-complete").waitFor();
     assertClean(problems);
     await page.close();
   });
 
   test("a backend error shows in the banner and can be dismissed", async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(flows.browser.context, flows.server.url);
     await page.getByTestId("model-row-fraud-scorer").waitFor();
     await page.evaluate(() =>
       window.__fake?.failNext("model_show", { code: "corrupt", message: "the workspace database is damaged: run steward doctor" }),
@@ -153,7 +133,7 @@ describe("steward flows", () => {
     await banner.waitFor({ state: "detached" });
 
     // A refusal from the core is shown as it is, too.
-    await page.goto(`${server.url}#/models/fraud-scorer/versions/1.3.0-1`);
+    await page.goto(`${flows.server.url}#/models/fraud-scorer/versions/1.3.0-1`);
     await page.getByTestId("move-canary").waitFor();
     await page.evaluate(() =>
       window.__fake?.failNext("stage_set", { code: "refused", message: "promotion to canary needs an approved risk assessment" }),
@@ -166,7 +146,7 @@ describe("steward flows", () => {
   });
 
   test("keyboard only: home to a version, shortcuts, visible focus", async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(flows.browser.context, flows.server.url);
     await page.getByTestId("model-row-fraud-scorer").waitFor();
     await page.keyboard.press("/");
     assert.equal(await activeTestId(page), "search");
@@ -226,7 +206,7 @@ describe("steward flows", () => {
   });
 
   test("ten thousand models stay windowed", async () => {
-    const { page, problems } = await openApp(browser.context, `${server.url}?models=10000`);
+    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}?models=10000`);
     await page.getByTestId("model-count").filter({ hasText: "10,006 models" }).waitFor();
     const rendered = await page.locator('[role="option"]').count();
     assert.ok(rendered > 5 && rendered < 60, `only the visible rows are in the DOM (${rendered})`);
@@ -242,7 +222,7 @@ describe("steward flows", () => {
   });
 
   test("create a model, add a version and snapshot a dataset with progress", async () => {
-    const { page, problems } = await openApp(browser.context, server.url);
+    const { page, problems } = await openApp(flows.browser.context, flows.server.url);
     await page.getByTestId("new-model").click();
     await page.getByTestId("new-model-name").fill("Bad Name");
     await page.getByTestId("new-model-owner").fill("ml-platform");
@@ -262,7 +242,7 @@ describe("steward flows", () => {
     assert.match(page.url(), /#\/models\/eta-forecaster\/versions\/1\.0\.0-1$/);
     assert.equal(await page.getByTestId("artifact-missing-bundle").count(), 1);
 
-    await page.goto(server.url);
+    await page.goto(flows.server.url);
     await page.getByTestId("open-snapshot").click();
     await page.getByRole("button", { name: "Choose…" }).click();
     assert.equal(await page.getByTestId("snapshot-dir").inputValue(), "/home/ana/data/new-snapshot");
@@ -282,7 +262,7 @@ describe("steward flows", () => {
   test("dark theme renders", async () => {
     const dark = await launch({ colorScheme: "dark" });
     try {
-      const { page, problems } = await openApp(dark.context, `${server.url}#/models/fraud-scorer/versions/1.2.0-3`);
+      const { page, problems } = await openApp(dark.context, `${flows.server.url}#/models/fraud-scorer/versions/1.2.0-3`);
       await page.getByTestId("move-production").waitFor();
       const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       assert.equal(bg, "rgb(20, 23, 27)");

@@ -1,31 +1,11 @@
 // Chromium flows of the release documents (issue 4) against the real UI and the fake core
 // (flows/app/fake-documents.ts).
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ARTIFACTS, launch, openApp, serve } from "./harness.mjs";
+import { ARTIFACTS, assertClean, launch, openApp, setupFlows } from "./harness.mjs";
 
-/** @type {Awaited<ReturnType<typeof serve>>} */
-let server;
-/** @type {Awaited<ReturnType<typeof launch>>} */
-let browser;
-
-before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-/** @param {string[]} problems */
-function assertClean(problems) {
-  assert.deepEqual(problems, [], "no console errors, page errors or CSP violations");
-}
+const flows = setupFlows();
 
 /** @param {import("playwright-core").Page} page */
 async function activeTestId(page) {
@@ -72,7 +52,7 @@ Golden set v3: AUC 0.94.
 
 describe("release documents", () => {
   test("a model card from the template: preview and gaps, fill, save, history, diff, restore, export", async () => {
-    const { page, problems } = await openApp(browser.context, `${server.url}#/models/fraud-scorer/versions/1.3.0-1`);
+    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}#/models/fraud-scorer/versions/1.3.0-1`);
     await page.getByTestId("doc-row-model-card").waitFor();
     assert.match(await page.getByTestId("doc-row-model-card").innerText(), /Not written/);
     await page.getByTestId("doc-create-model-card").click();
@@ -145,8 +125,8 @@ describe("release documents", () => {
   });
 
   test("an unsaved draft survives a closed window and is offered on reopen", async () => {
-    const url = `${server.url}#/documents/fraud-scorer%401.2.0-3/runbook`;
-    const { page, problems } = await openApp(browser.context, url);
+    const url = `${flows.server.url}#/documents/fraud-scorer%401.2.0-3/runbook`;
+    const { page, problems } = await openApp(flows.browser.context, url);
     await page.getByTestId("doc-editor").waitFor();
     await page.locator(".cm-content").click();
     await page.keyboard.press("Control+End");
@@ -171,7 +151,7 @@ describe("release documents", () => {
   });
 
   test("keyboard only: Tab into the editor, type, Ctrl+S saves; Alt+P hides the preview; F8 walks the gaps", async () => {
-    const { page, problems } = await openApp(browser.context, `${server.url}#/models/fraud-scorer/versions/1.2.0-3`);
+    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}#/models/fraud-scorer/versions/1.2.0-3`);
     await page.getByTestId("doc-open-model-card").focus();
     await page.keyboard.press("Enter");
     await page.getByTestId("doc-editor").waitFor();
@@ -198,7 +178,7 @@ describe("release documents", () => {
     assert.equal(await activeTestId(page), "doc-editor-input");
 
     // Settings lists the document shortcuts.
-    await page.goto(`${server.url}#/settings`);
+    await page.goto(`${flows.server.url}#/settings`);
     await page.getByTestId("workspace-info").waitFor();
     assert.match(await page.locator(".shortcuts").innerText(), /Documents: save a revision/);
     assertClean(problems);
@@ -206,7 +186,7 @@ describe("release documents", () => {
   });
 
   test("the risk register: edits go into the front matter, the core scores them, the matrix follows", async () => {
-    const { page, problems } = await openApp(browser.context, `${server.url}#/documents/fraud-scorer%401.2.0-3/risk-assessment`);
+    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}#/documents/fraud-scorer%401.2.0-3/risk-assessment`);
     await page.getByTestId("risk-table").waitFor();
     assert.equal(await page.getByTestId("risk-score-0").textContent(), "16 High");
     assert.match(await page.getByTestId("matrix-4-4").innerText(), /R-1/);
@@ -234,7 +214,7 @@ describe("release documents", () => {
   test("dark theme: the editor screen", async () => {
     const dark = await launch({ colorScheme: "dark" });
     try {
-      const { page, problems } = await openApp(dark.context, `${server.url}#/documents/fraud-scorer%401.2.0-3/model-card`);
+      const { page, problems } = await openApp(dark.context, `${flows.server.url}#/documents/fraud-scorer%401.2.0-3/model-card`);
       await page.getByTestId("doc-editor").waitFor();
       await page.getByTestId("finding").first().waitFor();
       await page.screenshot({ path: join(ARTIFACTS, "document-editor-dark.png") });

@@ -1,33 +1,13 @@
 // Chromium flows of the Evaluations screen (issue 5) against the fake core (flows/app/fake-evals.ts),
 // whose demo candidate answers with what the real core answered for `steward demo`.
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ARTIFACTS, launch, openApp, serve } from "./harness.mjs";
+import { ARTIFACTS, assertClean, launch, openApp, setupFlows } from "./harness.mjs";
 
-/** @type {Awaited<ReturnType<typeof serve>>} */
-let server;
-/** @type {Awaited<ReturnType<typeof launch>>} */
-let browser;
-
-before(async () => {
-  await mkdir(ARTIFACTS, { recursive: true });
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const flows = setupFlows();
 
 const KINDS = ["compare", "fairness", "latency", "kpi", "drift"];
-
-/** @param {string[]} problems */
-function assertClean(problems) {
-  assert.deepEqual(problems, [], "no console errors, page errors or CSP violations");
-}
 
 /** @param {import("playwright-core").Page} page */
 async function exported(page) {
@@ -36,7 +16,7 @@ async function exported(page) {
 
 describe("evaluations flows", () => {
   test("the demo candidate: comparison vs production, the failing fairness group, five charts, import, export", async () => {
-    const { page, problems } = await openApp(browser.context, `${server.url}#/models/summarize-copilot/versions/1.3.0-15`);
+    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}#/models/summarize-copilot/versions/1.3.0-15`);
     await page.getByTestId("version-evaluations").click();
     assert.match(page.url(), /#\/models\/summarize-copilot\/versions\/1\.3\.0-15\/evaluations$/);
 
@@ -125,7 +105,7 @@ describe("evaluations flows", () => {
   });
 
   test("a version without evidence says how to import; a CSV without suite shows the core's error", async () => {
-    const { page, problems } = await openApp(browser.context, `${server.url}#/models/summarize-copilot/versions/2.0.0-17/evaluations`);
+    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}#/models/summarize-copilot/versions/2.0.0-17/evaluations`);
     const empty = page.getByTestId("evals-empty");
     await empty.waitFor();
     assert.match(await empty.innerText(), /assets\/samples\//);
@@ -147,7 +127,7 @@ describe("evaluations flows", () => {
   test("dark theme draws the dark charts", async () => {
     const dark = await launch({ colorScheme: "dark" });
     try {
-      const { page, problems } = await openApp(dark.context, `${server.url}#/models/summarize-copilot/versions/1.3.0-15/evaluations`);
+      const { page, problems } = await openApp(dark.context, `${flows.server.url}#/models/summarize-copilot/versions/1.3.0-15/evaluations`);
       const img = page.getByTestId("chart-compare").getByTestId("chart-image");
       await img.waitFor();
       assert.equal(await img.getAttribute("data-theme"), "dark");

@@ -1,7 +1,9 @@
 // Shared plumbing for the Chromium flows: a tiny static server for dist-flows/ on 127.0.0.1
 // (sending the app's CSP), and the system Chromium driven by playwright-core.
+import { after, before } from "node:test";
+import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
@@ -102,4 +104,28 @@ export async function openApp(context, url) {
   await page.goto(url);
   await page.getByTestId("nav-home").waitFor();
   return { page, problems };
+}
+
+/**
+ * The setup every flow file shares: registers hooks that create the artifacts folder, serve
+ * dist-flows/ and launch Chromium before its tests, and close both after them. The returned
+ * object's `server` and `browser` are set once the `before` hook has run.
+ */
+export function setupFlows() {
+  const flows = /** @type {{ server: Awaited<ReturnType<typeof serve>>, browser: Awaited<ReturnType<typeof launch>> }} */ ({});
+  before(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    flows.server = await serve();
+    flows.browser = await launch();
+  });
+  after(async () => {
+    await flows.browser?.close();
+    await flows.server?.close();
+  });
+  return flows;
+}
+
+/** @param {string[]} problems */
+export function assertClean(problems) {
+  assert.deepEqual(problems, [], "no console errors, page errors or CSP violations");
 }

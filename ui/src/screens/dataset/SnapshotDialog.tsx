@@ -2,13 +2,13 @@ import { useState, type FormEvent } from "react";
 import type { DatasetDetail } from "../../api/bindings";
 import { api, pickFolder } from "../../api/client";
 import { Dialog } from "../../components/Dialog";
-import { ProgressBar } from "../../components/ProgressBar";
+import { OperationActions } from "../../components/OperationActions";
+import { PathField } from "../../components/PathField";
+import { orNull } from "../../components/text";
 import { useLongOperation } from "../../components/useLongOperation";
 import { useErrors } from "../../errors";
 
 type Props = { onClose: () => void; onDone: (dataset: DatasetDetail) => void };
-
-const orNull = (s: string) => (s.trim() === "" ? null : s.trim());
 
 export function SnapshotDialog({ onClose, onDone }: Props) {
   const { report } = useErrors();
@@ -21,15 +21,6 @@ export function SnapshotDialog({ onClose, onDone }: Props) {
   const [consent, setConsent] = useState("");
   const [retention, setRetention] = useState("");
   const [personal, setPersonal] = useState<"" | "yes" | "no">("");
-
-  const choose = async () => {
-    try {
-      const picked = await pickFolder("Folder to snapshot");
-      if (picked) setDir(picked);
-    } catch (e) {
-      report(e);
-    }
-  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -60,15 +51,17 @@ export function SnapshotDialog({ onClose, onDone }: Props) {
   return (
     <Dialog title="Snapshot a dataset folder" onClose={onClose} busy={op.running} testId="snapshot-dialog">
       <form className="form" onSubmit={submit}>
-        <div className="field">
-          <span className="field-label">Folder</span>
-          <div className="row">
-            <input value={dir} onChange={(e) => setDir(e.target.value)} required aria-label="Folder" data-testid="snapshot-dir" />
-            <button type="button" className="btn" onClick={choose} disabled={op.running}>
-              Choose…
-            </button>
-          </div>
-        </div>
+        <PathField
+          label="Folder"
+          ariaLabel="Folder"
+          value={dir}
+          onChange={setDir}
+          pick={pickFolder}
+          title="Folder to snapshot"
+          required
+          disabled={op.running}
+          testId="snapshot-dir"
+        />
         <div className="grid-2">
           <label className="field">
             <span className="field-label">Name</span>
@@ -108,21 +101,14 @@ export function SnapshotDialog({ onClose, onDone }: Props) {
             </label>
           </div>
         </fieldset>
-        {op.running ? <ProgressBar progress={op.progress} /> : null}
-        <div className="form-actions">
-          {op.running ? (
-            <button type="button" className="btn" onClick={() => op.cancel().catch(report)} data-testid="operation-cancel">
-              Cancel snapshot
-            </button>
-          ) : (
-            <button type="button" className="btn" onClick={onClose}>
-              Close
-            </button>
-          )}
-          <button type="submit" className="btn btn-primary" disabled={op.running} data-testid="snapshot-submit">
-            {op.running ? "Hashing…" : "Snapshot"}
-          </button>
-        </div>
+        <OperationActions
+          op={op}
+          onClose={onClose}
+          cancelLabel="Cancel snapshot"
+          submitLabel="Snapshot"
+          runningLabel="Hashing…"
+          submitTestId="snapshot-submit"
+        />
       </form>
     </Dialog>
   );

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { ApiError, DocumentDraft, DocumentKind, DocumentPreview, DocumentRef, DocumentView, RevisionView } from "../../api/bindings";
 import { api, toApiError } from "../../api/client";
 import { formatTime } from "../../components/format";
+import { orNull } from "../../components/text";
 import { useErrors } from "../../errors";
 import { href } from "../../router";
 import { ExportButtons } from "./DocumentList";
@@ -245,7 +246,7 @@ function DocumentEditor({ doc, initial, draft, title }: { doc: DocumentRef; init
         text: textRef.current,
         base_revision: base,
         merge_parent: null,
-        message: message.trim() === "" ? null : message.trim(),
+        message: orNull(message),
       });
       const typedSince = textRef.current;
       setView(r.document);

@@ -123,31 +123,41 @@ export function History({
           void show(from, to);
         }}
       >
-        <label className="field field-inline">
-          <span className="field-label">From</span>
-          <select value={from} onChange={(e) => setFrom(Number(e.target.value))} data-testid="diff-from">
-            {revisions.map((r) => (
-              <option key={r.number} value={r.number}>
-                r{r.number}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field field-inline">
-          <span className="field-label">To</span>
-          <select value={to} onChange={(e) => setTo(Number(e.target.value))} data-testid="diff-to">
-            {revisions.map((r) => (
-              <option key={r.number} value={r.number}>
-                r{r.number}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RevisionSelect label="From" revisions={revisions} value={from} onChange={setFrom} testId="diff-from" />
+        <RevisionSelect label="To" revisions={revisions} value={to} onChange={setTo} testId="diff-to" />
         <button type="submit" className="btn" disabled={busy} data-testid="diff-show">
           Compare
         </button>
       </form>
       {diff ? <DiffView diff={diff} /> : null}
     </div>
+  );
+}
+
+/** One end of the comparison: a revision number chosen from the document's revisions. */
+function RevisionSelect({
+  label,
+  revisions,
+  value,
+  onChange,
+  testId,
+}: {
+  label: string;
+  revisions: RevisionView[];
+  value: number;
+  onChange: (revision: number) => void;
+  testId: string;
+}) {
+  return (
+    <label className="field field-inline">
+      <span className="field-label">{label}</span>
+      <select value={value} onChange={(e) => onChange(Number(e.target.value))} data-testid={testId}>
+        {revisions.map((r) => (
+          <option key={r.number} value={r.number}>
+            r{r.number}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

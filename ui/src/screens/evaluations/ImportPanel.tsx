@@ -1,7 +1,9 @@
 import { useEffect, useState, type FormEvent } from "react";
 import type { EvalKind, EvalRunView } from "../../api/bindings";
 import { api, pickFile, subscribeFileDrop } from "../../api/client";
+import { CancelOperation } from "../../components/OperationActions";
 import { ProgressBar } from "../../components/ProgressBar";
+import { orNull } from "../../components/text";
 import { useLongOperation } from "../../components/useLongOperation";
 import { useErrors } from "../../errors";
 
@@ -66,7 +68,7 @@ export function ImportPanel({ model, version, onImported }: { model: string; ver
     if (!file) return;
     try {
       const run = await op.run((operation) =>
-        api.evalImport({ model, version, file, kind: kind === "" ? null : kind, suite: suite.trim() === "" ? null : suite.trim() }, operation),
+        api.evalImport({ model, version, file, kind: kind === "" ? null : kind, suite: orNull(suite) }, operation),
       );
       setDone(run);
       setFile(null);
@@ -108,9 +110,7 @@ export function ImportPanel({ model, version, onImported }: { model: string; ver
               <div className="field-grow">
                 <ProgressBar progress={op.progress} />
               </div>
-              <button type="button" className="btn" onClick={() => op.cancel().catch(report)} data-testid="operation-cancel">
-                Cancel
-              </button>
+              <CancelOperation op={op} label="Cancel" />
             </div>
           ) : (
             <div className="form-actions">

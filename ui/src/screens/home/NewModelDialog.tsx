@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import type { ModelSummary, RiskTier } from "../../api/bindings";
 import { api } from "../../api/client";
 import { Dialog } from "../../components/Dialog";
+import { orNull } from "../../components/text";
 import { useErrors } from "../../errors";
 
 type Props = { onClose: () => void; onCreated: (model: ModelSummary) => void };
@@ -23,8 +24,8 @@ export function NewModelDialog({ onClose, onCreated }: Props) {
       const created = await api.modelCreate({
         name: name.trim(),
         owner: owner.trim(),
-        title: title.trim() === "" ? null : title.trim(),
-        description: description.trim() === "" ? null : description.trim(),
+        title: orNull(title),
+        description: orNull(description),
         risk_tier: risk,
       });
       onCreated(created);

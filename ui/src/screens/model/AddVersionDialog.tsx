@@ -2,13 +2,13 @@ import { useState, type FormEvent } from "react";
 import type { ChangeKind, VersionDetail } from "../../api/bindings";
 import { api, pickFile } from "../../api/client";
 import { Dialog } from "../../components/Dialog";
-import { ProgressBar } from "../../components/ProgressBar";
+import { OperationActions } from "../../components/OperationActions";
+import { PathField } from "../../components/PathField";
+import { orNull } from "../../components/text";
 import { useLongOperation } from "../../components/useLongOperation";
 import { useErrors } from "../../errors";
 
 type Props = { model: string; onClose: () => void; onDone: (version: VersionDetail) => void };
-
-const orNull = (s: string) => (s.trim() === "" ? null : s.trim());
 
 const CHANGES: { kind: ChangeKind; label: string }[] = [
   { kind: "architecture", label: "Architecture" },
@@ -31,15 +31,6 @@ export function AddVersionDialog({ model, onClose, onDone }: Props) {
     try {
       const next = await api.versionNext(model, change);
       setVersion(next.next);
-    } catch (e) {
-      report(e);
-    }
-  };
-
-  const choose = async (set: (s: string) => void, title: string) => {
-    try {
-      const picked = await pickFile(title);
-      if (picked) set(picked);
     } catch (e) {
       report(e);
     }
@@ -83,15 +74,14 @@ export function AddVersionDialog({ model, onClose, onDone }: Props) {
             </button>
           ))}
         </div>
-        <div className="field">
-          <span className="field-label">Bundle file (hashed)</span>
-          <div className="row">
-            <input value={bundleFile} onChange={(e) => setBundleFile(e.target.value)} aria-label="Bundle file" />
-            <button type="button" className="btn" onClick={() => choose(setBundleFile, "Model bundle")}>
-              Choose…
-            </button>
-          </div>
-        </div>
+        <PathField
+          label="Bundle file (hashed)"
+          ariaLabel="Bundle file"
+          value={bundleFile}
+          onChange={setBundleFile}
+          pick={pickFile}
+          title="Model bundle"
+        />
         <div className="grid-2">
           <label className="field">
             <span className="field-label">…or bundle digest</span>
@@ -105,31 +95,23 @@ export function AddVersionDialog({ model, onClose, onDone }: Props) {
             <span className="field-label">Code commit</span>
             <input value={commit} onChange={(e) => setCommit(e.target.value)} />
           </label>
-          <div className="field">
-            <span className="field-label">Config file (hashed)</span>
-            <div className="row">
-              <input value={configFile} onChange={(e) => setConfigFile(e.target.value)} aria-label="Config file" />
-              <button type="button" className="btn" onClick={() => choose(setConfigFile, "Configuration")}>
-                Choose…
-              </button>
-            </div>
-          </div>
+          <PathField
+            label="Config file (hashed)"
+            ariaLabel="Config file"
+            value={configFile}
+            onChange={setConfigFile}
+            pick={pickFile}
+            title="Configuration"
+          />
         </div>
-        {op.running ? <ProgressBar progress={op.progress} /> : null}
-        <div className="form-actions">
-          {op.running ? (
-            <button type="button" className="btn" onClick={() => op.cancel().catch(report)} data-testid="operation-cancel">
-              Cancel
-            </button>
-          ) : (
-            <button type="button" className="btn" onClick={onClose}>
-              Close
-            </button>
-          )}
-          <button type="submit" className="btn btn-primary" disabled={op.running} data-testid="add-version-submit">
-            {op.running ? "Adding…" : "Add version"}
-          </button>
-        </div>
+        <OperationActions
+          op={op}
+          onClose={onClose}
+          cancelLabel="Cancel"
+          submitLabel="Add version"
+          runningLabel="Adding…"
+          submitTestId="add-version-submit"
+        />
       </form>
     </Dialog>
   );

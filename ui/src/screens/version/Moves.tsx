@@ -3,6 +3,7 @@
 import { useState } from "react";
 import type { Stage, StageChangeView, StageMove, StageSetResult, TransitionKind } from "../../api/bindings";
 import { STAGE_LABEL, StageChip } from "../../components/StageChip";
+import { orNull } from "../../components/text";
 
 const VERB: Record<TransitionKind, string> = {
   promote: "Promote to",
@@ -36,7 +37,7 @@ export function Moves({ version, stage, moves, onMove }: Props) {
     if (!pending) return;
     setBusy(true);
     try {
-      await onMove(pending.to, reason.trim() === "" ? null : reason.trim());
+      await onMove(pending.to, orNull(reason));
       setPending(null);
       setReason("");
     } finally {
