@@ -105,6 +105,28 @@ impl Steward {
         run
     }
 
+    /// Snapshots the folder `data` as `tickets@2026-11-01` (source `crm export`, licence
+    /// `internal`, then the `provenance` arguments), insisting on exit 0; the snapshot as JSON.
+    pub fn snapshot_tickets(&self, data: &Path, provenance: &[&str]) -> serde_json::Value {
+        let folder = data.display().to_string();
+        let mut args = vec![
+            "dataset",
+            "snapshot",
+            &folder,
+            "--name",
+            "tickets",
+            "--version",
+            "2026-11-01",
+            "--source",
+            "crm export",
+            "--license",
+            "internal",
+        ];
+        args.extend_from_slice(provenance);
+        args.push("--json");
+        self.ok(&args).json()
+    }
+
     /// Runs and insists on exit `code`, with `needle` in stderr.
     pub fn fails(&self, code: i32, args: &[&str], needle: &str) -> Run {
         let run = self.run(args);

@@ -5,19 +5,12 @@
 
 use std::path::PathBuf;
 
-use serde_json::{json, Value};
-use steward_api::Workspace;
-use steward_desktop::export::Exports;
-use steward_desktop::Studio;
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
-use tauri::webview::InvokeRequest;
-use tauri::{Listener, Manager, WebviewWindow};
+mod harness;
 
-struct Harness {
-    dir: tempfile::TempDir,
-    _app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-}
+use harness::Harness;
+use serde_json::{json, Value};
+use steward_desktop::export::Exports;
+use tauri::{Listener, Manager};
 
 const MODEL: &str = "summarize-copilot";
 const VERSION: &str = "1.3.0-15";
@@ -30,20 +23,9 @@ fn sample(name: &str) -> String {
         .to_string()
 }
 
+/// A workspace with the model and the two versions the samples are imported into.
 fn harness() -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let workspace = Workspace::init(dir.path(), "tester").unwrap();
-    let app = steward_desktop::builder(mock_builder(), Studio::new(workspace, "tester"))
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    let h = Harness {
-        dir,
-        _app: app,
-        window,
-    };
+    let h = harness::harness();
     h.ok(
         "model_create",
         json!({"req": {"name": MODEL, "owner": "assist-ml"}}),
@@ -58,27 +40,6 @@ fn harness() -> Harness {
 }
 
 impl Harness {
-    fn invoke(&self, cmd: &str, body: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: tauri::ipc::InvokeBody::Json(body),
-                headers: Default::default(),
-                invoke_key: tauri::test::INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
-    }
-
-    fn ok(&self, cmd: &str, body: Value) -> Value {
-        self.invoke(cmd, body)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
     fn import(&self, file: &str, kind_suite: Option<(&str, &str)>, operation: &str) -> Value {
         let (kind, suite) = kind_suite.unzip();
         let req = json!({"model": MODEL, "version": VERSION, "file": sample(file), "kind": kind, "suite": suite});

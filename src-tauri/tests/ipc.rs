@@ -4,57 +4,24 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod harness;
+
+use harness::{harness, Harness};
 use serde_json::{json, Value};
-use steward_api::Workspace;
 use steward_desktop::Studio;
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime};
-use tauri::webview::InvokeRequest;
-use tauri::WebviewWindow;
 
-struct Harness {
-    _dir: tempfile::TempDir,
-    _app: tauri::App<MockRuntime>,
-    window: WebviewWindow<MockRuntime>,
-}
-
-fn harness() -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let workspace = Workspace::init(dir.path(), "tester").unwrap();
-    let app = steward_desktop::builder(mock_builder(), Studio::new(workspace, "tester"))
-        .build(mock_context(noop_assets()))
-        .unwrap();
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Harness {
-        _dir: dir,
-        _app: app,
-        window,
-    }
-}
-
-impl Harness {
-    /// Invokes `cmd` with a JSON body as the front end would; `Err` carries the error value.
-    fn invoke(&self, cmd: &str, body: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: tauri::ipc::InvokeBody::Json(body),
-                headers: Default::default(),
-                invoke_key: tauri::test::INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
-    }
-
-    fn ok(&self, cmd: &str, body: Value) -> Value {
-        self.invoke(cmd, body)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
+/// A workspace holding `copilot` (owned by `ml-team`) with version 1.0.0-1.
+fn harness_with_copilot() -> Harness {
+    let h = harness();
+    h.ok(
+        "model_create",
+        json!({"req": {"name": "copilot", "owner": "ml-team"}}),
+    );
+    h.ok(
+        "version_add",
+        json!({"req": {"model": "copilot", "version": "1.0.0-1"}, "operation": "a"}),
+    );
+    h
 }
 
 #[test]
@@ -87,7 +54,7 @@ fn a_version_is_added_off_thread_and_promoted_with_an_audit_entry() {
     let h = harness();
     let req = json!({"name": "copilot", "owner": "ml-team"});
     h.ok("model_create", json!({ "req": req }));
-    let bundle = h._dir.path().join("bundle.bin");
+    let bundle = h.dir.path().join("bundle.bin");
     std::fs::write(&bundle, b"weights").unwrap();
     let req = json!({"model": "copilot", "version": "1.0.0-1", "bundle_file": bundle.display().to_string()});
     let added = h.ok("version_add", json!({"req": req, "operation": "op-1"}));
@@ -137,16 +104,8 @@ fn a_refused_move_names_the_reason() {
 
 #[test]
 fn a_dataset_is_snapshotted_and_linked() {
-    let h = harness();
-    h.ok(
-        "model_create",
-        json!({"req": {"name": "copilot", "owner": "ml-team"}}),
-    );
-    h.ok(
-        "version_add",
-        json!({"req": {"model": "copilot", "version": "1.0.0-1"}, "operation": "a"}),
-    );
-    let data = h._dir.path().join("data");
+    let h = harness_with_copilot();
+    let data = h.dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(data.join("train.csv"), "a,b\n1,2\n").unwrap();
     let snap = json!({"dir": data.display().to_string(), "name": "support", "version": "2026-01", "provenance": {"source": "tickets"}});
@@ -204,7 +163,7 @@ fn hashing_reports_progress_events_for_its_operation() {
         "model_create",
         json!({"req": {"name": "copilot", "owner": "ml-team"}}),
     );
-    let bundle = h._dir.path().join("bundle.bin");
+    let bundle = h.dir.path().join("bundle.bin");
     std::fs::write(&bundle, vec![7u8; 3 << 20]).unwrap();
     let req = json!({"model": "copilot", "version": "1.0.0-1", "bundle_file": bundle.display().to_string()});
     h.ok("version_add", json!({"req": req, "operation": "hash-1"}));
@@ -221,7 +180,7 @@ fn cancelling_a_running_snapshot_stores_nothing() {
     use tauri::{Listener, Manager};
 
     let h = harness();
-    let data = h._dir.path().join("data");
+    let data = h.dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
     // Large enough that the first progress report (every 16 MiB) comes before the end.
     std::fs::write(data.join("big.bin"), vec![1u8; 64 << 20]).unwrap();
@@ -246,15 +205,7 @@ fn cancelling_a_running_snapshot_stores_nothing() {
 
 #[test]
 fn a_document_is_written_previewed_revised_diffed_restored_and_exported() {
-    let h = harness();
-    h.ok(
-        "model_create",
-        json!({"req": {"name": "copilot", "owner": "ml-team"}}),
-    );
-    h.ok(
-        "version_add",
-        json!({"req": {"model": "copilot", "version": "1.0.0-1"}, "operation": "a"}),
-    );
+    let h = harness_with_copilot();
     let doc = json!({"target": "copilot@1.0.0-1", "kind": "model-card"});
     assert_eq!(
         h.ok("doc_templates", json!({})).as_array().unwrap().len(),
@@ -309,14 +260,14 @@ fn a_document_is_written_previewed_revised_diffed_restored_and_exported() {
         json!({"target": "copilot@1.0.0-1", "format": "hf", "path": null}),
     );
     assert_eq!(answered["file_name"], "README.md");
-    let out = h._dir.path().join("README.md");
+    let out = h.dir.path().join("README.md");
     h.ok(
         "doc_export",
         json!({"target": "copilot@1.0.0-1", "format": "hf", "path": out.display().to_string()}),
     );
     let written = std::fs::read_to_string(&out).unwrap();
     assert_eq!(written, answered["content"].as_str().unwrap());
-    let nowhere = h._dir.path().join("no/such/dir/README.md");
+    let nowhere = h.dir.path().join("no/such/dir/README.md");
     let err = h
         .invoke(
             "doc_export",
@@ -333,7 +284,7 @@ fn a_document_is_written_previewed_revised_diffed_restored_and_exported() {
 #[test]
 fn a_data_sheet_is_listed_per_dataset_snapshot() {
     let h = harness();
-    let data = h._dir.path().join("data");
+    let data = h.dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(data.join("train.csv"), "a,b\n1,2\n").unwrap();
     let snap = json!({"dir": data.display().to_string(), "name": "support", "version": "2026-01", "provenance": {"source": "tickets"}});

@@ -120,28 +120,17 @@ fn workspace() -> (Steward, String) {
     let data = s.path("data");
     std::fs::create_dir_all(&data).expect("mkdir");
     std::fs::write(data.join("train.csv"), "a,b\n1,2\n").expect("write");
-    let snap = s
-        .ok(&[
-            "dataset",
-            "snapshot",
-            &data.display().to_string(),
-            "--name",
-            "tickets",
-            "--version",
-            "2026-11-01",
-            "--source",
-            "crm export",
-            "--license",
-            "internal",
+    let snap = s.snapshot_tickets(
+        &data,
+        &[
             "--consent",
             "customer terms",
             "--retention",
             "12 months",
             "--personal-data",
             "no",
-            "--json",
-        ])
-        .json();
+        ],
+    );
     s.ok(&[
         "version",
         "link-dataset",
@@ -159,6 +148,22 @@ fn write(s: &Steward, name: &str, text: &str) -> String {
     let path = s.path(name);
     std::fs::write(&path, text).expect("write");
     path.display().to_string()
+}
+
+/// `steward doc export TARGET --format FORMAT -o FILE` (FILE in the test's folder), insisting
+/// on exit 0; what it wrote.
+fn export(s: &Steward, target: &str, format: &str, file: &str) -> String {
+    let out = s.path(file);
+    s.ok(&[
+        "doc",
+        "export",
+        target,
+        "--format",
+        format,
+        "-o",
+        &out.display().to_string(),
+    ]);
+    std::fs::read_to_string(out).expect(file)
 }
 
 #[test]
@@ -322,51 +327,21 @@ fn a_model_card_from_template_to_a_complete_release_set() {
     );
 
     // Exports.
-    let readme = s.path("README.md");
-    s.ok(&[
-        "doc",
-        "export",
-        "copilot@1.0.0-1",
-        "--format",
-        "hf",
-        "-o",
-        &readme.display().to_string(),
-    ]);
-    let readme = std::fs::read_to_string(readme).expect("readme");
+    let readme = export(&s, "copilot@1.0.0-1", "hf", "README.md");
     assert!(
         readme.starts_with("---\n")
             && readme.contains("license: apache-2.0")
             && !readme.contains("Guidance"),
         "{readme}"
     );
-    let mct = s.path("card.json");
-    s.ok(&[
-        "doc",
-        "export",
-        "copilot@1.0.0-1",
-        "--format",
-        "mct",
-        "-o",
-        &mct.display().to_string(),
-    ]);
     let mct: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(mct).expect("mct")).expect("json");
+        serde_json::from_str(&export(&s, "copilot@1.0.0-1", "mct", "card.json")).expect("json");
     assert_eq!(mct["model_details"]["name"], "copilot");
     assert_eq!(
         mct["model_parameters"]["data"][0]["name"],
         "tickets@2026-11-01"
     );
-    let dossier = s.path("dossier.html");
-    s.ok(&[
-        "doc",
-        "export",
-        "copilot@1.0.0-1",
-        "--format",
-        "html",
-        "-o",
-        &dossier.display().to_string(),
-    ]);
-    let dossier = std::fs::read_to_string(dossier).expect("dossier");
+    let dossier = export(&s, "copilot@1.0.0-1", "html", "dossier.html");
     for needle in [
         "<!DOCTYPE html>",
         "Model card — copilot@1.0.0-1",
@@ -476,44 +451,43 @@ fn bad_documents_get_clear_errors_and_change_nothing() {
     );
     assert!(run.stderr.contains("huge.md"), "{}", run.stderr);
 
-    s.fails(
-        1,
-        &["doc", "new", "copilot@1.0.0-1", "model-card"],
-        "already has a model-card",
-    );
-    s.fails(
-        1,
-        &["doc", "new", "copilot@1.0.0-1", "data-sheet"],
-        "data sheets belong to a dataset snapshot",
-    );
-    s.fails(
-        1,
-        &["doc", "new", "copilot@9.9.9-9", "runbook"],
-        "has no version 9.9.9-9",
-    );
-    s.fails(
-        1,
-        &["doc", "show", "copilot@1.0.0-1", "runbook"],
-        "has no runbook yet; `steward doc new copilot@1.0.0-1 runbook`",
-    );
-    s.fails(
-        1,
-        &["doc", "restore", "copilot@1.0.0-1", "model-card", "7"],
-        "has no revision r7",
-    );
-    s.fails(
-        1,
-        &[
-            "doc",
-            "export",
-            "copilot@1.0.0-1",
-            "--format",
-            "pdf",
-            "-o",
-            "x",
-        ],
-        "use hf, mct or html",
-    );
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["doc", "new", "copilot@1.0.0-1", "model-card"],
+            "already has a model-card",
+        ),
+        (
+            &["doc", "new", "copilot@1.0.0-1", "data-sheet"],
+            "data sheets belong to a dataset snapshot",
+        ),
+        (
+            &["doc", "new", "copilot@9.9.9-9", "runbook"],
+            "has no version 9.9.9-9",
+        ),
+        (
+            &["doc", "show", "copilot@1.0.0-1", "runbook"],
+            "has no runbook yet; `steward doc new copilot@1.0.0-1 runbook`",
+        ),
+        (
+            &["doc", "restore", "copilot@1.0.0-1", "model-card", "7"],
+            "has no revision r7",
+        ),
+        (
+            &[
+                "doc",
+                "export",
+                "copilot@1.0.0-1",
+                "--format",
+                "pdf",
+                "-o",
+                "x",
+            ],
+            "use hf, mct or html",
+        ),
+    ];
+    for (args, needle) in cases {
+        s.fails(1, args, needle);
+    }
     assert_eq!(snapshot(&s), before);
 }
 
@@ -650,35 +624,16 @@ fn the_demo_has_complete_production_documents_and_gaps_in_the_candidate() {
     );
     // The production card exports with a model-index built from the imported offline evaluations,
     // and its Model Card Toolkit JSON is valid against the shared schema.
-    let readme = s.path("README.md");
-    s.ok(&[
-        "doc",
-        "export",
-        "summarize-copilot@1.1.0-8",
-        "--format",
-        "hf",
-        "-o",
-        &readme.display().to_string(),
-    ]);
-    let readme = std::fs::read_to_string(readme).expect("readme");
+    let readme = export(&s, "summarize-copilot@1.1.0-8", "hf", "README.md");
     assert!(
         readme.contains("model-index:")
             && readme.contains("type: golden-set")
             && readme.contains("type: rouge_l"),
         "{readme}"
     );
-    let mct = s.path("card.json");
-    s.ok(&[
-        "doc",
-        "export",
-        "summarize-copilot@1.1.0-8",
-        "--format",
-        "mct",
-        "-o",
-        &mct.display().to_string(),
-    ]);
     let mct: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(mct).expect("mct")).expect("json");
+        serde_json::from_str(&export(&s, "summarize-copilot@1.1.0-8", "mct", "card.json"))
+            .expect("json");
     let schema_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/interop/model-card-toolkit.schema.v0.0.2.json");
     let schema: serde_json::Value = serde_json::from_str(
@@ -713,17 +668,7 @@ fn the_demo_has_complete_production_documents_and_gaps_in_the_candidate() {
 fn the_dossier_carries_the_evaluation_charts() {
     let s = Steward::new();
     s.ok(&["demo"]);
-    let out = s.path("dossier.html").display().to_string();
-    s.ok(&[
-        "doc",
-        "export",
-        "summarize-copilot@1.3.0-15",
-        "--format",
-        "html",
-        "-o",
-        &out,
-    ]);
-    let html = std::fs::read_to_string(&out).expect("read dossier");
+    let html = export(&s, "summarize-copilot@1.3.0-15", "html", "dossier.html");
     assert!(
         html.contains("<h2>Evaluation charts</h2>"),
         "no chart section"
@@ -735,16 +680,7 @@ fn the_dossier_carries_the_evaluation_charts() {
         "fairness chart title"
     );
     // A version without evaluations gets the section's gaps, not empty pictures.
-    s.ok(&[
-        "doc",
-        "export",
-        "ticket-router@3.5.0-44",
-        "--format",
-        "html",
-        "-o",
-        &out,
-    ]);
-    let html = std::fs::read_to_string(&out).expect("read dossier");
+    let html = export(&s, "ticket-router@3.5.0-44", "html", "dossier.html");
     assert_eq!(html.matches("<img").count(), 0);
     assert!(html.contains("<ul class=\"empty\">"), "gaps listed");
 }

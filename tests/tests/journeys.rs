@@ -87,22 +87,7 @@ fn a_model_from_first_version_to_rollback() {
     std::fs::create_dir_all(data.join("eval")).expect("mkdir");
     std::fs::write(data.join("train.csv"), "a,b\n1,2\n").expect("write");
     std::fs::write(data.join("eval/golden.csv"), "a,b\n3,4\n").expect("write");
-    let snap = s
-        .ok(&[
-            "dataset",
-            "snapshot",
-            &data.display().to_string(),
-            "--name",
-            "tickets",
-            "--version",
-            "2026-11-01",
-            "--source",
-            "crm export",
-            "--license",
-            "internal",
-            "--json",
-        ])
-        .json();
+    let snap = s.snapshot_tickets(&data, &[]);
     let files = snap["files"].as_array().expect("files");
     assert_eq!(files.len(), 2);
     assert_eq!(files[0]["path"], "eval/golden.csv");

@@ -7,6 +7,11 @@
 //! Long series are downsampled with LTTB before drawing so a million-point KPI export still
 //! makes a small SVG.
 
+use std::ops::Range;
+
+use plotters::chart::SeriesAnno;
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use steward_domain::eval::lttb::lttb;
@@ -136,8 +141,165 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
+/// The drawing area of a whole chart.
+type Canvas<'b> = DrawingArea<SVGBackend<'b>, Shift>;
+
+/// A chart with numeric axes, drawn on a [`Canvas`].
+type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// An SVG document of `size` on the theme's background; `draw` paints everything else.
+fn svg_canvas(
+    size: (u32, u32),
+    bg: RGBColor,
+    draw: impl FnOnce(&Canvas<'_>) -> Result<()>,
+) -> Result<String> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        root.fill(&bg).map_err(err)?;
+        draw(&root)?;
+        root.present().map_err(err)?;
+    }
+    Ok(svg)
+}
+
+/// The axes and legend of a single-panel chart.
+struct Axes<'a> {
+    x: Range<f64>,
+    y: Range<f64>,
+    x_desc: &'a str,
+    y_desc: &'a str,
+    /// Names of the bars standing at x = 0, 1, …: one label per bar and no vertical grid
+    /// lines. `None` for a numeric x axis.
+    categories: Option<&'a [String]>,
+    legend: SeriesLabelPosition,
+}
+
+/// One full-size chart: title, axes, grid and legend in the shared style around whatever
+/// `draw` puts in the plot (every series it labels appears in the legend).
+fn single_panel(
+    title: &str,
+    c: &Colors,
+    axes: Axes<'_>,
+    draw: impl FnOnce(&mut Plot<'_, '_>) -> Result<()>,
+) -> Result<String> {
+    svg_canvas((W, H), c.bg, |root| {
+        let mut chart = ChartBuilder::on(root)
+            .caption(title, (FONT, 22).into_font().color(&c.fg))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(70)
+            .build_cartesian_2d(axes.x, axes.y)
+            .map_err(err)?;
+        let names = axes.categories.unwrap_or_default();
+        let category = |x: &f64| {
+            let i = x.round();
+            if (x - i).abs() < 1e-6 && i >= 0.0 {
+                names.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        };
+        let number = |v: &f64| fmt_num(*v);
+        let mut mesh = chart.configure_mesh();
+        if axes.categories.is_some() {
+            mesh.disable_x_mesh()
+                .x_labels(names.len().max(1))
+                .x_label_formatter(&category);
+        } else {
+            mesh.x_label_formatter(&number);
+        }
+        mesh.y_label_formatter(&number)
+            .x_desc(axes.x_desc)
+            .y_desc(axes.y_desc)
+            .label_style((FONT, 13).into_font().color(&c.fg))
+            .axis_desc_style((FONT, 14).into_font().color(&c.fg))
+            .axis_style(c.fg)
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(c.grid)
+            .draw()
+            .map_err(err)?;
+        draw(&mut chart)?;
+        chart
+            .configure_series_labels()
+            .background_style(c.bg.mix(0.9))
+            .border_style(c.grid)
+            .label_font((FONT, 13).into_font().color(&c.fg))
+            .position(axes.legend)
+            .draw()
+            .map_err(err)?;
+        Ok(())
+    })
+}
+
+/// A dashed horizontal line across `x` at height `y`, with `dash` = (dash, gap) in pixels.
+fn dashed_rule<'c, 'a, 'b>(
+    chart: &'c mut Plot<'a, 'b>,
+    x: (f64, f64),
+    y: f64,
+    dash: (i32, i32),
+    style: ShapeStyle,
+) -> Result<&'c mut SeriesAnno<'a, SVGBackend<'b>>> {
+    chart
+        .draw_series(DashedLineSeries::new(
+            [(x.0, y), (x.1, y)],
+            dash.0,
+            dash.1,
+            style,
+        ))
+        .map_err(err)
+}
+
+/// A shaded rectangle spanning `x` and `y`.
+fn band<'c, 'a, 'b>(
+    chart: &'c mut Plot<'a, 'b>,
+    x: (f64, f64),
+    y: (f64, f64),
+    style: ShapeStyle,
+) -> Result<&'c mut SeriesAnno<'a, SVGBackend<'b>>> {
+    chart
+        .draw_series(std::iter::once(Rectangle::new(
+            [(x.0, y.0), (x.1, y.1)],
+            style,
+        )))
+        .map_err(err)
+}
+
+/// A bar centred on category `x` from `base` up to `top`, with `text` just above it.
+fn labelled_bar(
+    chart: &mut Plot<'_, '_>,
+    x: f64,
+    (base, top): (f64, f64),
+    color: RGBColor,
+    text: String,
+    fg: RGBColor,
+) -> Result<()> {
+    band(chart, (x - 0.3, x + 0.3), (base, top), color.filled())?;
+    chart
+        .draw_series(std::iter::once(Text::new(
+            text,
+            (x, top),
+            (FONT, 13)
+                .into_font()
+                .color(&fg)
+                .pos(Pos::new(HPos::Center, VPos::Bottom)),
+        )))
+        .map_err(err)?;
+    Ok(())
+}
+
+/// A legend key: a small filled box.
+fn key_box(style: ShapeStyle) -> impl Fn((i32, i32)) -> Rectangle<(i32, i32)> {
+    move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], style)
+}
+
+/// A legend key: a short line.
+fn key_line(style: ShapeStyle) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    move |(x, y)| PathElement::new([(x, y), (x + 14, y)], style)
+}
+
 fn legend_item(
-    area: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    area: &Canvas<'_>,
     x: i32,
     y: i32,
     color: RGBColor,
@@ -174,10 +336,7 @@ pub fn compare_chart(
     let cols = 4usize;
     let rows = bars.len().div_ceil(cols).max(1);
     let height = 90 + 190 * rows as u32;
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (W, height)).into_drawing_area();
-        root.fill(&c.bg).map_err(err)?;
+    svg_canvas((W, height), c.bg, |root| {
         let (head, body) = root.split_vertically(80);
         head.draw(&Text::new(
             title.to_string(),
@@ -237,38 +396,29 @@ pub fn compare_chart(
                 (1.0, bar.candidate, cand_color),
             ] {
                 if let Some(v) = v {
-                    chart
-                        .draw_series(std::iter::once(Rectangle::new(
-                            [(i - 0.32, 0.0f64.max(lo)), (i + 0.32, v)],
-                            color.filled(),
-                        )))
-                        .map_err(err)?;
+                    band(
+                        &mut chart,
+                        (i - 0.32, i + 0.32),
+                        (0.0f64.max(lo), v),
+                        color.filled(),
+                    )?;
                 }
             }
             if let Some(t) = bar.threshold {
-                chart
-                    .draw_series(DashedLineSeries::new(
-                        [(-0.5, t), (1.5, t)],
-                        6,
-                        4,
-                        REDDISH_PURPLE.stroke_width(2),
-                    ))
-                    .map_err(err)?;
+                dashed_rule(
+                    &mut chart,
+                    (-0.5, 1.5),
+                    t,
+                    (6, 4),
+                    REDDISH_PURPLE.stroke_width(2),
+                )?;
             }
             if let Some(m) = bar.margin_line {
-                chart
-                    .draw_series(DashedLineSeries::new(
-                        [(-0.5, m), (1.5, m)],
-                        2,
-                        3,
-                        c.fg.stroke_width(1),
-                    ))
-                    .map_err(err)?;
+                dashed_rule(&mut chart, (-0.5, 1.5), m, (2, 3), c.fg.stroke_width(1))?;
             }
         }
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 /// One group's bar.
@@ -292,94 +442,47 @@ pub fn fairness_chart(
     theme: Theme,
 ) -> Result<String> {
     let c = theme.colors();
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
-        root.fill(&c.bg).map_err(err)?;
-        let (lo, hi) = nice_range(groups.iter().map(|g| g.value).chain([band.0, band.1]), true);
-        let n = groups.len().max(1) as f64;
-        let names: Vec<String> = groups.iter().map(|g| g.group.clone()).collect();
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 22).into_font().color(&c.fg))
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(70)
-            .build_cartesian_2d(-0.5f64..(n - 0.5), lo..hi)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(groups.len().max(1))
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 {
-                    names.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|y| fmt_num(*y))
-            .x_desc("group")
-            .y_desc(y_label)
-            .label_style((FONT, 13).into_font().color(&c.fg))
-            .axis_desc_style((FONT, 14).into_font().color(&c.fg))
-            .axis_style(c.fg)
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(c.grid)
-            .draw()
-            .map_err(err)?;
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(-0.5, band.0), (n - 0.5, band.1)],
-                BLUISH_GREEN.mix(0.18).filled(),
-            )))
-            .map_err(err)?
-            .label("tolerance band")
-            .legend(|(x, y)| {
-                Rectangle::new(
-                    [(x, y - 5), (x + 14, y + 5)],
-                    BLUISH_GREEN.mix(0.4).filled(),
-                )
-            });
+    let (lo, hi) = nice_range(groups.iter().map(|g| g.value).chain([band.0, band.1]), true);
+    let n = groups.len().max(1) as f64;
+    let names: Vec<String> = groups.iter().map(|g| g.group.clone()).collect();
+    let axes = Axes {
+        x: -0.5..(n - 0.5),
+        y: lo..hi,
+        x_desc: "group",
+        y_desc: y_label,
+        categories: Some(&names),
+        legend: SeriesLabelPosition::UpperRight,
+    };
+    single_panel(title, &c, axes, |chart| {
+        self::band(
+            chart,
+            (-0.5, n - 0.5),
+            band,
+            BLUISH_GREEN.mix(0.18).filled(),
+        )?
+        .label("tolerance band")
+        .legend(key_box(BLUISH_GREEN.mix(0.4).filled()));
         for (i, g) in groups.iter().enumerate() {
-            let x = i as f64;
             let color = if g.outside { VERMILLION } else { c.production };
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(x - 0.3, 0.0f64.max(lo)), (x + 0.3, g.value)],
-                    color.filled(),
-                )))
-                .map_err(err)?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("{}{}", fmt_num(g.value), if g.outside { " ✗" } else { "" }),
-                    (x, g.value),
-                    (FONT, 13)
-                        .into_font()
-                        .color(&c.fg)
-                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
-                )))
-                .map_err(err)?;
+            let text = format!("{}{}", fmt_num(g.value), if g.outside { " ✗" } else { "" });
+            labelled_bar(
+                chart,
+                i as f64,
+                (0.0f64.max(lo), g.value),
+                color,
+                text,
+                c.fg,
+            )?;
         }
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(-0.5, band.0), (n - 0.5, band.0)],
-                6,
-                4,
-                BLUISH_GREEN.stroke_width(2),
-            ))
-            .map_err(err)?;
-        chart
-            .configure_series_labels()
-            .background_style(c.bg.mix(0.9))
-            .border_style(c.grid)
-            .label_font((FONT, 13).into_font().color(&c.fg))
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()
-            .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        dashed_rule(
+            chart,
+            (-0.5, n - 0.5),
+            band.0,
+            (6, 4),
+            BLUISH_GREEN.stroke_width(2),
+        )?;
+        Ok(())
+    })
 }
 
 /// Latency percentiles (p50, p95, p99) of each named arm, against the SLO.
@@ -390,38 +493,17 @@ pub fn latency_chart(
     theme: Theme,
 ) -> Result<String> {
     let c = theme.colors();
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
-        root.fill(&c.bg).map_err(err)?;
-        let (lo, hi) = nice_range(arms.iter().flat_map(|a| a.1).chain(slo), true);
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 22).into_font().color(&c.fg))
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(70)
-            .build_cartesian_2d(-0.5f64..2.5f64, lo..hi)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(3)
-            .x_label_formatter(&|x| match x.round() as i64 {
-                0 if (x - 0.0).abs() < 1e-6 => "p50".into(),
-                1 if (x - 1.0).abs() < 1e-6 => "p95".into(),
-                2 if (x - 2.0).abs() < 1e-6 => "p99".into(),
-                _ => String::new(),
-            })
-            .y_label_formatter(&|y| fmt_num(*y))
-            .x_desc("percentile")
-            .y_desc("latency (ms)")
-            .label_style((FONT, 13).into_font().color(&c.fg))
-            .axis_desc_style((FONT, 14).into_font().color(&c.fg))
-            .axis_style(c.fg)
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(c.grid)
-            .draw()
-            .map_err(err)?;
+    let (lo, hi) = nice_range(arms.iter().flat_map(|a| a.1).chain(slo), true);
+    let percentiles = ["p50", "p95", "p99"].map(String::from);
+    let axes = Axes {
+        x: -0.5..2.5,
+        y: lo..hi,
+        x_desc: "percentile",
+        y_desc: "latency (ms)",
+        categories: Some(&percentiles),
+        legend: SeriesLabelPosition::UpperLeft,
+    };
+    single_panel(title, &c, axes, |chart| {
         let width = 0.7 / arms.len().max(1) as f64;
         for (k, (name, values)) in arms.iter().enumerate() {
             let color = if k == 0 { c.production } else { c.candidate };
@@ -436,35 +518,16 @@ pub fn latency_chart(
                 }))
                 .map_err(err)?
                 .label(name.clone())
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.filled())
-                });
+                .legend(key_box(color.filled()));
         }
         if let Some(s) = slo {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(-0.5, s), (2.5, s)],
-                    6,
-                    4,
-                    VERMILLION.stroke_width(2),
-                ))
-                .map_err(err)?
+            let style = VERMILLION.stroke_width(2);
+            dashed_rule(chart, (-0.5, 2.5), s, (6, 4), style)?
                 .label(format!("p99 SLO {} ms", fmt_num(s)))
-                .legend(|(x, y)| {
-                    PathElement::new([(x, y), (x + 14, y)], VERMILLION.stroke_width(2))
-                });
+                .legend(key_line(style));
         }
-        chart
-            .configure_series_labels()
-            .background_style(c.bg.mix(0.9))
-            .border_style(c.grid)
-            .label_font((FONT, 13).into_font().color(&c.fg))
-            .position(SeriesLabelPosition::UpperLeft)
-            .draw()
-            .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 /// A named time series: (x, y) with x in hours since the start of the export.
@@ -498,30 +561,15 @@ pub fn kpi_chart(
             .chain(threshold),
         false,
     );
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
-        root.fill(&c.bg).map_err(err)?;
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 22).into_font().color(&c.fg))
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(70)
-            .build_cartesian_2d(x0..x1, y0..y1)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .x_label_formatter(&|x| fmt_num(*x))
-            .y_label_formatter(&|y| fmt_num(*y))
-            .x_desc(x_label)
-            .y_desc(y_label)
-            .label_style((FONT, 13).into_font().color(&c.fg))
-            .axis_desc_style((FONT, 14).into_font().color(&c.fg))
-            .axis_style(c.fg)
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(c.grid)
-            .draw()
-            .map_err(err)?;
+    let axes = Axes {
+        x: x0..x1,
+        y: y0..y1,
+        x_desc: x_label,
+        y_desc: y_label,
+        categories: None,
+        legend: SeriesLabelPosition::LowerRight,
+    };
+    single_panel(title, &c, axes, |chart| {
         for (name, points) in &drawn {
             let color = if matches!(name.as_str(), "production" | "baseline" | "control") {
                 c.production
@@ -535,126 +583,58 @@ pub fn kpi_chart(
                 ))
                 .map_err(err)?
                 .label(name.clone())
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 14, y)], color.stroke_width(2))
-                });
+                .legend(key_line(color.stroke_width(2)));
         }
         if let Some(t) = threshold {
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(x0, t), (x1, t)],
-                    6,
-                    4,
-                    REDDISH_PURPLE.stroke_width(2),
-                ))
-                .map_err(err)?
+            let style = REDDISH_PURPLE.stroke_width(2);
+            dashed_rule(chart, (x0, x1), t, (6, 4), style)?
                 .label(format!("threshold {}", fmt_num(t)))
-                .legend(|(x, y)| {
-                    PathElement::new([(x, y), (x + 14, y)], REDDISH_PURPLE.stroke_width(2))
-                });
+                .legend(key_line(style));
         }
-        chart
-            .configure_series_labels()
-            .background_style(c.bg.mix(0.9))
-            .border_style(c.grid)
-            .label_font((FONT, 13).into_font().color(&c.fg))
-            .position(SeriesLabelPosition::LowerRight)
-            .draw()
-            .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }
 
 /// PSI per feature against the 0.1 (moderate) and 0.25 (significant) bands.
 pub fn drift_chart(title: &str, features: &[(String, f64)], theme: Theme) -> Result<String> {
     let c = theme.colors();
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (W, H)).into_drawing_area();
-        root.fill(&c.bg).map_err(err)?;
-        let (_, hi) = nice_range(features.iter().map(|f| f.1).chain([0.3]), true);
-        let n = features.len().max(1) as f64;
-        let names: Vec<String> = features.iter().map(|f| f.0.clone()).collect();
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, (FONT, 22).into_font().color(&c.fg))
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(70)
-            .build_cartesian_2d(-0.5f64..(n - 0.5), 0.0..hi)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(features.len().max(1))
-            .x_label_formatter(&|x| {
-                let i = x.round();
-                if (x - i).abs() < 1e-6 && i >= 0.0 {
-                    names.get(i as usize).cloned().unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
-            .y_label_formatter(&|y| fmt_num(*y))
-            .x_desc("feature")
-            .y_desc("PSI")
-            .label_style((FONT, 13).into_font().color(&c.fg))
-            .axis_desc_style((FONT, 14).into_font().color(&c.fg))
-            .axis_style(c.fg)
-            .light_line_style(TRANSPARENT)
-            .bold_line_style(c.grid)
-            .draw()
-            .map_err(err)?;
+    let (_, hi) = nice_range(features.iter().map(|f| f.1).chain([0.3]), true);
+    let n = features.len().max(1) as f64;
+    let names: Vec<String> = features.iter().map(|f| f.0.clone()).collect();
+    let axes = Axes {
+        x: -0.5..(n - 0.5),
+        y: 0.0..hi,
+        x_desc: "feature",
+        y_desc: "PSI",
+        categories: Some(&names),
+        legend: SeriesLabelPosition::UpperRight,
+    };
+    single_panel(title, &c, axes, |chart| {
         let bands = [
             (0.0, 0.1, BLUISH_GREEN, "stable < 0.1"),
             (0.1, 0.25, palette::YELLOW, "moderate 0.1–0.25"),
             (0.25, hi, VERMILLION, "significant ≥ 0.25"),
         ];
         for (lo, top, color, label) in bands {
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(-0.5, lo), (n - 0.5, top)],
-                    color.mix(0.15).filled(),
-                )))
-                .map_err(err)?
+            band(chart, (-0.5, n - 0.5), (lo, top), color.mix(0.15).filled())?
                 .label(label)
-                .legend(move |(x, y)| {
-                    Rectangle::new([(x, y - 5), (x + 14, y + 5)], color.mix(0.5).filled())
-                });
+                .legend(key_box(color.mix(0.5).filled()));
         }
         for (i, (_, psi)) in features.iter().enumerate() {
-            let x = i as f64;
             let color = if *psi >= 0.25 {
                 VERMILLION
             } else {
                 c.production
             };
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(x - 0.3, 0.0), (x + 0.3, *psi)],
-                    color.filled(),
-                )))
-                .map_err(err)?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("{psi:.3}"),
-                    (x, *psi),
-                    (FONT, 13)
-                        .into_font()
-                        .color(&c.fg)
-                        .pos(Pos::new(HPos::Center, VPos::Bottom)),
-                )))
-                .map_err(err)?;
+            labelled_bar(
+                chart,
+                i as f64,
+                (0.0, *psi),
+                color,
+                format!("{psi:.3}"),
+                c.fg,
+            )?;
         }
-        chart
-            .configure_series_labels()
-            .background_style(c.bg.mix(0.9))
-            .border_style(c.grid)
-            .label_font((FONT, 13).into_font().color(&c.fg))
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()
-            .map_err(err)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+        Ok(())
+    })
 }

@@ -55,6 +55,21 @@ fn push(sink: &mut steward_store::EvalRowSink<'_>, metric: &str, value: f64) {
     .expect("push");
 }
 
+/// A store holding one imported run, closed, and its database opened directly, as a tool
+/// editing it outside Steward would.
+fn one_run_opened_raw(dir: &std::path::Path) -> (Connection, ModelName, Version) {
+    let (store, name, v) = setup(dir);
+    store
+        .import_eval(&name, &v, &actor(), |sink| {
+            push(sink, "accuracy", 0.9);
+            Ok::<_, StoreError>(run(b"x"))
+        })
+        .expect("import");
+    drop(store);
+    let conn = Connection::open(dir.join(DB_FILE)).expect("raw open");
+    (conn, name, v)
+}
+
 #[test]
 fn an_import_lands_whole_or_not_at_all() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -106,15 +121,7 @@ fn an_import_lands_whole_or_not_at_all() {
 #[test]
 fn evidence_cannot_be_edited() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (store, name, v) = setup(dir.path());
-    store
-        .import_eval(&name, &v, &actor(), |sink| {
-            push(sink, "accuracy", 0.9);
-            Ok::<_, StoreError>(run(b"x"))
-        })
-        .expect("import");
-    drop(store);
-    let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
+    let (conn, _, _) = one_run_opened_raw(dir.path());
     for sql in [
         "UPDATE eval_row_chunks SET data = x'00'",
         "UPDATE eval_runs SET file_digest = 'sha256:00'",
@@ -204,16 +211,8 @@ fn non_finite_values_are_refused_and_nothing_is_kept() {
 #[test]
 fn damaged_chunks_are_reported() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (store, name, v) = setup(dir.path());
-    store
-        .import_eval(&name, &v, &actor(), |sink| {
-            push(sink, "accuracy", 0.9);
-            Ok::<_, StoreError>(run(b"x"))
-        })
-        .expect("import");
-    drop(store);
     // Edited outside Steward: the triggers dropped, a chunk's bytes changed.
-    let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
+    let (conn, name, v) = one_run_opened_raw(dir.path());
     conn.execute_batch(
         "DROP TRIGGER eval_row_chunks_immutable; UPDATE eval_row_chunks SET data = substr(data, 1, 5);",
     )

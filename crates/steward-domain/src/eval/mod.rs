@@ -10,6 +10,7 @@
 pub mod compare;
 pub mod drift;
 pub mod fairness;
+pub mod fxhash;
 pub mod lttb;
 pub mod ops;
 

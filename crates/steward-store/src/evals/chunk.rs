@@ -28,7 +28,9 @@
 //! and `None` stay apart.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
+
+use steward_domain::eval::fxhash::{FxBuildHasher, FxHasher};
 
 use super::EvalRowRef;
 
@@ -41,42 +43,13 @@ const N: u8 = 4;
 const AT: u8 = 8;
 const VARIANT: u8 = 16;
 
-/// FxHash (rustc's) with a finaliser: the string table only ever sees a chunk's own strings,
-/// so a fast non-keyed hash is enough. It hashes the texts and then, as the table's own
-/// hasher, the 64-bit hashes again (a cheap re-mix).
-#[derive(Default)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        for &b in chunks.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits (which pick the bucket) poorly mixed; fold the high
-        // bits down (murmur3's finaliser) so similar names do not share buckets.
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^= h >> 33;
-        h
-    }
+/// The hash of a text for the string table (which then re-mixes it with the same hasher): the
+/// table only ever sees a chunk's own strings, so a fast non-keyed hash is enough.
+fn hash_text(bytes: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(bytes);
+    h.write_usize(bytes.len());
+    h.finish()
 }
 
 /// Byte equality without a call into libc's memcmp: the texts compared here are short
@@ -97,19 +70,6 @@ fn same(a: &[u8], b: &[u8]) -> bool {
         }
     }
     x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
-}
-
-impl Fx {
-    fn hash(bytes: &[u8]) -> u64 {
-        let mut h = Fx(0);
-        h.write(bytes);
-        h.write_usize(bytes.len());
-        h.finish()
-    }
-
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -143,7 +103,7 @@ fn finite(what: &str, v: f64) -> Result<(), String> {
 pub(crate) struct ChunkEncoder {
     rows: usize,
     /// Hash of a text → its index in the string table (verified against `spans` on lookup).
-    index: HashMap<u64, u32, BuildHasherDefault<Fx>>,
+    index: HashMap<u64, u32, FxBuildHasher>,
     /// Each column's (metric, slice, at, variant) previous string index.
     last: [Option<u32>; 4],
     /// Where each string's bytes sit in `strings`.
@@ -183,7 +143,7 @@ impl ChunkEncoder {
     }
 
     fn lookup(&mut self, s: &str) -> u64 {
-        let hash = Fx::hash(s.as_bytes());
+        let hash = hash_text(s.as_bytes());
         if let Some(&i) = self.index.get(&hash) {
             let (start, len) = self.spans[i as usize];
             if same(&self.strings[start..start + len], s.as_bytes()) {

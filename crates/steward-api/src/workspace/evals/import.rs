@@ -19,6 +19,7 @@ use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use steward_domain::eval::fairness::RateCounter;
+use steward_domain::eval::fxhash::FxBuildHasher;
 use steward_domain::eval::{
     check_interval, check_metric_name, check_value, Catalogue, Direction, EvalKind, MetricDef,
     Slice,
@@ -199,45 +200,11 @@ fn bad(file: &str, at: &str, reason: impl fmt::Display) -> ApiError {
     ApiError::invalid(format!("{file}: {at}: {reason}; nothing was imported"))
 }
 
-/// FxHash (rustc's) with murmur3's finaliser: metric names are looked up once per row, and a
-/// keyed SipHash of each costs more than the rest of the row's checks. The table holds only
-/// the file's own names (capped at `MAX_METRICS`), so flooding it gains an attacker nothing.
-#[derive(Default)]
-struct FastHash(u64);
-
-impl std::hash::Hasher for FastHash {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(w);
-            self.add(u64::from_le_bytes(b));
-        }
-        for &b in words.remainder() {
-            self.add(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn finish(&self) -> u64 {
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^ (h >> 33)
-    }
-}
-
-impl FastHash {
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
 /// Per-file state shared by the formats: the metrics seen (with where first) and declared.
 struct Metrics<'c> {
     catalogue: &'c Catalogue,
-    seen: HashMap<String, String, std::hash::BuildHasherDefault<FastHash>>,
+    /// Looked up once per row: a fast non-keyed hash (`steward_domain::eval::fxhash`).
+    seen: HashMap<String, String, FxBuildHasher>,
     declared: BTreeMap<String, MetricDef>,
     last: String,
 }
@@ -513,6 +480,27 @@ fn csv_error(file: &str, e: &csv::Error) -> ApiError {
     bad(file, &format!("line {line}"), reason)
 }
 
+/// Reads the next record into `record` and counts it in `read`, checking every
+/// [`CANCEL_EVERY`] records whether the import was cancelled; `false` at the end of the file.
+fn next_record<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    record: &mut csv::StringRecord,
+    read: &mut u64,
+    file: &str,
+    cancel: &Cancel,
+) -> Result<bool> {
+    match rdr.read_record(record) {
+        Ok(true) => {}
+        Ok(false) => return Ok(false),
+        Err(e) => return Err(csv_error(file, &e)),
+    }
+    *read += 1;
+    if *read % CANCEL_EVERY == 0 && cancel.is_cancelled() {
+        return Err(cancelled());
+    }
+    Ok(true)
+}
+
 fn csv_any<R: BufRead>(
     reader: R,
     file: &str,
@@ -590,16 +578,7 @@ fn csv_any<R: BufRead>(
             .map(trim)
             .filter(|s| !s.is_empty())
     }
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(file, &e)),
-        }
-        rows += 1;
-        if rows % CANCEL_EVERY == 0 && cancel.is_cancelled() {
-            return Err(cancelled());
-        }
+    while next_record(&mut rdr, &mut record, &mut rows, file, cancel)? {
         let line = record.position().map_or(0, csv::Position::line);
         let fail = |k: usize, reason: String| {
             let value = field_of(&col, &record, k).unwrap_or("");
@@ -770,16 +749,7 @@ fn predictions<R: Read>(
     let mut record = csv::StringRecord::new();
     let mut seen = 0u64;
     let mut distinct: HashMap<&str, std::collections::HashSet<String>> = HashMap::new();
-    loop {
-        match rdr.read_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(csv_error(file, &e)),
-        }
-        seen += 1;
-        if seen % CANCEL_EVERY == 0 && cancel.is_cancelled() {
-            return Err(cancelled());
-        }
+    while next_record(&mut rdr, &mut record, &mut seen, file, cancel)? {
         let line = record.position().map_or(0, csv::Position::line);
         let label = |i: usize, name: &str| {
             let v = record.get(i).unwrap_or("").trim();
