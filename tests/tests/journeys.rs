@@ -465,7 +465,7 @@ fn a_database_from_a_newer_steward_is_refused() {
     let s = Steward::new();
     s.ok(&["demo"]);
     let conn = rusqlite::Connection::open(s.db()).expect("raw open");
-    conn.execute("INSERT INTO schema_migrations (id, name, applied_at) VALUES ('29991231000000', 'future', 'x')", [])
+    conn.execute("INSERT INTO schema_migrations (id, name, applied_at, sha256) VALUES ('29991231000000', 'future', 'x', 'x')", [])
         .expect("insert");
     drop(conn);
     s.fails(1, &["model", "list"], "written by a newer Steward");

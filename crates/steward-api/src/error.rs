@@ -76,7 +76,9 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         let code = match &e {
             StoreError::Corrupt { .. } | StoreError::BadRow { .. } => ErrorCode::Corrupt,
-            StoreError::NewerSchema { .. } => ErrorCode::NewerSchema,
+            StoreError::NewerSchema { .. } | StoreError::MigrationChanged { .. } => {
+                ErrorCode::NewerSchema
+            }
             StoreError::Open { .. } => ErrorCode::Io,
             StoreError::Conflict(_) => ErrorCode::Conflict,
             StoreError::NotFound(_) => ErrorCode::NotFound,

@@ -23,6 +23,14 @@ pub enum StoreError {
         /// The newest migration this binary knows.
         known: String,
     },
+    /// A migration recorded in the database was applied from different SQL than this build's.
+    #[error("workspace database {path} applied migration {migration} from different SQL than this build of Steward (it was made by a development build); open it with the build that created it, or create a new workspace")]
+    MigrationChanged {
+        /// The database file.
+        path: PathBuf,
+        /// `<id>_<name>` of the migration.
+        migration: String,
+    },
     /// The database file cannot be opened at all.
     #[error("cannot open workspace database {path}: {detail}")]
     Open {

@@ -99,7 +99,7 @@ fn a_database_from_a_newer_steward_is_refused_and_left_untouched() {
     let path = dir.path().join(DB_FILE);
     Connection::open(&path)
         .expect("raw open")
-        .execute("INSERT INTO schema_migrations (id, name, applied_at) VALUES ('29991231000000', 'future', 'x')", [])
+        .execute("INSERT INTO schema_migrations (id, name, applied_at, sha256) VALUES ('29991231000000', 'future', 'x', 'x')", [])
         .expect("insert future migration");
     let before = std::fs::read(&path).expect("read db");
     let err = Store::open(&path, false).expect_err("refused");
@@ -452,4 +452,36 @@ fn bulk_writes_roll_back_together() {
     assert!(result.is_err());
     assert!(store.models_with_stages().expect("models").is_empty());
     assert_eq!(audit_count(&store), 0);
+}
+
+/// Regression: a workspace made by a development build whose (unshipped) migration was later
+/// edited failed much later with "no such table"; it is now refused when opened, by name.
+#[test]
+fn a_database_migrated_from_different_sql_is_refused_by_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(seeded(dir.path()));
+    let path = dir.path().join(DB_FILE);
+    Connection::open(&path)
+        .expect("raw open")
+        .execute(
+            "UPDATE schema_migrations SET sha256 = 'edited' WHERE name = 'init'",
+            [],
+        )
+        .expect("alter digest");
+    let before = std::fs::read(&path).expect("read db");
+    let err = Store::open(&path, false).expect_err("refused");
+    assert!(
+        matches!(err, StoreError::MigrationChanged { .. }),
+        "{err:?}"
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains("_init") && msg.contains("different SQL"),
+        "{msg}"
+    );
+    assert_eq!(
+        std::fs::read(&path).expect("read db"),
+        before,
+        "the file must not change"
+    );
 }
