@@ -3,20 +3,19 @@
 //! parameters (JS keys are their camelCase), errors as `{code, message}`, every command off the
 //! main thread.
 //!
-//! The one thing done here rather than in the core is writing an export to the path the user
-//! picked in the save dialog: the window has no fs plugin, so it names the file and the shell
-//! writes the core's text there. The window cannot choose what is written, only where.
-
-use std::path::Path;
+//! The one thing done here rather than in the core is writing an export: the window has no fs
+//! plugin, so the shell writes the core's text to the path the user picked in the shell's own
+//! save dialog (`export_pick`). The window chooses neither what is written nor where.
 
 use steward_api::wire::{
     DocumentDiff, DocumentDraft, DocumentExport, DocumentPreview, DocumentPreviewRequest,
     DocumentRef, DocumentSave, DocumentSaveResult, DocumentStatus, DocumentTemplateView,
     DocumentView, ExportFormat, RevisionView, VersionDocuments,
 };
-use steward_api::{ApiError, ErrorCode};
+use steward_api::ApiError;
 use tauri::State;
 
+use crate::export::Exports;
 use crate::Studio;
 
 type Reply<T> = Result<T, ApiError>;
@@ -100,30 +99,21 @@ pub fn doc_list_dataset(
     studio.with(|w| w.doc_list_dataset(&reference))
 }
 
-/// Exports a version's documents; with `path`, also writes the file there (the path the user
-/// picked in the save dialog). Without it, only answers (the suggested file name, for the dialog).
+/// Exports a version's documents; with `path`, also writes the file there — only to a path the
+/// user chose in the shell's save dialog (`export_pick`), once. Without it, only answers (the
+/// suggested file name, for the dialog).
 #[tauri::command(async)]
 pub fn doc_export(
     studio: State<'_, Studio>,
+    exports: State<'_, Exports>,
     target: String,
     format: ExportFormat,
     path: Option<String>,
 ) -> Reply<DocumentExport> {
-    studio
-        .with(|w| w.doc_export(&target, format))
-        .and_then(|export| write_export(path.as_deref(), export))
-}
-
-fn write_export(path: Option<&str>, export: DocumentExport) -> Reply<DocumentExport> {
-    let Some(path) = path else {
-        return Ok(export);
-    };
-    std::fs::write(Path::new(path), &export.content).map_err(|e| {
-        ApiError::new(
-            ErrorCode::Io,
-            format!("cannot write the export to {path}: {e}; pick a folder you can write to"),
-        )
-    })?;
+    let export = studio.with(|w| w.doc_export(&target, format))?;
+    if let Some(path) = path {
+        exports.write(&path, export.content.as_bytes())?;
+    }
     Ok(export)
 }
 

@@ -8,7 +8,9 @@ mod harness;
 
 use harness::{harness, Harness};
 use serde_json::{json, Value};
+use steward_desktop::export::Exports;
 use steward_desktop::Studio;
+use tauri::Manager;
 
 /// A workspace holding `copilot` (owned by `ml-team`) with version 1.0.0-1.
 fn harness_with_copilot() -> Harness {
@@ -254,20 +256,34 @@ fn a_document_is_written_previewed_revised_diffed_restored_and_exported() {
     assert_eq!(check["documents"][0]["kind"], "model-card");
     assert_eq!(check["documents"][0]["exists"], true);
 
-    // Without a path the export only answers; with one, the shell writes it there.
+    // Without a path the export only answers; with one, the shell writes it there, but only
+    // to a path the user picked in the save dialog, and only once.
     let answered = h.ok(
         "doc_export",
         json!({"target": "copilot@1.0.0-1", "format": "hf", "path": null}),
     );
     assert_eq!(answered["file_name"], "README.md");
     let out = h.dir.path().join("README.md");
-    h.ok(
-        "doc_export",
-        json!({"target": "copilot@1.0.0-1", "format": "hf", "path": out.display().to_string()}),
+    let body =
+        json!({"target": "copilot@1.0.0-1", "format": "hf", "path": out.display().to_string()});
+    let err = h.invoke("doc_export", body.clone()).unwrap_err();
+    assert_eq!(err["code"], "refused", "{err}");
+    assert!(
+        !out.exists(),
+        "nothing is written to a path the user did not pick"
     );
+    let exports = h.window.app_handle().state::<Exports>();
+    exports.grant(out.clone()).unwrap();
+    h.ok("doc_export", body.clone());
     let written = std::fs::read_to_string(&out).unwrap();
     assert_eq!(written, answered["content"].as_str().unwrap());
+    assert_eq!(
+        h.invoke("doc_export", body).unwrap_err()["code"],
+        "refused",
+        "a pick is good for one write"
+    );
     let nowhere = h.dir.path().join("no/such/dir/README.md");
+    exports.grant(nowhere.clone()).unwrap();
     let err = h
         .invoke(
             "doc_export",

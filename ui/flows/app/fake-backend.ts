@@ -584,10 +584,6 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
         const o = (a.options ?? {}) as { directory?: boolean };
         return o.directory ? "/home/ana/data/new-snapshot" : "/home/ana/models/bundle.tar.zst";
       }
-      case "plugin:dialog|save": {
-        const o = (a.options ?? {}) as { defaultPath?: string };
-        return `/home/ana/exports/${o.defaultPath ?? "export"}`;
-      }
       default: {
         const doc = documents.handle(cmd, a);
         if (doc.handled) return doc.value;

@@ -3,7 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { open, save } from "@tauri-apps/plugin-dialog";
+import { open } from "@tauri-apps/plugin-dialog";
 import type {
   ApiError,
   AuditEntryView,
@@ -223,12 +223,3 @@ export async function pickFile(title: string): Promise<string | null> {
   }
 }
 
-/** Asks the user where to save a file, suggesting `defaultPath`; null when they cancel. */
-export async function pickSavePath(title: string, defaultPath: string): Promise<string | null> {
-  try {
-    const picked = await save({ title, defaultPath });
-    return typeof picked === "string" ? picked : null;
-  } catch (e) {
-    throw toApiError(e);
-  }
-}

@@ -2,7 +2,7 @@
 // core's completeness for each; missing ones are created from their template in place.
 import { useState } from "react";
 import type { DocumentStatus, ExportFormat } from "../../api/bindings";
-import { api, pickSavePath } from "../../api/client";
+import { api } from "../../api/client";
 import { formatTime } from "../../components/format";
 import { useErrors } from "../../errors";
 import { href, navigate } from "../../router";
@@ -110,7 +110,9 @@ export function ExportButtons({ target }: { target: string }) {
       // First ask without a path: a card that cannot be exported fails before the dialog opens,
       // and the dialog suggests the core's file name.
       const ready = await api.docExport(target, format, null);
-      const path = await pickSavePath(`Export ${label}`, ready.file_name);
+      const extension = ready.file_name.includes(".") ? (ready.file_name.split(".").pop() ?? "") : "";
+      // The shell shows the save dialog and writes only to the path picked there.
+      const path = await api.exportPick(`Export ${label}`, ready.file_name, extension);
       if (!path) return;
       await api.docExport(target, format, path);
       setWritten(path);
