@@ -118,6 +118,14 @@ impl Store {
         })
     }
 
+    /// How many models the workspace holds.
+    pub fn model_count(&self) -> Result<u64> {
+        self.read(|c| {
+            let n: i64 = c.query_row("SELECT COUNT(*) FROM models", [], |r| r.get(0))?;
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+    }
+
     /// One model by name.
     pub fn model(&self, name: &ModelName) -> Result<ModelRow> {
         self.read(|c| get(c, name))

@@ -101,7 +101,8 @@ impl Workspace {
 
     /// What is open.
     pub fn info(&self) -> Result<WorkspaceInfo> {
-        let models = self.store.models_with_stages()?.len();
+        // Counted in SQL: the studio asks this on start, with possibly 10,000 models.
+        let models = self.store.model_count()?;
         Ok(WorkspaceInfo {
             path: self.root.display().to_string(),
             database: self.store.path().display().to_string(),
