@@ -11,13 +11,26 @@ use tauri::{Emitter, Runtime};
 /// The event long operations report on, with a [`ProgressEvent`] payload.
 pub const PROGRESS_EVENT: &str = "steward://progress";
 
-/// What the commands share. `Workspace` holds a SQLite connection (`Send`, not `Sync`), so it
-/// sits behind a mutex; long operations open their own connection instead of holding it.
+/// At most this many idle connections are kept for reuse.
+const IDLE_CONNECTIONS: usize = 4;
+
+/// What the commands share: the open workspace's folder and a small pool of connections to
+/// it. Each command takes a connection of its own for as long as it runs (opening one when
+/// none is idle), so commands run side by side and a write waits only for SQLite's write lock,
+/// never for another command's read. Long operations open their own connection too.
 #[derive(Debug)]
 pub struct Studio {
-    workspace: Mutex<Workspace>,
+    pool: Mutex<Pool>,
     actor: String,
     running: Mutex<HashMap<String, Cancel>>,
+}
+
+#[derive(Debug)]
+struct Pool {
+    root: PathBuf,
+    /// Bumped by a switch, so a connection to the previous workspace is not put back.
+    generation: u64,
+    idle: Vec<Workspace>,
 }
 
 fn poisoned() -> ApiError {
@@ -31,19 +44,37 @@ impl Studio {
     /// State around an open workspace; `actor` is recorded on every change.
     pub fn new(workspace: Workspace, actor: impl Into<String>) -> Self {
         Studio {
-            workspace: Mutex::new(workspace),
+            pool: Mutex::new(Pool {
+                root: workspace.root().to_path_buf(),
+                generation: 0,
+                idle: vec![workspace],
+            }),
             actor: actor.into(),
             running: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Runs `f` on the open workspace.
+    /// Runs `f` on a connection of its own to the open workspace.
     pub fn with<T>(&self, f: impl FnOnce(&Workspace) -> Result<T>) -> Result<T> {
-        f(&*self.lock()?)
+        let (taken, root, generation) = {
+            let mut pool = self.lock()?;
+            (pool.idle.pop(), pool.root.clone(), pool.generation)
+        };
+        let workspace = match taken {
+            Some(w) => w,
+            None => Workspace::open(&root, &self.actor)?,
+        };
+        let out = f(&workspace);
+        if let Ok(mut pool) = self.lock() {
+            if pool.generation == generation && pool.idle.len() < IDLE_CONNECTIONS {
+                pool.idle.push(workspace);
+            }
+        }
+        out
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Workspace>> {
-        self.workspace.lock().map_err(|_| poisoned())
+    fn lock(&self) -> Result<MutexGuard<'_, Pool>> {
+        self.pool.lock().map_err(|_| poisoned())
     }
 
     /// Replaces the open workspace with the one `open` yields from `path`; on failure the
@@ -55,7 +86,10 @@ impl Studio {
     ) -> Result<steward_api::wire::WorkspaceInfo> {
         let next = open(Path::new(path), &self.actor)?;
         let info = next.info()?;
-        *self.lock()? = next;
+        let mut pool = self.lock()?;
+        pool.root = next.root().to_path_buf();
+        pool.generation += 1;
+        pool.idle = vec![next];
         Ok(info)
     }
 
@@ -73,7 +107,7 @@ impl Studio {
         T: Send + 'static,
         F: FnOnce(&Workspace, &dyn ProgressSink, &Cancel) -> Result<T> + Send + 'static,
     {
-        let root: PathBuf = self.lock()?.root().to_path_buf();
+        let root: PathBuf = self.lock()?.root.clone();
         let cancel = Cancel::new();
         {
             let mut running = self.running.lock().map_err(|_| poisoned())?;

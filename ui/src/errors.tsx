@@ -46,6 +46,7 @@ const CODE_LABEL: Record<ApiError["code"], string> = {
   cancelled: "Cancelled",
   newer_schema: "Newer workspace",
   corrupt: "Workspace damaged",
+  busy: "Workspace busy",
   internal: "Error",
 };
 

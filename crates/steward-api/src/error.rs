@@ -25,6 +25,9 @@ pub enum ErrorCode {
     NewerSchema,
     /// The workspace database is damaged or edited outside Steward.
     Corrupt,
+    /// Another Steward process held the workspace's write lock past the busy timeout;
+    /// nothing was changed and trying again is safe.
+    Busy,
     /// A bug or an unexpected database failure.
     Internal,
 }
@@ -81,6 +84,7 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Open { .. } => ErrorCode::Io,
             StoreError::Conflict(_) => ErrorCode::Conflict,
+            StoreError::Busy { .. } => ErrorCode::Busy,
             StoreError::NotFound(_) => ErrorCode::NotFound,
             StoreError::Domain(d) => return ApiError::from(d.clone()),
             StoreError::Sqlite(_) => ErrorCode::Internal,

@@ -39,6 +39,14 @@ pub enum StoreError {
         /// Why.
         detail: String,
     },
+    /// Another process held the workspace's write lock for longer than the busy timeout.
+    #[error("workspace database {path} is busy: another Steward process (the studio, a script or a sync) has been writing for {waited_ms} ms; nothing was changed, try again when it finishes")]
+    Busy {
+        /// The database file.
+        path: PathBuf,
+        /// How long this write waited.
+        waited_ms: u64,
+    },
     /// A uniqueness rule refused the write (duplicate model, version, dataset or link).
     #[error("{0}")]
     Conflict(String),
@@ -67,6 +75,14 @@ pub enum StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 impl StoreError {
+    /// Whether SQLite reports another connection holding the lock.
+    pub(crate) fn is_busy(err: &rusqlite::Error) -> bool {
+        matches!(
+            err.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
+
     /// Whether SQLite reports the file damaged or not a database.
     pub(crate) fn is_corruption(err: &rusqlite::Error) -> bool {
         matches!(

@@ -12,11 +12,15 @@ mod chunk;
 
 use std::collections::HashMap;
 
-use rusqlite::{CachedStatement, Connection, OptionalExtension};
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+
+use rusqlite::{Connection, OptionalExtension};
 use serde_json::json;
 use steward_domain::eval::{EvalKind, EvalRow, Slice};
 use steward_domain::{DatasetRef, DomainError, ModelName, Sha256Digest, Version};
 
+pub(crate) use self::chunk::ChunkDigest;
 use self::chunk::{ChunkEncoder, CHUNK_ROWS};
 
 use crate::audit::Event;
@@ -69,6 +73,9 @@ pub struct EvalRunRow {
     pub row_count: u64,
     /// Declared metrics (JSON array text).
     pub declared: String,
+    /// The digest of the run's stored chunks ([`chunk::ChunkDigest`]), recorded at import and
+    /// in its audit entry; `None` for runs imported before Steward recorded it.
+    pub chunks_sha256: Option<Sha256Digest>,
 }
 
 /// One row on its way in, borrowed from the parser's buffer.
@@ -92,18 +99,32 @@ pub struct EvalRowRef<'a> {
     pub variant: Option<&'a str>,
 }
 
-/// Where an importer pushes rows: they are encoded into chunks of 4,096, each stored through a
-/// prepared INSERT bound to the run being written as soon as it is full.
-pub struct EvalRowSink<'c> {
-    stmt: CachedStatement<'c>,
-    run_id: i64,
+/// Where an importer pushes rows: they are encoded into chunks of 4,096 and each full chunk
+/// is appended to a spool file (anonymous, in the workspace folder, private to its owner and
+/// gone when dropped). Parsing and encoding happen here, outside any transaction; only the
+/// finished chunks are copied into the database, so an import holds the write lock for the
+/// time it takes SQLite to store them, not for the time it takes to parse the file.
+pub struct EvalRowSink {
+    spool: BufWriter<File>,
     rows: u64,
     chunks: i64,
     encoder: ChunkEncoder,
     blob: Vec<u8>,
+    digest: ChunkDigest,
 }
 
-impl EvalRowSink<'_> {
+impl EvalRowSink {
+    fn new(spool: File) -> Self {
+        EvalRowSink {
+            spool: BufWriter::with_capacity(1 << 20, spool),
+            rows: 0,
+            chunks: 0,
+            encoder: ChunkEncoder::default(),
+            blob: Vec::new(),
+            digest: ChunkDigest::default(),
+        }
+    }
+
     /// Adds one row. A NaN or infinite value or bound is refused (nothing of it is stored).
     pub fn push(&mut self, r: &EvalRowRef<'_>) -> Result<()> {
         self.encoder.push(r).map_err(|expected| {
@@ -120,19 +141,21 @@ impl EvalRowSink<'_> {
         Ok(())
     }
 
-    /// Stores the rows encoded so far as the next chunk.
+    /// Spools the rows encoded so far as the next chunk.
     fn flush(&mut self) -> Result<()> {
         let rows = self.encoder.rows();
         if rows == 0 {
             return Ok(());
         }
         self.encoder.finish_into(&mut self.blob);
-        self.stmt.execute(rusqlite::params![
-            self.run_id,
-            self.chunks,
-            i64::try_from(rows).unwrap_or(i64::MAX),
-            &self.blob[..]
-        ])?;
+        self.digest.add(rows as u64, &self.blob);
+        let spooled = (|| -> std::io::Result<()> {
+            self.spool.write_all(&(rows as u32).to_le_bytes())?;
+            self.spool
+                .write_all(&(self.blob.len() as u64).to_le_bytes())?;
+            self.spool.write_all(&self.blob)
+        })();
+        spooled.map_err(spool_error)?;
         self.chunks += 1;
         Ok(())
     }
@@ -141,9 +164,47 @@ impl EvalRowSink<'_> {
     pub fn rows(&self) -> u64 {
         self.rows
     }
+
+    /// Flushes the last chunk and rewinds the spool for reading.
+    fn finish(mut self) -> Result<(BufReader<File>, i64, u64, Sha256Digest)> {
+        self.flush()?;
+        let mut file = self
+            .spool
+            .into_inner()
+            .map_err(|e| spool_error(e.into_error()))?;
+        file.seek(SeekFrom::Start(0)).map_err(spool_error)?;
+        Ok((
+            BufReader::with_capacity(1 << 20, file),
+            self.chunks,
+            self.rows,
+            self.digest.finish(),
+        ))
+    }
 }
 
-const RUN_COLUMNS: &str = "r.id, r.kind, r.suite_name, r.suite_version, r.run_at, r.imported_at, r.file_name, r.file_digest, r.file_bytes, r.format, r.row_count, r.declared";
+fn spool_error(e: std::io::Error) -> StoreError {
+    StoreError::Open {
+        path: std::env::temp_dir(),
+        detail: format!(
+            "cannot spool evaluation rows to a temporary file in the workspace folder: {e}"
+        ),
+    }
+}
+
+/// Reads the next spooled chunk: its row count and its encoded bytes.
+fn next_spooled(spool: &mut BufReader<File>, blob: &mut Vec<u8>) -> Result<i64> {
+    let mut rows = [0u8; 4];
+    let mut len = [0u8; 8];
+    spool.read_exact(&mut rows).map_err(spool_error)?;
+    spool.read_exact(&mut len).map_err(spool_error)?;
+    let len = usize::try_from(u64::from_le_bytes(len)).unwrap_or(usize::MAX);
+    blob.clear();
+    blob.resize(len, 0);
+    spool.read_exact(blob).map_err(spool_error)?;
+    Ok(i64::from(u32::from_le_bytes(rows)))
+}
+
+const RUN_COLUMNS: &str = "r.id, r.kind, r.suite_name, r.suite_version, r.run_at, r.imported_at, r.file_name, r.file_digest, r.file_bytes, r.format, r.row_count, r.declared, r.chunks_sha256";
 
 fn read_run(r: &rusqlite::Row<'_>) -> Result<EvalRunRow> {
     let name: String = r.get(2)?;
@@ -160,6 +221,10 @@ fn read_run(r: &rusqlite::Row<'_>) -> Result<EvalRunRow> {
         format: r.get(9)?,
         row_count: u64::try_from(r.get::<_, i64>(10)?).unwrap_or(0),
         declared: r.get(11)?,
+        chunks_sha256: r
+            .get::<_, Option<String>>(12)?
+            .map(|d| parse_col("evaluation chunks digest", d))
+            .transpose()?,
     })
 }
 
@@ -175,50 +240,65 @@ fn runs(conn: &Connection, version_id: i64) -> Result<Vec<EvalRunRow>> {
     Ok(out)
 }
 
-/// Marks a failure of the caller's filler inside [`Store::write`]; never shown to anyone.
-fn aborted() -> StoreError {
-    StoreError::NotFound("evaluation import aborted by the importer".into())
+/// Recomputes each run's chunk digest before anything is decoded, so an edited chunk is
+/// reported as altered (naming its run) rather than as whatever its bytes now decode to.
+fn check_chunk_digests(
+    c: &Connection,
+    version_id: i64,
+    expected: &HashMap<i64, (u64, Option<Sha256Digest>)>,
+) -> Result<()> {
+    let mut stmt = c.prepare(
+        "SELECT c.run_id, c.row_count, c.data FROM eval_row_chunks c JOIN eval_runs r ON r.id = c.run_id
+         WHERE r.version_id = ?1 ORDER BY c.run_id, c.chunk_no",
+    )?;
+    let mut rows = stmt.query([version_id])?;
+    let mut digests: HashMap<i64, ChunkDigest> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let run_id: i64 = r.get(0)?;
+        let row_count: i64 = r.get(1)?;
+        let data = r.get_ref(2)?.as_blob().unwrap_or_default();
+        digests
+            .entry(run_id)
+            .or_default()
+            .add(u64::try_from(row_count).unwrap_or(0), data);
+    }
+    for (run_id, (_, recorded)) in expected {
+        let Some(recorded) = recorded else { continue };
+        let computed = digests.remove(run_id).unwrap_or_default().finish();
+        if computed != *recorded {
+            return Err(StoreError::BadRow {
+                what: "evaluation run",
+                value: format!("run {run_id}"),
+                detail: format!(
+                    "its chunks hash to {computed} but {recorded} was recorded at import; the rows were altered outside Steward"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 impl Store {
-    /// Imports one evaluation file for `model@version` in one transaction. `fill` streams the
-    /// file into the sink and returns what the run is; any error it returns (or a duplicate
-    /// digest) rolls back every row it pushed.
+    /// Imports one evaluation file for `model@version`. `fill` streams the file into the sink
+    /// and returns what the run is; that happens before any lock is taken (the version is
+    /// checked first so a typo fails at once). Then one write transaction stores the spooled
+    /// chunks, the run row with the chunks' digest, and the audit entry; any error of `fill`,
+    /// a duplicate digest or a failure while storing leaves nothing behind.
     pub fn import_eval<E: From<StoreError>>(
         &self,
         model: &ModelName,
         version: &Version,
         actor: &Actor,
-        fill: impl FnOnce(&mut EvalRowSink<'_>) -> std::result::Result<NewEvalRun, E>,
+        fill: impl FnOnce(&mut EvalRowSink) -> std::result::Result<NewEvalRun, E>,
     ) -> std::result::Result<EvalRunRow, E> {
-        let mut failure: Option<E> = None;
-        let result = self.write(actor, |tx| {
+        self.read(|c| versions::get(c, model, version).map(|_| ()))?;
+        let folder = self.path.parent().unwrap_or(std::path::Path::new("."));
+        let spool = tempfile::tempfile_in(folder).map_err(spool_error)?;
+        let mut sink = EvalRowSink::new(spool);
+        let run = fill(&mut sink)?;
+        let (mut spool, chunks, rows, chunks_digest) = sink.finish()?;
+        let stored = self.write(actor, |tx| {
             let v = versions::get(tx, model, version)?;
-            let run_id: i64 =
-                tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM eval_runs", [], |r| {
-                    r.get(0)
-                })?;
-            let stmt = tx.prepare_cached(
-                "INSERT INTO eval_row_chunks (run_id, chunk_no, row_count, data) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            let mut sink = EvalRowSink {
-                stmt,
-                run_id,
-                rows: 0,
-                chunks: 0,
-                encoder: ChunkEncoder::default(),
-                blob: Vec::new(),
-            };
-            let run = match fill(&mut sink) {
-                Ok(run) => run,
-                Err(e) => {
-                    failure = Some(e);
-                    return Err(aborted());
-                }
-            };
-            sink.flush()?;
-            let rows = sink.rows;
-            drop(sink);
             let digest = run.file_digest.to_string();
             let earlier: Option<(i64, String, String)> = tx
                 .query_row(
@@ -232,13 +312,27 @@ impl Store {
                     "this file ({digest}) was already imported for {model}@{version} as run {id} ({name}, {at}); nothing was imported again"
                 )));
             }
+            let run_id: i64 =
+                tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM eval_runs", [], |r| {
+                    r.get(0)
+                })?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO eval_row_chunks (run_id, chunk_no, row_count, data) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut blob = Vec::new();
+            for chunk_no in 0..chunks {
+                let row_count = next_spooled(&mut spool, &mut blob)?;
+                insert.execute(rusqlite::params![run_id, chunk_no, row_count, &blob[..]])?;
+            }
+            drop(insert);
+            let chunks_sha256 = chunks_digest.to_string();
             tx.execute(
-                "INSERT INTO eval_runs (id, version_id, kind, suite_name, suite_version, run_at, imported_at, file_name, file_digest, file_bytes, format, row_count, declared)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                "INSERT INTO eval_runs (id, version_id, kind, suite_name, suite_version, run_at, imported_at, file_name, file_digest, file_bytes, format, row_count, declared, chunks_sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 rusqlite::params![
                     run_id, v.id, run.kind.as_str(), run.suite.name, run.suite.version, run.run_at, now(),
                     run.file_name, digest, i64::try_from(run.file_bytes).unwrap_or(i64::MAX), run.format,
-                    i64::try_from(rows).unwrap_or(i64::MAX), run.declared,
+                    i64::try_from(rows).unwrap_or(i64::MAX), run.declared, chunks_sha256,
                 ],
             )?;
             let row = tx.query_row(
@@ -252,16 +346,12 @@ impl Store {
                 detail: json!({
                     "run": run_id, "kind": run.kind.as_str(), "suite": run.suite.to_string(),
                     "file": run.file_name, "file_digest": digest, "bytes": run.file_bytes,
-                    "format": run.format, "rows": rows,
+                    "format": run.format, "rows": rows, "chunks_sha256": chunks_sha256,
                 }),
             };
             Ok((row, event))
-        });
-        match (result, failure) {
-            (_, Some(e)) => Err(e),
-            (Ok(row), None) => Ok(row),
-            (Err(e), None) => Err(E::from(e)),
-        }
+        })?;
+        Ok(stored)
     }
 
     /// The runs imported for a version, oldest first.
@@ -278,10 +368,11 @@ impl Store {
     pub fn eval_rows(&self, model: &ModelName, version: &Version) -> Result<Vec<(i64, EvalRow)>> {
         self.read(|c| {
             let v = versions::get(c, model, version)?;
-            let expected: HashMap<i64, u64> = runs(c, v.id)?
+            let expected: HashMap<i64, (u64, Option<Sha256Digest>)> = runs(c, v.id)?
                 .into_iter()
-                .map(|r| (r.id, r.row_count))
+                .map(|r| (r.id, (r.row_count, r.chunks_sha256)))
                 .collect();
+            check_chunk_digests(c, v.id, &expected)?;
             let mut found: HashMap<i64, (u64, i64)> = HashMap::new();
             let mut stmt = c.prepare(
                 "SELECT c.run_id, c.chunk_no, c.row_count, c.data
@@ -347,7 +438,7 @@ impl Store {
                 seen.0 += decoded as u64;
                 seen.1 += 1;
             }
-            for (run_id, want) in expected {
+            for (run_id, (want, _)) in expected {
                 let got = found.get(&run_id).map_or(0, |f| f.0);
                 if got != want {
                     return Err(StoreError::BadRow {
@@ -359,67 +450,5 @@ impl Store {
             }
             Ok(out)
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_sink_stores_full_chunks_as_rows_stream_and_the_rest_at_the_end() {
-        let conn = Connection::open_in_memory().expect("db");
-        conn.execute_batch(
-            "CREATE TABLE eval_row_chunks (run_id INTEGER, chunk_no INTEGER, row_count INTEGER, data BLOB)",
-        )
-        .expect("table");
-        let stmt = conn
-            .prepare_cached("INSERT INTO eval_row_chunks VALUES (?1, ?2, ?3, ?4)")
-            .expect("stmt");
-        let mut sink = EvalRowSink {
-            stmt,
-            run_id: 7,
-            rows: 0,
-            chunks: 0,
-            encoder: ChunkEncoder::default(),
-            blob: Vec::new(),
-        };
-        let count = |c: &Connection| -> i64 {
-            c.query_row("SELECT COUNT(*) FROM eval_row_chunks", [], |r| r.get(0))
-                .expect("count")
-        };
-        for i in 0..CHUNK_ROWS * 2 + 5 {
-            sink.push(&EvalRowRef {
-                metric: "m",
-                value: i as f64,
-                ..EvalRowRef::default()
-            })
-            .expect("push");
-            if i == CHUNK_ROWS - 2 {
-                assert_eq!(count(&conn), 0);
-            }
-            if i == CHUNK_ROWS - 1 {
-                assert_eq!(count(&conn), 1);
-            }
-        }
-        let err = sink
-            .push(&EvalRowRef {
-                metric: "m",
-                value: f64::NAN,
-                ..EvalRowRef::default()
-            })
-            .expect_err("NaN");
-        assert!(err.to_string().contains("finite"), "{err}");
-        sink.flush().expect("flush");
-        assert_eq!(sink.rows(), (CHUNK_ROWS * 2 + 5) as u64);
-        drop(sink);
-        let counts: Vec<(i64, i64)> = conn
-            .prepare("SELECT chunk_no, row_count FROM eval_row_chunks ORDER BY chunk_no")
-            .expect("select")
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .expect("query")
-            .collect::<rusqlite::Result<_>>()
-            .expect("rows");
-        assert_eq!(counts, vec![(0, 4096), (1, 4096), (2, 5)]);
     }
 }

@@ -12,6 +12,7 @@
 
 mod audit;
 mod datasets;
+mod deep;
 mod documents;
 mod error;
 mod evals;
@@ -21,12 +22,14 @@ mod stages;
 mod versions;
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 use time::format_description::well_known::Rfc3339;
 
 pub use audit::{AuditEntry, AuditVerification, BrokenLink};
 pub use datasets::DatasetRow;
+pub use deep::DeepVerification;
 pub use documents::{DocumentRow, DocumentTarget, NewRevision, RevisionMeta, RevisionRow};
 pub use error::{Result, StoreError};
 pub use evals::{EvalRowRef, EvalRowSink, EvalRunRow, NewEvalRun};
@@ -46,6 +49,26 @@ pub struct Actor(pub String);
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    busy_timeout: Duration,
+}
+
+/// How long a write waits for another writer by default: long enough for any import (which
+/// parses outside the lock and holds it only to store what it parsed), short enough that a
+/// stuck process is reported rather than waited on forever.
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub(crate) fn classify_at(path: &Path, waited: Duration, err: StoreError) -> StoreError {
+    match err {
+        StoreError::Sqlite(e) if StoreError::is_corruption(&e) => StoreError::Corrupt {
+            path: path.to_path_buf(),
+            detail: e.to_string(),
+        },
+        StoreError::Sqlite(e) if StoreError::is_busy(&e) => StoreError::Busy {
+            path: path.to_path_buf(),
+            waited_ms: u64::try_from(waited.as_millis()).unwrap_or(u64::MAX),
+        },
+        other => other,
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -81,18 +104,20 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            busy_timeout: DEFAULT_BUSY_TIMEOUT,
         };
         store.configure().map_err(|e| store.classify(e))?;
-        migrations::migrate(&mut store.conn, path)?;
+        migrations::migrate(&mut store.conn, path, store.busy_timeout)?;
         Ok(store)
     }
 
     fn configure(&self) -> Result<()> {
         // The first read of the header happens here: a file that is not SQLite fails now.
+        // The busy handler first: switching a new file to WAL already takes a lock.
+        self.conn.busy_timeout(self.busy_timeout)?;
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
-        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
         Ok(())
     }
 
@@ -101,15 +126,17 @@ impl Store {
         &self.path
     }
 
-    /// Turns SQLite's corruption codes into [`StoreError::Corrupt`] naming the file.
+    /// Turns SQLite's corruption codes into [`StoreError::Corrupt`] and its busy codes into
+    /// [`StoreError::Busy`], naming the file.
     fn classify(&self, err: StoreError) -> StoreError {
-        match err {
-            StoreError::Sqlite(e) if StoreError::is_corruption(&e) => StoreError::Corrupt {
-                path: self.path.clone(),
-                detail: e.to_string(),
-            },
-            other => other,
-        }
+        classify_at(&self.path, self.busy_timeout, err)
+    }
+
+    /// How long a write waits for another process's write to finish before giving up.
+    pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<()> {
+        self.conn.busy_timeout(timeout)?;
+        self.busy_timeout = timeout;
+        Ok(())
     }
 
     /// Runs `f` in a read transaction.
@@ -118,29 +145,43 @@ impl Store {
     }
 
     /// Runs `f` in a write transaction; `f` returns its result and the audit entry to append.
-    /// The mutation and its audit entry commit together. Writes are savepoints, so inside
-    /// [`Store::bulk`] they nest in the outer transaction.
+    /// The mutation and its audit entry commit together. Outside [`Store::bulk`] the
+    /// transaction begins IMMEDIATE, so it takes the write lock before its first read and a
+    /// busy workspace waits (up to the busy timeout) instead of failing half-way with
+    /// `SQLITE_BUSY`; inside `bulk` it is a savepoint of the outer transaction.
     pub(crate) fn write<T>(
         &self,
         actor: &Actor,
         f: impl FnOnce(&Connection) -> Result<(T, audit::Event)>,
     ) -> Result<T> {
         let conn = &self.conn;
+        let nested = !conn.is_autocommit();
+        let (begin, commit, undo) = if nested {
+            (
+                "SAVEPOINT steward_write",
+                "RELEASE steward_write",
+                "ROLLBACK TO steward_write; RELEASE steward_write",
+            )
+        } else {
+            ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+        };
         let run = || -> Result<T> {
-            conn.execute_batch("SAVEPOINT steward_write")?;
+            conn.execute_batch(begin)?;
             let body = || -> Result<T> {
                 let (value, event) = f(conn)?;
                 audit::append(conn, actor, &event)?;
                 Ok(value)
             };
-            match body() {
-                Ok(value) => {
-                    conn.execute_batch("RELEASE steward_write")?;
-                    Ok(value)
-                }
+            match body().and_then(|value| {
+                conn.execute_batch(commit)?;
+                Ok(value)
+            }) {
+                Ok(value) => Ok(value),
                 Err(e) => {
                     // Undo the partial write; the original error is the one worth reporting.
-                    let _ = conn.execute_batch("ROLLBACK TO steward_write; RELEASE steward_write");
+                    if !conn.is_autocommit() {
+                        let _ = conn.execute_batch(undo);
+                    }
                     Err(e)
                 }
             }

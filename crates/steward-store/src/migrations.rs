@@ -6,7 +6,9 @@
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use std::time::Duration;
+
+use rusqlite::{Connection, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Result, StoreError};
@@ -28,11 +30,18 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "documents",
         include_str!("../migrations/20261126160000_documents.sql"),
     ),
+    (
+        "20261201120000",
+        "integrity",
+        include_str!("../migrations/20261201120000_integrity.sql"),
+    ),
 ];
 
-/// Hex sha256 of a migration's SQL, as recorded when it is applied.
+/// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is
+/// applied: a checkout that turned the files into CRLF (Windows' `core.autocrlf`) still
+/// recognises its own migrations.
 fn sql_digest(sql: &str) -> String {
-    hex::encode(Sha256::digest(sql.as_bytes()))
+    hex::encode(Sha256::digest(sql.replace("\r\n", "\n").as_bytes()))
 }
 
 /// The id of the newest migration this binary knows.
@@ -48,21 +57,42 @@ pub(crate) fn applied(conn: &Connection) -> Result<Vec<String>> {
     Ok(ids)
 }
 
-pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    let classify = |e: rusqlite::Error| {
-        if StoreError::is_corruption(&e) {
-            StoreError::Corrupt {
-                path: path.to_path_buf(),
-                detail: e.to_string(),
-            }
-        } else {
-            StoreError::Sqlite(e)
-        }
-    };
-    conn.execute_batch(
+/// Brings the schema up to date. A database that is already current is only read; otherwise
+/// the checks and every pending migration run in one IMMEDIATE transaction, so two processes
+/// opening a new workspace at once apply each migration exactly once (the second waits, then
+/// finds nothing left to do).
+pub(crate) fn migrate(conn: &mut Connection, path: &Path, waited: Duration) -> Result<()> {
+    let classify = |e: StoreError| crate::classify_at(path, waited, e);
+    let table_exists = conn
+        .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'")
+        .and_then(|mut s| s.exists([]))
+        .map_err(|e| classify(e.into()))?;
+    if table_exists && check(conn, path)?.is_empty() {
+        return Ok(());
+    }
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| classify(e.into()))?;
+    tx.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL, sha256 TEXT NOT NULL)",
     )
-    .map_err(classify)?;
+    .map_err(|e| classify(e.into()))?;
+    for (id, name, sql) in check(&tx, path)? {
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (id, name, applied_at, sha256) VALUES (?1, ?2, ?3, ?4)",
+            (id, name, crate::now(), sql_digest(sql)),
+        )?;
+    }
+    tx.commit().map_err(|e| classify(e.into()))?;
+    Ok(())
+}
+
+type Migration = (&'static str, &'static str, &'static str);
+
+/// Refuses a database migrated from other SQL or by a newer Steward; returns the migrations
+/// still to apply, oldest first.
+fn check(conn: &Connection, path: &Path) -> Result<Vec<Migration>> {
     let done = applied(conn)?;
     let has_digests = conn
         .prepare("SELECT 1 FROM pragma_table_info('schema_migrations') WHERE name = 'sha256'")?
@@ -100,17 +130,9 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
             known: latest_migration().to_string(),
         });
     }
-    for (id, name, sql) in MIGRATIONS {
-        if done.iter().any(|d| d == id) {
-            continue;
-        }
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.execute(
-            "INSERT INTO schema_migrations (id, name, applied_at, sha256) VALUES (?1, ?2, ?3, ?4)",
-            (id, name, crate::now(), sql_digest(sql)),
-        )?;
-        tx.commit()?;
-    }
-    Ok(())
+    Ok(MIGRATIONS
+        .iter()
+        .filter(|m| !done.iter().any(|d| d == m.0))
+        .copied()
+        .collect())
 }

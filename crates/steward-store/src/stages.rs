@@ -93,9 +93,10 @@ impl Store {
             ordered.sort_by_key(|c| c.to == Stage::Production);
             for change in ordered {
                 let id = rows.iter().find(|r| r.version == change.version).map_or(0, |r| r.id);
-                tx.execute("UPDATE versions SET stage = ?1 WHERE id = ?2", (change.to.as_str(), id))?;
+                // History first: the stage may only move to what its newest history entry says.
                 let why = if change.version == version && !reason.is_empty() { reason } else { change.note.as_str() };
                 record(tx, id, Some(change.from), change.to, change.kind.as_str(), why, actor)?;
+                tx.execute("UPDATE versions SET stage = ?1 WHERE id = ?2", (change.to.as_str(), id))?;
             }
             let event = Event {
                 action: "stage.set",

@@ -45,7 +45,7 @@ fn run(digest: &[u8]) -> NewEvalRun {
     }
 }
 
-fn push(sink: &mut steward_store::EvalRowSink<'_>, metric: &str, value: f64) {
+fn push(sink: &mut steward_store::EvalRowSink, metric: &str, value: f64) {
     sink.push(&EvalRowRef {
         metric,
         value,
@@ -210,15 +210,24 @@ fn non_finite_values_are_refused_and_nothing_is_kept() {
 
 #[test]
 fn damaged_chunks_are_reported() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    // Edited outside Steward: the triggers dropped, a chunk's bytes changed.
-    let (conn, name, v) = one_run_opened_raw(dir.path());
-    conn.execute_batch(
-        "DROP TRIGGER eval_row_chunks_immutable; UPDATE eval_row_chunks SET data = substr(data, 1, 5);",
-    )
-    .expect("tamper");
-    drop(conn);
-    let store = Store::open(&dir.path().join(DB_FILE), false).expect("open");
-    let err = store.eval_rows(&name, &v).expect_err("damaged");
-    assert!(err.to_string().contains("run 1, chunk 0"), "{err}");
+    // Edited outside Steward: the triggers dropped, a chunk's bytes changed. With the digest
+    // recorded at import the edit is named as such; a run from before digests existed still
+    // fails on the damaged encoding.
+    let cases = [
+        ("UPDATE eval_row_chunks SET data = substr(data, 1, 5);", "\"run 1\" is invalid: its chunks hash to"),
+        (
+            "DROP TRIGGER eval_runs_immutable; UPDATE eval_runs SET chunks_sha256 = NULL; UPDATE eval_row_chunks SET data = substr(data, 1, 5);",
+            "run 1, chunk 0",
+        ),
+    ];
+    for (sql, needle) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (conn, name, v) = one_run_opened_raw(dir.path());
+        conn.execute_batch(&format!("DROP TRIGGER eval_row_chunks_immutable; {sql}"))
+            .expect("tamper");
+        drop(conn);
+        let store = Store::open(&dir.path().join(DB_FILE), false).expect("open");
+        let err = store.eval_rows(&name, &v).expect_err("damaged");
+        assert!(err.to_string().contains(needle), "{sql}: {err}");
+    }
 }

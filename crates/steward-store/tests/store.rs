@@ -270,6 +270,13 @@ fn a_second_production_is_refused_by_the_database_itself() {
     let dir = tempfile::tempdir().expect("tempdir");
     drop(seeded(dir.path()));
     let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
+    // Even with a forged history entry that lets the stage trigger through, the index holds.
+    conn.execute(
+        "INSERT INTO stage_history (version_id, from_stage, to_stage, kind, actor, at)
+         SELECT id, stage, 'production', 'promote', 'mallory', 'now' FROM versions WHERE version = '1.1.0-2'",
+        [],
+    )
+    .expect("forged history");
     let err = conn
         .execute(
             "UPDATE versions SET stage = 'production' WHERE version = '1.1.0-2'",
@@ -288,10 +295,20 @@ fn immutable_tables_refuse_edits() {
         "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1",
         "DELETE FROM audit_log WHERE seq = 1",
         "UPDATE stage_history SET reason = 'rewritten'",
+        // Regression (issue 8): these succeeded without dropping any trigger.
+        "DELETE FROM stage_history",
+        "UPDATE versions SET stage = 'production' WHERE version = '1.1.0-2'",
+        "UPDATE versions SET bundle_digest = NULL",
+        "DELETE FROM versions WHERE version = '1.1.0-2'",
+        "UPDATE models SET owner = 'mallory'",
+        "DELETE FROM models",
     ] {
         let err = conn.execute(sql, []).expect_err(sql);
         assert!(
-            err.to_string().contains("append-only") || err.to_string().contains("immutable"),
+            err.to_string().contains("append-only")
+                || err.to_string().contains("immutable")
+                || err.to_string().contains("never deleted")
+                || err.to_string().contains("only through `steward stage set`"),
             "{sql}: {err}"
         );
     }
@@ -412,6 +429,20 @@ fn datasets_round_trip_and_link() {
         store.dataset_links(&reference).expect("links"),
         vec![(name("copilot"), v("1.0.0-1"))]
     );
+    // Regression (issue 8): provenance and links could be rewritten with plain SQL.
+    let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
+    for sql in [
+        "UPDATE datasets SET license = 'cc0', consent = 'granted'",
+        "DELETE FROM datasets",
+        "DELETE FROM version_datasets",
+        "UPDATE version_datasets SET linked_at = 'then'",
+    ] {
+        let err = conn.execute(sql, []).expect_err(sql);
+        assert!(
+            err.to_string().contains("immutable") || err.to_string().contains("never deleted"),
+            "{sql}: {err}"
+        );
+    }
 }
 
 #[test]
@@ -423,8 +454,8 @@ fn an_altered_manifest_is_reported_not_shown() {
         .expect("add");
     drop(store);
     let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
-    conn.execute_batch("DROP TRIGGER datasets_manifest_immutable")
-        .expect("drop trigger");
+    conn.execute_batch("DROP TRIGGER datasets_manifest_immutable; DROP TRIGGER datasets_immutable")
+        .expect("drop triggers");
     let altered = manifest("tickets@v1")
         .canonical_bytes()
         .iter()

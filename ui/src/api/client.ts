@@ -52,17 +52,20 @@ import type {
 /** The event long operations report progress on. */
 export const PROGRESS_EVENT = "steward://progress";
 
-const ERROR_CODES: readonly ErrorCode[] = [
-  "invalid_input",
-  "not_found",
-  "conflict",
-  "refused",
-  "io",
-  "cancelled",
-  "newer_schema",
-  "corrupt",
-  "internal",
-];
+// A record over the generated union, so a code the core adds fails the type check here.
+const ERROR_CODE_SET: Record<ErrorCode, true> = {
+  invalid_input: true,
+  not_found: true,
+  conflict: true,
+  refused: true,
+  io: true,
+  cancelled: true,
+  newer_schema: true,
+  corrupt: true,
+  busy: true,
+  internal: true,
+};
+const ERROR_CODES = Object.keys(ERROR_CODE_SET) as readonly string[];
 
 function isApiError(value: unknown): value is ApiError {
   if (typeof value !== "object" || value === null) return false;
@@ -70,7 +73,7 @@ function isApiError(value: unknown): value is ApiError {
   return (
     typeof v.message === "string" &&
     typeof v.code === "string" &&
-    (ERROR_CODES as readonly string[]).includes(v.code)
+    ERROR_CODES.includes(v.code)
   );
 }
 

@@ -34,6 +34,34 @@ use steward_domain::eval::fxhash::{FxBuildHasher, FxHasher};
 
 use super::EvalRowRef;
 
+/// The digest of a run's chunks, in order: sha256 over a format tag, then for each chunk its
+/// row count and byte length (u64, little-endian) and its bytes. Recorded with the run and in
+/// its audit entry at import, recomputed on every read and by the deep verify, so a chunk
+/// edited in the file (whose bytes still decode) is found.
+#[derive(Clone)]
+pub(crate) struct ChunkDigest(sha2::Sha256);
+
+impl Default for ChunkDigest {
+    fn default() -> Self {
+        use sha2::Digest;
+        ChunkDigest(sha2::Sha256::new_with_prefix(b"steward.eval-chunks/v1\n"))
+    }
+}
+
+impl ChunkDigest {
+    pub(crate) fn add(&mut self, rows: u64, data: &[u8]) {
+        use sha2::Digest;
+        self.0.update(rows.to_le_bytes());
+        self.0.update((data.len() as u64).to_le_bytes());
+        self.0.update(data);
+    }
+
+    pub(crate) fn finish(self) -> steward_domain::Sha256Digest {
+        use sha2::Digest;
+        steward_domain::Sha256Digest::from_bytes(self.0.finalize().into())
+    }
+}
+
 /// Rows per chunk (the last chunk of a run holds the rest).
 pub(crate) const CHUNK_ROWS: usize = 4096;
 const FORMAT: u8 = 1;

@@ -1,0 +1,310 @@
+//! The deep verify: every stored digest recomputed from the bytes it covers, and every
+//! governance row compared with what the audit log explains (`steward_domain::integrity`).
+//!
+//! The chain walk ([`crate::AuditVerification`]) proves the log was not edited; this proves
+//! the rows were not edited behind the log's back — with or without dropping a trigger, and
+//! even where the row's own digest was rewritten to match (the log recorded the original).
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use steward_domain::integrity::{self, Basis, Entry, Mismatch, RowKey, State, NULL};
+use steward_domain::{Manifest, Sha256Digest};
+
+use crate::error::Result;
+use crate::evals::ChunkDigest;
+use crate::{audit, AuditVerification, Store};
+
+/// The outcome of a deep verify.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeepVerification {
+    /// The chain walk.
+    pub chain: AuditVerification,
+    /// How many rows were compared.
+    pub rows: usize,
+    /// Every difference found, by table and row.
+    pub mismatches: Vec<Mismatch>,
+}
+
+fn opt(v: Option<String>) -> String {
+    v.unwrap_or_else(|| NULL.to_string())
+}
+
+fn put(state: &mut State, table: &'static str, row: String, fields: Vec<(&'static str, String)>) {
+    state.insert(RowKey { table, row }, fields.into_iter().collect());
+}
+
+/// A stored digest that does not match the bytes it covers.
+fn self_check(
+    out: &mut Vec<Mismatch>,
+    table: &str,
+    row: &str,
+    field: &str,
+    stored: &str,
+    computed: &str,
+) {
+    if stored != computed {
+        out.push(Mismatch {
+            table: table.into(),
+            row: row.into(),
+            field: field.into(),
+            expected: computed.into(),
+            found: stored.into(),
+            basis: Basis::StoredBytes,
+        });
+    }
+}
+
+/// Reads every governance row into the rule's shape, with digests recomputed; stored digests
+/// that disagree with their own bytes go straight into `out`.
+fn observe(c: &Connection, out: &mut Vec<Mismatch>) -> Result<State> {
+    let mut state = State::new();
+    let mut stmt = c.prepare("SELECT name, title, owner, description, risk_tier FROM models")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        put(
+            &mut state,
+            "models",
+            r.get(0)?,
+            vec![
+                ("title", r.get(1)?),
+                ("owner", r.get(2)?),
+                ("description", r.get(3)?),
+                ("risk_tier", r.get(4)?),
+            ],
+        );
+    }
+    let mut stmt = c.prepare(
+        "SELECT m.name || '@' || v.version, v.stage, v.bundle_digest, v.bundle_uri, v.code_commit, v.config_digest, v.config_uri
+         FROM versions v JOIN models m ON m.id = v.model_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        put(
+            &mut state,
+            "versions",
+            r.get(0)?,
+            vec![
+                ("stage", r.get(1)?),
+                ("bundle_digest", opt(r.get(2)?)),
+                ("bundle_uri", opt(r.get(3)?)),
+                ("code_commit", opt(r.get(4)?)),
+                ("config_digest", opt(r.get(5)?)),
+                ("config_uri", opt(r.get(6)?)),
+            ],
+        );
+    }
+    let mut stmt = c.prepare(
+        "SELECT m.name || '@' || v.version, h.from_stage, h.to_stage, h.kind
+         FROM stage_history h JOIN versions v ON v.id = h.version_id JOIN models m ON m.id = v.model_id
+         ORDER BY h.version_id, h.id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let (mut last, mut n) = (String::new(), 0usize);
+    while let Some(r) = rows.next()? {
+        let subject: String = r.get(0)?;
+        n = if subject == last { n + 1 } else { 1 };
+        state.insert(
+            integrity::history_key(&subject, n),
+            [
+                ("from_stage", opt(r.get(1)?)),
+                ("to_stage", r.get(2)?),
+                ("kind", r.get(3)?),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        last = subject;
+    }
+    let mut stmt = c.prepare(
+        "SELECT name || '@' || version, manifest, manifest_checksum, source, license, consent, retention, personal_data FROM datasets",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let reference: String = r.get(0)?;
+        let bytes: Vec<u8> = r.get(1)?;
+        let stored: String = r.get(2)?;
+        let computed = match Manifest::from_canonical(&bytes) {
+            Ok(m) => m.checksum().to_string(),
+            Err(e) => format!("unreadable manifest ({e})"),
+        };
+        self_check(
+            out,
+            "datasets",
+            &reference,
+            "manifest_checksum",
+            &stored,
+            &computed,
+        );
+        let personal: Option<i64> = r.get(7)?;
+        put(
+            &mut state,
+            "datasets",
+            reference,
+            vec![
+                ("manifest_checksum", computed),
+                ("source", opt(r.get(3)?)),
+                ("license", opt(r.get(4)?)),
+                ("consent", opt(r.get(5)?)),
+                ("retention", opt(r.get(6)?)),
+                (
+                    "personal_data",
+                    personal.map_or_else(|| NULL.to_string(), |p| (p != 0).to_string()),
+                ),
+            ],
+        );
+    }
+    let mut stmt = c.prepare(
+        "SELECT m.name || '@' || v.version || ' → ' || d.name || '@' || d.version, d.manifest_checksum
+         FROM version_datasets l JOIN versions v ON v.id = l.version_id JOIN models m ON m.id = v.model_id
+         JOIN datasets d ON d.id = l.dataset_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        put(
+            &mut state,
+            "version_datasets",
+            r.get(0)?,
+            vec![("manifest_checksum", r.get(1)?)],
+        );
+    }
+    const TARGET: &str =
+        "COALESCE(m.name || '@' || v.version, ds.name || '@' || ds.version) || ' ' || doc.kind";
+    const JOINS: &str =
+        "LEFT JOIN versions v ON v.id = doc.version_id LEFT JOIN models m ON m.id = v.model_id
+         LEFT JOIN datasets ds ON ds.id = doc.dataset_id";
+    let mut stmt = c.prepare(&format!(
+        "SELECT {TARGET}, r.number, r.content, r.content_sha256 FROM document_revisions r
+         JOIN documents doc ON doc.id = r.document_id {JOINS}"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let doc: String = r.get(0)?;
+        let number: i64 = r.get(1)?;
+        let row = format!("{doc} r{number}");
+        let computed = Sha256Digest::of(r.get_ref(2)?.as_bytes().unwrap_or_default()).to_string();
+        let stored: String = r.get(3)?;
+        self_check(
+            out,
+            "document_revisions",
+            &row,
+            "content_sha256",
+            &stored,
+            &computed,
+        );
+        put(
+            &mut state,
+            "document_revisions",
+            row,
+            vec![("content_sha256", computed)],
+        );
+    }
+    let mut stmt = c.prepare(&format!(
+        "SELECT {TARGET}, h.number FROM documents doc LEFT JOIN document_revisions h ON h.id = doc.head_revision_id {JOINS}"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let head: Option<i64> = r.get(1)?;
+        put(
+            &mut state,
+            "documents",
+            r.get(0)?,
+            vec![(
+                "head",
+                head.map_or_else(|| NULL.to_string(), |n| format!("r{n}")),
+            )],
+        );
+    }
+    let mut stmt = c.prepare(
+        "SELECT m.name || '@' || v.version || ' run ' || e.id, e.id, e.file_digest, e.row_count, e.chunks_sha256
+         FROM eval_runs e JOIN versions v ON v.id = e.version_id JOIN models m ON m.id = v.model_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut chunks = c.prepare(
+        "SELECT row_count, data FROM eval_row_chunks WHERE run_id = ?1 ORDER BY chunk_no",
+    )?;
+    while let Some(r) = rows.next()? {
+        let row: String = r.get(0)?;
+        let run_id: i64 = r.get(1)?;
+        let mut digest = ChunkDigest::default();
+        let mut counted = 0i64;
+        let mut cs = chunks.query([run_id])?;
+        while let Some(chunk) = cs.next()? {
+            let n: i64 = chunk.get(0)?;
+            counted += n;
+            digest.add(
+                u64::try_from(n).unwrap_or(0),
+                chunk.get_ref(1)?.as_blob().unwrap_or_default(),
+            );
+        }
+        let computed = digest.finish().to_string();
+        let stored: Option<String> = r.get(4)?;
+        if let Some(stored) = &stored {
+            self_check(out, "eval_runs", &row, "chunks_sha256", stored, &computed);
+        }
+        let row_count: i64 = r.get(3)?;
+        if counted != row_count {
+            out.push(Mismatch {
+                table: "eval_runs".into(),
+                row: row.clone(),
+                field: "row_count".into(),
+                expected: row_count.to_string(),
+                found: counted.to_string(),
+                basis: Basis::StoredBytes,
+            });
+        }
+        put(
+            &mut state,
+            "eval_runs",
+            row,
+            vec![
+                ("file_digest", r.get(2)?),
+                ("row_count", row_count.to_string()),
+                ("chunks_sha256", computed),
+            ],
+        );
+    }
+    Ok(state)
+}
+
+pub(crate) fn verify(c: &Connection) -> Result<DeepVerification> {
+    let chain = audit::verify(c)?;
+    let log = audit::list(c, None)?;
+    let details: Vec<serde_json::Value> = log
+        .iter()
+        .rev()
+        .map(|e| serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null))
+        .collect();
+    let entries: Vec<Entry<'_>> = log
+        .iter()
+        .rev()
+        .zip(&details)
+        .map(|(e, detail)| Entry {
+            seq: e.seq,
+            action: &e.action,
+            subject: &e.subject,
+            detail,
+        })
+        .collect();
+    let (expected, mut mismatches) = integrity::expected_state(&entries);
+    let found = observe(c, &mut mismatches)?;
+    mismatches.extend(integrity::diff(&expected, &found));
+    Ok(DeepVerification {
+        chain,
+        rows: found.len(),
+        mismatches,
+    })
+}
+
+impl Store {
+    /// Walks the audit chain, recomputes every stored digest and checks every governance row
+    /// against what the audit log explains. Reads in one transaction, so the rows are one
+    /// consistent snapshot even while other processes write.
+    pub fn audit_verify_deep(&self) -> Result<DeepVerification> {
+        self.read(|c| {
+            c.execute_batch("BEGIN")?;
+            let out = verify(c);
+            let _ = c.execute_batch("COMMIT");
+            out
+        })
+    }
+}
