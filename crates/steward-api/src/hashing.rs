@@ -4,7 +4,6 @@
 //! rayon, and progress is reported through a [`ProgressSink`] that the CLI draws as a bar and
 //! the desktop shell forwards to the window as events.
 
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -105,8 +104,23 @@ impl Counter<'_> {
     }
 }
 
-fn hash_stream(path: &Path, counter: &Counter<'_>, cancel: &Cancel) -> Result<(Sha256Digest, u64)> {
-    let mut file = File::open(path).map_err(|e| io_error(path, "open", &e))?;
+/// Hashes `path`; with `expected` (device, inode), refuses a file that is not the one listed.
+fn hash_stream(
+    path: &Path,
+    expected: Option<(u64, u64)>,
+    counter: &Counter<'_>,
+    cancel: &Cancel,
+) -> Result<(Sha256Digest, u64)> {
+    let (mut file, _) = crate::input::open_regular(path)?;
+    if expected.is_some() {
+        let meta = file.metadata().map_err(|e| io_error(path, "read", &e))?;
+        if identity(&meta) != expected {
+            return Err(ApiError::invalid(format!(
+                "{} was replaced while it was being snapshotted; nothing was stored, try again",
+                path.display()
+            )));
+        }
+    }
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; CHUNK];
     let mut size = 0u64;
@@ -134,12 +148,7 @@ pub fn hash_file(
     cancel: &Cancel,
 ) -> Result<(Sha256Digest, u64)> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, "read", &e))?;
-    if !meta.is_file() {
-        return Err(ApiError::invalid(format!(
-            "{} is not a file",
-            path.display()
-        )));
-    }
+    crate::input::check_regular(path, &meta)?;
     let counter = Counter {
         sink,
         total_files: 1,
@@ -148,14 +157,36 @@ pub fn hash_file(
         done_bytes: AtomicU64::new(0),
         last_report: AtomicU64::new(0),
     };
-    let out = hash_stream(path, &counter, cancel)?;
+    let out = hash_stream(path, None, &counter, cancel)?;
     counter.file_done();
     Ok(out)
 }
 
-/// Lists the files under `dir` (following links, refusing loops) as (relative `/` path,
-/// absolute path, size), sorted by relative path.
-fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf, u64)>> {
+/// A file to hash in a snapshot: its relative `/` path, the path to open, its size and its
+/// identity (device, inode) when listed, so a file swapped before it is read is noticed.
+struct Listed {
+    rel: String,
+    path: PathBuf,
+    size: u64,
+    identity: Option<(u64, u64)>,
+}
+
+#[cfg(unix)]
+fn identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_: &std::fs::Metadata) -> Option<(u64, u64)> {
+    None
+}
+
+/// Lists the files under `dir`, sorted by relative path. Nothing outside `dir` is ever read:
+/// links are not followed by the walk; a link to a regular file inside the folder is hashed
+/// as that file, and every other entry that is not a plain file or folder (a link leaving
+/// the folder or to a folder, a FIFO, a socket, a device) refuses the snapshot, each one named.
+fn list_files(dir: &Path) -> Result<Vec<Listed>> {
     let meta = std::fs::metadata(dir).map_err(|e| io_error(dir, "read", &e))?;
     if !meta.is_dir() {
         return Err(ApiError::invalid(format!(
@@ -163,9 +194,11 @@ fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf, u64)>> {
             dir.display()
         )));
     }
+    let root = std::fs::canonicalize(dir).map_err(|e| io_error(dir, "read", &e))?;
     let mut files = Vec::new();
+    let mut refused = Vec::new();
     for entry in walkdir::WalkDir::new(dir)
-        .follow_links(true)
+        .follow_links(false)
         .sort_by_file_name()
     {
         let entry = entry.map_err(|e| {
@@ -177,32 +210,70 @@ fn list_files(dir: &Path) -> Result<Vec<(String, PathBuf, u64)>> {
                 format!("cannot read {}: {e}", path.display()),
             )
         })?;
-        if !entry.file_type().is_file() {
+        let kind = entry.file_type();
+        if kind.is_dir() {
             continue;
         }
+        let shown = crate::input::quote(&entry.path().to_string_lossy());
+        let (path, meta) = if kind.is_symlink() {
+            let target = match std::fs::canonicalize(entry.path()) {
+                Ok(t) => t,
+                Err(e) => {
+                    refused.push(format!("{shown} is a broken link ({e})"));
+                    continue;
+                }
+            };
+            if !target.starts_with(&root) {
+                refused.push(format!(
+                    "{shown} is a link to {}, outside the folder",
+                    crate::input::quote(&target.to_string_lossy())
+                ));
+                continue;
+            }
+            let meta = std::fs::metadata(&target).map_err(|e| io_error(&target, "read", &e))?;
+            if !meta.is_file() {
+                refused.push(format!(
+                    "{shown} is a link to something that is not a regular file"
+                ));
+                continue;
+            }
+            (target, meta)
+        } else {
+            let meta = entry
+                .metadata()
+                .map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot read {shown}: {e}")))?;
+            if let Err(e) = crate::input::check_regular(entry.path(), &meta) {
+                refused.push(e.message);
+                continue;
+            }
+            (entry.path().to_path_buf(), meta)
+        };
         let rel = entry.path().strip_prefix(dir).map_err(|_| {
             ApiError::new(
                 ErrorCode::Internal,
-                format!("{} is outside {}", entry.path().display(), dir.display()),
+                format!("{shown} is outside {}", dir.display()),
             )
         })?;
         let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
-        let rel = parts.map(|p| p.join("/")).ok_or_else(|| {
-            ApiError::invalid(format!(
-                "file name {} is not valid UTF-8; rename it before snapshotting",
-                entry.path().display()
-            ))
-        })?;
-        let size = entry
-            .metadata()
-            .map_err(|e| {
-                ApiError::new(
-                    ErrorCode::Io,
-                    format!("cannot read {}: {e}", entry.path().display()),
-                )
-            })?
-            .len();
-        files.push((rel, entry.into_path(), size));
+        let Some(rel) = parts.map(|p| p.join("/")) else {
+            refused.push(format!(
+                "the file name {shown} is not valid UTF-8; rename it"
+            ));
+            continue;
+        };
+        files.push(Listed {
+            rel,
+            path,
+            size: meta.len(),
+            identity: identity(&meta),
+        });
+    }
+    if !refused.is_empty() {
+        return Err(ApiError::invalid(format!(
+            "{} cannot be snapshotted as it is; nothing was stored. A snapshot holds only regular files inside the folder: {}",
+            dir.display(),
+            refused.join("; ")
+        )));
     }
     if files.is_empty() {
         return Err(ApiError::invalid(format!(
@@ -223,7 +294,7 @@ pub fn hash_dir(
     let counter = Counter {
         sink,
         total_files: u32::try_from(files.len()).unwrap_or(u32::MAX),
-        total_bytes: files.iter().map(|f| f.2).sum(),
+        total_bytes: files.iter().map(|f| f.size).sum(),
         done_files: AtomicU64::new(0),
         done_bytes: AtomicU64::new(0),
         last_report: AtomicU64::new(0),
@@ -231,11 +302,11 @@ pub fn hash_dir(
     counter.send();
     files
         .par_iter()
-        .map(|(rel, abs, _)| {
-            let (sha256, size) = hash_stream(abs, &counter, cancel)?;
+        .map(|f| {
+            let (sha256, size) = hash_stream(&f.path, f.identity, &counter, cancel)?;
             counter.file_done();
             Ok(ManifestEntry {
-                path: rel.clone(),
+                path: f.rel.clone(),
                 size,
                 sha256,
             })
@@ -287,7 +358,11 @@ mod tests {
         let err = hash_dir(&missing, &NoProgress, &Cancel::new()).expect_err("missing");
         assert!(err.message.contains("nope"), "{err}");
         let err = hash_file(dir.path(), &NoProgress, &Cancel::new()).expect_err("a folder");
-        assert!(err.message.contains("is not a file"), "{err}");
+        assert!(
+            err.message
+                .contains("is a folder; Steward reads only regular files"),
+            "{err}"
+        );
         std::fs::write(dir.path().join("x"), b"x").expect("write");
         let cancel = Cancel::new();
         cancel.cancel();

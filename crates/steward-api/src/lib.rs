@@ -11,6 +11,8 @@
 pub mod demo;
 mod error;
 pub mod hashing;
+pub mod input;
+mod private;
 pub mod wire;
 mod workspace;
 

@@ -132,7 +132,7 @@ pub fn run(ws: &Workspace, cmd: EvalCmd) -> Result<(), ApiError> {
         } => {
             let (m, v) = parse_model_version(&target)?;
             let bar = Bar::new();
-            let run = ws.eval_import(
+            let run = ws.eval_import_at(
                 &EvalImport {
                     model: m.to_string(),
                     version: v.to_string(),
@@ -140,6 +140,7 @@ pub fn run(ws: &Workspace, cmd: EvalCmd) -> Result<(), ApiError> {
                     kind,
                     suite,
                 },
+                &file,
                 &bar,
                 &Cancel::new(),
             )?;

@@ -9,17 +9,18 @@
 /// instead of panicking, and any other write failure is reported with exit code 2.
 macro_rules! out {
     () => {
-        $crate::write_stdout(format_args!("\n"))
+        $crate::write_stdout(format_args!(""), $crate::Text::Line)
     };
     ($($arg:tt)*) => {
-        $crate::write_stdout(format_args!("{}\n", format_args!($($arg)*)))
+        $crate::write_stdout(format_args!($($arg)*), $crate::Text::Line)
     };
 }
 
-/// `print!` for answers, with the same handling of a closed pipe as [`out!`].
+/// `print!` for multi-line text (a document, a diff, JSON): newlines and tabs pass, other
+/// control characters are escaped, with the same handling of a closed pipe as [`out!`].
 macro_rules! out_raw {
     ($($arg:tt)*) => {
-        $crate::write_stdout(format_args!($($arg)*))
+        $crate::write_stdout(format_args!($($arg)*), $crate::Text::Block)
     };
 }
 
@@ -264,6 +265,10 @@ enum AuditCmd {
     },
     /// Verify the hash chain; exits 2 naming the first broken entry.
     Verify {
+        /// Also recompute every stored digest and check every row against the audit log;
+        /// exits 2 naming each mismatch (table, row, expected, found).
+        #[arg(long)]
+        deep: bool,
         #[command(flatten)]
         json: Json,
     },
@@ -329,9 +334,43 @@ impl Drop for Bar {
 }
 
 /// Writes to standard output; see [`out!`].
-pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>) {
+/// How [`write_stdout`] treats control characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Text {
+    /// One line of a table or message: every control character is escaped (so a newline in a
+    /// file name cannot add a row), then a newline ends it.
+    Line,
+    /// Text that has lines of its own: newlines and tabs pass, the rest is escaped (so no
+    /// escape sequence reaches the terminal).
+    Block,
+}
+
+/// `text` with control characters shown as escapes (`\n`, `\u{1b}`); in `Block` mode,
+/// newlines and tabs are kept.
+pub(crate) fn escape_text(text: &str, mode: Text) -> std::borrow::Cow<'_, str> {
+    let keep = |c: char| mode == Text::Block && (c == '\n' || c == '\t');
+    if !text.chars().any(|c| c.is_control() && !keep(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && !keep(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>, mode: Text) {
     use std::io::Write;
-    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+    let text = args.to_string();
+    let mut shown = escape_text(&text, mode).into_owned();
+    if mode == Text::Line {
+        shown.push('\n');
+    }
+    if let Err(e) = std::io::stdout().lock().write_all(shown.as_bytes()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
@@ -356,7 +395,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {}", e.message);
+            eprintln!("error: {}", escape_text(&e.message, Text::Line));
             ExitCode::from(if e.code.is_user_error() { 1 } else { 2 })
         }
     }
@@ -368,7 +407,13 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
         .clone()
         .unwrap_or_else(steward_api::default_workspace_dir);
     let actor = steward_api::current_actor();
-    let open = || Workspace::open(&root, &actor);
+    let open = || {
+        let ws = Workspace::open(&root, &actor)?;
+        for warning in ws.warnings() {
+            eprintln!("warning: {}", escape_text(&warning, Text::Line));
+        }
+        Ok::<_, ApiError>(ws)
+    };
     match cli.command {
         Command::Init => {
             let ws = Workspace::init(&root, &actor)?;
@@ -415,8 +460,13 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
         Command::Audit(AuditCmd::Log { limit, json }) => {
             output::audit_log(&open()?.audit_log(limit)?, json.json)
         }
-        Command::Audit(AuditCmd::Verify { json }) => {
-            let result = open()?.audit_verify()?;
+        Command::Audit(AuditCmd::Verify { deep, json }) => {
+            let ws = open()?;
+            let result = if deep {
+                ws.audit_verify_deep()?
+            } else {
+                ws.audit_verify()?
+            };
             output::audit_verify(&result, json.json);
             if !result.ok {
                 return Ok(ExitCode::from(2));
@@ -548,7 +598,7 @@ fn dataset(ws: &Workspace, cmd: DatasetCmd) -> Result<(), ApiError> {
             json,
         } => {
             let bar = Bar::new();
-            let d = ws.dataset_snapshot(
+            let d = ws.dataset_snapshot_at(
                 &DatasetSnapshot {
                     dir: dir.display().to_string(),
                     name,
@@ -561,6 +611,7 @@ fn dataset(ws: &Workspace, cmd: DatasetCmd) -> Result<(), ApiError> {
                         personal_data,
                     },
                 },
+                &dir,
                 &bar,
                 &Cancel::new(),
             )?;

@@ -8,7 +8,7 @@ use steward_api::wire::*;
 /// Prints any wire value as pretty JSON.
 pub fn json<T: Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(text) => out!("{text}"),
+        Ok(text) => out_raw!("{text}\n"),
         Err(e) => eprintln!("error: cannot serialize the answer: {e}"),
     }
 }
@@ -254,6 +254,29 @@ pub fn audit_verify(r: &AuditVerifyResult, as_json: bool) {
     }
     match &r.first_broken {
         None => out!("audit chain ok: {} entries verified", r.entries),
-        Some(b) => eprintln!("audit chain broken at entry {}: {}", b.seq, b.reason),
+        Some(b) => eprintln!(
+            "audit chain broken at entry {}: {}",
+            b.seq,
+            crate::escape_text(&b.reason, crate::Text::Line)
+        ),
+    }
+    if r.deep {
+        for m in &r.mismatches {
+            eprintln!(
+                "mismatch: {}",
+                crate::escape_text(&m.message, crate::Text::Line)
+            );
+        }
+        if r.mismatches.is_empty() {
+            out!(
+                "rows ok: {} rows and every stored digest match the audit log",
+                r.rows
+            );
+        } else {
+            eprintln!(
+                "{} of the workspace's rows or digests are not what the audit log recorded; restore the workspace from a backup",
+                r.mismatches.len()
+            );
+        }
     }
 }

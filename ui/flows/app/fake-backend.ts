@@ -490,7 +490,7 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
       case "workspace_open":
       case "workspace_create": {
         const path = cmd === "workspace_info" ? "/home/ana/steward-demo" : (a.path as string);
-        const info: WorkspaceInfo = { path, database: `${path}/steward.db`, schema: "0004_audit_chain", models: models.size };
+        const info: WorkspaceInfo = { path, database: `${path}/steward.db`, schema: "0004_audit_chain", models: models.size, warnings: [] };
         return info;
       }
       case "model_list": {
@@ -576,8 +576,8 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
       }
       case "audit_verify": {
         const result: AuditVerifyResult = broken
-          ? { ok: false, entries: audit.length, first_broken: broken }
-          : { ok: true, entries: audit.length, first_broken: null };
+          ? { ok: false, entries: audit.length, first_broken: broken, deep: false, rows: 0, mismatches: [] }
+          : { ok: true, entries: audit.length, first_broken: null, deep: false, rows: 0, mismatches: [] };
         return result;
       }
       case "plugin:dialog|open": {

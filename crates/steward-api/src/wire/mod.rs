@@ -30,6 +30,8 @@ pub struct WorkspaceInfo {
     pub schema: String,
     /// How many models it holds.
     pub models: u32,
+    /// Problems with the workspace itself (a folder or database other users can read).
+    pub warnings: Vec<String>,
 }
 
 /// A version and its stage, as listed with a model.
@@ -363,6 +365,29 @@ pub struct AuditVerifyResult {
     pub entries: u32,
     /// The first broken entry.
     pub first_broken: Option<BrokenEntry>,
+    /// Whether rows and digests were checked too (`audit verify --deep`).
+    pub deep: bool,
+    /// How many rows the deep verify compared with the audit log (0 unless `deep`).
+    pub rows: u32,
+    /// Every stored row or digest the audit log does not explain (empty unless `deep`).
+    pub mismatches: Vec<RowMismatch>,
+}
+
+/// A row whose current state the audit log does not explain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RowMismatch {
+    /// The table.
+    pub table: String,
+    /// The row (`copilot@1.2.0-3`, `tickets@v1`, `copilot@1.2.0-3 model-card r2`).
+    pub row: String,
+    /// The field, empty when the whole row is missing or unexplained.
+    pub field: String,
+    /// What the audit log (or the stored bytes) say.
+    pub expected: String,
+    /// What the workspace holds.
+    pub found: String,
+    /// The whole finding as one sentence.
+    pub message: String,
 }
 
 /// Progress of a long operation (hashing), sent as it goes.
@@ -434,6 +459,7 @@ pub fn typescript_bindings() -> String {
         StageSetResult::decl(&cfg),
         AuditEntryView::decl(&cfg),
         BrokenEntry::decl(&cfg),
+        RowMismatch::decl(&cfg),
         AuditVerifyResult::decl(&cfg),
         Progress::decl(&cfg),
         ProgressEvent::decl(&cfg),

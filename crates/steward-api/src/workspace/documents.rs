@@ -105,22 +105,14 @@ fn check_text(what: &str, text: &str) -> Result<()> {
 /// Reads a document file: refuses files over the limit before reading them, and bytes that are
 /// not UTF-8 with where the first bad byte is.
 fn read_document_file(path: &Path) -> Result<String> {
-    let io = |e: std::io::Error| {
-        ApiError::new(
-            ErrorCode::Io,
-            format!("cannot read {}: {e}", path.display()),
-        )
-    };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_DOCUMENT_BYTES {
-        return Err(ApiError::invalid(format!(
+    let bytes = crate::input::read_limited(path, MAX_DOCUMENT_BYTES, |size| {
+        ApiError::invalid(format!(
             "{} is {} ({size} bytes); documents are limited to {} — nothing was saved",
             path.display(),
             megabytes(size),
             megabytes(MAX_DOCUMENT_BYTES)
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+        ))
+    })?;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
@@ -748,12 +740,12 @@ impl Workspace {
             )
         };
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
+            crate::private::create_dir_all(dir).map_err(io)?;
         }
         let tmp = path.with_extension("json.tmp");
         let bytes = serde_json::to_vec(&kept)
             .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-        std::fs::write(&tmp, bytes).map_err(io)?;
+        crate::private::write(&tmp, &bytes).map_err(io)?;
         std::fs::rename(&tmp, &path).map_err(io)?;
         Ok(kept)
     }

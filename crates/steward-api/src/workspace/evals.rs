@@ -1,5 +1,6 @@
 //! Operations on evaluation evidence: import, comparison, fairness, drift, charts.
 
+mod bounded;
 mod import;
 
 use std::collections::BTreeMap;
@@ -75,6 +76,18 @@ impl Workspace {
         progress: &dyn ProgressSink,
         cancel: &Cancel,
     ) -> Result<EvalRunView> {
+        self.eval_import_at(req, Path::new(&req.file), progress, cancel)
+    }
+
+    /// [`Workspace::eval_import`] of the file at `path` (which need not be UTF-8) instead of
+    /// `req.file`.
+    pub fn eval_import_at(
+        &self,
+        req: &EvalImport,
+        path: &Path,
+        progress: &dyn ProgressSink,
+        cancel: &Cancel,
+    ) -> Result<EvalRunView> {
         let name: ModelName = parse(&req.model)?;
         let version: Version = parse(&req.version)?;
         self.store.version(&name, &version)?;
@@ -88,25 +101,12 @@ impl Workspace {
                     .map_err(|e| ApiError::invalid(format!("--suite: {e}")))
             })
             .transpose()?;
-        let path = Path::new(&req.file);
         let file_name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| req.file.clone());
-        let fail = |e: std::io::Error| {
-            ApiError::new(
-                ErrorCode::Io,
-                format!("cannot read {}: {e}", path.display()),
-            )
-        };
-        let meta = std::fs::metadata(path).map_err(fail)?;
-        if !meta.is_file() {
-            return Err(ApiError::invalid(format!(
-                "{} is not a file",
-                path.display()
-            )));
-        }
-        let file = std::fs::File::open(path).map_err(fail)?;
+        let (file, size) = crate::input::open_regular(path)?;
+
         let given = import::Given {
             kind: req.kind,
             suite,
@@ -118,7 +118,7 @@ impl Workspace {
                 let parsed = import::import(
                     file,
                     &file_name,
-                    meta.len(),
+                    size,
                     &given,
                     Catalogue::builtin(),
                     sink,

@@ -56,7 +56,7 @@ fn file_uri(path: &Path) -> String {
 impl Workspace {
     /// Creates the workspace folder and database if needed, and opens it.
     pub fn init(root: &Path, actor: &str) -> Result<Workspace> {
-        std::fs::create_dir_all(root).map_err(|e| {
+        crate::private::create_dir_all(root).map_err(|e| {
             ApiError::new(
                 ErrorCode::Io,
                 format!("cannot create workspace folder {}: {e}", root.display()),
@@ -81,12 +81,32 @@ impl Workspace {
     }
 
     fn open_inner(root: &Path, actor: &str, create: bool) -> Result<Workspace> {
-        let store = Store::open(&root.join(DB_FILE), create)?;
+        let db = root.join(DB_FILE);
+        if create {
+            crate::private::touch(&db).map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Io,
+                    format!("cannot create workspace database {}: {e}", db.display()),
+                )
+            })?;
+        }
+        let mut store = Store::open(&db, create)?;
+        if let Some(ms) = std::env::var("STEWARD_BUSY_TIMEOUT_MS")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
+            store.set_busy_timeout(std::time::Duration::from_millis(ms))?;
+        }
         Ok(Workspace {
             root: root.to_path_buf(),
             store,
             actor: Actor(actor.to_string()),
         })
+    }
+
+    /// Warnings about the workspace itself: its folder or database readable by other users.
+    pub fn warnings(&self) -> Vec<String> {
+        crate::private::exposure_warnings(&[&self.root, self.store.path()])
     }
 
     /// The workspace folder.
@@ -113,6 +133,7 @@ impl Workspace {
                 .cloned()
                 .unwrap_or_default(),
             models: u32::try_from(models).unwrap_or(u32::MAX),
+            warnings: self.warnings(),
         })
     }
 
@@ -305,11 +326,23 @@ impl Workspace {
         progress: &dyn ProgressSink,
         cancel: &Cancel,
     ) -> Result<DatasetDetail> {
+        self.dataset_snapshot_at(req, Path::new(&req.dir), progress, cancel)
+    }
+
+    /// [`Workspace::dataset_snapshot`] of the folder `dir` (which need not be UTF-8) instead
+    /// of `req.dir`.
+    pub fn dataset_snapshot_at(
+        &self,
+        req: &DatasetSnapshot,
+        dir: &Path,
+        progress: &dyn ProgressSink,
+        cancel: &Cancel,
+    ) -> Result<DatasetDetail> {
         let reference = DatasetRef::new(&req.name, &req.version)?;
         if self.store.dataset(&reference).is_ok() {
             return Err(ApiError::new(ErrorCode::Conflict, format!("dataset snapshot {reference} already exists; snapshots are immutable, use a new --version")));
         }
-        let entries = hash_dir(Path::new(&req.dir), progress, cancel)?;
+        let entries = hash_dir(dir, progress, cancel)?;
         let manifest = Manifest::new(&reference, entries)?;
         let p = &req.provenance;
         let provenance = Provenance {
@@ -420,15 +453,43 @@ impl Workspace {
 
     /// Walks the audit chain.
     pub fn audit_verify(&self) -> Result<AuditVerifyResult> {
-        let v = self.store.audit_verify()?;
-        Ok(AuditVerifyResult {
-            ok: v.first_broken.is_none(),
-            entries: u32::try_from(v.entries).unwrap_or(u32::MAX),
-            first_broken: v.first_broken.map(|b| BrokenEntry {
-                seq: u32::try_from(b.seq).unwrap_or(u32::MAX),
-                reason: b.reason,
-            }),
-        })
+        Ok(verify_result(self.store.audit_verify()?, None))
+    }
+
+    /// Walks the chain, recomputes every stored digest and checks every row against what the
+    /// audit log explains; names each mismatch.
+    pub fn audit_verify_deep(&self) -> Result<AuditVerifyResult> {
+        let deep = self.store.audit_verify_deep()?;
+        let rows = deep.rows;
+        Ok(verify_result(deep.chain, Some((rows, deep.mismatches))))
+    }
+}
+
+fn verify_result(
+    chain: steward_store::AuditVerification,
+    deep: Option<(usize, Vec<steward_domain::integrity::Mismatch>)>,
+) -> AuditVerifyResult {
+    let (rows, mismatches) = deep.clone().unwrap_or_default();
+    AuditVerifyResult {
+        ok: chain.first_broken.is_none() && mismatches.is_empty(),
+        entries: u32::try_from(chain.entries).unwrap_or(u32::MAX),
+        first_broken: chain.first_broken.map(|b| BrokenEntry {
+            seq: u32::try_from(b.seq).unwrap_or(u32::MAX),
+            reason: b.reason,
+        }),
+        deep: deep.is_some(),
+        rows: u32::try_from(rows).unwrap_or(u32::MAX),
+        mismatches: mismatches
+            .into_iter()
+            .map(|m| RowMismatch {
+                message: m.to_string(),
+                table: m.table,
+                row: m.row,
+                field: m.field,
+                expected: m.expected,
+                found: m.found,
+            })
+            .collect(),
     }
 }
 

@@ -23,14 +23,14 @@ function setup(result: AuditVerifyResult) {
 
 describe("AuditScreen", () => {
   it("lists entries newest first", async () => {
-    setup({ ok: true, entries: 2, first_broken: null });
+    setup({ ok: true, entries: 2, first_broken: null, deep: false, rows: 0, mismatches: [] });
     await screen.findByTestId("audit-table");
     expect(screen.getByTestId("audit-row-2").textContent).toContain("m2");
     expect(screen.getByTestId("audit-row-1")).toBeTruthy();
   });
 
   it("shows OK with the entry count", async () => {
-    setup({ ok: true, entries: 1234, first_broken: null });
+    setup({ ok: true, entries: 1234, first_broken: null, deep: false, rows: 0, mismatches: [] });
     await userEvent.setup().click(screen.getByTestId("audit-verify"));
     const result = await screen.findByTestId("audit-result");
     expect(result.getAttribute("data-ok")).toBe("true");
@@ -38,7 +38,7 @@ describe("AuditScreen", () => {
   });
 
   it("shows the first broken entry's seq and reason as an alert", async () => {
-    setup({ ok: false, entries: 2, first_broken: { seq: 1, reason: "prev_hash does not match entry 0" } });
+    setup({ ok: false, entries: 2, first_broken: { seq: 1, reason: "prev_hash does not match entry 0" }, deep: false, rows: 0, mismatches: [] });
     await screen.findByTestId("audit-table");
     await userEvent.setup().click(screen.getByTestId("audit-verify"));
     const result = await screen.findByTestId("audit-result");

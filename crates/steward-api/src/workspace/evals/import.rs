@@ -30,12 +30,17 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::hashing::{Cancel, ProgressSink};
+use crate::input::quote;
 use crate::wire::Progress;
+
+use super::bounded::{Bounded, TooLong};
 
 /// The JSON format tag.
 pub const FORMAT: &str = "steward.eval/v1";
 /// At most this many distinct metric names per file.
 const MAX_METRICS: usize = 10_000;
+/// At most this many group columns in a predictions file.
+pub const MAX_GROUP_KEYS: usize = 64;
 /// At most this many distinct groups per key in a predictions file.
 const MAX_GROUPS: usize = 10_000;
 const REPORT_EVERY: u64 = 8 << 20;
@@ -47,7 +52,7 @@ pub trait RowOut {
     fn push(&mut self, row: &EvalRowRef<'_>) -> Result<()>;
 }
 
-impl RowOut for steward_store::EvalRowSink<'_> {
+impl RowOut for steward_store::EvalRowSink {
     fn push(&mut self, row: &EvalRowRef<'_>) -> Result<()> {
         steward_store::EvalRowSink::push(self, row).map_err(ApiError::from)
     }
@@ -308,7 +313,12 @@ impl<'c> Metrics<'c> {
 fn check_timestamp(text: &str) -> std::result::Result<(), String> {
     time::OffsetDateTime::parse(text, &Rfc3339)
         .map(|_| ())
-        .map_err(|_| format!("{text:?} is not an RFC 3339 timestamp (e.g. 2026-11-01T12:00:00Z)"))
+        .map_err(|_| {
+            format!(
+                "{} is not an RFC 3339 timestamp (e.g. 2026-11-01T12:00:00Z)",
+                quote(text)
+            )
+        })
 }
 
 fn check_variant(text: &str) -> std::result::Result<(), String> {
@@ -321,7 +331,8 @@ fn check_variant(text: &str) -> std::result::Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{text:?} is not a variant name (e.g. canary, production)"
+            "{} is not a variant name (e.g. canary, production)",
+            quote(text)
         ))
     }
 }
@@ -346,7 +357,15 @@ pub fn import<R: Read + Send>(
             cur: Vec::new(),
             pos: 0,
         };
-        let parsed = parse_any(&mut chunks, file, given, catalogue, out, cancel).and_then(|p| {
+        let parsed = parse_any(
+            Bounded::new(&mut chunks),
+            file,
+            given,
+            catalogue,
+            out,
+            cancel,
+        )
+        .and_then(|p| {
             // Whatever the parser left unread still belongs to the file and its digest.
             std::io::copy(&mut chunks, &mut std::io::sink()).map_err(|e| io(file, &e))?;
             Ok(p)
@@ -435,6 +454,9 @@ fn parse_any<R: Read>(
 }
 
 fn io(file: &str, e: &std::io::Error) -> ApiError {
+    if let Some(too_long) = e.get_ref().and_then(|i| i.downcast_ref::<TooLong>()) {
+        return ApiError::invalid(format!("{file}: {too_long}; nothing was imported"));
+    }
     ApiError::new(
         ErrorCode::Io,
         format!("cannot read {file}: {e}; nothing was imported"),
@@ -533,7 +555,8 @@ fn csv_any<R: BufRead>(
                 file,
                 &format!("line 1, column {}", i + 1),
                 format!(
-                    "unknown column {name:?}; a long-format CSV has metric,value and optionally {}",
+                    "unknown column {}; a long-format CSV has metric,value and optionally {}",
+                    quote(name),
                     CSV_COLUMNS[2..].join(",")
                 ),
             ));
@@ -589,7 +612,7 @@ fn csv_any<R: BufRead>(
                     col[k].map_or(0, |i| i + 1),
                     CSV_COLUMNS[k]
                 ),
-                format!("{reason} (value {value:?})"),
+                format!("{reason} (value {})", quote(value)),
             )
         };
         let metric =
@@ -734,6 +757,16 @@ fn predictions<R: Read>(
             file,
             "line 1",
             "no group columns; add one column per group key (e.g. gender,age_band)",
+        ));
+    }
+    if groups.len() > MAX_GROUP_KEYS {
+        return Err(bad(
+            file,
+            "line 1",
+            format!(
+                "{} group columns; a predictions file may have at most {MAX_GROUP_KEYS} (fairness and its chart are computed for every key); split the file by key",
+                groups.len()
+            ),
         ));
     }
     for (i, g) in &groups {

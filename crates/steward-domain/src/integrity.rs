@@ -1,0 +1,547 @@
+//! The deep-verify rule: the current state of every governance row must be what the audit
+//! log's entries explain.
+//!
+//! The audit log is hash-chained, so its entries are the record Steward trusts. Replaying them
+//! ([`expected_state`]) gives, for every row the log created or changed, the values it must
+//! hold now: a model's fields, a version's artifacts and current stage, each stage-history
+//! entry, a dataset's manifest checksum and provenance, each link, each document revision's
+//! content digest and each document's head, each evaluation run's evidence digests. The store
+//! reads the same rows (recomputing every digest from the bytes it holds) into the same shape,
+//! and [`diff`] names every difference: a row the log never created, a row the log created that
+//! is gone, a field whose value the log does not explain.
+//!
+//! Pure: callers pass in the entries and the rows.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One row, by table and a key a person can read (`copilot@1.2.0-3`, `tickets@v1`, …).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RowKey {
+    /// The table.
+    pub table: &'static str,
+    /// The row within it.
+    pub row: String,
+}
+
+/// Rows and their field values as text (`null` for an absent value).
+pub type State = BTreeMap<RowKey, BTreeMap<&'static str, String>>;
+
+/// One audit entry as the rule reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry<'a> {
+    /// Its sequence number.
+    pub seq: i64,
+    /// `model.create`, `stage.set`, …
+    pub action: &'a str,
+    /// What it was done to.
+    pub subject: &'a str,
+    /// Its detail, parsed.
+    pub detail: &'a Value,
+}
+
+/// A difference between the rows and what the audit log explains.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mismatch {
+    /// The table.
+    pub table: String,
+    /// The row.
+    pub row: String,
+    /// The field, or empty when the whole row is missing or unexplained.
+    pub field: String,
+    /// What the audit log says (`absent` for a row it never created).
+    pub expected: String,
+    /// What the workspace holds (`absent` for a row that is gone).
+    pub found: String,
+    /// What `expected` comes from.
+    pub basis: Basis,
+}
+
+/// Where an expected value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// The audit log's entries.
+    AuditLog,
+    /// The digest recomputed from the bytes the row stores.
+    StoredBytes,
+}
+
+impl fmt::Display for Mismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.basis == Basis::StoredBytes {
+            return write!(
+                f,
+                "{} {}: the stored {} is {} but its bytes hash to {}",
+                self.table, self.row, self.field, self.found, self.expected
+            );
+        }
+        if self.field.is_empty() {
+            write!(
+                f,
+                "{} {}: the row is {} where the audit log says {}",
+                self.table, self.row, self.found, self.expected
+            )
+        } else {
+            write!(
+                f,
+                "{} {}: {} is {} where the audit log says {}",
+                self.table, self.row, self.field, self.found, self.expected
+            )
+        }
+    }
+}
+
+/// An absent value, as text.
+pub const NULL: &str = "null";
+/// A row that does not exist, as text.
+pub const ABSENT: &str = "absent";
+
+/// A JSON value as field text: strings bare, `null` for null, numbers and booleans as JSON.
+pub fn text(v: &Value) -> String {
+    match v {
+        Value::Null => NULL.to_string(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn key(table: &'static str, row: impl Into<String>) -> RowKey {
+    RowKey {
+        table,
+        row: row.into(),
+    }
+}
+
+/// The stage-history row key of the `n`-th (from 1) entry of `subject`.
+pub fn history_key(subject: &str, n: usize) -> RowKey {
+    key("stage_history", format!("{subject} #{n}"))
+}
+
+/// What replaying `entries` (oldest first) says every row holds now, plus a mismatch for each
+/// entry whose detail lacks what the rule needs (an entry Steward never writes).
+pub fn expected_state(entries: &[Entry<'_>]) -> (State, Vec<Mismatch>) {
+    let mut state = State::new();
+    let mut unreadable = Vec::new();
+    let mut history: BTreeMap<String, usize> = BTreeMap::new();
+    let mut push_history =
+        |state: &mut State, subject: &str, from: &Value, to: &Value, kind: &Value| {
+            let n = history.entry(subject.to_string()).or_insert(0);
+            *n += 1;
+            state.insert(
+                history_key(subject, *n),
+                BTreeMap::from([
+                    ("from_stage", text(from)),
+                    ("to_stage", text(to)),
+                    ("kind", text(kind)),
+                ]),
+            );
+        };
+    for e in entries {
+        let d = e.detail;
+        let field = |name: &str| d.get(name).cloned().unwrap_or(Value::Null);
+        match e.action {
+            "model.create" => {
+                state.insert(
+                    key("models", e.subject),
+                    ["title", "owner", "description", "risk_tier"]
+                        .into_iter()
+                        .map(|f| (f, text(&field(f))))
+                        .collect(),
+                );
+            }
+            "version.add" => {
+                state.insert(
+                    key("versions", e.subject),
+                    [
+                        "bundle_digest",
+                        "bundle_uri",
+                        "code_commit",
+                        "config_digest",
+                        "config_uri",
+                    ]
+                    .into_iter()
+                    .map(|f| (f, text(&field(f))))
+                    .chain([("stage", text(&field("stage")))])
+                    .collect(),
+                );
+                push_history(
+                    &mut state,
+                    e.subject,
+                    &Value::Null,
+                    &field("stage"),
+                    &Value::String("create".into()),
+                );
+            }
+            "stage.set" => {
+                let model = e.subject.split_once('@').map_or(e.subject, |(m, _)| m);
+                let Some(changes) = d.get("changes").and_then(Value::as_array) else {
+                    unreadable.push(unreadable_entry(e, "changes"));
+                    continue;
+                };
+                for c in changes {
+                    let subject =
+                        format!("{model}@{}", text(c.get("version").unwrap_or(&Value::Null)));
+                    let to = c.get("to").cloned().unwrap_or(Value::Null);
+                    state
+                        .entry(key("versions", subject.clone()))
+                        .or_default()
+                        .insert("stage", text(&to));
+                    push_history(
+                        &mut state,
+                        &subject,
+                        c.get("from").unwrap_or(&Value::Null),
+                        &to,
+                        c.get("kind").unwrap_or(&Value::Null),
+                    );
+                }
+            }
+            "dataset.snapshot" => {
+                let p = field("provenance");
+                let prov = |f: &str| text(p.get(f).unwrap_or(&Value::Null));
+                state.insert(
+                    key("datasets", e.subject),
+                    BTreeMap::from([
+                        ("manifest_checksum", text(&field("manifest_checksum"))),
+                        ("source", prov("source")),
+                        ("license", prov("license")),
+                        ("consent", prov("consent")),
+                        ("retention", prov("retention")),
+                        ("personal_data", prov("personal_data")),
+                    ]),
+                );
+            }
+            "version.link-dataset" => {
+                state.insert(
+                    key(
+                        "version_datasets",
+                        format!("{} → {}", e.subject, text(&field("dataset"))),
+                    ),
+                    BTreeMap::from([("manifest_checksum", text(&field("manifest_checksum")))]),
+                );
+            }
+            "document.create" | "document.save" | "document.restore" => {
+                let (Some(kind), Some(revision)) = (
+                    d.get("kind").and_then(Value::as_str),
+                    d.get("revision").and_then(Value::as_u64),
+                ) else {
+                    unreadable.push(unreadable_entry(e, "kind and revision"));
+                    continue;
+                };
+                let doc = format!("{} {kind}", e.subject);
+                state.insert(
+                    key("document_revisions", format!("{doc} r{revision}")),
+                    BTreeMap::from([("content_sha256", text(&field("sha256")))]),
+                );
+                state.insert(
+                    key("documents", doc),
+                    BTreeMap::from([("head", format!("r{revision}"))]),
+                );
+            }
+            "eval.import" => {
+                let Some(run) = d.get("run").and_then(Value::as_i64) else {
+                    unreadable.push(unreadable_entry(e, "run"));
+                    continue;
+                };
+                let mut fields = BTreeMap::from([
+                    ("file_digest", text(&field("file_digest"))),
+                    ("row_count", text(&field("rows"))),
+                ]);
+                // Entries written before chunk digests existed do not carry one.
+                if let Some(chunks) = d.get("chunks_sha256") {
+                    fields.insert("chunks_sha256", text(chunks));
+                }
+                state.insert(key("eval_runs", format!("{} run {run}", e.subject)), fields);
+            }
+            _ => {}
+        }
+    }
+    (state, unreadable)
+}
+
+fn unreadable_entry(e: &Entry<'_>, what: &str) -> Mismatch {
+    Mismatch {
+        table: "audit_log".into(),
+        row: format!("entry {}", e.seq),
+        field: "detail".into(),
+        expected: format!("a {} entry with its {what}", e.action),
+        found: e.detail.to_string(),
+        basis: Basis::AuditLog,
+    }
+}
+
+/// Every difference between `expected` (from the log) and `found` (the rows): rows missing
+/// from either side, and fields the log records whose value differs. Fields the log does not
+/// record are not compared. Sorted by table and row.
+pub fn diff(expected: &State, found: &State) -> Vec<Mismatch> {
+    let mut out = Vec::new();
+    let mismatch = |k: &RowKey, field: &str, expected: &str, found: &str| Mismatch {
+        table: k.table.to_string(),
+        row: k.row.clone(),
+        field: field.to_string(),
+        expected: expected.to_string(),
+        found: found.to_string(),
+        basis: Basis::AuditLog,
+    };
+    for (k, want) in expected {
+        match found.get(k) {
+            None => out.push(mismatch(k, "", "present", ABSENT)),
+            Some(got) => {
+                for (field, value) in want {
+                    let have = got.get(field).map_or(ABSENT, String::as_str);
+                    if have != value {
+                        out.push(mismatch(k, field, value, have));
+                    }
+                }
+            }
+        }
+    }
+    for k in found.keys().filter(|k| !expected.contains_key(*k)) {
+        out.push(mismatch(k, "", ABSENT, "present"));
+    }
+    out.sort_by(|a, b| (&a.table, &a.row, &a.field).cmp(&(&b.table, &b.row, &b.field)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row(
+        table: &'static str,
+        r: &str,
+        fields: &[(&'static str, &str)],
+    ) -> (RowKey, BTreeMap<&'static str, String>) {
+        (
+            key(table, r),
+            fields.iter().map(|(f, v)| (*f, v.to_string())).collect(),
+        )
+    }
+
+    /// The log of a small workspace: a model, a version promoted once, a dataset, a document
+    /// saved twice and an import.
+    fn log() -> Vec<(&'static str, &'static str, Value)> {
+        vec![
+            (
+                "model.create",
+                "copilot",
+                json!({"title": "Co-pilot", "owner": "ml@x", "description": "", "risk_tier": "high"}),
+            ),
+            (
+                "version.add",
+                "copilot@1.0.0-1",
+                json!({"stage": "experiment", "bundle_digest": "sha256:aa", "bundle_uri": null, "code_commit": null, "config_digest": null, "config_uri": null}),
+            ),
+            (
+                "stage.set",
+                "copilot@1.0.0-1",
+                json!({"to": "candidate", "changes": [{"version": "1.0.0-1", "from": "experiment", "to": "candidate", "kind": "promote"}]}),
+            ),
+            (
+                "dataset.snapshot",
+                "tickets@v1",
+                json!({"manifest_checksum": "sha256:bb", "provenance": {"source": "crm", "license": null, "consent": null, "retention": null, "personal_data": false}}),
+            ),
+            (
+                "version.link-dataset",
+                "copilot@1.0.0-1",
+                json!({"dataset": "tickets@v1", "manifest_checksum": "sha256:bb"}),
+            ),
+            (
+                "document.create",
+                "copilot@1.0.0-1",
+                json!({"kind": "model-card", "revision": 1, "sha256": "sha256:c1"}),
+            ),
+            (
+                "document.save",
+                "copilot@1.0.0-1",
+                json!({"kind": "model-card", "revision": 2, "sha256": "sha256:c2"}),
+            ),
+            (
+                "eval.import",
+                "copilot@1.0.0-1",
+                json!({"run": 1, "file_digest": "sha256:dd", "rows": 10, "chunks_sha256": "sha256:ee"}),
+            ),
+        ]
+    }
+
+    /// The rows that log explains, exactly.
+    fn honest() -> State {
+        State::from([
+            row(
+                "models",
+                "copilot",
+                &[
+                    ("title", "Co-pilot"),
+                    ("owner", "ml@x"),
+                    ("description", ""),
+                    ("risk_tier", "high"),
+                ],
+            ),
+            row(
+                "versions",
+                "copilot@1.0.0-1",
+                &[
+                    ("stage", "candidate"),
+                    ("bundle_digest", "sha256:aa"),
+                    ("bundle_uri", NULL),
+                    ("code_commit", NULL),
+                    ("config_digest", NULL),
+                    ("config_uri", NULL),
+                ],
+            ),
+            row(
+                "stage_history",
+                "copilot@1.0.0-1 #1",
+                &[
+                    ("from_stage", NULL),
+                    ("to_stage", "experiment"),
+                    ("kind", "create"),
+                ],
+            ),
+            row(
+                "stage_history",
+                "copilot@1.0.0-1 #2",
+                &[
+                    ("from_stage", "experiment"),
+                    ("to_stage", "candidate"),
+                    ("kind", "promote"),
+                ],
+            ),
+            row(
+                "datasets",
+                "tickets@v1",
+                &[
+                    ("manifest_checksum", "sha256:bb"),
+                    ("source", "crm"),
+                    ("license", NULL),
+                    ("consent", NULL),
+                    ("retention", NULL),
+                    ("personal_data", "false"),
+                ],
+            ),
+            row(
+                "version_datasets",
+                "copilot@1.0.0-1 → tickets@v1",
+                &[("manifest_checksum", "sha256:bb")],
+            ),
+            row(
+                "document_revisions",
+                "copilot@1.0.0-1 model-card r1",
+                &[("content_sha256", "sha256:c1")],
+            ),
+            row(
+                "document_revisions",
+                "copilot@1.0.0-1 model-card r2",
+                &[("content_sha256", "sha256:c2")],
+            ),
+            row("documents", "copilot@1.0.0-1 model-card", &[("head", "r2")]),
+            row(
+                "eval_runs",
+                "copilot@1.0.0-1 run 1",
+                &[
+                    ("file_digest", "sha256:dd"),
+                    ("row_count", "10"),
+                    ("chunks_sha256", "sha256:ee"),
+                ],
+            ),
+        ])
+    }
+
+    fn check(edit: impl FnOnce(&mut State)) -> Vec<String> {
+        let log = log();
+        let entries: Vec<Entry<'_>> = log
+            .iter()
+            .enumerate()
+            .map(|(i, (action, subject, detail))| Entry {
+                seq: i as i64 + 1,
+                action,
+                subject,
+                detail,
+            })
+            .collect();
+        let (expected, unreadable) = expected_state(&entries);
+        assert!(unreadable.is_empty(), "{unreadable:?}");
+        let mut found = honest();
+        edit(&mut found);
+        diff(&expected, &found)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    fn set(s: &mut State, table: &'static str, r: &str, field: &'static str, value: &str) {
+        s.get_mut(&key(table, r))
+            .expect("row")
+            .insert(field, value.to_string());
+    }
+
+    #[test]
+    fn every_edit_the_log_does_not_explain_is_named() {
+        type Edit = fn(&mut State);
+        let cases: &[(&str, Edit, &[&str])] = &[
+            ("untouched", |_| {}, &[]),
+            ("stage forced to production", |s| set(s, "versions", "copilot@1.0.0-1", "stage", "production"),
+                &["versions copilot@1.0.0-1: stage is production where the audit log says candidate"]),
+            ("stage history deleted", |s| { s.remove(&history_key("copilot@1.0.0-1", 2)); },
+                &["stage_history copilot@1.0.0-1 #2: the row is absent where the audit log says present"]),
+            ("stage history forged", |s| { s.insert(history_key("copilot@1.0.0-1", 3), BTreeMap::new()); },
+                &["stage_history copilot@1.0.0-1 #3: the row is present where the audit log says absent"]),
+            ("provenance rewritten", |s| { set(s, "datasets", "tickets@v1", "license", "cc0"); set(s, "datasets", "tickets@v1", "consent", "granted"); },
+                &["datasets tickets@v1: consent is granted where the audit log says null", "datasets tickets@v1: license is cc0 where the audit log says null"]),
+            ("manifest replaced with its checksum", |s| set(s, "datasets", "tickets@v1", "manifest_checksum", "sha256:ff"),
+                &["datasets tickets@v1: manifest_checksum is sha256:ff where the audit log says sha256:bb"]),
+            ("revision content and digest replaced", |s| set(s, "document_revisions", "copilot@1.0.0-1 model-card r2", "content_sha256", "sha256:99"),
+                &["document_revisions copilot@1.0.0-1 model-card r2: content_sha256 is sha256:99 where the audit log says sha256:c2"]),
+            ("head moved back", |s| set(s, "documents", "copilot@1.0.0-1 model-card", "head", "r1"),
+                &["documents copilot@1.0.0-1 model-card: head is r1 where the audit log says r2"]),
+            ("evaluation chunk edited", |s| set(s, "eval_runs", "copilot@1.0.0-1 run 1", "chunks_sha256", "sha256:00"),
+                &["eval_runs copilot@1.0.0-1 run 1: chunks_sha256 is sha256:00 where the audit log says sha256:ee"]),
+            ("an unexplained model", |s| { s.insert(key("models", "ghost"), BTreeMap::new()); },
+                &["models ghost: the row is present where the audit log says absent"]),
+            ("a link removed", |s| { s.remove(&key("version_datasets", "copilot@1.0.0-1 → tickets@v1")); },
+                &["version_datasets copilot@1.0.0-1 → tickets@v1: the row is absent where the audit log says present"]),
+        ];
+        for (name, edit, want) in cases {
+            assert_eq!(
+                check(*edit),
+                want.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn old_import_entries_without_a_chunk_digest_compare_what_they_have() {
+        let detail = json!({"run": 3, "file_digest": "sha256:dd", "rows": 5});
+        let (state, unreadable) = expected_state(&[Entry {
+            seq: 1,
+            action: "eval.import",
+            subject: "m@1.0.0-1",
+            detail: &detail,
+        }]);
+        assert!(unreadable.is_empty());
+        let fields = &state[&key("eval_runs", "m@1.0.0-1 run 3")];
+        assert_eq!(
+            fields.keys().copied().collect::<Vec<_>>(),
+            vec!["file_digest", "row_count"]
+        );
+    }
+
+    #[test]
+    fn entries_missing_what_the_rule_needs_are_reported() {
+        let detail = json!({"to": "canary"});
+        let (_, unreadable) = expected_state(&[Entry {
+            seq: 7,
+            action: "stage.set",
+            subject: "m@1.0.0-1",
+            detail: &detail,
+        }]);
+        assert_eq!(unreadable.len(), 1);
+        assert_eq!(unreadable[0].row, "entry 7");
+    }
+}
