@@ -288,53 +288,59 @@ mod tests {
 
     #[test]
     fn transition_table() {
-        // (from, to, Some(kind) when allowed)
+        // Every ordered pair of stages, each asserted: (from, to, Some(kind) when allowed).
         let cases: &[(Stage, Stage, Option<TransitionKind>)] = &[
+            (Experiment, Experiment, None),
             (Experiment, Candidate, Some(TransitionKind::Promote)),
-            (Candidate, Canary, Some(TransitionKind::Promote)),
-            (Canary, Production, Some(TransitionKind::Promote)),
-            (RollbackTarget, Production, Some(TransitionKind::Rollback)),
-            (Candidate, Experiment, Some(TransitionKind::Demote)),
-            (Canary, Candidate, Some(TransitionKind::Demote)),
-            (Experiment, Deprecated, Some(TransitionKind::Deprecate)),
-            (Candidate, Deprecated, Some(TransitionKind::Deprecate)),
-            (Canary, Deprecated, Some(TransitionKind::Deprecate)),
-            (Production, Deprecated, Some(TransitionKind::Deprecate)),
-            (RollbackTarget, Deprecated, Some(TransitionKind::Deprecate)),
             (Experiment, Canary, None),
             (Experiment, Production, None),
+            (Experiment, RollbackTarget, None),
+            (Experiment, Deprecated, Some(TransitionKind::Deprecate)),
+            (Candidate, Experiment, Some(TransitionKind::Demote)),
+            (Candidate, Candidate, None),
+            (Candidate, Canary, Some(TransitionKind::Promote)),
             (Candidate, Production, None),
+            (Candidate, RollbackTarget, None),
+            (Candidate, Deprecated, Some(TransitionKind::Deprecate)),
             (Canary, Experiment, None),
-            (Production, Canary, None),
-            (Production, Candidate, None),
-            (Production, Experiment, None),
-            (RollbackTarget, Canary, None),
-            (RollbackTarget, Candidate, None),
-            (RollbackTarget, Experiment, None),
-            (Deprecated, Experiment, None),
-            (Deprecated, Production, None),
+            (Canary, Candidate, Some(TransitionKind::Demote)),
+            (Canary, Canary, None),
+            (Canary, Production, Some(TransitionKind::Promote)),
             (Canary, RollbackTarget, None),
-            (Production, RollbackTarget, None),
+            (Canary, Deprecated, Some(TransitionKind::Deprecate)),
+            (Production, Experiment, None),
+            (Production, Candidate, None),
+            (Production, Canary, None),
             (Production, Production, None),
-            (Experiment, Experiment, None),
+            (Production, RollbackTarget, None),
+            (Production, Deprecated, Some(TransitionKind::Deprecate)),
+            (RollbackTarget, Experiment, None),
+            (RollbackTarget, Candidate, None),
+            (RollbackTarget, Canary, None),
+            (RollbackTarget, Production, Some(TransitionKind::Rollback)),
+            (RollbackTarget, RollbackTarget, None),
+            (RollbackTarget, Deprecated, Some(TransitionKind::Deprecate)),
+            (Deprecated, Experiment, None),
+            (Deprecated, Candidate, None),
+            (Deprecated, Canary, None),
+            (Deprecated, Production, None),
+            (Deprecated, RollbackTarget, None),
+            (Deprecated, Deprecated, None),
         ];
         for &(from, to, want) in cases {
             assert_eq!(rule(from, to).ok().map(|(k, _)| k), want, "{from} -> {to}");
         }
-        // Every pair is covered by the table above or by the "same stage" rule.
+        // The table claims every pair, so every pair must be in it exactly once.
         for from in Stage::ALL {
             for to in Stage::ALL {
-                let listed = cases.iter().any(|&(f, t, _)| f == from && t == to);
-                assert!(
-                    listed
-                        || from == to
-                        || from == Deprecated
-                        || to == RollbackTarget
-                        || to == Deprecated,
-                    "{from} -> {to} is not in the table test"
-                );
+                let listed = cases
+                    .iter()
+                    .filter(|&&(f, t, _)| f == from && t == to)
+                    .count();
+                assert_eq!(listed, 1, "{from} -> {to} is listed {listed} times");
             }
         }
+        assert_eq!(cases.len(), Stage::ALL.len() * Stage::ALL.len());
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Parser};
 use serde_json::{Map, Value};
 use steward_domain::document::{parse_document, risk_register, FrontMatterError};
 
@@ -81,10 +81,8 @@ pub fn sanitize(html: &str, target: Target) -> String {
 
 /// Markdown to sanitized HTML.
 pub fn render_markdown(markdown: &str, target: Target) -> String {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_STRIKETHROUGH;
+    // The domain's options: the completeness check reads the same headings the preview shows.
+    let options = steward_domain::document::markdown_options();
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut raw, Parser::new_ext(markdown, options));
     sanitize(&raw, target)

@@ -45,7 +45,7 @@ const SVG: Record<ChartKind, { light: string; dark: string }> = {
 };
 const TITLE: Record<ChartKind, string> = {
   compare: "summarize-copilot 1.3.0-15 vs production 1.1.0-8",
-  fairness: "Acceptance rate by locale, summarize-copilot 1.3.0-15: locale=es fails the four-fifths rule",
+  fairness: "Acceptance rate by locale, summarize-copilot 1.3.0-15: locale=es fails the four-fifths rule and differs by more than 0.1",
   latency: "Latency percentiles vs p99 SLO, summarize-copilot 1.3.0-15",
   kpi: "Acceptance rate, canary vs production, summarize-copilot 1.3.0-15",
   drift: "Feature drift (PSI), summarize-copilot 1.3.0-15",

@@ -1052,6 +1052,8 @@ export type Direction = "higher" | "lower" | "none";
 
 export type Verdict = "better" | "worse" | "same" | "unranked" | "only-candidate" | "only-baseline";
 
+export type Check = "pass" | "fail" | "none";
+
 export type DriftLevel = "stable" | "moderate" | "significant";
 
 export type EvalImport = { 
@@ -1194,7 +1196,12 @@ margin: number | null,
 /**
  * Whether the candidate beats the baseline by the margin.
  */
-meets_margin: boolean | null, };
+meets_margin: boolean | null, 
+/**
+ * The core's verdict on both checks: `fail` when a threshold or margin is missed,
+ * `pass` when one is met and none missed, `none` when neither is known.
+ */
+check: Check, };
 
 export type EvalComparison = { 
 /**

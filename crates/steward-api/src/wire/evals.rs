@@ -1,7 +1,7 @@
 //! Wire types of evaluation evidence: imported runs, comparisons, fairness, drift, charts.
 
 use serde::{Deserialize, Serialize};
-use steward_domain::eval::compare::Verdict;
+use steward_domain::eval::compare::{Check, Verdict};
 use steward_domain::eval::drift::DriftLevel;
 use steward_domain::eval::{Direction, EvalKind};
 use steward_domain::Stage;
@@ -88,6 +88,9 @@ pub struct MetricComparisonView {
     pub margin: Option<f64>,
     /// Whether the candidate beats the baseline by the margin.
     pub meets_margin: Option<bool>,
+    /// The core's verdict on both checks: `fail` when a threshold or margin is missed,
+    /// `pass` when one is met and none missed, `none` when neither is known.
+    pub check: Check,
 }
 
 /// A version's evidence against a baseline (by default the model's production version).
@@ -271,6 +274,7 @@ pub(super) fn eval_decls(cfg: &ts_rs::Config) -> Vec<String> {
         EvalKind::decl(cfg),
         Direction::decl(cfg),
         Verdict::decl(cfg),
+        Check::decl(cfg),
         DriftLevel::decl(cfg),
         EvalImport::decl(cfg),
         EvalRunView::decl(cfg),

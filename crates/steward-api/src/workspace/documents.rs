@@ -516,42 +516,32 @@ impl Workspace {
     /// suite, the latest import winning. Fairness slices, load tests and online KPI series are
     /// left to the evaluation report and the dossier; a model-index entry is a headline number.
     fn export_results(&self, model: &ModelName, version: &Version) -> Result<Vec<EvalResult>> {
-        use steward_domain::eval::EvalKind;
+        use steward_domain::eval::model_index::{model_index_rows, RunRow};
         let runs = self.store.eval_runs(model, version)?;
-        let mut out: Vec<EvalResult> = Vec::new();
-        for (run_id, row) in self.store.eval_rows(model, version)? {
-            let Some(run) = runs.iter().find(|r| r.id == run_id) else {
-                continue;
-            };
-            let offline = matches!(
-                run.kind,
-                EvalKind::GoldenSet | EvalKind::ScenarioSuite | EvalKind::RedTeam
-            );
-            if !offline || !row.slice.is_empty() || row.at.is_some() || row.variant.is_some() {
-                continue;
-            }
-            let result = EvalResult {
-                task_type: run.kind.as_str().to_string(),
-                task_name: Some(run.kind.label().to_string()),
-                dataset_type: run.suite.name.clone(),
-                dataset_name: run.suite.to_string(),
+        let rows = self.store.eval_rows(model, version)?;
+        let evidence = rows.iter().filter_map(|(run_id, row)| {
+            let run = runs.iter().find(|r| r.id == *run_id)?;
+            Some(RunRow {
+                kind: run.kind,
+                suite: &run.suite,
+                row,
+            })
+        });
+        Ok(model_index_rows(evidence)
+            .into_iter()
+            .map(|r| EvalResult {
+                task_type: r.kind.as_str().to_string(),
+                task_name: Some(r.kind.label().to_string()),
+                dataset_type: r.suite.name.clone(),
+                dataset_name: r.suite.to_string(),
                 dataset_split: None,
-                metric_type: row.metric.clone(),
+                metric_type: r.row.metric.clone(),
                 metric_name: None,
-                value: row.value,
-                ci_low: row.ci_low,
-                ci_high: row.ci_high,
-            };
-            match out.iter_mut().find(|r| {
-                r.task_type == result.task_type
-                    && r.dataset_name == result.dataset_name
-                    && r.metric_type == result.metric_type
-            }) {
-                Some(existing) => *existing = result,
-                None => out.push(result),
-            }
-        }
-        Ok(out)
+                value: r.row.value,
+                ci_low: r.row.ci_low,
+                ci_high: r.row.ci_high,
+            })
+            .collect())
     }
 
     /// Exports a version's documents: `hf` (README.md from the model card), `mct` (Model Card

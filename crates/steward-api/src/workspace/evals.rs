@@ -6,9 +6,15 @@ mod import;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use steward_domain::eval::compare::{compare, summarize, MetricComparison, Verdict};
+use steward_domain::eval::compare::{
+    compare, margin_line, summarize, Check, MetricComparison, Verdict,
+};
 use steward_domain::eval::drift::{by_feature, DriftLevel};
-use steward_domain::eval::fairness::{by_group, group_keys, parity_of, Tolerance};
+use steward_domain::eval::fairness::{
+    by_group, chart_metric, default_group_key, group_keys, outside_tolerance, parity_of,
+    ratio_band, FairnessFailure, Tolerance,
+};
+use steward_domain::eval::kpi::{is_kpi_point, kpi_metric};
 use steward_domain::eval::{Catalogue, Direction, EvalRow, MetricDef};
 use steward_domain::{DatasetRef, ModelName, Stage, Version};
 use steward_render::chart::{self, CompareBar, GroupBar, Series, Theme};
@@ -56,6 +62,7 @@ fn comparison_view(c: MetricComparison) -> MetricComparisonView {
         meets_threshold: c.meets_threshold,
         margin: c.margin,
         meets_margin: c.meets_margin,
+        check: c.check,
     }
 }
 
@@ -63,7 +70,16 @@ fn comparison_view(c: MetricComparison) -> MetricComparisonView {
 /// what its files declared.
 struct Evidence {
     rows: Vec<EvalRow>,
+    /// Where each run's rows lie in `rows`, oldest run first.
+    runs: Vec<std::ops::Range<usize>>,
     catalogue: Catalogue,
+}
+
+impl Evidence {
+    /// Each run's rows, oldest run first.
+    fn by_run(&self) -> impl Iterator<Item = &[EvalRow]> {
+        self.runs.iter().map(|r| &self.rows[r.clone()])
+    }
 }
 
 impl Workspace {
@@ -171,13 +187,20 @@ impl Workspace {
                 declared.insert(d.name.clone(), d);
             }
         }
+        let mut rows = Vec::new();
+        let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut last_run = None;
+        for (run, row) in self.store.eval_rows(name, version)? {
+            match runs.last_mut() {
+                Some(r) if last_run == Some(run) => r.end += 1,
+                _ => runs.push(rows.len()..rows.len() + 1),
+            }
+            last_run = Some(run);
+            rows.push(row);
+        }
         Ok(Evidence {
-            rows: self
-                .store
-                .eval_rows(name, version)?
-                .into_iter()
-                .map(|(_, r)| r)
-                .collect(),
+            rows,
+            runs,
             catalogue: Catalogue::builtin().with_declared(&declared),
         })
     }
@@ -236,10 +259,10 @@ impl Workspace {
         let cand = self.evidence(&name, &version)?;
         let (base, note) = self.baseline(&name, &version, against)?;
         let base_summary = match &base {
-            Some((v, _)) => summarize(&self.evidence(&name, v)?.rows),
+            Some((v, _)) => summarize(self.evidence(&name, v)?.by_run()),
             None => BTreeMap::new(),
         };
-        let metrics = compare(&summarize(&cand.rows), &base_summary, &cand.catalogue)
+        let metrics = compare(&summarize(cand.by_run()), &base_summary, &cand.catalogue)
             .into_iter()
             .map(comparison_view)
             .collect();
@@ -265,22 +288,13 @@ impl Workspace {
         let version: Version = parse(version)?;
         let ev = self.evidence(&name, &version)?;
         let keys = group_keys(&ev.rows);
-        // Without a key: the first key with a metric outside tolerance, else the first key,
-        // so a reviewer lands on the problem and learns every key from `keys`.
-        let chosen = match key.map(str::trim).filter(|k| !k.is_empty()) {
-            Some(k) => k.to_string(),
-            None => keys
-                .iter()
-                .find(|k| {
-                    by_group(&ev.rows, k, &ev.catalogue, Tolerance::default())
-                        .iter()
-                        .any(|f| !f.passes_ratio)
-                })
-                .or(keys.first())
-                .cloned()
-                .unwrap_or_default(),
+        let tolerance = Tolerance::default();
+        let key = match key.map(str::trim).filter(|k| !k.is_empty()) {
+            Some(k) => k,
+            None => {
+                default_group_key(&keys, &ev.rows, &ev.catalogue, tolerance).unwrap_or_default()
+            }
         };
-        let key = chosen.as_str();
         if !keys.iter().any(|k| k == key) {
             return Err(ApiError::new(
                 ErrorCode::NotFound,
@@ -294,7 +308,6 @@ impl Workspace {
                 },
             ));
         }
-        let tolerance = Tolerance::default();
         let metrics = by_group(&ev.rows, key, &ev.catalogue, tolerance);
         let parity = parity_of(&metrics).map(|p| ParityView {
             demographic_parity_difference: p.demographic_parity_difference,
@@ -308,29 +321,11 @@ impl Workspace {
                 .into_iter()
                 .map(|f| {
                     let def = ev.catalogue.get(&f.metric);
-                    let best = match f.direction {
-                        Direction::Lower => f
-                            .groups
-                            .iter()
-                            .map(|g| g.value)
-                            .fold(f64::INFINITY, f64::min),
-                        _ => f
-                            .groups
-                            .iter()
-                            .map(|g| g.value)
-                            .fold(f64::NEG_INFINITY, f64::max),
-                    };
-                    let outside = |v: f64| {
-                        let far = (best - v).abs() > tolerance.max_difference + 1e-12;
-                        let low_ratio = match f.direction {
-                            Direction::Lower => v > 0.0 && best / v < tolerance.min_ratio - 1e-12,
-                            _ => best > 0.0 && v / best < tolerance.min_ratio - 1e-12,
-                        };
-                        far || low_ratio
-                    };
-                    if !f.passes_ratio || !f.passes_difference {
+                    let best = f.best().unwrap_or_default();
+                    let outside = |v: f64| outside_tolerance(f.direction, best, v, tolerance);
+                    if let Some(failure) = f.failure() {
                         failures.push(format!(
-                        "{}: group {}={} is worst; difference {:.3} (max {}), ratio {} (min {}{})",
+                        "{}: group {}={} is worst; difference {:.3} (max {}), ratio {} (min {}): {}",
                         f.metric,
                         key,
                         f.worst_group,
@@ -338,7 +333,7 @@ impl Workspace {
                         tolerance.max_difference,
                         f.min_max_ratio.map_or("n/a".into(), |r| format!("{r:.3}")),
                         tolerance.min_ratio,
-                        if f.passes_ratio { "" } else { ": fails the four-fifths rule" },
+                        failure.describe(tolerance),
                     ));
                     }
                     GroupFairnessView {
@@ -434,11 +429,8 @@ impl Workspace {
                         candidate: m.candidate,
                         baseline: m.baseline,
                         threshold: m.threshold,
-                        margin_line: m.baseline.zip(m.margin).map(|(b, mg)| match m.direction {
-                            Direction::Lower => b - mg,
-                            _ => b + mg,
-                        }),
-                        failing: m.meets_threshold == Some(false) || m.meets_margin == Some(false),
+                        margin_line: margin_line(m.direction, m.baseline, m.margin),
+                        failing: m.check == Check::Fail,
                     })
                     .collect();
                 if bars.is_empty() {
@@ -468,34 +460,27 @@ impl Workspace {
                 let report =
                     self.eval_fairness(name.as_str(), &version.to_string(), req.group.as_deref())?;
                 let key = report.key.clone();
-                let pick = req
-                    .metric
-                    .as_deref()
-                    .and_then(|m| report.metrics.iter().find(|f| f.metric == m))
-                    .or_else(|| report.metrics.iter().find(|f| f.metric == "selection_rate"))
-                    .or_else(|| report.metrics.iter().find(|f| !f.passes_ratio))
-                    .or(report.metrics.first())
-                    .ok_or_else(|| no_data("per-group metrics"))?;
-                let best = pick
-                    .groups
-                    .iter()
-                    .map(|g| g.value)
-                    .fold(f64::NEG_INFINITY, f64::max);
-                let band = match pick.direction {
-                    Direction::Lower => {
-                        let low = pick
-                            .groups
-                            .iter()
-                            .map(|g| g.value)
-                            .fold(f64::INFINITY, f64::min);
-                        (low, low / report.min_ratio)
-                    }
-                    _ => (best * report.min_ratio, best),
+                let tolerance = Tolerance {
+                    max_difference: report.max_difference,
+                    min_ratio: report.min_ratio,
                 };
-                let verdict = if pick.passes_ratio && pick.passes_difference {
-                    "within tolerance".to_string()
-                } else {
-                    format!("{}={} fails the four-fifths rule", key, pick.worst_group)
+                let passes: Vec<(&str, bool)> = report
+                    .metrics
+                    .iter()
+                    .map(|f| (f.metric.as_str(), f.passes_difference && f.passes_ratio))
+                    .collect();
+                let pick = chart_metric(req.metric.as_deref(), &passes)
+                    .and_then(|i| report.metrics.get(i))
+                    .ok_or_else(|| no_data("per-group metrics"))?;
+                let band = ratio_band(
+                    pick.direction,
+                    pick.groups.iter().map(|g| g.value),
+                    tolerance,
+                )
+                .ok_or_else(|| no_data("per-group metrics"))?;
+                let verdict = match FairnessFailure::of(pick.passes_difference, pick.passes_ratio) {
+                    None => "within tolerance".to_string(),
+                    Some(f) => format!("{key}={} {}", pick.worst_group, f.describe(tolerance)),
                 };
                 let title = format!("{} by {key}, {name} {version}: {verdict}", pick.label);
                 let groups: Vec<GroupBar> = pick
@@ -585,26 +570,9 @@ fn kpi_chart(
     metric: Option<&str>,
     theme: Theme,
 ) -> Result<Option<(String, String)>> {
-    let timed: Vec<&EvalRow> = ev
-        .rows
-        .iter()
-        .filter(|r| r.at.is_some() && r.slice.is_empty())
-        .collect();
-    let metric = match metric {
-        Some(m) => m.to_string(),
-        None => {
-            let mut names: Vec<&str> = timed.iter().map(|r| r.metric.as_str()).collect();
-            names.sort_unstable();
-            names.dedup();
-            match ["acceptance_rate", "task_success_rate", "error_rate"]
-                .into_iter()
-                .find(|m| names.contains(m))
-                .or(names.first().copied())
-            {
-                Some(m) => m.to_string(),
-                None => return Ok(None),
-            }
-        }
+    let timed: Vec<&EvalRow> = ev.rows.iter().filter(|r| is_kpi_point(r)).collect();
+    let Some(metric) = kpi_metric(metric, &ev.rows).map(str::to_string) else {
+        return Ok(None);
     };
     let mut arms: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
     for r in timed.iter().filter(|r| r.metric == metric) {

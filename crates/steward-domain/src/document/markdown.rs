@@ -1,6 +1,14 @@
-//! Reading a document: the YAML front matter, the ATX-heading sections of the Markdown body,
-//! and the `> Guidance:` blockquotes a template leaves for the author.
+//! Reading a document: the YAML front matter, the sections of the Markdown body, and the
+//! `> Guidance:` blockquotes a template leaves for the author.
+//!
+//! The body is read with pulldown-cmark, the parser the preview renders with
+//! ([`markdown_options`] is shared), so completeness and preview agree on what is a heading
+//! (setext headings included), what is code (a fence closes only on a run at least as long as
+//! the one that opened it) and what is a quote.
 
+use std::ops::Range;
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -120,7 +128,7 @@ pub fn parse_document(text: &str) -> Result<ParsedDocument<'_>, FrontMatterError
 /// One heading and everything under it up to the next heading of the same or a higher level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Section {
-    /// 1 for `#`, 2 for `##`, …
+    /// 1 for `#` (or a `===` underline), 2 for `##` (or `---`), …
     pub level: u8,
     /// The heading text.
     pub title: String,
@@ -130,91 +138,159 @@ pub struct Section {
     pub text: String,
 }
 
-/// Whether a line opens a guidance blockquote.
-pub(crate) fn is_guidance_start(line: &str) -> bool {
-    let t = line.trim_start();
-    t.strip_prefix('>')
-        .map(str::trim_start)
-        .is_some_and(|rest| rest.starts_with("Guidance:"))
+/// The CommonMark extensions Steward reads documents with. The preview renders with the same
+/// set, so a heading the preview shows is a heading the completeness check sees.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_STRIKETHROUGH
 }
 
-fn heading(line: &str) -> Option<(u8, String)> {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    if indent > 3 {
-        return None;
-    }
-    let t = &line[indent..];
-    let hashes = t.len() - t.trim_start_matches('#').len();
-    if hashes == 0 || hashes > 6 {
-        return None;
-    }
-    let rest = &t[hashes..];
-    if !(rest.is_empty() || rest.starts_with(' ') || rest.starts_with('\t')) {
-        return None;
-    }
-    let title = rest.trim().trim_end_matches('#').trim_end().to_string();
-    Some((u8::try_from(hashes).unwrap_or(6), title))
+/// The text Hugging Face's own model-card template leaves where nothing was written.
+pub const HF_PLACEHOLDER: &str = "[More Information Needed]";
+
+/// A top-level heading: level, title and its byte range.
+struct Heading {
+    level: u8,
+    title: String,
+    range: Range<usize>,
 }
 
-/// The lines of `body` with their 1-based document line numbers, flagged when inside a fenced
-/// code block (where `#` is not a heading and `>` is not a quote).
-fn lines_with_fences(body: &str, first_line: u32) -> Vec<(u32, &str, bool)> {
-    let mut fence: Option<&str> = None;
-    let mut out = Vec::new();
-    for (i, line) in body.lines().enumerate() {
-        let n = first_line.saturating_add(to_u32(i));
-        let t = line.trim_start();
-        let marker = if t.starts_with("```") {
-            Some("```")
-        } else if t.starts_with("~~~") {
-            Some("~~~")
-        } else {
-            None
-        };
-        match (fence, marker) {
-            (None, Some(m)) => {
-                fence = Some(m);
-                out.push((n, line, true));
+/// The block structure of a Markdown text, read once with pulldown-cmark.
+struct Outline {
+    /// Top-level headings, ATX and setext, in order.
+    headings: Vec<Heading>,
+    /// Top-level blockquotes that open with `Guidance:`.
+    guidance: Vec<Range<usize>>,
+    /// Code blocks, fenced or indented, at any depth.
+    code: Vec<Range<usize>>,
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn outline(text: &str) -> Outline {
+    let mut out = Outline {
+        headings: Vec::new(),
+        guidance: Vec::new(),
+        code: Vec::new(),
+    };
+    let mut depth = 0usize;
+    // The top-level heading being read, and the top-level blockquote whose first text decides
+    // whether it is guidance.
+    let mut heading: Option<Heading> = None;
+    let mut quote: Option<(Range<usize>, Option<bool>)> = None;
+    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                match tag {
+                    Tag::Heading { level, .. } if depth == 0 => {
+                        heading = Some(Heading {
+                            level: heading_level(level),
+                            title: String::new(),
+                            range: range.clone(),
+                        });
+                    }
+                    Tag::BlockQuote(_) if depth == 0 => quote = Some((range.clone(), None)),
+                    Tag::CodeBlock(_) => out.code.push(range.clone()),
+                    _ => {}
+                }
+                depth += 1;
             }
-            (Some(open), Some(m)) if open == m => {
-                fence = None;
-                out.push((n, line, true));
+            Event::End(tag) => {
+                depth = depth.saturating_sub(1);
+                match tag {
+                    TagEnd::Heading(_) if depth == 0 => {
+                        if let Some(mut h) = heading.take() {
+                            h.title = h.title.trim().to_string();
+                            out.headings.push(h);
+                        }
+                    }
+                    TagEnd::BlockQuote(_) if depth == 0 => {
+                        if let Some((r, Some(true))) = quote.take() {
+                            out.guidance.push(r);
+                        }
+                    }
+                    _ => {}
+                }
             }
-            (Some(_), _) => out.push((n, line, true)),
-            (None, None) => out.push((n, line, false)),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = heading.as_mut() {
+                    h.title.push_str(&t);
+                }
+                // The quote's first text decides whether it is guidance.
+                if let Some((_, decided @ None)) = quote.as_mut() {
+                    if !t.trim().is_empty() {
+                        *decided = Some(t.trim_start().starts_with("Guidance:"));
+                    }
+                }
+            }
+            _ => {}
         }
     }
     out
 }
 
-/// The sections of a Markdown body (ATX headings only: `#` … `######`) that starts at document
-/// line `first_line`.
+/// 1-based document line numbers of byte offsets in a text that starts at `first_line`.
+struct Lines {
+    starts: Vec<usize>,
+    first_line: u32,
+}
+
+impl Lines {
+    fn of(text: &str, first_line: u32) -> Lines {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { starts, first_line }
+    }
+
+    fn line(&self, offset: usize) -> u32 {
+        let index = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
+        self.first_line.saturating_add(to_u32(index))
+    }
+}
+
+/// Drops the line break a heading's range may or may not end with.
+fn after_line_break(text: &str) -> &str {
+    text.strip_prefix("\r\n")
+        .or_else(|| text.strip_prefix('\n'))
+        .unwrap_or(text)
+}
+
+/// The sections of a Markdown body that starts at document line `first_line`: one per
+/// top-level heading, ATX (`#` … `######`) or setext (a line underlined with `===` or `---`),
+/// read by the same parser as the preview (so no heading inside a code fence, however long
+/// its backtick run).
 pub fn sections(body: &str, first_line: u32) -> Vec<Section> {
-    let lines = lines_with_fences(body, first_line);
-    let heads: Vec<(usize, u8, String)> = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, (_, _, code))| !code)
-        .filter_map(|(i, (_, l, _))| heading(l).map(|(lvl, t)| (i, lvl, t)))
-        .collect();
+    let heads = outline(body).headings;
+    let lines = Lines::of(body, first_line);
     heads
         .iter()
         .enumerate()
-        .map(|(h, (i, level, title))| {
-            let end = heads[h + 1..]
+        .map(|(i, h)| {
+            let end = heads[i + 1..]
                 .iter()
-                .find(|(_, l, _)| l <= level)
-                .map_or(lines.len(), |(j, _, _)| *j);
-            let text = lines[i + 1..end]
-                .iter()
-                .map(|(_, l, _)| *l)
-                .collect::<Vec<_>>()
-                .join("\n");
+                .find(|n| n.level <= h.level)
+                .map_or(body.len(), |n| n.range.start);
+            let start = h.range.end.min(end);
             Section {
-                level: *level,
-                title: title.clone(),
-                line: lines[*i].0,
-                text,
+                level: h.level,
+                title: h.title.clone(),
+                line: lines.line(h.range.start),
+                text: after_line_break(&body[start..end]).to_string(),
             }
         })
         .collect()
@@ -223,67 +299,163 @@ pub fn sections(body: &str, first_line: u32) -> Vec<Section> {
 /// The 1-based document lines where guidance blockquotes start, for a body starting at
 /// `first_line`.
 pub(crate) fn guidance_lines(body: &str, first_line: u32) -> Vec<u32> {
-    lines_with_fences(body, first_line)
+    let lines = Lines::of(body, first_line);
+    outline(body)
+        .guidance
         .into_iter()
-        .filter(|(_, l, code)| !code && is_guidance_start(l))
-        .map(|(n, _, _)| n)
+        .map(|r| lines.line(r.start))
         .collect()
 }
 
-/// Whether text holds anything but blank lines, headings and guidance.
+/// `html` without its `<!-- … -->` comments.
+fn without_comments(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(open) = rest.find("<!--") {
+        out.push_str(&rest[..open]);
+        match rest[open + 4..].find("-->") {
+            Some(close) => rest = &rest[open + 4 + close + 3..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether text holds anything but blank lines, headings, guidance, HTML comments and
+/// Hugging Face's placeholder. A paragraph or list item counts as empty when, without
+/// [`HF_PLACEHOLDER`], it holds nothing but a bold label (`- **License:** [More Information
+/// Needed]`); code, tables, images, rules and other HTML count as content.
 pub(crate) fn has_content(text: &str) -> bool {
-    let mut in_guidance = false;
-    for (_, line, code) in lines_with_fences(text, 1) {
-        if code {
-            return true;
-        }
-        if is_guidance_start(line) {
-            in_guidance = true;
-            continue;
-        }
-        let t = line.trim();
-        if in_guidance && t.starts_with('>') {
-            continue;
-        }
-        in_guidance = false;
-        if t.is_empty() || heading(line).is_some() || (t.starts_with("<!--") && t.ends_with("-->"))
-        {
-            continue;
-        }
-        return true;
+    #[derive(Default)]
+    struct Block {
+        plain: String,
+        label: String,
     }
-    false
+    impl Block {
+        fn has_content(&self) -> bool {
+            let placeholder = self.plain.contains(HF_PLACEHOLDER);
+            let rest = self.plain.replace(HF_PLACEHOLDER, "");
+            !rest.trim().is_empty() || (!placeholder && !self.label.trim().is_empty())
+        }
+    }
+    let mut depth = 0usize;
+    // Depth at which skipping started (inside a heading or a guidance quote).
+    let mut skip_from: Option<usize> = None;
+    let mut strong = 0usize;
+    let mut block = Block::default();
+    let mut html = String::new();
+    let guidance = outline(text).guidance;
+    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        let skipping = skip_from.is_some();
+        match event {
+            Event::Start(tag) => {
+                let found = !skipping
+                    && match &tag {
+                        Tag::Heading { .. } => {
+                            skip_from = Some(depth);
+                            false
+                        }
+                        Tag::BlockQuote(_) if guidance.contains(&range) => {
+                            skip_from = Some(depth);
+                            false
+                        }
+                        Tag::CodeBlock(_) | Tag::Table(_) | Tag::Image { .. } => true,
+                        // A block starts: the text gathered so far was one block.
+                        Tag::Paragraph | Tag::Item | Tag::List(_) => {
+                            std::mem::take(&mut block).has_content()
+                        }
+                        Tag::Strong => {
+                            strong += 1;
+                            false
+                        }
+                        _ => false,
+                    };
+                if found {
+                    return true;
+                }
+                depth += 1;
+            }
+            Event::End(tag) => {
+                depth = depth.saturating_sub(1);
+                if skip_from == Some(depth) {
+                    skip_from = None;
+                } else if !skipping {
+                    let found = match tag {
+                        TagEnd::Paragraph | TagEnd::Item => {
+                            std::mem::take(&mut block).has_content()
+                        }
+                        TagEnd::HtmlBlock => !without_comments(&std::mem::take(&mut html))
+                            .trim()
+                            .is_empty(),
+                        TagEnd::Strong => {
+                            strong = strong.saturating_sub(1);
+                            false
+                        }
+                        _ => false,
+                    };
+                    if found {
+                        return true;
+                    }
+                }
+            }
+            _ if skipping => {}
+            Event::Text(t) | Event::Code(t) => {
+                if strong > 0 {
+                    block.label.push_str(&t);
+                } else {
+                    block.plain.push_str(&t);
+                }
+            }
+            Event::Html(h) => html.push_str(&h),
+            Event::InlineHtml(h) if !without_comments(&h).trim().is_empty() => return true,
+            Event::Rule
+            | Event::FootnoteReference(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_) => return true,
+            _ => {}
+        }
+    }
+    block.has_content() || !without_comments(&html).trim().is_empty()
 }
 
-/// The text without its guidance blockquotes (for exports), blank runs collapsed.
+/// The text without its guidance blockquotes (for exports), runs of blank lines outside code
+/// collapsed to one.
 pub fn strip_guidance(text: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    let mut in_guidance = false;
-    for (_, line, code) in lines_with_fences(text, 1) {
-        if !code && is_guidance_start(line) {
-            in_guidance = true;
+    let o = outline(text);
+    let overlaps = |ranges: &[Range<usize>], start: usize, end: usize| {
+        ranges.iter().any(|r| start < r.end && end > r.start)
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut last_blank = false;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let (start, end) = (offset, offset + line.len());
+        offset = end;
+        if overlaps(&o.guidance, start, end) {
             continue;
         }
-        if in_guidance && !code && line.trim_start().starts_with('>') {
+        let blank = line.trim().is_empty();
+        if blank && last_blank && !overlaps(&o.code, start, end) {
             continue;
         }
-        in_guidance = false;
-        if line.trim().is_empty() && out.last().is_some_and(|l| l.trim().is_empty()) {
-            continue;
-        }
-        out.push(line);
+        last_blank = blank;
+        out.push_str(line);
     }
-    let mut s = out.join("\n");
-    if text.ends_with('\n') {
-        s.push('\n');
-    }
-    s
+    out
 }
 
-/// A section title reduced for matching: lowercase, `&` as `and`, punctuation dropped.
+/// A section title reduced for matching: lowercase, `&` as `and`, punctuation dropped, and
+/// Hugging Face's ` [optional]` suffix ignored (its template titles `## Technical
+/// Specifications [optional]`).
 pub(crate) fn normalize_title(title: &str) -> String {
-    title
-        .replace('&', " and ")
+    let t = title.trim_end();
+    let t = t
+        .len()
+        .checked_sub("[optional]".len())
+        .filter(|&at| t.is_char_boundary(at) && t[at..].eq_ignore_ascii_case("[optional]"))
+        .map_or(t, |at| &t[..at]);
+    t.replace('&', " and ")
         .chars()
         .map(|c| {
             if c.is_alphanumeric() {
@@ -380,6 +552,103 @@ mod tests {
     }
 
     #[test]
+    fn setext_heading_uses_is_reported_missing() {
+        // Regression: `Uses` underlined with `---` renders as a heading but the hand-written
+        // parser saw only ATX headings. (body, expected (title, level, line))
+        type Case = (&'static str, &'static [(&'static str, u8, u32)]);
+        let cases: &[Case] = &[
+            (
+                "Model details\n=============\n\nText.\n\nUses\n---\n\nMore.\n",
+                &[("Model details", 1, 1), ("Uses", 2, 6)],
+            ),
+            (
+                "# Card\n\nUses\n----\nText.\n\n## Evaluation\n",
+                &[("Card", 1, 1), ("Uses", 2, 3), ("Evaluation", 2, 7)],
+            ),
+            // A `---` after a blank line is a thematic break, not an underline.
+            ("# Card\n\n---\n\nText.\n", &[("Card", 1, 1)]),
+            // Nor is it after a list: a paragraph must sit right above the underline.
+            ("- item\n\n---\n", &[]),
+        ];
+        for (body, want) in cases {
+            let got: Vec<(String, u8, u32)> = sections(body, 1)
+                .into_iter()
+                .map(|s| (s.title, s.level, s.line))
+                .collect();
+            let want: Vec<(String, u8, u32)> = want
+                .iter()
+                .map(|(t, l, n)| (t.to_string(), *l, *n))
+                .collect();
+            assert_eq!(got, want, "{body:?}");
+        }
+        let s = sections("Uses\n---\n\nMore.\n", 3);
+        assert_eq!(s[0].text.trim(), "More.");
+        // And the completeness check sees it: no "Uses" missing, none empty.
+        use crate::document::{builtin_template, check_document, CheckContext, DocumentKind};
+        let kind = DocumentKind::ModelCard;
+        let card = "# Card\n\nUses\n---\n\nThe support desk drafts replies with it.\n";
+        let c = check_document(
+            kind,
+            &builtin_template(kind),
+            card,
+            &CheckContext::default(),
+        );
+        assert!(
+            c.findings.iter().all(|f| !f.message.contains("\"Uses\"")),
+            "{:#?}",
+            c.findings
+        );
+    }
+
+    #[test]
+    fn four_backtick_fence_closed_by_three_backticks() {
+        // Regression: a ```` fence was closed by the first ``` line inside it, so the
+        // headings after that line in the code were read as sections.
+        let body = "## Examples\n\n````markdown\n```python\nprint(1)\n```\n## Not a heading\n> Guidance: not guidance either\n````\n\n## Uses\n\nText.\n";
+        let titles: Vec<(String, u32)> = sections(body, 1)
+            .into_iter()
+            .map(|s| (s.title, s.line))
+            .collect();
+        assert_eq!(
+            titles,
+            [("Examples".to_string(), 1), ("Uses".to_string(), 11)]
+        );
+        assert!(guidance_lines(body, 1).is_empty());
+        // (fenced text, headings seen)
+        let cases = [
+            ("~~~~\n~~~\n# in code\n~~~~\n# after\n", vec!["after"]),
+            ("```\n~~~\n# in code\n```\n# after\n", vec!["after"]),
+            ("    # indented code\n\n# after\n", vec!["after"]),
+            ("```\n# never closed\n", vec![]),
+        ];
+        for (body, want) in cases {
+            let got: Vec<String> = sections(body, 1).into_iter().map(|s| s.title).collect();
+            assert_eq!(got, want, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn hugging_face_placeholders_are_no_content() {
+        // (text, has content)
+        let cases: [(&str, bool); 11] = [
+            ("[More Information Needed]\n", false),
+            ("<!-- a note -->\n\n[More Information Needed]\n", false),
+            ("- **Developed by:** [More Information Needed]\n- **License:** [More Information Needed]\n", false),
+            ("- **Training regime:** [More Information Needed] <!--fp32, bf16 -->\n", false),
+            ("<!-- a\nmultiline\ncomment -->\n", false),
+            ("- **License:** apache-2.0\n", true),
+            ("[More Information Needed] but also this.\n", true),
+            ("**Bold only, written by the author**\n", true),
+            ("See the [calculator](https://mlco2.github.io/impact).\n", true),
+            ("<div>html</div>\n", true),
+            ("| a |\n|---|\n| 1 |\n", true),
+        ];
+        for (text, want) in cases {
+            assert_eq!(has_content(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
     fn content_and_guidance() {
         let cases: [(&str, bool); 6] = [
             ("", false),
@@ -411,5 +680,18 @@ mod tests {
             normalize_title("Preprocessing/cleaning/labeling"),
             "preprocessing cleaning labeling"
         );
+        // Hugging Face's template marks optional sections in the heading itself.
+        let cases = [
+            (
+                "Technical Specifications [optional]",
+                "technical specifications",
+            ),
+            ("Model Sources [OPTIONAL] ", "model sources"),
+            ("Funded by [optional] sources", "funded by optional sources"),
+            ("[optional]", ""),
+        ];
+        for (title, want) in cases {
+            assert_eq!(normalize_title(title), want, "{title:?}");
+        }
     }
 }

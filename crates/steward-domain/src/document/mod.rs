@@ -21,7 +21,8 @@ use crate::error::{DomainError, Result};
 
 pub use check::{check_document, CheckContext, Completeness, DatasetContext, Finding, FindingCode};
 pub use markdown::{
-    parse_document, sections, strip_guidance, FrontMatterError, ParsedDocument, Section,
+    markdown_options, parse_document, sections, strip_guidance, FrontMatterError, ParsedDocument,
+    Section, HF_PLACEHOLDER,
 };
 pub use risk::{
     parse_risk_category, risk_register, RiskBand, RiskRow, RISK_CATEGORIES_GENAI,

@@ -1,8 +1,9 @@
 //! Candidate vs production, metric by metric.
 //!
 //! A version's evidence is first reduced to one value per metric ([`summarize`]): the latest
-//! whole-population row wins; latency samples become p50/p95/p99; request, error, timeout,
-//! cost and safety counts become rates; KPI series become their mean. [`compare`] then lines
+//! run that measured a metric wins, whatever its kind; within a run, latency samples become
+//! p50/p95/p99, request, error, timeout, cost and safety counts become rates, and KPI series
+//! become their mean. [`compare`] then lines
 //! two summaries up with the catalogue's direction, threshold and margin.
 
 use std::collections::BTreeMap;
@@ -33,8 +34,28 @@ impl MetricValue {
     }
 }
 
-/// Reduces a version's rows (runs oldest first) to one value per metric.
-pub fn summarize(rows: &[EvalRow]) -> BTreeMap<String, MetricValue> {
+/// Reduces a version's runs (oldest first, each run's rows in file order) to one value per
+/// metric.
+///
+/// One rule for every kind of metric: **the latest run that measured a metric wins**, and
+/// nothing is pooled across runs. Within a run, a scalar's last whole-population row wins;
+/// `latency_ms` samples become `latency_p50_ms`/`_p95_ms`/`_p99_ms` (percentiles the run gave
+/// itself win over its samples); a KPI series (rows with a timestamp) becomes its mean; and
+/// counts become rates (`errors`/`requests` → `error_rate`, `cost_usd` → `cost_per_1k_usd`, …)
+/// unless the run gave the rate itself. So a second load test replaces the first one's
+/// percentiles instead of mixing old and new samples into its p99.
+pub fn summarize<'a>(
+    runs: impl IntoIterator<Item = &'a [EvalRow]>,
+) -> BTreeMap<String, MetricValue> {
+    let mut out = BTreeMap::new();
+    for run in runs {
+        out.extend(summarize_run(run));
+    }
+    out
+}
+
+/// One run's summary (see [`summarize`]).
+fn summarize_run(rows: &[EvalRow]) -> BTreeMap<String, MetricValue> {
     let mut out: BTreeMap<String, MetricValue> = BTreeMap::new();
     let mut samples: Vec<f64> = Vec::new();
     let mut series: BTreeMap<&str, (f64, u64)> = BTreeMap::new();
@@ -118,6 +139,46 @@ pub enum Verdict {
     OnlyBaseline,
 }
 
+/// Whether a candidate's metric passes the checks the catalogue knows for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// Every known check (threshold, margin) is met.
+    Pass,
+    /// A threshold or a margin is missed.
+    Fail,
+    /// No threshold or margin is known for the metric (or it cannot be judged).
+    None,
+}
+
+impl Check {
+    /// Fail when either check is missed, pass when one is met and none missed, none when
+    /// neither is known.
+    pub fn of(meets_threshold: Option<bool>, meets_margin: Option<bool>) -> Check {
+        match (meets_threshold, meets_margin) {
+            (Some(false), _) | (_, Some(false)) => Check::Fail,
+            (None, None) => Check::None,
+            _ => Check::Pass,
+        }
+    }
+}
+
+/// Where a candidate must reach to beat `baseline` by `margin`: above it when higher is
+/// better, below it when lower is better; None without both, or for an undirected metric.
+pub fn margin_line(
+    direction: Direction,
+    baseline: Option<f64>,
+    margin: Option<f64>,
+) -> Option<f64> {
+    let (b, m) = baseline.zip(margin)?;
+    match direction {
+        Direction::Higher => Some(b + m),
+        Direction::Lower => Some(b - m),
+        Direction::None => None,
+    }
+}
+
 /// One line of the comparison table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricComparison {
@@ -149,6 +210,8 @@ pub struct MetricComparison {
     pub margin: Option<f64>,
     /// Whether the candidate beats the baseline by the margin.
     pub meets_margin: Option<bool>,
+    /// The two checks together: fail when either is missed.
+    pub check: Check,
 }
 
 /// Differences this small count as unchanged (float noise, not evidence).
@@ -222,6 +285,7 @@ pub fn compare(
                 meets_threshold,
                 margin,
                 meets_margin,
+                check: Check::of(meets_threshold, meets_margin),
             }
         })
         .collect()
@@ -342,7 +406,7 @@ mod tests {
             r.variant = Some(variant.into());
             rows.push(r);
         }
-        let s = summarize(&rows);
+        let s = summarize([rows.as_slice()]);
         let v = |k: &str| s.get(k).map(|m| m.value).expect(k);
         let cases = [
             ("latency_p50_ms", 50.5),
@@ -356,6 +420,154 @@ mod tests {
         ];
         for (k, want) in cases {
             assert!((v(k) - want).abs() < 1e-9, "{k}: {} vs {want}", v(k));
+        }
+    }
+
+    fn timed(metric: &str, v: f64) -> EvalRow {
+        let mut r = EvalRow::plain(metric, v);
+        r.at = Some("2026-11-01T00:00:00Z".into());
+        r
+    }
+
+    fn samples(range: std::ops::RangeInclusive<i32>) -> Vec<EvalRow> {
+        range
+            .map(|i| EvalRow::plain("latency_ms", f64::from(i)))
+            .collect()
+    }
+
+    #[test]
+    fn summarize_lets_the_latest_run_win_for_every_metric_kind() {
+        // (case, runs oldest first, metric, expected value)
+        type Case = (&'static str, Vec<Vec<EvalRow>>, &'static str, Option<f64>);
+        let cases: Vec<Case> = vec![
+            (
+                "scalar: a later run replaces an earlier one",
+                vec![
+                    vec![EvalRow::plain("accuracy", 0.7)],
+                    vec![EvalRow::plain("accuracy", 0.8)],
+                ],
+                "accuracy",
+                Some(0.8),
+            ),
+            (
+                "scalar: a run that does not measure it keeps the earlier value",
+                vec![
+                    vec![EvalRow::plain("accuracy", 0.7)],
+                    vec![EvalRow::plain("rouge_l", 0.4)],
+                ],
+                "accuracy",
+                Some(0.7),
+            ),
+            (
+                "latency samples: a second load test is not pooled with the first",
+                vec![samples(1..=100), samples(1001..=1100)],
+                "latency_p99_ms",
+                Some(1099.01),
+            ),
+            (
+                "latency samples: pooled within one run",
+                vec![samples(1..=100)],
+                "latency_p50_ms",
+                Some(50.5),
+            ),
+            (
+                "latency: a run's own percentile wins over its samples",
+                vec![{
+                    let mut r = samples(1..=100);
+                    r.push(EvalRow::plain("latency_p99_ms", 5.0));
+                    r
+                }],
+                "latency_p99_ms",
+                Some(5.0),
+            ),
+            (
+                "latency: later samples replace an earlier run's given percentile",
+                vec![
+                    vec![EvalRow::plain("latency_p99_ms", 5.0)],
+                    samples(1..=100),
+                ],
+                "latency_p99_ms",
+                Some(99.01),
+            ),
+            (
+                "KPI series: the latest run's mean, not the mean over both",
+                vec![
+                    vec![timed("acceptance_rate", 0.2), timed("acceptance_rate", 0.4)],
+                    vec![timed("acceptance_rate", 0.8)],
+                ],
+                "acceptance_rate",
+                Some(0.8),
+            ),
+            (
+                "rates: derived from the latest run's counts",
+                vec![
+                    vec![
+                        EvalRow::plain("requests", 100.0),
+                        EvalRow::plain("errors", 50.0),
+                    ],
+                    vec![
+                        EvalRow::plain("requests", 1000.0),
+                        EvalRow::plain("errors", 1.0),
+                    ],
+                ],
+                "error_rate",
+                Some(0.001),
+            ),
+            (
+                "rates: never from one run's requests and another's errors",
+                vec![
+                    vec![EvalRow::plain("requests", 100.0)],
+                    vec![EvalRow::plain("errors", 1.0)],
+                ],
+                "error_rate",
+                None,
+            ),
+            ("no runs, no values", vec![], "accuracy", None),
+        ];
+        for (case, runs, metric, want) in cases {
+            let s = summarize(runs.iter().map(Vec::as_slice));
+            match (s.get(metric).map(|m| m.value), want) {
+                (Some(got), Some(want)) => {
+                    assert!((got - want).abs() < 1e-9, "{case}: {got} vs {want}")
+                }
+                (got, want) => assert_eq!(got, want, "{case}"),
+            }
+        }
+    }
+
+    #[test]
+    fn checks_fail_when_a_threshold_or_a_margin_is_missed() {
+        // (meets_threshold, meets_margin, check)
+        let cases = [
+            (None, None, Check::None),
+            (Some(true), None, Check::Pass),
+            (None, Some(true), Check::Pass),
+            (Some(true), Some(true), Check::Pass),
+            (Some(false), None, Check::Fail),
+            (None, Some(false), Check::Fail),
+            (Some(true), Some(false), Check::Fail),
+            (Some(false), Some(true), Check::Fail),
+        ];
+        for (t, m, want) in cases {
+            assert_eq!(Check::of(t, m), want, "{t:?} {m:?}");
+        }
+    }
+
+    #[test]
+    fn margin_lines_sit_on_the_better_side_of_the_baseline() {
+        // (direction, baseline, margin, line)
+        let cases = [
+            (Direction::Higher, Some(0.8), Some(0.02), Some(0.82)),
+            (Direction::Lower, Some(100.0), Some(10.0), Some(90.0)),
+            (Direction::None, Some(1.0), Some(0.1), None),
+            (Direction::Higher, None, Some(0.02), None),
+            (Direction::Lower, Some(1.0), None, None),
+        ];
+        for (d, b, m, want) in cases {
+            match (margin_line(d, b, m), want) {
+                (Some(got), Some(want)) => assert!((got - want).abs() < 1e-12, "{d:?}"),
+                (got, want) => assert_eq!(got, want, "{d:?}"),
+            }
         }
     }
 }

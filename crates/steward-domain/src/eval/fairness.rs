@@ -69,6 +69,134 @@ pub struct GroupFairness {
     pub passes_ratio: bool,
 }
 
+/// Which of the two tolerance rules a metric fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FairnessFailure {
+    /// Only the difference rule (max − min above the tolerance).
+    Difference,
+    /// Only the ratio rule (min / max below the tolerance: the four-fifths rule by default).
+    Ratio,
+    /// Both.
+    Both,
+}
+
+impl FairnessFailure {
+    /// The failure of a metric that passes (or not) each rule; None when it passes both.
+    pub fn of(passes_difference: bool, passes_ratio: bool) -> Option<FairnessFailure> {
+        match (passes_difference, passes_ratio) {
+            (true, true) => None,
+            (false, true) => Some(FairnessFailure::Difference),
+            (true, false) => Some(FairnessFailure::Ratio),
+            (false, false) => Some(FairnessFailure::Both),
+        }
+    }
+
+    /// What the worst group fails, as words after its name (`gender=female fails …`).
+    pub fn describe(self, tolerance: Tolerance) -> String {
+        let ratio = if (tolerance.min_ratio - FOUR_FIFTHS).abs() < 1e-12 {
+            "fails the four-fifths rule".to_string()
+        } else {
+            format!("falls below the min/max ratio {}", tolerance.min_ratio)
+        };
+        let difference = format!("differs by more than {}", tolerance.max_difference);
+        match self {
+            FairnessFailure::Difference => difference,
+            FairnessFailure::Ratio => ratio,
+            FairnessFailure::Both => format!("{ratio} and {difference}"),
+        }
+    }
+}
+
+/// The best value among `values`: the lowest when lower is better, else the highest; None
+/// when there are none.
+pub fn best_value(direction: Direction, values: impl IntoIterator<Item = f64>) -> Option<f64> {
+    let pick = match direction {
+        Direction::Lower => f64::min,
+        _ => f64::max,
+    };
+    values.into_iter().reduce(pick)
+}
+
+/// Whether one group's `value` is outside tolerance against the `best` group's: more than the
+/// allowed difference away from it, or below the allowed ratio of it (when lower is better:
+/// the best is below the allowed ratio of the value).
+pub fn outside_tolerance(
+    direction: Direction,
+    best: f64,
+    value: f64,
+    tolerance: Tolerance,
+) -> bool {
+    let far = (best - value).abs() > tolerance.max_difference + 1e-12;
+    let low_ratio = match direction {
+        Direction::Lower => value > 0.0 && best / value < tolerance.min_ratio - 1e-12,
+        _ => best > 0.0 && value / best < tolerance.min_ratio - 1e-12,
+    };
+    far || low_ratio
+}
+
+/// The band of values the ratio rule accepts, `(low, high)`: from `min_ratio` × best up to the
+/// best, or (lower is better) from the best up to best / `min_ratio`. None without values.
+pub fn ratio_band(
+    direction: Direction,
+    values: impl IntoIterator<Item = f64>,
+    tolerance: Tolerance,
+) -> Option<(f64, f64)> {
+    let best = best_value(direction, values)?;
+    Some(match direction {
+        Direction::Lower => (best, best / tolerance.min_ratio),
+        _ => (best * tolerance.min_ratio, best),
+    })
+}
+
+/// The group key a fairness report opens on when none is asked for: the first key (in the
+/// given order) with a metric failing either rule, else the first key; None without keys.
+/// A reviewer lands on the problem and learns every key from the report's list.
+pub fn default_group_key<'a>(
+    keys: &'a [String],
+    rows: &[EvalRow],
+    catalogue: &Catalogue,
+    tolerance: Tolerance,
+) -> Option<&'a str> {
+    keys.iter()
+        .find(|k| {
+            by_group(rows, k, catalogue, tolerance)
+                .iter()
+                .any(|f| !f.passes())
+        })
+        .or(keys.first())
+        .map(String::as_str)
+}
+
+/// Which metric a fairness chart draws, by index into `metrics` (name, passes both rules):
+/// the one asked for when present, else `selection_rate` (the adverse-impact metric), else
+/// the first failing either rule, else the first.
+pub fn chart_metric(requested: Option<&str>, metrics: &[(&str, bool)]) -> Option<usize> {
+    let find = |p: &dyn Fn(&(&str, bool)) -> bool| metrics.iter().position(p);
+    requested
+        .and_then(|m| find(&|(name, _)| *name == m))
+        .or_else(|| find(&|(name, _)| *name == "selection_rate"))
+        .or_else(|| find(&|(_, passes)| !passes))
+        .or(if metrics.is_empty() { None } else { Some(0) })
+}
+
+impl GroupFairness {
+    /// Whether the metric passes both rules.
+    pub fn passes(&self) -> bool {
+        self.passes_difference && self.passes_ratio
+    }
+
+    /// Which rules it fails, if any.
+    pub fn failure(&self) -> Option<FairnessFailure> {
+        FairnessFailure::of(self.passes_difference, self.passes_ratio)
+    }
+
+    /// The best group's value.
+    pub fn best(&self) -> Option<f64> {
+        best_value(self.direction, self.groups.iter().map(|g| g.value))
+    }
+}
+
 /// Summarizes per-group `values` of one metric.
 pub fn group_fairness(
     metric: &str,
@@ -476,5 +604,162 @@ mod tests {
         assert_eq!(p.demographic_parity_ratio, 1.0);
         assert_eq!(p.equalized_odds_difference, 0.5);
         assert_eq!(c.overall().confusion.n(), 8);
+    }
+
+    #[test]
+    fn default_group_key_misses_no_key_that_fails_only_the_difference_rule() {
+        // Regression: without `--group`, the key was the first failing the ratio rule only.
+        // (case, rows, expected key)
+        type Case = (&'static str, Vec<EvalRow>, Option<&'static str>);
+        let cases: Vec<Case> = vec![
+            (
+                "a key failing only the difference rule is chosen",
+                vec![
+                    // age: within tolerance
+                    row("accuracy", "age=young", 0.90),
+                    row("accuracy", "age=old", 0.88),
+                    // region: difference 0.15 > 0.1, ratio 0.83 ≥ 0.8
+                    row("accuracy", "region=north", 0.90),
+                    row("accuracy", "region=south", 0.75),
+                ],
+                Some("region"),
+            ),
+            (
+                "a key failing only the ratio rule is chosen",
+                vec![
+                    row("accuracy", "age=young", 0.90),
+                    row("accuracy", "age=old", 0.88),
+                    // ratio 0.05 / 0.1 = 0.5, difference 0.05
+                    row("error_rate", "region=north", 0.05),
+                    row("error_rate", "region=south", 0.10),
+                ],
+                Some("region"),
+            ),
+            (
+                "the first failing key in order",
+                vec![
+                    row("accuracy", "age=young", 0.90),
+                    row("accuracy", "age=old", 0.70),
+                    row("accuracy", "region=north", 0.90),
+                    row("accuracy", "region=south", 0.60),
+                ],
+                Some("age"),
+            ),
+            (
+                "nothing fails: the first key",
+                vec![
+                    row("accuracy", "age=young", 0.90),
+                    row("accuracy", "age=old", 0.89),
+                    row("accuracy", "region=north", 0.90),
+                    row("accuracy", "region=south", 0.88),
+                ],
+                Some("age"),
+            ),
+            ("no keys", vec![row("accuracy", "", 0.9)], None),
+        ];
+        for (case, rows, want) in cases {
+            let keys = group_keys(&rows);
+            let got = default_group_key(&keys, &rows, Catalogue::builtin(), Tolerance::default());
+            assert_eq!(got, want, "{case}");
+        }
+    }
+
+    #[test]
+    fn failures_name_the_rule_that_fails() {
+        let t = Tolerance::default();
+        // (passes_difference, passes_ratio, description)
+        let cases = [
+            (true, true, None),
+            (false, true, Some("differs by more than 0.1")),
+            (true, false, Some("fails the four-fifths rule")),
+            (
+                false,
+                false,
+                Some("fails the four-fifths rule and differs by more than 0.1"),
+            ),
+        ];
+        for (pd, pr, want) in cases {
+            let got = FairnessFailure::of(pd, pr).map(|f| f.describe(t));
+            assert_eq!(got.as_deref(), want, "{pd} {pr}");
+        }
+        let strict = Tolerance {
+            max_difference: 0.05,
+            min_ratio: 0.9,
+        };
+        assert_eq!(
+            FairnessFailure::Both.describe(strict),
+            "falls below the min/max ratio 0.9 and differs by more than 0.05"
+        );
+    }
+
+    #[test]
+    fn groups_outside_tolerance_and_the_ratio_band_follow_direction() {
+        let t = Tolerance::default();
+        // (direction, best, value, outside)
+        let cases = [
+            (Direction::Higher, 0.9, 0.85, false),
+            (Direction::Higher, 0.9, 0.75, true), // difference 0.15
+            (Direction::Higher, 0.3, 0.2, true),  // ratio 0.67
+            (Direction::None, 0.5, 0.45, false),
+            (Direction::Lower, 0.02, 0.05, true), // ratio 0.4
+            (Direction::Lower, 0.10, 0.12, false),
+            (Direction::Lower, 0.0, 0.0, false),
+            (Direction::Higher, 0.9, 0.8, false), // exactly at the difference limit
+        ];
+        for (d, best, v, want) in cases {
+            assert_eq!(outside_tolerance(d, best, v, t), want, "{d:?} {best} {v}");
+        }
+        // (direction, values, band)
+        let bands = [
+            (Direction::Higher, vec![0.5, 0.9], Some((0.72, 0.9))),
+            (Direction::None, vec![0.5, 0.25], Some((0.4, 0.5))),
+            (Direction::Lower, vec![0.08, 0.2], Some((0.08, 0.1))),
+            (Direction::Higher, vec![], None),
+        ];
+        for (d, values, want) in bands {
+            let got = ratio_band(d, values.iter().copied(), t);
+            match (got, want) {
+                (Some((a, b)), Some((c, e))) => {
+                    assert!(
+                        (a - c).abs() < 1e-12 && (b - e).abs() < 1e-12,
+                        "{d:?} {values:?}"
+                    )
+                }
+                (got, want) => assert_eq!(got, want, "{d:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn fairness_charts_draw_the_asked_metric_else_selection_rate_else_a_failing_one() {
+        // (requested, metrics (name, passes), index)
+        type Case = (
+            Option<&'static str>,
+            &'static [(&'static str, bool)],
+            Option<usize>,
+        );
+        let cases: &[Case] = &[
+            (Some("tpr"), &[("accuracy", true), ("tpr", true)], Some(1)),
+            (
+                Some("missing"),
+                &[("accuracy", false), ("selection_rate", true)],
+                Some(1),
+            ),
+            (
+                None,
+                &[("accuracy", true), ("selection_rate", true)],
+                Some(1),
+            ),
+            (None, &[("accuracy", true), ("error_rate", false)], Some(1)),
+            (None, &[("accuracy", true), ("error_rate", true)], Some(0)),
+            (None, &[], None),
+        ];
+        for (requested, metrics, want) in cases {
+            assert_eq!(
+                chart_metric(*requested, metrics),
+                *want,
+                "{requested:?} {metrics:?}"
+            );
+        }
     }
 }

@@ -11,7 +11,9 @@ pub mod compare;
 pub mod drift;
 pub mod fairness;
 pub mod fxhash;
+pub mod kpi;
 pub mod lttb;
+pub mod model_index;
 pub mod ops;
 
 use std::collections::{BTreeMap, HashMap};

@@ -1,4 +1,4 @@
-import type { EvalComparison, MetricComparisonView, Verdict } from "../../api/bindings";
+import type { EvalComparison, Verdict } from "../../api/bindings";
 import { formatPercent, formatSigned, formatValue } from "./format";
 
 const VERDICT: Record<Verdict, string> = {
@@ -9,16 +9,6 @@ const VERDICT: Record<Verdict, string> = {
   "only-candidate": "candidate only",
   "only-baseline": "baseline only",
 };
-
-/**
- * "fail" when the core says a threshold or margin is missed, "pass" when it says one is met and
- * none is missed, "none" when it knows no threshold or margin for the metric.
- */
-export function checkOf(m: MetricComparisonView): "pass" | "fail" | "none" {
-  const checks = [m.meets_threshold, m.meets_margin].filter((c): c is boolean => c !== null);
-  if (checks.length === 0) return "none";
-  return checks.includes(false) ? "fail" : "pass";
-}
 
 function Check({ met, label, testId }: { met: boolean | null; label: string; testId: string }) {
   if (met === null) return null;
@@ -68,7 +58,8 @@ export function ComparisonTable({ comparison }: { comparison: EvalComparison }) 
           </thead>
           <tbody>
             {c.metrics.map((m) => {
-              const check = checkOf(m);
+              // The core's verdict on threshold and margin (`fail` when either is missed).
+              const check = m.check;
               return (
                 <tr key={m.metric} className={`check-row-${check}`} data-testid={`compare-row-${m.metric}`} data-check={check}>
                   <th scope="row" title={m.metric}>

@@ -47,6 +47,7 @@ function metric(name: string, extra: Partial<MetricComparisonView> = {}): Metric
     meets_threshold: null,
     margin: null,
     meets_margin: null,
+    check: "none",
     ...extra,
   };
 }
@@ -80,7 +81,7 @@ const LOCALE: FairnessReport = {
     },
   ],
   parity: null,
-  failures: ["acceptance_rate: group locale=es is worst; difference 0.210 (max 0.1), ratio 0.656 (min 0.8: fails the four-fifths rule)"],
+  failures: ["acceptance_rate: group locale=es is worst; difference 0.210 (max 0.1), ratio 0.656 (min 0.8): fails the four-fifths rule and differs by more than 0.1"],
 };
 const TIER: FairnessReport = {
   ...LOCALE,
@@ -112,13 +113,13 @@ describe("RunsTable", () => {
 });
 
 describe("ComparisonTable", () => {
-  it("colours pass and fail only where the core reports a threshold or margin", () => {
+  it("colours pass and fail as the core's check says, only where it knows a threshold or margin", () => {
     render(
       <ComparisonTable
         comparison={comparison([
-          metric("rouge_l", { threshold: 0.4, meets_threshold: true, margin: 0.005, meets_margin: true }),
-          metric("error_rate", { direction: "lower", verdict: "worse", threshold: 0.01, meets_threshold: false }),
-          metric("toxicity_rate", { direction: "lower", verdict: "better", margin: 0, meets_margin: false }),
+          metric("rouge_l", { threshold: 0.4, meets_threshold: true, margin: 0.005, meets_margin: true, check: "pass" }),
+          metric("error_rate", { direction: "lower", verdict: "worse", threshold: 0.01, meets_threshold: false, check: "fail" }),
+          metric("toxicity_rate", { direction: "lower", verdict: "better", margin: 0, meets_margin: false, check: "fail" }),
           // Worse than production, but the core knows no threshold: no pass/fail colour.
           metric("latency_p50_ms", { unit: "ms", direction: "lower", verdict: "worse", delta: 27.8 }),
         ])}
@@ -160,7 +161,7 @@ describe("EvaluationsScreen", () => {
   it("loads runs, the comparison and every key's fairness from the core", async () => {
     const calls = mockBackend({
       eval_list: () => [run(16)],
-      eval_compare: () => comparison([metric("rouge_l", { threshold: 0.4, meets_threshold: true })]),
+      eval_compare: () => comparison([metric("rouge_l", { threshold: 0.4, meets_threshold: true, check: "pass" })]),
       eval_fairness: (a) => {
         if (a.key === null || a.key === "locale") return LOCALE;
         if (a.key === "customer_tier") return TIER;
