@@ -18,6 +18,7 @@ pub mod eval;
 pub mod lifecycle;
 pub mod model;
 pub mod stage;
+pub mod trust;
 pub mod version;
 
 pub use artifact::{Artifacts, CodeCommit};
