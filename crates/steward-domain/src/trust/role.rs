@@ -75,6 +75,11 @@ impl FromStr for Role {
 pub struct KeyId(String);
 
 impl KeyId {
+    /// The key id for a finished sha256 of a raw public key (the signing layer hashes).
+    pub fn from_sha256(digest: [u8; 32]) -> KeyId {
+        KeyId(hex::encode(digest))
+    }
+
     /// The 64 lowercase hex digits.
     pub fn as_str(&self) -> &str {
         &self.0
