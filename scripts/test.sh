@@ -14,8 +14,11 @@ have_ui=0
 [ $have_desktop = 1 ] && need_desktop_build
 [ $have_ui = 1 ] && { need_test_tools; need_npm "$ROOT/ui"; }
 [ -f tests/e2e/package.json ] && need_npm "$ROOT/tests/e2e"
-# huggingface_hub and fairlearn check our exports and fairness maths from the Rust tests.
+# huggingface_hub and fairlearn check our exports and fairness maths from the Rust tests;
+# securesystemslib verifies our DSSE envelopes.
 need_python
+# keyctl runs the keyring test's second process in a session keyring of its own.
+need_apt keyutils
 
 say "cargo fmt --check"
 cargo fmt --all -- --check

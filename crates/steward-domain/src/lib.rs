@@ -19,6 +19,7 @@ pub mod integrity;
 pub mod lifecycle;
 pub mod model;
 pub mod stage;
+pub mod trust;
 pub mod version;
 
 pub use artifact::{Artifacts, CodeCommit};
