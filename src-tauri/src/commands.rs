@@ -148,6 +148,12 @@ pub fn audit_log(studio: State<'_, Studio>, limit: Option<u32>) -> Reply<Vec<Aud
 
 /// Walks the audit chain and reports the first broken link.
 #[tauri::command(async)]
-pub fn audit_verify(studio: State<'_, Studio>) -> Reply<AuditVerifyResult> {
-    studio.with(Workspace::audit_verify)
+pub fn audit_verify(studio: State<'_, Studio>, deep: Option<bool>) -> Reply<AuditVerifyResult> {
+    studio.with(|w| {
+        if deep.unwrap_or(false) {
+            w.audit_verify_deep()
+        } else {
+            w.audit_verify()
+        }
+    })
 }

@@ -330,7 +330,7 @@ fn a_model_card_from_template_to_a_complete_release_set() {
     let readme = export(&s, "copilot@1.0.0-1", "hf", "README.md");
     assert!(
         readme.starts_with("---\n")
-            && readme.contains("license: apache-2.0")
+            && readme.contains("license: \"apache-2.0\"")
             && !readme.contains("Guidance"),
         "{readme}"
     );
@@ -627,8 +627,8 @@ fn the_demo_has_complete_production_documents_and_gaps_in_the_candidate() {
     let readme = export(&s, "summarize-copilot@1.1.0-8", "hf", "README.md");
     assert!(
         readme.contains("model-index:")
-            && readme.contains("type: golden-set")
-            && readme.contains("type: rouge_l"),
+            && readme.contains("type: \"golden-set\"")
+            && readme.contains("type: \"rouge_l\""),
         "{readme}"
     );
     let mct: serde_json::Value =

@@ -476,3 +476,46 @@ fn a_new_workspace_is_readable_only_by_its_owner() {
         run.stderr
     );
 }
+
+#[test]
+fn front_matter_cannot_forge_exports_through_yaml_indirection() {
+    let s = workspace_with_model();
+    let forged = s.path("forged.md");
+    std::fs::write(
+        &forged,
+        "---\nmodel_name: copilot\n<<: {model-index: [{name: copilot, results: [{task: {type: t}, dataset: {type: d, name: d}, metrics: [{type: accuracy, value: 0.99}]}]}]}\n---\n\n# Model card\n",
+    )
+    .expect("card");
+    s.fails(
+        1,
+        &[
+            "doc",
+            "save",
+            "copilot@1.0.0-1",
+            "model-card",
+            &forged.display().to_string(),
+        ],
+        "line 3, column 1: merge keys (`<<`) are not allowed",
+    );
+    std::fs::write(
+        &forged,
+        "---\nbase: &b {license: mit}\nlicense: *b\n---\n\n# Model card\n",
+    )
+    .expect("card");
+    s.fails(
+        1,
+        &[
+            "doc",
+            "save",
+            "copilot@1.0.0-1",
+            "model-card",
+            &forged.display().to_string(),
+        ],
+        "anchors (`&name`) are not allowed",
+    );
+    s.fails(
+        1,
+        &["doc", "show", "copilot@1.0.0-1", "model-card"],
+        "no model-card",
+    );
+}

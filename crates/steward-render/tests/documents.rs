@@ -544,6 +544,37 @@ print(json.dumps(out))
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// Regression (issue 8): plain `yes`/`no`/`on` were written bare, which PyYAML reads as
+    /// booleans, and a `|+` block's trailing newlines must survive.
+    #[test]
+    fn pyyaml_reads_the_strings_steward_wrote() {
+        let py = python();
+        let dir = tempfile_dir();
+        let card = "---\nlicense: apache-2.0\nlanguage: [en]\ntags: [yes, no, on, off, '1_000', '=']\nnote: |+\n  two lines kept\n\n\n---\n\n# Model card\n";
+        let path = dir.join("strings-README.md");
+        std::fs::write(&path, hf_readme("m", card, &[]).expect("export")).expect("write");
+        let out = Command::new(&py)
+            .args([
+                "-c",
+                "import json, sys\nfrom huggingface_hub import ModelCard\nd = ModelCard.load(sys.argv[1]).data.to_dict()\nprint(json.dumps({'tags': d['tags'], 'note': d['note']}))",
+            ])
+            .arg(&path)
+            .env("HF_HUB_OFFLINE", "1")
+            .output()
+            .expect("run python");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(
+            got["tags"],
+            serde_json::json!(["yes", "no", "on", "off", "1_000", "="])
+        );
+        assert_eq!(got["note"], "two lines kept\n\n\n");
+    }
+
     fn tempfile_dir() -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("steward-hf-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");

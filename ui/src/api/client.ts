@@ -132,7 +132,7 @@ export const api = {
   stageSet: (req: StageSet) => call<StageSetResult>("stage_set", { req }),
 
   auditLog: (limit: number | null) => call<AuditEntryView[]>("audit_log", { limit }),
-  auditVerify: () => call<AuditVerifyResult>("audit_verify"),
+  auditVerify: (deep = false) => call<AuditVerifyResult>("audit_verify", { deep }),
 
   /** Imports one evaluation file as a long operation (progress events, operation_cancel). */
   evalImport: (req: EvalImport, operation: string) => call<EvalRunView>("eval_import", { req, operation }),

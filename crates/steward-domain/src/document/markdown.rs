@@ -80,6 +80,7 @@ pub fn parse_document(text: &str) -> Result<ParsedDocument<'_>, FrontMatterError
         });
     };
     let fm_text = &text[start..fm_end];
+    refuse_yaml_indirection(fm_text)?;
     let value: Value = if fm_text.trim().is_empty() {
         Value::Object(Map::new())
     } else {
@@ -136,6 +137,66 @@ pub struct Section {
     pub line: u32,
     /// The text under it (subsections included), guidance included.
     pub text: String,
+}
+
+/// Refuses anchors (`&a`), aliases (`*a`) and merge keys (`<<`) in front matter.
+///
+/// Each makes one piece of text stand for another: a merge key `<<: {model-index: …}` reads as
+/// an ordinary key to Steward's parser but as a merged `model-index` to PyYAML (and so to
+/// huggingface_hub), which would let a card forge evaluation results on export. Front matter
+/// is short and hand-written; it never needs them.
+fn refuse_yaml_indirection(fm_text: &str) -> Result<(), FrontMatterError> {
+    use yaml_rust2::parser::{Event, Parser};
+    use yaml_rust2::scanner::TScalarStyle;
+    // A stack of open collections: for a mapping, whether the next node is a key.
+    let mut open: Vec<Option<bool>> = Vec::new();
+    let mut parser = Parser::new_from_str(fm_text);
+    loop {
+        // Syntax errors are left to the full parser, which words them better.
+        let Ok((event, mark)) = parser.next_token() else {
+            return Ok(());
+        };
+        let refuse = |what: &str| FrontMatterError {
+            line: to_u32(mark.line() + 1),
+            column: to_u32(mark.col() + 1),
+            message: format!("{what} are not allowed in front matter; write the value out in full"),
+        };
+        let is_key = matches!(open.last(), Some(Some(true)));
+        let node = match &event {
+            Event::StreamEnd => return Ok(()),
+            Event::Alias(_) => return Err(refuse("aliases (`*name`)")),
+            Event::Scalar(text, style, anchor, _) => {
+                if *anchor > 0 {
+                    return Err(refuse("anchors (`&name`)"));
+                }
+                if is_key && text == "<<" && *style == TScalarStyle::Plain {
+                    return Err(refuse("merge keys (`<<`)"));
+                }
+                true
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if *anchor > 0 {
+                    return Err(refuse("anchors (`&name`)"));
+                }
+                true
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                open.pop();
+                false
+            }
+            _ => false,
+        };
+        if node {
+            if let Some(Some(expect_key)) = open.last_mut() {
+                *expect_key = !*expect_key;
+            }
+            match event {
+                Event::MappingStart(..) => open.push(Some(true)),
+                Event::SequenceStart(..) => open.push(None),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The CommonMark extensions Steward reads documents with. The preview renders with the same
@@ -472,6 +533,30 @@ pub(crate) fn normalize_title(title: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn yaml_indirection_is_refused_with_its_line() {
+        let cases = [
+            ("<<: {model-index: [{name: x}]}\n", Some((2, "merge keys"))),
+            ("base: &b {a: 1}\nother: *b\n", Some((2, "anchors"))),
+            ("list:\n  - &x 1\n  - 2\n", Some((3, "anchors"))),
+            ("nested:\n  <<: {k: v}\n", Some((3, "merge keys"))),
+            // A value `<<` or a quoted key is just text.
+            ("note: <<\n'<<': quoted\n", None),
+            ("title: a & b * c\n", None),
+        ];
+        for (fm, want) in cases {
+            let doc = format!("---\n{fm}---\n# Body\n");
+            match (parse_document(&doc), want) {
+                (Ok(_), None) => {}
+                (Err(e), Some((line, needle))) => {
+                    assert_eq!(e.line, line, "{fm}: {}", e.message);
+                    assert!(e.message.contains(needle), "{fm}: {}", e.message);
+                }
+                (got, want) => panic!("{fm}: got {:?}, want {want:?}", got.err()),
+            }
+        }
+    }
     use super::*;
 
     #[test]

@@ -65,8 +65,7 @@ pub fn hf_readme(
     let yaml = if meta.is_empty() {
         String::new()
     } else {
-        serde_yaml_ng::to_string(&Value::Object(Map::from_iter(meta)))
-            .map_err(|e| ExportError::Yaml(e.to_string()))?
+        super::yaml::to_yaml(&Map::from_iter(meta))
     };
     Ok(format!("---\n{yaml}---\n\n{}", body.trim_start()))
 }
@@ -111,7 +110,7 @@ mod tests {
         let card = "---\nlicense: apache-2.0\nlanguage: [en]\nbase_model: \"\"\nmodel-index: bogus\n---\n# Card\n\n> Guidance: remove me\n\nReal text.\n";
         let out = hf_readme("copilot", card, &[result("rougeL", "test", 0.41)]).expect("export");
         assert!(out.starts_with("---\n"), "{out}");
-        assert!(out.contains("license: apache-2.0"));
+        assert!(out.contains("license: \"apache-2.0\""));
         assert!(
             !out.contains("base_model"),
             "empty fields are dropped: {out}"

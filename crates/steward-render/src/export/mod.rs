@@ -6,6 +6,7 @@
 pub mod dossier;
 pub mod hf;
 pub mod mct;
+pub mod yaml;
 
 use steward_domain::document::{parse_document, sections, strip_guidance, FrontMatterError};
 

@@ -4,6 +4,10 @@ import { describe, expect, it } from "vitest";
 import type { AuditEntryView, AuditVerifyResult } from "../../api/bindings";
 import { mockBackend, renderWithErrors } from "../../test/backend";
 import { AuditScreen } from "./AuditScreen";
+// Recorded from the real core: `steward audit verify --deep --json` on a demo workspace whose
+// file was edited with sqlite3 (a revision's content, a provenance field, a deleted stage
+// history entry, a forced stage).
+import recorded from "./deep-verify.recorded.json";
 
 const ENTRIES: AuditEntryView[] = [2, 1].map((seq) => ({
   seq,
@@ -46,5 +50,24 @@ describe("AuditScreen", () => {
     expect(result.textContent).toContain("Chain broken at entry #1");
     expect(result.textContent).toContain("prev_hash does not match entry 0");
     expect(screen.getByTestId("audit-row-1").className).toContain("is-broken");
+  });
+
+  it("deep verify asks the core for a deep check and lists every mismatch it names", async () => {
+    let asked: unknown = null;
+    mockBackend({
+      audit_log: () => ENTRIES,
+      audit_verify: (args: unknown) => {
+        asked = args;
+        return recorded as AuditVerifyResult;
+      },
+    });
+    renderWithErrors(<AuditScreen />);
+    await userEvent.setup().click(await screen.findByTestId("audit-verify-deep"));
+    const result = await screen.findByTestId("audit-result");
+    expect(asked).toEqual({ deep: true });
+    expect(result.getAttribute("data-ok")).toBe("false");
+    const items = screen.getByTestId("audit-mismatches").querySelectorAll("li");
+    expect(items.length).toBe((recorded as AuditVerifyResult).mismatches.length);
+    expect(result.textContent).toContain("license is cc0 where the audit log says");
   });
 });

@@ -7,6 +7,19 @@ import { useLoad } from "../../useLoad";
 
 const LIMITS = [100, 1000] as const;
 
+function Mismatches({ result }: { result: AuditVerifyResult }) {
+  if (!result.deep || result.mismatches.length === 0) return null;
+  return (
+    <ul className="small" data-testid="audit-mismatches">
+      {result.mismatches.map((m) => (
+        <li key={`${m.table}|${m.row}|${m.field}`} className="mono">
+          {m.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 export function VerifyResult({ result }: { result: AuditVerifyResult }) {
   if (result.ok) {
     return (
@@ -15,15 +28,32 @@ export function VerifyResult({ result }: { result: AuditVerifyResult }) {
           ✓
         </span>
         <div>
-          <div className="strong">Chain intact</div>
+          <div className="strong">{result.deep ? "Chain and rows intact" : "Chain intact"}</div>
           <div>
-            All {result.entries.toLocaleString()} {result.entries === 1 ? "entry" : "entries"} verified.
+            All {result.entries.toLocaleString()} {result.entries === 1 ? "entry" : "entries"} verified
+            {result.deep ? `; ${result.rows.toLocaleString()} rows and every stored digest match the log` : ""}.
           </div>
         </div>
       </div>
     );
   }
   const b = result.first_broken;
+  if (!b) {
+    return (
+      <div className="result result-broken" role="alert" data-testid="audit-result" data-ok="false">
+        <span className="result-icon" aria-hidden="true">
+          ✕
+        </span>
+        <div>
+          <div className="strong">
+            {result.mismatches.length} {result.mismatches.length === 1 ? "row does" : "rows do"} not match the audit log
+          </div>
+          <Mismatches result={result} />
+          <div className="small">The chain itself is intact; the workspace file was edited outside Steward. Restore it from a backup.</div>
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="result result-broken" role="alert" data-testid="audit-result" data-ok="false">
       <span className="result-icon" aria-hidden="true">
@@ -32,6 +62,7 @@ export function VerifyResult({ result }: { result: AuditVerifyResult }) {
       <div>
         <div className="strong">Chain broken{b ? ` at entry #${b.seq}` : ""}</div>
         {b ? <div data-testid="audit-broken-reason">{b.reason}</div> : null}
+        <Mismatches result={result} />
         <div className="small">{result.entries.toLocaleString()} entries checked. Entries after the break cannot be trusted.</div>
       </div>
     </div>
@@ -45,11 +76,11 @@ export function AuditScreen() {
   const [verifying, setVerifying] = useState(false);
   const [result, setResult] = useState<AuditVerifyResult | null>(null);
 
-  const verify = async () => {
+  const verify = async (deep: boolean) => {
     setVerifying(true);
     setResult(null);
     try {
-      setResult(await api.auditVerify());
+      setResult(await api.auditVerify(deep));
     } catch (e) {
       report(e);
     } finally {
@@ -82,8 +113,18 @@ export function AuditScreen() {
               <option value="all">all</option>
             </select>
           </label>
-          <button type="button" className="btn btn-primary" onClick={verify} disabled={verifying} data-testid="audit-verify">
+          <button type="button" className="btn btn-primary" onClick={() => void verify(false)} disabled={verifying} data-testid="audit-verify">
             {verifying ? "Verifying…" : "Verify chain"}
+          </button>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void verify(true)}
+            disabled={verifying}
+            title="Also recompute every stored digest and check every row against the audit log"
+            data-testid="audit-verify-deep"
+          >
+            Deep verify
           </button>
         </div>
       </header>
