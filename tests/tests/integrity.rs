@@ -36,6 +36,20 @@ fn write_csv(path: &Path, rows: usize, seed: usize) {
     }
 }
 
+/// Runs `steward --workspace WS args…` from a shell that first runs `setup` (a umask, a
+/// ulimit), as a user's shell would.
+fn in_shell(s: &Steward, setup: &str, args: &[&str]) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("{setup}; exec \"$0\" \"$@\""))
+        .arg(steward_tests::binary())
+        .args(["--workspace", &s.workspace().display().to_string()])
+        .args(args)
+        .env("STEWARD_ACTOR", "journey-tester")
+        .output()
+        .expect("run steward in a shell")
+}
+
 fn count(run: &steward_tests::Run) -> usize {
     run.json().as_array().map_or(0, Vec::len)
 }
@@ -303,7 +317,13 @@ fn hostile_files_are_refused_quickly_with_bounded_errors() {
     // A 1 GiB file that is one line (sparse, so the test costs no disk): refused at the record
     // limit, under a 1 GiB address-space limit (it took 6.3 GB before), and the message quotes
     // only a prefix (it echoed the whole gigabyte).
-    for (name, head) in [("long.csv", "metric,value\n"), ("long.json", "{\"format\": \"steward.eval/v1\", \"rows\": [{\"metric\": \"")] {
+    for (name, head) in [
+        ("long.csv", "metric,value\n"),
+        (
+            "long.json",
+            "{\"format\": \"steward.eval/v1\", \"rows\": [{\"metric\": \"",
+        ),
+    ] {
         let long = s.path(name);
         let f = std::fs::File::create(&long).expect("create");
         (&f).write_all(head.as_bytes()).expect("head");
@@ -311,19 +331,28 @@ fn hostile_files_are_refused_quickly_with_bounded_errors() {
         (&f).write_all(&vec![b'a'; 2 << 20]).expect("text");
         f.set_len(1 << 30).expect("sparse gigabyte");
         drop(f);
-        let out = Command::new("sh")
-            .arg("-c")
-            .arg("ulimit -v 1048576; exec \"$0\" \"$@\"")
-            .arg(steward_tests::binary())
-            .args(["--workspace", &s.workspace().display().to_string()])
-            .args(["eval", "import", "copilot@1.0.0-1", &long.display().to_string(), "--kind", "golden-set", "--suite", "g@1"])
-            .env("STEWARD_ACTOR", "t")
-            .output()
-            .expect("run");
+        let out = in_shell(
+            &s,
+            "ulimit -v 1048576",
+            &[
+                "eval",
+                "import",
+                "copilot@1.0.0-1",
+                &long.display().to_string(),
+                "--kind",
+                "golden-set",
+                "--suite",
+                "g@1",
+            ],
+        );
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
         assert!(stderr.contains("is longer than 1 MiB"), "{name}: {stderr}");
-        assert!(stderr.len() < 1_000, "{name}: the error echoes the input: {} bytes", stderr.len());
+        assert!(
+            stderr.len() < 1_000,
+            "{name}: the error echoes the input: {} bytes",
+            stderr.len()
+        );
     }
     // Too many group columns for fairness: a clear limit at import.
     let wide = s.path("wide.csv");
@@ -452,13 +481,7 @@ fn a_new_workspace_is_readable_only_by_its_owner() {
     use std::os::unix::fs::PermissionsExt;
     let s = Steward::new();
     // Under a permissive umask, as many desktops have.
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("umask 000; exec \"$0\" \"$@\"")
-        .arg(steward_tests::binary())
-        .args(["--workspace", &s.workspace().display().to_string(), "init"])
-        .output()
-        .expect("init");
+    let out = in_shell(&s, "umask 000", &["init"]);
     assert!(out.status.success());
     s.ok(&["model", "add", MODEL, "--owner", "o@x"]);
     s.ok(&["version", "add", MODEL, "1.0.0-1"]);
@@ -478,38 +501,20 @@ fn a_new_workspace_is_readable_only_by_its_owner() {
 fn front_matter_cannot_forge_exports_through_yaml_indirection() {
     let s = workspace_with_model();
     let forged = s.path("forged.md");
-    std::fs::write(
-        &forged,
-        "---\nmodel_name: copilot\n<<: {model-index: [{name: copilot, results: [{task: {type: t}, dataset: {type: d, name: d}, metrics: [{type: accuracy, value: 0.99}]}]}]}\n---\n\n# Model card\n",
-    )
-    .expect("card");
-    s.fails(
-        1,
-        &[
-            "doc",
-            "save",
-            "copilot@1.0.0-1",
-            "model-card",
-            &forged.display().to_string(),
-        ],
-        "line 3, column 1: merge keys (`<<`) are not allowed",
-    );
-    std::fs::write(
-        &forged,
-        "---\nbase: &b {license: mit}\nlicense: *b\n---\n\n# Model card\n",
-    )
-    .expect("card");
-    s.fails(
-        1,
-        &[
-            "doc",
-            "save",
-            "copilot@1.0.0-1",
-            "model-card",
-            &forged.display().to_string(),
-        ],
-        "anchors (`&name`) are not allowed",
-    );
+    let file = forged.display().to_string();
+    for (text, needle) in [
+        (
+            "---\nmodel_name: copilot\n<<: {model-index: [{name: copilot, results: [{task: {type: t}, dataset: {type: d, name: d}, metrics: [{type: accuracy, value: 0.99}]}]}]}\n---\n\n# Model card\n",
+            "line 3, column 1: merge keys (`<<`) are not allowed",
+        ),
+        (
+            "---\nbase: &b {license: mit}\nlicense: *b\n---\n\n# Model card\n",
+            "anchors (`&name`) are not allowed",
+        ),
+    ] {
+        std::fs::write(&forged, text).expect("card");
+        s.fails(1, &["doc", "save", "copilot@1.0.0-1", "model-card", &file], needle);
+    }
     s.fails(
         1,
         &["doc", "show", "copilot@1.0.0-1", "model-card"],

@@ -469,6 +469,23 @@ mod hf {
         py
     }
 
+    /// Runs `script` with `path` as its argument, offline; its standard output as JSON.
+    fn read_back(py: &std::path::Path, script: &str, path: &std::path::Path) -> serde_json::Value {
+        let out = Command::new(py)
+            .args(["-c", script])
+            .arg(path)
+            .env("HF_HUB_OFFLINE", "1")
+            .output()
+            .expect("run python");
+        assert!(
+            out.status.success(),
+            "huggingface_hub refused {}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json from python")
+    }
+
     const READ_BACK: &str = r###"
 import json, sys
 from huggingface_hub import ModelCard
@@ -498,20 +515,7 @@ print(json.dumps(out))
                 hf_readme("summarize-copilot", CARD, &res).expect("export"),
             )
             .expect("write");
-            let out = Command::new(&py)
-                .args(["-c", READ_BACK])
-                .arg(&path)
-                .env("HF_HUB_OFFLINE", "1")
-                .output()
-                .expect("run python");
-            assert!(
-                out.status.success(),
-                "huggingface_hub refused {}: {}",
-                path.display(),
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let got: serde_json::Value =
-                serde_json::from_slice(&out.stdout).expect("json from python");
+            let got = read_back(&py, READ_BACK, &path);
             assert_eq!(got["license"], "apache-2.0");
             assert_eq!(got["language"], serde_json::json!(["en", "de"]));
             assert_eq!(got["base_model"], "companyos-lm-7b");
@@ -553,21 +557,11 @@ print(json.dumps(out))
         let card = "---\nlicense: apache-2.0\nlanguage: [en]\ntags: [yes, no, on, off, '1_000', '=']\nnote: |+\n  two lines kept\n\n\n---\n\n# Model card\n";
         let path = dir.join("strings-README.md");
         std::fs::write(&path, hf_readme("m", card, &[]).expect("export")).expect("write");
-        let out = Command::new(&py)
-            .args([
-                "-c",
-                "import json, sys\nfrom huggingface_hub import ModelCard\nd = ModelCard.load(sys.argv[1]).data.to_dict()\nprint(json.dumps({'tags': d['tags'], 'note': d['note']}))",
-            ])
-            .arg(&path)
-            .env("HF_HUB_OFFLINE", "1")
-            .output()
-            .expect("run python");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        let got = read_back(
+            &py,
+            "import json, sys\nfrom huggingface_hub import ModelCard\nd = ModelCard.load(sys.argv[1]).data.to_dict()\nprint(json.dumps({'tags': d['tags'], 'note': d['note']}))",
+            &path,
         );
-        let got: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
         assert_eq!(
             got["tags"],
             serde_json::json!(["yes", "no", "on", "off", "1_000", "="])
