@@ -516,3 +516,58 @@ fn a_database_migrated_from_different_sql_is_refused_by_name() {
         "the file must not change"
     );
 }
+
+/// Regression (issue 8): a deferred write read before writing, so a second connection got
+/// SQLITE_BUSY at once instead of waiting. Threads on their own connections now all succeed.
+#[test]
+fn writers_on_separate_connections_wait_instead_of_failing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(new_store(dir.path()));
+    let db = dir.path().join(DB_FILE);
+    std::thread::scope(|scope| {
+        for t in 0..4 {
+            let db = &db;
+            scope.spawn(move || {
+                let store = Store::open(db, false).expect("open");
+                for i in 0..25 {
+                    add_model(&store, &format!("m{t}-{i}"));
+                }
+            });
+        }
+    });
+    let store = Store::open(&db, false).expect("open");
+    assert_eq!(store.model_count().expect("count"), 100);
+    let verdict = store.audit_verify().expect("verify");
+    assert_eq!((verdict.entries, verdict.first_broken), (100, None));
+    assert!(store
+        .audit_verify_deep()
+        .expect("deep")
+        .mismatches
+        .is_empty());
+}
+
+#[test]
+fn a_writer_that_outlasts_the_busy_timeout_gets_busy_and_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut store = new_store(dir.path());
+    store
+        .set_busy_timeout(std::time::Duration::from_millis(100))
+        .expect("timeout");
+    let holder = Connection::open(dir.path().join(DB_FILE)).expect("raw");
+    holder.execute_batch("BEGIN IMMEDIATE").expect("lock");
+    let err = store
+        .create_model(
+            &NewModel {
+                name: name("late"),
+                title: "late".into(),
+                owner: "o@x".parse().expect("owner"),
+                description: String::new(),
+                risk_tier: Default::default(),
+            },
+            &actor(),
+        )
+        .expect_err("busy");
+    assert!(matches!(err, StoreError::Busy { .. }), "{err:?}");
+    holder.execute_batch("ROLLBACK").expect("unlock");
+    assert_eq!(store.model_count().expect("count"), 0);
+}
