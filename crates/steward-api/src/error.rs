@@ -82,7 +82,7 @@ impl From<StoreError> for ApiError {
             StoreError::NewerSchema { .. } | StoreError::MigrationChanged { .. } => {
                 ErrorCode::NewerSchema
             }
-            StoreError::Open { .. } => ErrorCode::Io,
+            StoreError::Open { .. } | StoreError::Spool(_) => ErrorCode::Io,
             StoreError::Conflict(_) => ErrorCode::Conflict,
             StoreError::Busy { .. } => ErrorCode::Busy,
             StoreError::NotFound(_) => ErrorCode::NotFound,

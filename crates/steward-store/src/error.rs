@@ -47,6 +47,9 @@ pub enum StoreError {
         /// How long this write waited.
         waited_ms: u64,
     },
+    /// The temporary file an import encodes its rows into (in the workspace folder) failed.
+    #[error("cannot keep the rows being imported in a temporary file in the workspace folder ({0}); free some disk space and import again — nothing was imported")]
+    Spool(String),
     /// A uniqueness rule refused the write (duplicate model, version, dataset or link).
     #[error("{0}")]
     Conflict(String),

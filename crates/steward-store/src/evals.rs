@@ -183,12 +183,7 @@ impl EvalRowSink {
 }
 
 fn spool_error(e: std::io::Error) -> StoreError {
-    StoreError::Open {
-        path: std::env::temp_dir(),
-        detail: format!(
-            "cannot spool evaluation rows to a temporary file in the workspace folder: {e}"
-        ),
-    }
+    StoreError::Spool(e.to_string())
 }
 
 /// Reads the next spooled chunk: its row count and its encoded bytes.
