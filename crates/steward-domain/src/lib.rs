@@ -18,6 +18,7 @@ pub mod eval;
 pub mod integrity;
 pub mod lifecycle;
 pub mod model;
+pub mod policy;
 pub mod stage;
 pub mod trust;
 pub mod version;
