@@ -15,6 +15,7 @@ pub mod digest;
 pub mod document;
 mod error;
 pub mod eval;
+pub mod gate;
 pub mod integrity;
 pub mod lifecycle;
 pub mod model;
