@@ -269,7 +269,18 @@ fn metric(comparator: Comparator, name: &str, kind: Option<EvalKind>, ev: &Evide
             let expected = format!("{expected}: {bound} {line}");
             return judged(if ok { Pass } else { Fail }, observed, expected, refs);
         }
-        Comparator::WithinTolerance(_) | Comparator::Present => (0.0, true),
+        Comparator::WithinTolerance(_) | Comparator::Present => {
+            // Policy::parse refuses these for metrics; never pass what was not judged.
+            return judged(
+                Fail,
+                observed,
+                format!(
+                    "{expected} (comparator {} cannot judge a metric)",
+                    comparator.as_str()
+                ),
+                refs,
+            );
+        }
     };
     let ok = if higher_ok {
         value >= limit - EPS

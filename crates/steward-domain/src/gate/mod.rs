@@ -25,9 +25,9 @@ use crate::artifact::Artifacts;
 use crate::dataset::Provenance;
 use crate::digest::Sha256Digest;
 use crate::document::DocumentKind;
-use crate::eval::compare::MetricValue;
-use crate::eval::fairness::GroupFairness;
-use crate::eval::EvalKind;
+use crate::eval::compare::{summarize, MetricValue};
+use crate::eval::fairness::{by_group, group_keys, GroupFairness, Tolerance};
+use crate::eval::{is_baseline_variant, Catalogue, EvalKind, EvalRow};
 use crate::policy::{Category, Policy};
 use crate::stage::Stage;
 use crate::trust::canonical::canonical_digest_of;
@@ -121,6 +121,46 @@ pub struct RunSummary {
     pub fairness: Vec<KeyFairness>,
 }
 
+impl RunSummary {
+    /// Summarises one run's rows the way every other reader does: [`summarize`] for this
+    /// version's arm, the same rule over the rows of the production arm (variants
+    /// `production`, `baseline`, `control`), and fairness per group key against `tolerance`.
+    /// The store can call this once at import and keep the result, so a gate never reads rows.
+    pub fn from_rows(
+        id: &str,
+        kind: EvalKind,
+        evidence_digest: Sha256Digest,
+        rows: &[EvalRow],
+        catalogue: &Catalogue,
+        tolerance: Tolerance,
+    ) -> RunSummary {
+        let baseline_rows: Vec<EvalRow> = rows
+            .iter()
+            .filter(|r| is_baseline_variant(r.variant.as_deref()))
+            .map(|r| EvalRow {
+                variant: None,
+                ..r.clone()
+            })
+            .collect();
+        let fairness = group_keys(rows)
+            .into_iter()
+            .map(|key| KeyFairness {
+                metrics: by_group(rows, &key, catalogue, tolerance),
+                key,
+            })
+            .filter(|k| !k.metrics.is_empty())
+            .collect();
+        RunSummary {
+            id: id.to_string(),
+            kind,
+            evidence_digest,
+            metrics: summarize([rows]),
+            baseline: summarize([baseline_rows.as_slice()]),
+            fairness,
+        }
+    }
+}
+
 /// Fairness of one group key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeyFairness {
@@ -187,6 +227,41 @@ pub struct CanaryPlan {
     pub shadow_mode: Option<bool>,
     /// The kill switch.
     pub kill_switch: Option<String>,
+}
+
+impl CanaryPlan {
+    /// The plan from a rollout plan's front-matter fields (as [`DocumentEvidence::fields`]
+    /// holds them): `canary_share_percent`, `canary_tenants` (comma-separated),
+    /// `feature_flag`, `shadow_mode` (`true`/`false`), `kill_switch`. A value that does not
+    /// read as its type is left out, so the check reports it missing rather than guessing.
+    pub fn from_fields(fields: &BTreeMap<String, String>) -> CanaryPlan {
+        let text = |k: &str| {
+            fields
+                .get(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        CanaryPlan {
+            share_percent: text("canary_share_percent")
+                .and_then(|v| v.trim_end_matches('%').trim().parse::<f64>().ok())
+                .filter(|v| v.is_finite()),
+            tenants: text("canary_tenants")
+                .map(|v| {
+                    v.split(',')
+                        .map(|t| t.trim().to_string())
+                        .filter(|t| !t.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            feature_flag: text("feature_flag"),
+            shadow_mode: text("shadow_mode").and_then(|v| match v.as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            }),
+            kill_switch: text("kill_switch"),
+        }
+    }
 }
 
 /// What a deprecation needs.

@@ -1461,3 +1461,88 @@ fn the_map_lists_every_seed_rule() {
     assert!(map.contains("`production.fairness.selection-rate`"));
     assert!(map.contains("checklist item 9, derived from these checks"));
 }
+
+#[test]
+fn run_summaries_come_from_rows_with_the_shared_rules() {
+    use crate::eval::{EvalRow, Slice};
+    let row = |metric: &str, value: f64, slice: &str, variant: Option<&str>| EvalRow {
+        slice: Slice::parse(slice).expect("slice"),
+        variant: variant.map(str::to_string),
+        ..EvalRow::plain(metric, value)
+    };
+    let mut rows: Vec<EvalRow> = (1..=100)
+        .map(|i| row("latency_ms", f64::from(i), "", None))
+        .collect();
+    rows.extend([
+        row("acceptance_rate", 0.42, "", Some("canary")),
+        row("acceptance_rate", 0.40, "", Some("production")),
+        row("selection_rate", 0.50, "locale=en", None),
+        row("selection_rate", 0.30, "locale=es", None),
+    ]);
+    let s = RunSummary::from_rows(
+        "r1",
+        EvalKind::OnlineKpis,
+        digest("r1"),
+        &rows,
+        crate::eval::Catalogue::builtin(),
+        Tolerance::default(),
+    );
+    assert_eq!(
+        s.metrics.get("acceptance_rate").map(|v| v.value),
+        Some(0.42)
+    );
+    assert_eq!(
+        s.baseline.get("acceptance_rate").map(|v| v.value),
+        Some(0.40)
+    );
+    assert!(s.metrics.contains_key("latency_p99_ms"));
+    assert_eq!(s.fairness.len(), 1);
+    assert_eq!(s.fairness[0].key, "locale");
+    assert_eq!(s.fairness[0].metrics[0].worst_group, "es");
+}
+
+#[test]
+fn canary_plans_read_the_rollout_plan_front_matter() {
+    let fields = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let cases: Vec<(BTreeMap<String, String>, CanaryPlan)> = vec![
+        (
+            fields(&[
+                ("canary_share_percent", "2"),
+                ("feature_flag", "copilot-v11"),
+                ("shadow_mode", "true"),
+                ("kill_switch", "copilot-off"),
+                ("canary_tenants", "acme, internal ,"),
+            ]),
+            CanaryPlan {
+                share_percent: Some(2.0),
+                tenants: vec!["acme".into(), "internal".into()],
+                feature_flag: Some("copilot-v11".into()),
+                shadow_mode: Some(true),
+                kill_switch: Some("copilot-off".into()),
+            },
+        ),
+        (
+            fields(&[
+                ("canary_share_percent", "lots"),
+                ("shadow_mode", "maybe"),
+                ("feature_flag", " "),
+            ]),
+            CanaryPlan::default(),
+        ),
+        (
+            fields(&[("canary_share_percent", "4.5%")]),
+            CanaryPlan {
+                share_percent: Some(4.5),
+                ..CanaryPlan::default()
+            },
+        ),
+    ];
+    for (input, want) in cases {
+        assert_eq!(CanaryPlan::from_fields(&input), want, "{input:?}");
+    }
+}
