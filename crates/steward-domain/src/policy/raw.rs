@@ -115,23 +115,36 @@ fn key_path_at(text: &str, offset: usize) -> String {
     let mut header = String::new();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut own_key = None;
+    // The key of a multi-line array still open (`documents = [` … `]`).
+    let mut open_array: Option<String> = None;
     for (i, line) in text.lines().enumerate() {
-        let t = line.trim();
-        if let Some(name) = t.strip_prefix("[[").and_then(|r| r.split("]]").next()) {
-            let name = name.trim().to_string();
-            let n = counts.entry(name.clone()).or_insert(0);
-            header = format!("{name}[{n}]");
-            *n += 1;
-        } else if let Some(name) = t.strip_prefix('[').and_then(|r| r.split(']').next()) {
-            header = name.trim().to_string();
+        let t = line.split('#').next().unwrap_or("").trim();
+        let key_here = t
+            .split_once('=')
+            .map(|(k, _)| k.trim().trim_matches('"').to_string());
+        let in_array = open_array.clone();
+        if in_array.is_none() {
+            if let Some(name) = t.strip_prefix("[[").and_then(|r| r.split("]]").next()) {
+                let name = name.trim().to_string();
+                let n = counts.entry(name.clone()).or_insert(0);
+                header = format!("{name}[{n}]");
+                *n += 1;
+            } else if let Some(name) = t.strip_prefix('[').and_then(|r| r.split(']').next()) {
+                header = name.trim().to_string();
+            }
         }
         if i + 1 == line_no {
-            if !t.starts_with('[') {
-                own_key = t
-                    .split_once('=')
-                    .map(|(k, _)| k.trim().trim_matches('"').to_string());
-            }
+            own_key = in_array.or(key_here);
             break;
+        }
+        match (&open_array, &key_here) {
+            (None, Some(k))
+                if t.contains('[') && t.matches('[').count() > t.matches(']').count() =>
+            {
+                open_array = Some(k.clone());
+            }
+            (Some(_), _) if t.contains(']') => open_array = None,
+            _ => {}
         }
     }
     match (header.is_empty(), own_key) {
@@ -552,10 +565,27 @@ fn criterion(
                     Comparator::BeatsProductionBy(number(ctx, rc.margin, "margin")?)
                 }
                 Some("not-worse-than-production") => Comparator::NotWorseThanProduction,
-                Some("within-tolerance") => Comparator::WithinTolerance(Tolerance {
-                    max_difference: number(ctx, rc.max_difference, "max_difference")?,
-                    min_ratio: number(ctx, rc.min_ratio, "min_ratio")?,
-                }),
+                Some("within-tolerance") => {
+                    let tolerance = Tolerance {
+                        max_difference: number(ctx, rc.max_difference, "max_difference")?,
+                        min_ratio: number(ctx, rc.min_ratio, "min_ratio")?,
+                    };
+                    let sane = tolerance.max_difference >= 0.0
+                        && tolerance.min_ratio > 0.0
+                        && tolerance.min_ratio <= 1.0;
+                    if !sane {
+                        return Err(ctx.err(
+                            comparator_span,
+                            PolicyErrorKind::InvalidValue,
+                            format!(
+                                "tolerance max_difference {} min_ratio {}",
+                                tolerance.max_difference, tolerance.min_ratio
+                            ),
+                            "max_difference ≥ 0 and 0 < min_ratio ≤ 1 (the four-fifths rule: 0.8)",
+                        ));
+                    }
+                    Comparator::WithinTolerance(tolerance)
+                }
                 other => {
                     return Err(ctx.err(
                         comparator_span,
@@ -622,6 +652,26 @@ fn criterion(
                     PolicyErrorKind::InvalidValue,
                     format!("comparator {c:?} for evidence {:?}", e.get_ref()),
                     "\"present\" (or no comparator) for evidence",
+                ));
+            }
+            let stray = [
+                (
+                    "run_kind",
+                    rc.run_kind.as_ref(),
+                    kind != EvidenceKind::EvalRun,
+                ),
+                (
+                    "document",
+                    rc.document.as_ref(),
+                    !matches!(kind, EvidenceKind::Document | EvidenceKind::Declaration),
+                ),
+            ];
+            if let Some((key, Some(v), _)) = stray.iter().find(|(_, v, bad)| v.is_some() && *bad) {
+                return Err(ctx.err(
+                    v.span(),
+                    PolicyErrorKind::UnknownKey,
+                    format!("`{key}` for evidence {:?}", e.get_ref()),
+                    format!("no `{key}` here: it is read only by the evidence kinds that use it"),
                 ));
             }
             let document = match &rc.document {

@@ -220,6 +220,63 @@ fn bad_policies_are_refused_with_line_key_and_expectation() {
             "stages.production.criteria[0].comparator",
             "present",
         ),
+        (
+            "a stage rule of the wrong type",
+            wrap(GOOD).replace("min_duration_hours = 48", "min_duration_hours = \"48\""),
+            PolicyErrorKind::WrongType,
+            8,
+            "canary.min_duration_hours",
+            "u32",
+        ),
+        (
+            "a criterion without its seed reference",
+            wrap(&GOOD.replace("seed = \"§2 Promotion criteria — Quality\"\n", "")),
+            PolicyErrorKind::MissingKey,
+            14,
+            "stages.production.criteria[0]",
+            "present",
+        ),
+        (
+            "a checklist item the seed does not have",
+            wrap(&format!("{GOOD}checklist = 11\n")),
+            PolicyErrorKind::InvalidValue,
+            21,
+            "stages.production.criteria[0].checklist",
+            "1 to 10",
+        ),
+        (
+            "a run kind on evidence that reads no run",
+            wrap(&GOOD.replace(
+                "metric = \"rouge_l\"\ncomparator = \">=\"\nthreshold = 0.4\n",
+                "evidence = \"bundle\"\nrun_kind = \"golden-set\"\n",
+            )),
+            PolicyErrorKind::UnknownKey,
+            19,
+            "stages.production.criteria[0].run_kind",
+            "no `run_kind` here",
+        ),
+        (
+            "a fairness ratio above one",
+            wrap(&GOOD.replace(
+                "metric = \"rouge_l\"\ncomparator = \">=\"\nthreshold = 0.4\n",
+                "metric = \"selection_rate\"\ncomparator = \"within-tolerance\"\nmax_difference = 0.1\nmin_ratio = 1.25\n",
+            )),
+            PolicyErrorKind::InvalidValue,
+            19,
+            "stages.production.criteria[0].comparator",
+            "0 < min_ratio ≤ 1",
+        ),
+        (
+            "an unknown document kind in a multi-line list",
+            wrap(GOOD).replace(
+                "documents = [\"model-card\"]",
+                "documents = [\n  \"model-card\",\n  \"press-release\",\n]",
+            ),
+            PolicyErrorKind::UnknownDocument,
+            13,
+            "stages.production.documents",
+            "runbook",
+        ),
     ];
     for (name, text, kind, line, key, expected) in cases {
         let err = Policy::parse(&text).expect_err(name);
