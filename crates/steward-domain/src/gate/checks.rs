@@ -96,6 +96,7 @@ fn check(id: &str, category: Category, seed: &str, checklist: Option<u8>, j: Jud
         expected: j.expected,
         evidence,
         waiver: None,
+        waiver_notes: Vec::new(),
     }
 }
 
@@ -1072,8 +1073,10 @@ fn apply_waivers(c: &mut GateCheck, ev: &Evidence, now: Option<i64>) {
                 let mut envelopes: Vec<EvidenceRef> =
                     w.signatures.iter().map(envelope_ref).collect();
                 envelopes.sort();
+                let waived_status = c.status;
                 c.status = CheckStatus::Waived;
                 c.waiver = Some(WaiverRef {
+                    waived_status,
                     rationale: w.rationale.clone(),
                     expires_at: w.expires_at.clone(),
                     envelopes,
@@ -1083,8 +1086,8 @@ fn apply_waivers(c: &mut GateCheck, ev: &Evidence, now: Option<i64>) {
             Some(why) => refusals.push(why),
         }
     }
-    for why in refusals {
-        c.observed
-            .push_str(&format!("; a waiver does not count: {why}"));
-    }
+    c.waiver_notes = refusals
+        .into_iter()
+        .map(|why| format!("a waiver does not count: {why}"))
+        .collect();
 }

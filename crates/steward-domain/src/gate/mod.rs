@@ -375,6 +375,8 @@ pub enum EvidenceRef {
 /// The waiver that turned a check to waived.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WaiverRef {
+    /// What the check said before the waiver (fail or missing-evidence).
+    pub waived_status: CheckStatus,
     /// Why.
     pub rationale: String,
     /// Until when.
@@ -404,6 +406,8 @@ pub struct GateCheck {
     pub evidence: Vec<EvidenceRef>,
     /// The waiver, when waived.
     pub waiver: Option<WaiverRef>,
+    /// Why waivers of this check did not count (expired, a signature missing or stale…).
+    pub waiver_notes: Vec<String>,
 }
 
 /// The gate for one version going to one stage.
@@ -447,6 +451,27 @@ impl GateReport {
         let mut decided = self.clone();
         decided.evaluated_at = String::new();
         canonical_digest_of(&decided)
+    }
+
+    /// The digest a review subject holds: [`GateReport::digest`] of the report as it stands
+    /// before anyone signs — without the approval checks and with every waiver undone (each
+    /// waived check back to its own status, no waiver notes), and `passed` recomputed from
+    /// what remains. Approvals and waivers are signed over the subject, so if their own
+    /// outcome were in it, the last signature would make every earlier one stale.
+    pub fn subject_digest(&self) -> Result<Sha256Digest, TrustError> {
+        let mut unsigned = self.clone();
+        unsigned.evaluated_at = String::new();
+        unsigned
+            .checks
+            .retain(|c| c.category != Category::Approvals);
+        for c in &mut unsigned.checks {
+            if let Some(w) = c.waiver.take() {
+                c.status = w.waived_status;
+            }
+            c.waiver_notes.clear();
+        }
+        unsigned.passed = unsigned.checks.iter().all(|c| c.status.allows());
+        canonical_digest_of(&unsigned)
     }
 }
 
