@@ -111,6 +111,15 @@ fn line_of(text: &str, offset: usize) -> usize {
 /// The dotted key path at a byte offset: the last table header above it, with an index for
 /// arrays of tables, and the key of its own line.
 fn key_path_at(text: &str, offset: usize) -> String {
+    key_path(text, offset, true)
+}
+
+/// The table header in force at a byte offset (`(file)` for the root table).
+fn table_at(text: &str, offset: usize) -> String {
+    key_path(text, offset, false)
+}
+
+fn key_path(text: &str, offset: usize, with_own_key: bool) -> String {
     let line_no = line_of(text, offset);
     let mut header = String::new();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -134,7 +143,7 @@ fn key_path_at(text: &str, offset: usize) -> String {
             }
         }
         if i + 1 == line_no {
-            own_key = in_array.or(key_here);
+            own_key = in_array.or(key_here).filter(|_| with_own_key);
             break;
         }
         match (&open_array, &key_here) {
@@ -226,8 +235,18 @@ impl Ctx<'_> {
 pub(super) fn parse(text: &str) -> Result<(Policy, Vec<Warning>), PolicyError> {
     let raw: RawPolicy = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let key = key_path_at(text, span.start);
         let message = e.message().trim().to_string();
+        // A missing key is reported on the table that lacks it.
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split('`').next());
+        let key = match missing {
+            Some(field) => match table_at(text, span.start) {
+                table if table == "(file)" => field.to_string(),
+                table => format!("{table}.{field}"),
+            },
+            None => key_path_at(text, span.start),
+        };
         let (kind, detail, expected) = classify(&message, &key);
         PolicyError {
             line: if e.span().is_some() {

@@ -233,7 +233,19 @@ fn bad_policies_are_refused_with_line_key_and_expectation() {
             wrap(&GOOD.replace("seed = \"§2 Promotion criteria — Quality\"\n", "")),
             PolicyErrorKind::MissingKey,
             14,
-            "stages.production.criteria[0]",
+            "stages.production.criteria[0].seed",
+            "present",
+        ),
+        (
+            "a table left out",
+            wrap(GOOD).replace(
+                "[canary]\ntraffic_share_below_percent = 5.0\nflagged_tenants_allowed = true\n\
+                 shadow_mode_required = true\nmin_duration_hours = 48\n",
+                "",
+            ),
+            PolicyErrorKind::MissingKey,
+            1,
+            "canary",
             "present",
         ),
         (
