@@ -244,7 +244,7 @@ impl CanaryPlan {
         CanaryPlan {
             share_percent: text("canary_share_percent")
                 .and_then(|v| v.trim_end_matches('%').trim().parse::<f64>().ok())
-                .filter(|v| v.is_finite()),
+                .filter(|v| v.is_finite() && *v >= 0.0),
             tenants: text("canary_tenants")
                 .map(|v| {
                     v.split(',')

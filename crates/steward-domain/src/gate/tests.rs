@@ -1542,6 +1542,10 @@ fn canary_plans_read_the_rollout_plan_front_matter() {
             CanaryPlan::default(),
         ),
         (
+            fields(&[("canary_share_percent", "-1")]),
+            CanaryPlan::default(),
+        ),
+        (
             fields(&[("canary_share_percent", "4.5%")]),
             CanaryPlan {
                 share_percent: Some(4.5),

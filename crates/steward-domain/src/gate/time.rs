@@ -126,6 +126,19 @@ pub fn hours_text(seconds: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_text_parses_or_is_refused_without_panicking(text in "\\PC{0,40}") {
+            let _ = parse_rfc3339(&text);
+        }
+
+        #[test]
+        fn formatted_times_parse_back(seconds in -62_135_596_800i64..253_402_300_799i64) {
+            prop_assert_eq!(parse_rfc3339(&format_rfc3339(seconds)), Some(seconds));
+        }
+    }
 
     #[test]
     fn timestamps_table() {

@@ -1,4 +1,5 @@
 use super::*;
+use proptest::prelude::*;
 
 #[test]
 fn the_default_policy_parses_and_covers_every_gated_stage() {
@@ -392,5 +393,29 @@ fn model_overrides_replace_slo_and_budget_and_add_criteria() {
             .map(|(id, l)| (id.to_string(), l))
             .collect();
         assert_eq!(got, want, "{model} {stage}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Whatever a person types, the parser answers with a policy or a refusal naming a line
+    /// inside the file; it never panics.
+    #[test]
+    fn a_damaged_default_policy_is_refused_or_parsed_never_panics(
+        cut in 0usize..DEFAULT_POLICY.len(),
+        len in 0usize..40,
+        insert in "\\PC{0,8}",
+    ) {
+        let mut text = DEFAULT_POLICY.to_string();
+        let start = (0..=cut).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        let end = (start + len..=text.len())
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(text.len());
+        text.replace_range(start..end, &insert);
+        if let Err(e) = Policy::parse(&text) {
+            prop_assert!(e.line <= text.lines().count() + 1, "{e}");
+            prop_assert!(!e.key.is_empty() && !e.expected.is_empty(), "{e}");
+        }
     }
 }
