@@ -557,7 +557,15 @@ fn evidence(
             )
         }
         K::Document => {
-            let kind = document.unwrap_or(DocumentKind::ModelCard);
+            // Policy::parse requires `document` here; never judge a document nobody named.
+            let Some(kind) = document else {
+                return judged(
+                    Fail,
+                    "the criterion names no document",
+                    "a document kind",
+                    vec![],
+                );
+            };
             let expected = format!("a {kind} (a draft is enough)");
             match ev.documents.iter().rev().find(|d| d.kind == kind) {
                 Some(d) => {
@@ -577,8 +585,14 @@ fn evidence(
             }
         }
         K::Declaration => {
-            let kind = document.unwrap_or(DocumentKind::Runbook);
-            let field = field.unwrap_or("");
+            let (Some(kind), Some(field)) = (document, field) else {
+                return judged(
+                    Fail,
+                    "the criterion names no document or field",
+                    "a document kind and a front-matter field",
+                    vec![],
+                );
+            };
             let expected = format!("{kind} declares {field}");
             let Some(d) = ev
                 .documents
