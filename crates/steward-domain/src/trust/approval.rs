@@ -151,10 +151,7 @@ mod tests {
     fn decisions_round_trip_and_unknown_ones_list_the_three() {
         for d in Decision::ALL {
             assert_eq!(d.as_str().parse::<Decision>(), Ok(d));
-            assert_eq!(
-                serde_json::to_string(&d).expect("json"),
-                format!("\"{d}\"")
-            );
+            assert_eq!(serde_json::to_string(&d).expect("json"), format!("\"{d}\""));
         }
         let err = "lgtm".parse::<Decision>().expect_err("refused").to_string();
         assert!(err.contains("approve, request-changes, reject"), "{err}");
