@@ -918,3 +918,121 @@ fn a_sealed_audit_log_detects_a_rechained_rewrite() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("seal: entry"), "{}", run.stderr);
 }
+
+#[test]
+fn the_demo_has_a_roster_of_five_and_a_newcomer_can_join_it() {
+    let t = Team::new("demo");
+    let demo_ns = format!("{}-demo", t.ns);
+    // The demo's reviewers' keys live in `<namespace>-demo`; delete them when done.
+    struct DemoKeys(String);
+    impl Drop for DemoKeys {
+        fn drop(&mut self) {
+            let store = KeyStore::with_namespace(&self.0);
+            for email in ["priya", "diego", "hana", "amara", "tom"] {
+                let _ = store.forget(&format!("{email}@companyos.example"));
+            }
+        }
+    }
+    let _demo_keys = DemoKeys(demo_ns.clone());
+    let loaded = t.ok("", &["demo"]);
+    assert!(loaded.stdout.contains(&demo_ns), "{}", loaded.stdout);
+    let count = |v: &serde_json::Value, state: &str| {
+        v["approvals"]
+            .as_array()
+            .map_or(0, |a| a.iter().filter(|x| x["state"] == state).count())
+    };
+    let production = t.approvals("summarize-copilot@1.1.0-8");
+    assert_eq!(count(&production, "current"), 5, "{production}");
+    let canary = t.approvals("summarize-copilot@1.2.0-12");
+    assert_eq!(count(&canary, "current"), 4, "{canary}");
+    let candidate = t.approvals("summarize-copilot@1.3.0-15");
+    assert_eq!(states(&candidate), ["stale"]);
+    assert!(candidate["approvals"][0]["reasons"]
+        .to_string()
+        .contains("model-card is at revision"));
+    t.ok("", &["audit", "verify", "--deep"]);
+
+    // A newcomer exports their key; the demo's root (Priya) adds them and grants a role.
+    t.person("New Reviewer", "new@example.org");
+    let key = t.export_key("new@example.org", "new.json");
+    let as_priya = |args: &[&str]| {
+        let mut cmd = t.s.command(args);
+        cmd.env("STEWARD_KEYRING_NAMESPACE", &demo_ns)
+            .env("STEWARD_IDENTITY", "priya@companyos.example");
+        let out = cmd.output().expect("run");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    as_priya(&["roster", "add", &key]);
+    let newcomer = t.ok("new@example.org", &["key", "show", "--json"]).json();
+    let id = newcomer["keyid"].as_str().expect("keyid").to_string();
+    as_priya(&["roster", "grant", &id, "sre"]);
+    t.ok(
+        "new@example.org",
+        &[
+            "approve",
+            "summarize-copilot@1.2.0-12",
+            "--role",
+            "sre",
+            "--to",
+            "production",
+        ],
+    );
+    let canary = t.approvals("summarize-copilot@1.2.0-12");
+    assert_eq!(count(&canary, "current"), 5, "{canary}");
+}
+
+#[test]
+fn replacing_a_key_needs_replace_and_the_roster_records_the_rotation() {
+    let (t, maya, _sam) = Team::with_two("rotate");
+    t.fails(
+        MAYA,
+        &["key", "init", "--name", "Maya Owner", "--email", MAYA],
+        "already exists",
+    );
+    let run = t.ok(
+        MAYA,
+        &[
+            "key",
+            "init",
+            "--name",
+            "Maya Owner",
+            "--email",
+            MAYA,
+            "--replace",
+            "--json",
+        ],
+    );
+    let r = run.json();
+    assert_eq!(r["replaced"], maya.as_str());
+    assert_eq!(r["rotation"], 5);
+    let new = r["identity"]["keyid"].as_str().expect("keyid").to_string();
+    let roster = t.ok(MAYA, &["roster", "show", "--json"]).json();
+    let old = roster["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["keyid"] == maya.as_str())
+        .expect("old key kept in the history")
+        .clone();
+    assert_eq!(old["active"], false);
+    assert!(old["retired"]
+        .as_str()
+        .is_some_and(|s| s.starts_with("rotated to")));
+    // The new key inherits the role and the admin right.
+    t.ok(
+        MAYA,
+        &[
+            "approve",
+            "copilot@1.0.0-1",
+            "--role",
+            "model-owner",
+            "--to",
+            "candidate",
+        ],
+    );
+    t.ok(MAYA, &["roster", "grant", &new, "product-ux"]);
+}

@@ -454,6 +454,12 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
                 s.datasets
             );
             out!(
+                "five reviewers signed approvals; their keys are in the OS keyring under namespace {:?} (act as one with STEWARD_KEYRING_NAMESPACE={} STEWARD_IDENTITY={})",
+                steward_api::demo::keyring_namespace(),
+                steward_api::demo::keyring_namespace(),
+                steward_api::demo::REVIEWERS[0].1
+            );
+            out!(
                 "next: steward --workspace {} model list",
                 ws.root().display()
             );

@@ -897,6 +897,44 @@ impl Workspace {
         self.roster_show()
     }
 
+    /// Whether any roster change is stored (trusted or not).
+    pub(crate) fn has_roster(&self) -> Result<bool> {
+        Ok(!self.store.roster_changes()?.is_empty())
+    }
+
+    /// A roster of `people` in one go: the first is the root; everyone gets their role.
+    /// For the demo, whose reviewers' keys are made at load and held in memory.
+    pub(crate) fn roster_of(&self, people: &[(IdentityRecord, Signer, Role)]) -> Result<()> {
+        let Some((root_who, root, _)) = people.first() else {
+            return Ok(());
+        };
+        let mut state = self.trust_state()?;
+        let op = RosterOp::Init {
+            root: root.keyid().clone(),
+            name: root_who.name.clone(),
+            email: root_who.email.clone(),
+        };
+        self.sign_roster_change(&state, root, op, &[root.public_key()])?;
+        for (who, signer, _) in &people[1..] {
+            state = self.trust_state()?;
+            let op = RosterOp::AddMember {
+                keyid: signer.keyid().clone(),
+                name: who.name.clone(),
+                email: who.email.clone(),
+            };
+            self.sign_roster_change(&state, root, op, &[signer.public_key()])?;
+        }
+        for (_, signer, role) in people {
+            state = self.trust_state()?;
+            let op = RosterOp::Grant {
+                keyid: signer.keyid().clone(),
+                role: *role,
+            };
+            self.sign_roster_change(&state, root, op, &[])?;
+        }
+        Ok(())
+    }
+
     /// The roster rebuilt from its verified changes.
     pub fn roster_show(&self) -> Result<RosterView> {
         roster_view(&self.trust_state()?)
@@ -1213,15 +1251,25 @@ impl Workspace {
 
     /// Signs an approval of `model@version` for a stage with the signing identity's key.
     pub fn approve(&self, req: &ApproveRequest) -> Result<ApprovalView> {
+        let ks = keystore();
+        let who = current_identity(&ks)?;
+        let signer = load_signer(&ks, &who)?;
+        self.approve_as(req, &who, &signer)
+    }
+
+    /// [`Workspace::approve`] signed by `signer` (the demo's reviewers sign this way).
+    pub(crate) fn approve_as(
+        &self,
+        req: &ApproveRequest,
+        who: &IdentityRecord,
+        signer: &Signer,
+    ) -> Result<ApprovalView> {
         let model: ModelName = parse(&req.model)?;
         let version: Version = parse(&req.version)?;
         let subject = self.review_subject(&model, &version, req.to)?;
         let digest = subject.digest()?;
         let state = self.trust_state()?;
         let roster = state.roster()?;
-        let ks = keystore();
-        let who = current_identity(&ks)?;
-        let signer = load_signer(&ks, &who)?;
         match roster.may_sign(signer.keyid(), req.role) {
             Verdict::Allowed => {}
             verdict => {
@@ -1245,7 +1293,7 @@ impl Workspace {
             role: req.role,
             decision: req.decision,
             comment: req.comment.trim().to_string(),
-            signer: signer_info(&who, &signer),
+            signer: signer_info(who, signer),
             signed_at: now(),
             target_stage: req.to,
             subject_digest: digest,
@@ -1260,9 +1308,8 @@ impl Workspace {
             APPROVAL_PREDICATE,
             to_value(&pred)?,
         );
-        let env = attest::sign_statement(&statement, &signer)?;
+        let env = attest::sign_statement(&statement, signer)?;
         let signer_keyid = signer.keyid().clone();
-        drop(signer);
         let row = self.store.add_approval(
             &NewApproval {
                 model: &model,
