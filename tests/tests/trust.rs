@@ -1036,3 +1036,65 @@ fn replacing_a_key_needs_replace_and_the_roster_records_the_rotation() {
     );
     t.ok(MAYA, &["roster", "grant", &new, "product-ux"]);
 }
+
+#[test]
+fn a_roster_file_moves_between_workspaces_and_an_altered_one_is_refused_whole() {
+    let (t, maya, sam) = Team::with_two("roster-file");
+    let file = t.path("roster.json");
+    t.ok(MAYA, &["roster", "export", "-o", &file]);
+    let other = Steward::new();
+    let ws = other.workspace();
+    let init = t.run_in(&ws, SAM, &["init"]);
+    assert_eq!(init.code, 0, "{}", init.stderr);
+
+    // Altered in transit: one change's payload edited. Nothing is imported.
+    let text = std::fs::read_to_string(&file).expect("read");
+    let mut altered: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let payload = base64_decode(altered["changes"][3]["payload"].as_str().expect("payload"));
+    let edited = String::from_utf8(payload)
+        .expect("utf-8")
+        .replace("\"sre\"", "\"model-owner\"");
+    altered["changes"][3]["payload"] = base64_encode(edited.as_bytes()).into();
+    let bad = t.path("altered.json");
+    std::fs::write(&bad, altered.to_string()).expect("write");
+    let run = t.run_in(&ws, SAM, &["roster", "import", &bad]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("roster change 4 is not trusted")
+            && run.stderr.contains("nothing was imported"),
+        "{}",
+        run.stderr
+    );
+    let none = t.run_in(&ws, SAM, &["roster", "show"]);
+    assert_eq!(none.code, 1);
+    assert!(none.stderr.contains("no trust roster"), "{}", none.stderr);
+
+    // The file as exported is verified and stored whole; importing it again adds nothing.
+    for _ in 0..2 {
+        let run = t.run_in(&ws, SAM, &["roster", "import", &file]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run.stdout.contains("4 verified changes"), "{}", run.stdout);
+    }
+    let theirs = t.run_in(&ws, SAM, &["roster", "show", "--json"]).json();
+    assert_eq!(theirs["root"], maya.as_str());
+    assert!(theirs["members"].to_string().contains(&sam));
+
+    // A roster with another root is refused.
+    t.person("Eve Outsider", EVE);
+    let eve_ws = Steward::new();
+    for args in [
+        &["init"][..],
+        &["roster", "init"],
+        &["roster", "export", "-o", &t.path("eve.json")],
+    ] {
+        let run = t.run_in(&eve_ws.workspace(), EVE, args);
+        assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
+    }
+    let run = t.run_in(&ws, SAM, &["roster", "import", &t.path("eve.json")]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("but this workspace's root is"),
+        "{}",
+        run.stderr
+    );
+}

@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use serde_json::json;
 use steward_attest::{
-    sign_statement, verify_statement, Envelope, PublicKey, SecretKey, Signer, Statement,
-    Subject, TrustedKeys,
+    sign_statement, verify_statement, Envelope, PublicKey, SecretKey, Signer, Statement, Subject,
+    TrustedKeys,
 };
 use steward_domain::Sha256Digest;
 
@@ -23,14 +23,27 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let dir = std::path::Path::new(args.get(2).ok_or("gen DIR N")?);
             let n: usize = args.get(3).ok_or("gen DIR N")?.parse()?;
             let signers: Vec<Signer> = (0..5).map(|_| Signer::new(SecretKey::generate())).collect();
-            let keys: Vec<_> = signers.iter().map(|s| s.public_key().to_sslib_dict()).collect();
+            let keys: Vec<_> = signers
+                .iter()
+                .map(|s| s.public_key().to_sslib_dict())
+                .collect();
             std::fs::write(dir.join("keys.json"), serde_json::to_string(&keys)?)?;
-            let mut out = std::io::BufWriter::new(std::fs::File::create(dir.join("envelopes.jsonl"))?);
-            let roles = ["model-owner", "product-ux", "security-privacy", "responsible-ai-legal", "sre"];
+            let mut out =
+                std::io::BufWriter::new(std::fs::File::create(dir.join("envelopes.jsonl"))?);
+            let roles = [
+                "model-owner",
+                "product-ux",
+                "security-privacy",
+                "responsible-ai-legal",
+                "sre",
+            ];
             for i in 0..n {
                 let bundle = Sha256Digest::of(format!("bundle {}", i / 5).as_bytes());
                 let statement = Statement::new(
-                    vec![Subject::sha256(format!("copilot@1.{}.0-{i}", i / 5), bundle)],
+                    vec![Subject::sha256(
+                        format!("copilot@1.{}.0-{i}", i / 5),
+                        bundle,
+                    )],
                     "https://steward.dev/approval/v1",
                     json!({
                         "role": roles[i % 5],
