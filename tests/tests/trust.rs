@@ -1098,3 +1098,110 @@ fn a_roster_file_moves_between_workspaces_and_an_altered_one_is_refused_whole() 
         run.stderr
     );
 }
+
+#[test]
+fn an_offline_reviewer_signs_a_packet_and_the_approval_comes_back() {
+    let (t, _maya, sam) = Team::with_two("packet");
+    let packet = t.path("packet.json");
+    t.ok(
+        MAYA,
+        &[
+            "review",
+            "export",
+            "copilot@1.0.0-1",
+            "--to",
+            "candidate",
+            "-o",
+            &packet,
+        ],
+    );
+    // Sam has no copy of the workspace: only the packet and his key.
+    let laptop = t.s.path("sams-laptop");
+    let approval = t.path("sam-approval.json");
+    let run = t.run_in(
+        &laptop,
+        SAM,
+        &[
+            "review",
+            "sign",
+            &packet,
+            "--role",
+            "sre",
+            "--comment",
+            "runbook is fine",
+            "-o",
+            &approval,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(!laptop.exists(), "signing a packet creates no workspace");
+    let imported = t.ok(MAYA, &["approval", "import", &approval]);
+    assert!(imported.stdout.contains("current"), "{}", imported.stdout);
+    let listed = t.approvals("copilot@1.0.0-1");
+    assert_eq!(states(&listed), ["current"]);
+    assert_eq!(listed["approvals"][0]["signer"], sam.as_str());
+    assert_eq!(listed["approvals"][0]["imported"], true);
+
+    // A packet altered in transit is refused, naming what does not hold.
+    let mut p: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&packet).expect("read")).expect("json");
+    p["documents"][0]["content"] = "# A different card\n".into();
+    let bad = t.path("altered-packet.json");
+    std::fs::write(&bad, p.to_string()).expect("write");
+    let run = t.run_in(
+        &laptop,
+        SAM,
+        &[
+            "review",
+            "sign",
+            &bad,
+            "--role",
+            "sre",
+            "-o",
+            &t.path("x.json"),
+        ],
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("altered in transit")
+            && run
+                .stderr
+                .contains("the text of model-card r1 is not the text"),
+        "{}",
+        run.stderr
+    );
+
+    // An approval signed over an old packet is stale once the card changes: refused.
+    let late = t.path("late.json");
+    let run = t.run_in(
+        &laptop,
+        SAM,
+        &[
+            "review",
+            "sign",
+            &packet,
+            "--role",
+            "sre",
+            "--decision",
+            "request-changes",
+            "-o",
+            &late,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let card = t.path("card.md");
+    std::fs::write(
+        &card,
+        "---\nmodel_name: copilot\n---\n\n# Card\n\nRevised.\n",
+    )
+    .expect("card");
+    t.ok(
+        MAYA,
+        &["doc", "save", "copilot@1.0.0-1", "model-card", &card],
+    );
+    t.fails(
+        MAYA,
+        &["approval", "import", &late],
+        "is stale, nothing was stored: model-card is at revision 2, signed at revision 1",
+    );
+}

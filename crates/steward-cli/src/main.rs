@@ -490,7 +490,7 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
         Command::Approve(args) => trust::approve(&open()?, args)?,
         Command::Approvals(args) => trust::list(&open()?, args)?,
         Command::Approval(cmd) => trust::approval(cmd, &open)?,
-        Command::Review(cmd) => trust::review(&open()?, cmd)?,
+        Command::Review(cmd) => trust::review(cmd, &open)?,
         Command::Audit(AuditCmd::Seal { json }) => {
             let seal = open()?.audit_seal()?;
             if json.json {

@@ -169,6 +169,23 @@ pub enum ApprovalCmd {
 
 #[derive(Subcommand)]
 pub enum ReviewCmd {
+    /// Sign a review packet offline (no workspace needed): writes your approval to a file to send back.
+    Sign {
+        /// The review packet (`steward review export`).
+        packet: PathBuf,
+        /// The role you sign for.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// approve (default), request-changes or reject.
+        #[arg(long, value_parser = parse_decision, default_value = "approve")]
+        decision: Decision,
+        /// A comment.
+        #[arg(long, default_value = "")]
+        comment: String,
+        /// The approval file to write.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Write one self-contained review packet: subject, documents, evaluations, approvals.
     Export {
         /// MODEL@VERSION.
@@ -476,16 +493,41 @@ pub fn approval(
     Ok(())
 }
 
-/// `steward review …`.
-pub fn review(ws: &Workspace, cmd: ReviewCmd) -> Result<(), ApiError> {
+/// `steward review …`; the workspace is opened only when the command needs it.
+pub fn review(
+    cmd: ReviewCmd,
+    open: &dyn Fn() -> Result<Workspace, ApiError>,
+) -> Result<(), ApiError> {
     match cmd {
+        ReviewCmd::Sign {
+            packet,
+            role,
+            decision,
+            comment,
+            output: path,
+        } => {
+            let c = steward_api::review_sign(&packet, role, decision, &comment, &path)?;
+            out!(
+                "wrote {}: {} {} of {} for {}, signed by {}",
+                path.display(),
+                c.role,
+                c.decision,
+                c.target,
+                c.target_stage.as_str(),
+                c.fingerprint
+            );
+            out!(
+                "send it back; they run `steward approval import {}`",
+                path.display()
+            );
+        }
         ReviewCmd::Export {
             target,
             to,
             output: path,
         } => {
             let (model, version) = parse_model_version(&target)?;
-            let p = ws.review_export(model.as_str(), &version.to_string(), to, &path)?;
+            let p = open()?.review_export(model.as_str(), &version.to_string(), to, &path)?;
             out!(
                 "wrote {}: review packet of {} for {}: {} documents, {} evaluation runs, {} approvals",
                 path.display(),

@@ -416,6 +416,107 @@ pub fn approval_verify_with_key(file: &Path, key: &Path) -> Result<ApprovalCheck
     ))
 }
 
+/// Reads a review packet, refusing one altered in transit: its subject must have the digest
+/// it states, and every document must be there with the content the subject names.
+fn read_packet(path: &Path) -> Result<(ReviewPacket, ReviewSubject)> {
+    let bytes = read_small(path, "review packet")?;
+    let packet: ReviewPacket = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::invalid(format!(
+            "{} is not a review packet ({e}); make one with `steward review export`",
+            path.display()
+        ))
+    })?;
+    let refuse = |what: String| {
+        untrusted(format!(
+            "review packet {} was altered in transit: {what}; ask for a new packet",
+            path.display()
+        ))
+    };
+    if packet.format != PACKET_FORMAT {
+        return Err(ApiError::invalid(format!(
+            "{} has format {:?}; expected {PACKET_FORMAT:?}",
+            path.display(),
+            packet.format
+        )));
+    }
+    let subject: ReviewSubject = serde_json::from_str(&packet.subject)
+        .map_err(|e| refuse(format!("its subject does not parse ({e})")))?;
+    let digest = subject.digest()?;
+    if digest.to_string() != packet.subject_digest {
+        return Err(refuse(format!(
+            "its subject has digest {digest}, not the stated {}",
+            packet.subject_digest
+        )));
+    }
+    if format!("{}@{}", subject.model, subject.version) != packet.target
+        || subject.target_stage != packet.target_stage
+    {
+        return Err(refuse("its target is not its subject's".into()));
+    }
+    for d in &subject.documents {
+        let kind = kebab(&d.kind, "");
+        let found = packet
+            .documents
+            .iter()
+            .find(|p| p.kind == kind && p.of == d.of && p.revision == d.revision);
+        let name = format!("{kind} r{}", d.revision);
+        match found {
+            None => return Err(refuse(format!("{name} is missing"))),
+            Some(p) if Sha256Digest::of(p.content.as_bytes()) != d.sha256 => {
+                return Err(refuse(format!(
+                    "the text of {name} is not the text the subject names ({})",
+                    d.sha256
+                )))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok((packet, subject))
+}
+
+/// Signs the subject of a review packet, offline (no workspace): checks the packet, signs an
+/// approval with the signing identity's key and writes the envelope to `out`, ready for
+/// `steward approval import` in the workspace that made the packet.
+pub fn review_sign(
+    packet: &Path,
+    role: Role,
+    decision: Decision,
+    comment: &str,
+    out: &Path,
+) -> Result<ApprovalCheck> {
+    let (_, subject) = read_packet(packet)?;
+    let ks = keystore();
+    let who = current_identity(&ks)?;
+    let signer = load_signer(&ks, &who)?;
+    let pred = ApprovalPredicate {
+        role,
+        decision,
+        comment: comment.trim().to_string(),
+        signer: signer_info(&who, &signer),
+        signed_at: now(),
+        target_stage: subject.target_stage,
+        subject_digest: subject.digest()?,
+        subject: subject.clone(),
+        roster_root: None,
+    };
+    let statement = Statement::new(
+        vec![Subject::sha256(
+            format!("{}@{}", subject.model, subject.version),
+            subject.bundle_digest,
+        )],
+        APPROVAL_PREDICATE,
+        to_value(&pred)?,
+    );
+    let env = attest::sign_statement(&statement, &signer)?;
+    write_file(out, &format!("{}\n", env.to_json()))?;
+    Ok(check_view(
+        signer.keyid(),
+        &pred,
+        format!("packet {}", packet.display()),
+        None,
+    ))
+}
+
 fn check_view(
     keyid: &KeyId,
     pred: &ApprovalPredicate,
