@@ -1205,3 +1205,50 @@ fn an_offline_reviewer_signs_a_packet_and_the_approval_comes_back() {
         "is stale, nothing was stored: model-card is at revision 2, signed at revision 1",
     );
 }
+
+#[test]
+fn without_an_identity_signing_says_which_keyring_and_what_to_do_and_stores_nothing() {
+    let (t, _maya, _sam) = Team::with_two("no-identity");
+    let before = t.ok(MAYA, &["audit", "log", "--json"]).json();
+    let mut cmd = t.s.command(&[
+        "approve",
+        "copilot@1.0.0-1",
+        "--role",
+        "sre",
+        "--to",
+        "candidate",
+    ]);
+    cmd.env("STEWARD_KEYRING_NAMESPACE", format!("{}-empty", t.ns))
+        .env_remove("STEWARD_IDENTITY");
+    let out = cmd.output().expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no identity in the OS keyring (kernel keyutils, user keyring)")
+            && stderr.contains("steward key init --name NAME --email EMAIL"),
+        "{stderr}"
+    );
+    // Two identities and none chosen: name them and say how to choose.
+    let run = t.fails(
+        "",
+        &[
+            "approve",
+            "copilot@1.0.0-1",
+            "--role",
+            "sre",
+            "--to",
+            "candidate",
+        ],
+        "set STEWARD_IDENTITY",
+    );
+    assert!(
+        run.stderr.contains(MAYA) && run.stderr.contains(SAM),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(t.ok(MAYA, &["audit", "log", "--json"]).json(), before);
+    assert_eq!(
+        states(&t.approvals("copilot@1.0.0-1")),
+        Vec::<String>::new()
+    );
+}
