@@ -47,6 +47,8 @@ const CODE_LABEL: Record<ApiError["code"], string> = {
   newer_schema: "Newer workspace",
   corrupt: "Workspace damaged",
   busy: "Workspace busy",
+  keyring: "Keyring",
+  untrusted: "Not trusted",
   internal: "Error",
 };
 

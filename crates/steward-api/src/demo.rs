@@ -2,17 +2,25 @@
 //! `assets/demo/demo.json` (embedded at build time so the CLI and the studio work from any
 //! folder) through the same operations a user calls, so every row, checksum and audit entry
 //! is real. `scale` adds generated models for performance work.
+//!
+//! The demo's five reviewers get keys made at load, in the OS keyring under the namespace
+//! [`keyring_namespace`] (replacing the previous demo's, so loading demos does not pile up
+//! keys), a roster, and approvals: the production version fully approved, the canary with
+//! four of five, and the candidate with one approval made stale by a later model-card edit.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
+use steward_attest::{IdentityRecord, KeyStore, Signer};
+use steward_domain::trust::{Decision, Role};
 use steward_domain::{RiskTier, Stage};
 
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::hashing::{Cancel, NoProgress, ProgressSink};
 use crate::wire::{
-    DatasetSnapshot, DemoSummary, ModelCreate, Progress, ProvenanceView, StageSet, VersionAdd,
+    ApproveRequest, DatasetSnapshot, DemoSummary, ModelCreate, Progress, ProvenanceView, StageSet,
+    VersionAdd,
 };
 use crate::workspace::{parse_model_version, Workspace};
 
@@ -124,6 +132,15 @@ pub fn load(ws: &Workspace, scale: u32, progress: &dyn ProgressSink) -> Result<D
             ),
         ));
     }
+    if ws.has_roster()? {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "{} already has a trust roster; load the demo into a new --workspace",
+                ws.root().display()
+            ),
+        ));
+    }
     let data = ws.root().join("demo-data");
     let mut summary = DemoSummary {
         models: 0,
@@ -214,8 +231,109 @@ pub fn load(ws: &Workspace, scale: u32, progress: &dyn ProgressSink) -> Result<D
             &Cancel::new(),
         )?;
     }
+    load_trust(ws)?;
     generate(ws, scale, progress, &mut summary)?;
     Ok(summary)
+}
+
+/// The keyring namespace of the demo's reviewers: `<STEWARD_KEYRING_NAMESPACE>-demo`, or
+/// `demo` (service `steward-demo`) when none is set. Act as one of them with
+/// `STEWARD_KEYRING_NAMESPACE=<this> STEWARD_IDENTITY=<their email>`.
+pub fn keyring_namespace() -> String {
+    match std::env::var(steward_attest::keyring::NAMESPACE_ENV) {
+        Ok(ns) if !ns.is_empty() => format!("{ns}-demo"),
+        _ => "demo".to_string(),
+    }
+}
+
+/// The demo's reviewers, one per role; the first is the roster's root.
+pub const REVIEWERS: [(&str, &str, Role); 5] = [
+    ("Priya Raman", "priya@companyos.example", Role::ModelOwner),
+    ("Diego Alvarez", "diego@companyos.example", Role::ProductUx),
+    (
+        "Hana Suzuki",
+        "hana@companyos.example",
+        Role::SecurityPrivacy,
+    ),
+    (
+        "Amara Okafor",
+        "amara@companyos.example",
+        Role::ResponsibleAiLegal,
+    ),
+    ("Tom Becker", "tom@companyos.example", Role::Sre),
+];
+
+fn load_trust(ws: &Workspace) -> Result<()> {
+    let ks = KeyStore::with_namespace(&keyring_namespace());
+    let mut people = Vec::new();
+    for (name, email, role) in REVIEWERS {
+        // Keep the key made here in memory: another demo loading at the same time may
+        // replace the keyring entry, and this workspace's roster holds this key's public half.
+        let secret = ks.create(email, true)?;
+        let who = IdentityRecord {
+            identity: email.to_string(),
+            name: name.to_string(),
+            email: email.to_string(),
+        };
+        ks.remember(&who)?;
+        people.push((who, Signer::new(secret), role));
+    }
+    ws.roster_of(&people)?;
+    let sign = |target: &str, to: Stage, signers: &[usize], comment: &str| -> Result<()> {
+        let (model, version) = parse_model_version(target)?;
+        for &i in signers {
+            let (who, signer, role) = &people[i];
+            ws.approve_as(
+                &ApproveRequest {
+                    model: model.to_string(),
+                    version: version.to_string(),
+                    role: *role,
+                    to,
+                    decision: Decision::Approve,
+                    comment: comment.to_string(),
+                },
+                who,
+                signer,
+            )?;
+        }
+        Ok(())
+    };
+    sign(
+        "summarize-copilot@1.1.0-8",
+        Stage::Production,
+        &[0, 1, 2, 3, 4],
+        "reviewed the canary evidence and the documents",
+    )?;
+    sign(
+        "summarize-copilot@1.2.0-12",
+        Stage::Production,
+        &[0, 1, 2, 3],
+        "ready once the canary has run its 48 hours",
+    )?;
+    sign(
+        "summarize-copilot@1.3.0-15",
+        Stage::Canary,
+        &[0],
+        "fine for internal tenants",
+    )?;
+    // The owner edits the candidate's model card after signing: that approval is now stale.
+    let card = crate::wire::DocumentRef {
+        target: "summarize-copilot@1.3.0-15".into(),
+        kind: steward_domain::DocumentKind::ModelCard,
+    };
+    let head = ws.doc_show(&card, None)?;
+    ws.doc_save(&crate::wire::DocumentSave {
+        target: card.target.clone(),
+        kind: card.kind,
+        text: format!(
+            "{}\nTemperature lowered from 0.7 to 0.4 after the red-team review.\n",
+            head.text.trim_end()
+        ),
+        base_revision: Some(head.head),
+        merge_parent: None,
+        message: Some("note the temperature change".into()),
+    })?;
+    Ok(())
 }
 
 fn load_document(ws: &Workspace, d: &DocumentSpec) -> Result<()> {

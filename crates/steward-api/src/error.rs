@@ -28,6 +28,10 @@ pub enum ErrorCode {
     /// Another Steward process held the workspace's write lock past the busy timeout;
     /// nothing was changed and trying again is safe.
     Busy,
+    /// The OS keyring could not be used (unavailable, locked, no key for the identity).
+    Keyring,
+    /// A signature, key or roster check refused an envelope; the message names what failed.
+    Untrusted,
     /// A bug or an unexpected database failure.
     Internal,
 }
@@ -88,6 +92,30 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound(_) => ErrorCode::NotFound,
             StoreError::Domain(d) => return ApiError::from(d.clone()),
             StoreError::Sqlite(_) => ErrorCode::Internal,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+impl From<steward_attest::AttestError> for ApiError {
+    fn from(e: steward_attest::AttestError) -> Self {
+        use steward_attest::AttestError as A;
+        let code = match &e {
+            A::Keyring { .. } | A::NoKey { .. } => ErrorCode::Keyring,
+            A::KeyExists { .. } => ErrorCode::Conflict,
+            A::Envelope { .. } => ErrorCode::Untrusted,
+            A::Format { .. } | A::PublicKey { .. } => ErrorCode::InvalidInput,
+            A::Canonical(_) => ErrorCode::Internal,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+impl From<steward_domain::trust::TrustError> for ApiError {
+    fn from(e: steward_domain::trust::TrustError) -> Self {
+        let code = match e {
+            steward_domain::trust::TrustError::Invalid { .. } => ErrorCode::InvalidInput,
+            _ => ErrorCode::Internal,
         };
         ApiError::new(code, e.to_string())
     }

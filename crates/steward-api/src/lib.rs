@@ -18,6 +18,9 @@ mod workspace;
 
 pub use error::{ApiError, ErrorCode, Result};
 pub use hashing::{Cancel, NoProgress, ProgressSink};
+pub use workspace::trust::{
+    approval_verify_with_key, key_export, key_init, key_show, review_sign, IDENTITY_ENV,
+};
 pub use workspace::{parse_model_version, parse_risk_tier, Workspace};
 
 /// The workspace used when none is named: `STEWARD_WORKSPACE` if set, else the per-user data

@@ -213,6 +213,14 @@ pub fn verify_statement(envelope: &Envelope, keys: &TrustedKeys) -> Result<(KeyI
 }
 
 impl Envelope {
+    /// The decoded payload **without verifying anything**. Only for finding out which key
+    /// to verify with (a roster's first change names its own root key); never trust what
+    /// it says before [`verify`] succeeds.
+    pub fn unverified_payload(&self) -> Result<Vec<u8>> {
+        decode_base64(&self.payload)
+            .ok_or_else(|| AttestError::envelope(SignaturePart::Payload, "payload is not base64"))
+    }
+
     /// The envelope as JSON text.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()

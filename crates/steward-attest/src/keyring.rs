@@ -57,6 +57,20 @@ const REMEDY: &str = if cfg!(target_os = "linux") {
     "Steward has no keyring backend for this platform; keys cannot be created here"
 };
 
+/// The keyring entry holding the identity index (see [`KeyStore::identities`]).
+pub const INDEX_ENTRY: &str = ".identities";
+
+/// A person's identity as the index records it: the keyring entry and who it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IdentityRecord {
+    /// The keyring entry holding the secret key (the person's email).
+    pub identity: String,
+    /// The person's name.
+    pub name: String,
+    /// The person's email.
+    pub email: String,
+}
+
 /// Secret keys in the OS keyring, one entry per identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyStore {
@@ -160,6 +174,59 @@ impl KeyStore {
             Err(keyring::Error::NoEntry) => Ok(false),
             Err(e) => Err(keyring_error("could not delete the key", e)),
         }
+    }
+
+    /// The identities this store has keys for, as recorded by [`KeyStore::remember`].
+    ///
+    /// Keyrings cannot be listed portably, so the store keeps an index of its own: one
+    /// entry named [`INDEX_ENTRY`] holding JSON `[{identity, name, email}]`. Nothing in it is
+    /// secret (the public key is derived from the secret when needed).
+    pub fn identities(&self) -> Result<Vec<IdentityRecord>> {
+        let text = match self.entry(INDEX_ENTRY)?.get_password() {
+            Ok(text) => text,
+            Err(keyring::Error::NoEntry) => return Ok(Vec::new()),
+            Err(e) => return Err(keyring_error("could not read the identity index", e)),
+        };
+        serde_json::from_str(&text).map_err(|e| AttestError::Keyring {
+            backend: BACKEND,
+            problem: format!(
+                "the identity index under service {:?} is not readable ({e})",
+                self.service
+            ),
+            remedy: "create your key again with `steward key init --replace`".into(),
+        })
+    }
+
+    /// Records (or updates) `record` in the identity index.
+    pub fn remember(&self, record: &IdentityRecord) -> Result<()> {
+        let mut all = self.identities().unwrap_or_default();
+        all.retain(|r| r.identity != record.identity);
+        all.push(record.clone());
+        all.sort_by(|a, b| a.identity.cmp(&b.identity));
+        let text = serde_json::to_string(&all).unwrap_or_else(|_| "[]".into());
+        self.entry(INDEX_ENTRY)?
+            .set_password(&text)
+            .map_err(|e| keyring_error("could not store the identity index", e))
+    }
+
+    /// Deletes `identity`'s key and its index record; `false` when there was no key.
+    pub fn forget(&self, identity: &str) -> Result<bool> {
+        let deleted = self.delete(identity)?;
+        let mut all = self.identities().unwrap_or_default();
+        let before = all.len();
+        all.retain(|r| r.identity != identity);
+        if all.is_empty() {
+            match self.entry(INDEX_ENTRY)?.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => {}
+                Err(e) => return Err(keyring_error("could not delete the identity index", e)),
+            }
+        } else if all.len() != before {
+            let text = serde_json::to_string(&all).unwrap_or_else(|_| "[]".into());
+            self.entry(INDEX_ENTRY)?
+                .set_password(&text)
+                .map_err(|e| keyring_error("could not store the identity index", e))?;
+        }
+        Ok(deleted)
     }
 
     fn no_key(&self, identity: &str) -> AttestError {

@@ -29,5 +29,5 @@ pub use dsse::{
 pub use error::{AttestError, Result};
 pub use identity::{Identity, Signer};
 pub use key::{PublicKey, SecretKey};
-pub use keyring::KeyStore;
+pub use keyring::{IdentityRecord, KeyStore};
 pub use statement::{Statement, Subject, STATEMENT_TYPE};

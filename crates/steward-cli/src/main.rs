@@ -27,6 +27,7 @@ macro_rules! out_raw {
 mod doc;
 mod eval;
 mod output;
+mod trust;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,6 +85,22 @@ enum Command {
     /// Release documents: model cards, data sheets, risk assessments, eval reports, runbooks, rollout plans.
     #[command(subcommand)]
     Doc(doc::DocCmd),
+    /// Your identity: a signing key in the OS keyring (STEWARD_IDENTITY picks one).
+    #[command(subcommand)]
+    Key(trust::KeyCmd),
+    /// The trust roster: which keys may sign for which role.
+    #[command(subcommand)]
+    Roster(trust::RosterCmd),
+    /// Sign an approval of MODEL@VERSION for a stage with your key.
+    Approve(trust::ApproveArgs),
+    /// List a version's approvals and whether each still counts.
+    Approvals(trust::ApprovalsArgs),
+    /// One approval file: verify, import, export.
+    #[command(subcommand)]
+    Approval(trust::ApprovalCmd),
+    /// Offline review packets.
+    #[command(subcommand)]
+    Review(trust::ReviewCmd),
 }
 
 #[derive(Args)]
@@ -263,7 +280,12 @@ enum AuditCmd {
         #[command(flatten)]
         json: Json,
     },
-    /// Verify the hash chain; exits 2 naming the first broken entry.
+    /// Sign the chain's head with your key, so a rewrite of the whole log is detected.
+    Seal {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Verify the hash chain (and its signed seals); exits 2 naming the first broken entry.
     Verify {
         /// Also recompute every stored digest and check every row against the audit log;
         /// exits 2 naming each mismatch (table, row, expected, found).
@@ -432,6 +454,12 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
                 s.datasets
             );
             out!(
+                "five reviewers signed approvals; their keys are in the OS keyring under namespace {:?} (act as one with STEWARD_KEYRING_NAMESPACE={} STEWARD_IDENTITY={})",
+                steward_api::demo::keyring_namespace(),
+                steward_api::demo::keyring_namespace(),
+                steward_api::demo::REVIEWERS[0].1
+            );
+            out!(
                 "next: steward --workspace {} model list",
                 ws.root().display()
             );
@@ -457,6 +485,26 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
         }
         Command::Doc(cmd) => return doc::run(&open()?, cmd),
         Command::Eval(cmd) => eval::run(&open()?, cmd)?,
+        Command::Key(cmd) => trust::key(cmd, Workspace::open(&root, &actor).ok().as_ref())?,
+        Command::Roster(cmd) => trust::roster(&open()?, cmd)?,
+        Command::Approve(args) => trust::approve(&open()?, args)?,
+        Command::Approvals(args) => trust::list(&open()?, args)?,
+        Command::Approval(cmd) => trust::approval(cmd, &open)?,
+        Command::Review(cmd) => trust::review(cmd, &open)?,
+        Command::Audit(AuditCmd::Seal { json }) => {
+            let seal = open()?.audit_seal()?;
+            if json.json {
+                output::json(&seal);
+            } else {
+                out!(
+                    "sealed audit entry {} (hash {}) as {} ({})",
+                    seal.sealed_seq,
+                    seal.head_hash,
+                    seal.signer_name,
+                    seal.signer_fingerprint
+                );
+            }
+        }
         Command::Audit(AuditCmd::Log { limit, json }) => {
             output::audit_log(&open()?.audit_log(limit)?, json.json)
         }

@@ -260,6 +260,20 @@ pub fn audit_verify(r: &AuditVerifyResult, as_json: bool) {
             crate::escape_text(&b.reason, crate::Text::Line)
         ),
     }
+    if let Some(seal) = &r.seal {
+        for p in &seal.problems {
+            eprintln!("seal: {}", crate::escape_text(p, crate::Text::Line));
+        }
+        match &seal.newest {
+            Some(s) => out!(
+                "seal ok: entry {} is as {} ({}) signed it",
+                s.sealed_seq,
+                s.signer_name,
+                s.signer_fingerprint
+            ),
+            None => eprintln!("no seal holds: none of the {} seals verified", seal.seals),
+        }
+    }
     if r.deep {
         for m in &r.mismatches {
             eprintln!(

@@ -256,6 +256,46 @@ pub fn expected_state(entries: &[Entry<'_>]) -> (State, Vec<Mismatch>) {
                 }
                 state.insert(key("eval_runs", format!("{} run {run}", e.subject)), fields);
             }
+            "roster.change" => {
+                state.insert(
+                    key("roster_changes", format!("change {}", text(&field("seq")))),
+                    ["envelope_sha256", "signer", "kind"]
+                        .into_iter()
+                        .map(|f| (f, text(&field(f))))
+                        .collect(),
+                );
+            }
+            "approval.add" => {
+                state.insert(
+                    key(
+                        "approvals",
+                        format!("{} approval {}", e.subject, text(&field("id"))),
+                    ),
+                    [
+                        "envelope_sha256",
+                        "signer",
+                        "role",
+                        "decision",
+                        "target_stage",
+                        "subject_digest",
+                    ]
+                    .into_iter()
+                    .map(|f| (f, text(&field(f))))
+                    .collect(),
+                );
+            }
+            "audit.seal" => {
+                state.insert(
+                    key(
+                        "audit_seals",
+                        format!("seal of entry {}", text(&field("sealed_seq"))),
+                    ),
+                    ["envelope_sha256", "signer", "head_hash"]
+                        .into_iter()
+                        .map(|f| (f, text(&field(f))))
+                        .collect(),
+                );
+            }
             _ => {}
         }
     }

@@ -263,6 +263,95 @@ fn observe(c: &Connection, out: &mut Vec<Mismatch>) -> Result<State> {
             ],
         );
     }
+    // Trust rows: the envelope text against its stored digest; the copies of the payload
+    // against the log. (Whether an envelope verifies is the roster's business, not this.)
+    let mut stmt =
+        c.prepare("SELECT seq, envelope, envelope_sha256, signer_keyid, kind FROM roster_changes")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let row = format!("change {seq}");
+        let computed = Sha256Digest::of(r.get_ref(1)?.as_bytes().unwrap_or_default()).to_string();
+        let stored: String = r.get(2)?;
+        self_check(
+            out,
+            "roster_changes",
+            &row,
+            "envelope_sha256",
+            &stored,
+            &computed,
+        );
+        put(
+            &mut state,
+            "roster_changes",
+            row,
+            vec![
+                ("envelope_sha256", computed),
+                ("signer", r.get(3)?),
+                ("kind", r.get(4)?),
+            ],
+        );
+    }
+    let mut stmt = c.prepare(
+        "SELECT m.name || '@' || v.version || ' approval ' || a.id, a.envelope, a.envelope_sha256,
+                a.signer_keyid, a.role, a.decision, a.target_stage, a.subject_digest
+         FROM approvals a JOIN versions v ON v.id = a.version_id JOIN models m ON m.id = v.model_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let row: String = r.get(0)?;
+        let computed = Sha256Digest::of(r.get_ref(1)?.as_bytes().unwrap_or_default()).to_string();
+        let stored: String = r.get(2)?;
+        self_check(
+            out,
+            "approvals",
+            &row,
+            "envelope_sha256",
+            &stored,
+            &computed,
+        );
+        put(
+            &mut state,
+            "approvals",
+            row,
+            vec![
+                ("envelope_sha256", computed),
+                ("signer", r.get(3)?),
+                ("role", r.get(4)?),
+                ("decision", r.get(5)?),
+                ("target_stage", r.get(6)?),
+                ("subject_digest", r.get(7)?),
+            ],
+        );
+    }
+    let mut stmt = c.prepare(
+        "SELECT sealed_seq, envelope, envelope_sha256, signer_keyid, head_hash FROM audit_seals",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let row = format!("seal of entry {seq}");
+        let computed = Sha256Digest::of(r.get_ref(1)?.as_bytes().unwrap_or_default()).to_string();
+        let stored: String = r.get(2)?;
+        self_check(
+            out,
+            "audit_seals",
+            &row,
+            "envelope_sha256",
+            &stored,
+            &computed,
+        );
+        put(
+            &mut state,
+            "audit_seals",
+            row,
+            vec![
+                ("envelope_sha256", computed),
+                ("signer", r.get(3)?),
+                ("head_hash", r.get(4)?),
+            ],
+        );
+    }
     Ok(state)
 }
 

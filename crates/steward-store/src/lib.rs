@@ -10,6 +10,7 @@
 //! the rows it reads in the same transaction) but nothing above: no HTTP, no UI, no files
 //! other than the database.
 
+mod approvals;
 mod audit;
 mod datasets;
 mod deep;
@@ -18,6 +19,8 @@ mod error;
 mod evals;
 mod migrations;
 mod models;
+mod roster;
+mod seals;
 mod stages;
 mod versions;
 
@@ -27,6 +30,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use time::format_description::well_known::Rfc3339;
 
+pub use approvals::{ApprovalRow, NewApproval};
 pub use audit::{AuditEntry, AuditVerification, BrokenLink};
 pub use datasets::DatasetRow;
 pub use deep::DeepVerification;
@@ -35,6 +39,8 @@ pub use error::{Result, StoreError};
 pub use evals::{EvalRowRef, EvalRowSink, EvalRunRow, NewEvalRun};
 pub use migrations::{latest_migration, MIGRATIONS};
 pub use models::{ModelRow, ModelStages, NewModel};
+pub use roster::{NewRosterChange, RosterChangeRow};
+pub use seals::{NewSeal, SealRow};
 pub use stages::StageEventRow;
 pub use versions::VersionRow;
 

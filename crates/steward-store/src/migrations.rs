@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "integrity",
         include_str!("../migrations/20261201120000_integrity.sql"),
     ),
+    (
+        "20261201130000",
+        "trust",
+        include_str!("../migrations/20261201130000_trust.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

@@ -63,6 +63,8 @@ const ERROR_CODE_SET: Record<ErrorCode, true> = {
   newer_schema: true,
   corrupt: true,
   busy: true,
+  keyring: true,
+  untrusted: true,
   internal: true,
 };
 const ERROR_CODES = Object.keys(ERROR_CODE_SET) as readonly string[];

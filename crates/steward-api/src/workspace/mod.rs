@@ -5,6 +5,7 @@
 
 mod documents;
 mod evals;
+pub(crate) mod trust;
 
 use std::path::{Path, PathBuf};
 
@@ -453,7 +454,17 @@ impl Workspace {
 
     /// Walks the audit chain.
     pub fn audit_verify(&self) -> Result<AuditVerifyResult> {
-        Ok(verify_result(self.store.audit_verify()?, None))
+        self.with_seals(verify_result(self.store.audit_verify()?, None))
+    }
+
+    /// Adds the check against the audit log's signed seals; a seal that does not hold makes
+    /// the result not ok.
+    fn with_seals(&self, mut result: AuditVerifyResult) -> Result<AuditVerifyResult> {
+        result.seal = self.seal_check()?;
+        if result.seal.as_ref().is_some_and(|s| !s.problems.is_empty()) {
+            result.ok = false;
+        }
+        Ok(result)
     }
 
     /// Walks the chain, recomputes every stored digest and checks every row against what the
@@ -461,7 +472,7 @@ impl Workspace {
     pub fn audit_verify_deep(&self) -> Result<AuditVerifyResult> {
         let deep = self.store.audit_verify_deep()?;
         let rows = deep.rows;
-        Ok(verify_result(deep.chain, Some((rows, deep.mismatches))))
+        self.with_seals(verify_result(deep.chain, Some((rows, deep.mismatches))))
     }
 }
 
@@ -490,6 +501,7 @@ fn verify_result(
                 found: m.found,
             })
             .collect(),
+        seal: None,
     }
 }
 

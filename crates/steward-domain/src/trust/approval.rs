@@ -22,6 +22,57 @@ pub enum SignaturePart {
     NoSignatures,
 }
 
+/// What a reviewer decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    /// Approved as reviewed.
+    Approve,
+    /// Not yet: the reviewer asks for changes.
+    RequestChanges,
+    /// Refused.
+    Reject,
+}
+
+impl Decision {
+    /// Every decision.
+    pub const ALL: [Decision; 3] = [
+        Decision::Approve,
+        Decision::RequestChanges,
+        Decision::Reject,
+    ];
+
+    /// The kebab-case name used in files, the CLI and the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approve => "approve",
+            Decision::RequestChanges => "request-changes",
+            Decision::Reject => "reject",
+        }
+    }
+}
+
+impl std::fmt::Display for Decision {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Decision {
+    type Err = super::TrustError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Decision::ALL
+            .into_iter()
+            .find(|d| d.as_str() == s)
+            .ok_or_else(|| super::TrustError::Invalid {
+                field: "decision",
+                input: s.to_string(),
+                expected: "one of approve, request-changes, reject".into(),
+            })
+    }
+}
+
 /// What an approval counts for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "kebab-case")]
@@ -95,6 +146,16 @@ mod tests {
     use super::*;
     use crate::document::DocumentKind;
     use crate::trust::Role;
+
+    #[test]
+    fn decisions_round_trip_and_unknown_ones_list_the_three() {
+        for d in Decision::ALL {
+            assert_eq!(d.as_str().parse::<Decision>(), Ok(d));
+            assert_eq!(serde_json::to_string(&d).expect("json"), format!("\"{d}\""));
+        }
+        let err = "lgtm".parse::<Decision>().expect_err("refused").to_string();
+        assert!(err.contains("approve, request-changes, reject"), "{err}");
+    }
 
     #[test]
     fn approval_state_table() {

@@ -14,7 +14,7 @@ pub mod role;
 pub mod roster;
 pub mod subject;
 
-pub use approval::{approval_state, ApprovalState, SignaturePart};
+pub use approval::{approval_state, ApprovalState, Decision, SignaturePart};
 pub use canonical::{canonical_bytes_of, canonical_digest_of, to_canonical_bytes};
 pub use error::{Result, TrustError};
 pub use role::{KeyId, Role};

@@ -9,6 +9,7 @@ use super::error::{Result, TrustError};
 
 /// A role whose approval a release may need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
     /// Owns the model: accountable for what ships.
