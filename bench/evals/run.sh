@@ -7,8 +7,13 @@
 #          into a per-row table of its own in the same workspace database
 #          (crates/steward-store/examples/bare_eval_insert.rs: no checks, no hashing, no audit;
 #          Steward stores a run's rows as encoded chunks of 4,096 in eval_row_chunks)
-#       vs pandas read_csv + to_sql into SQLite (timed inside Python, import time excluded).
-#     Targets: Steward < 2 s, >= 5x faster than pandas, within 1.3x of the bare loop.
+#       vs pandas read_csv + to_sql into SQLite (timed inside Python, import time excluded)
+#       vs DuckDB reading the same CSV into a table of a DuckDB file (`CREATE TABLE … AS
+#          SELECT * FROM read_csv(…)`, timed inside Python: its start and import excluded,
+#          all cores; the peer a user would pick for fast CSV ingestion).
+#     Targets: Steward < 2 s, >= 5x faster than pandas, no slower than DuckDB (Steward's time
+#     includes its process start, hashing, checks and audit entry). The bare loop no longer does
+#     the same work as Steward (one SQLite row per value against 4,096-row chunks): context only.
 #  2. chart a 1,000,000-point KPI series to SVG:
 #       Steward's kpi_chart (LTTB + plotters SVG; crates/steward-render/examples/kpi_chart_bench.rs)
 #       vs matplotlib plotting the same points and saving SVG.
@@ -67,7 +72,7 @@ def timed(cmd):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - t
 
-s_times, b_times, p_times = [], [], []
+s_times, b_times, p_times, d_times = [], [], [], []
 for r in range(runs):
     ws = os.path.join(work, "ws-steward"); fresh(ws)
     s_times.append(timed([steward, "--workspace", ws, "eval", "import", "bench@1.0.0-1", csv, "--kind", "golden-set", "--suite", "bench@v1"]))
@@ -86,16 +91,30 @@ con.commit(); con.close()
 print(time.perf_counter() - t)
 """, csv, db], check=True, capture_output=True, text=True)
     p_times.append(float(out.stdout.strip()))
+    duck = os.path.join(work, "duck.db")
+    if os.path.exists(duck): os.remove(duck)
+    out = subprocess.run([sys.executable, "-c", """
+import sys, time
+import duckdb
+t = time.perf_counter()
+con = duckdb.connect(sys.argv[2])
+con.execute("CREATE TABLE eval_rows AS SELECT * FROM read_csv(?, header = true)", [sys.argv[1]])
+con.close()
+print(time.perf_counter() - t)
+""", csv, duck], check=True, capture_output=True, text=True)
+    d_times.append(float(out.stdout.strip()))
 s, b, p = statistics.median(s_times), statistics.median(b_times), statistics.median(p_times)
+d = statistics.median(d_times)
 n = int(subprocess.run(["sqlite3", "-batch", os.path.join(work, "ws-steward", "steward.db"), "SELECT SUM(row_count) FROM eval_row_chunks"], capture_output=True, text=True).stdout.strip() or 0) if shutil.which("sqlite3") else None
 print()
 print(f"import {os.path.basename(csv)} (median of {runs})")
 print(f"  steward eval import (whole process)  : {s:.3f} s" + (f"  [{n} rows stored]" if n else ""))
 print(f"  bare rusqlite prepared-insert loop   : {b:.3f} s")
 print(f"  pandas read_csv + to_sql             : {p:.3f} s")
-ok1, ok2, ok3 = s < 2.0, p / s >= 5.0, s / b <= 1.3
+print(f"  DuckDB read_csv into a table         : {d:.3f} s")
+ok1, ok2, ok3 = s < 2.0, p / s >= 5.0, s <= d
 print(f"  under 2 s: {'meets' if ok1 else 'MISSES'}; {p / s:.1f}x pandas: {'meets' if ok2 else 'MISSES'} (>= 5x); "
-      f"{s / b:.2f}x the bare loop: {'meets' if ok3 else 'MISSES'} (<= 1.3x)")
+      f"{d / s:.2f}x DuckDB: {'meets' if ok3 else 'MISSES'} (>= 1x); {s / b:.2f}x the bare loop (context)")
 
 c_times, sizes = [], []
 for r in range(runs):
