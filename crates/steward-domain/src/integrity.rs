@@ -313,10 +313,84 @@ fn unreadable_entry(e: &Entry<'_>, what: &str) -> Mismatch {
     }
 }
 
+/// Stage-history rows are keyed by position (`copilot@1.0.0-1 #3`), so one deleted entry would
+/// shift every later one. This re-keys the found rows of each version by the longest common
+/// subsequence with the expected ones: a matched row takes its expected key, an unmatched one
+/// is named by its position as unexplained. Then a deletion is one missing row, an insertion
+/// one unexplained row.
+fn align_history(expected: &State, found: &State) -> State {
+    type Rows<'a> = BTreeMap<String, Vec<(&'a RowKey, &'a BTreeMap<&'static str, String>)>>;
+    fn by_subject(state: &State) -> Rows<'_> {
+        let mut out: Rows<'_> = BTreeMap::new();
+        for (k, v) in state.iter().filter(|(k, _)| k.table == "stage_history") {
+            let subject = k.row.rsplit_once(" #").map_or(k.row.as_str(), |(s, _)| s);
+            out.entry(subject.to_string()).or_default().push((k, v));
+        }
+        let position = |k: &RowKey| {
+            k.row
+                .rsplit_once(" #")
+                .and_then(|(_, n)| n.parse::<usize>().ok())
+                .unwrap_or(0)
+        };
+        for rows in out.values_mut() {
+            rows.sort_by_key(|(k, _)| position(k));
+        }
+        out
+    }
+    let want = by_subject(expected);
+    let have = by_subject(found);
+    let mut out: State = found
+        .iter()
+        .filter(|(k, _)| k.table != "stage_history")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (subject, rows) in &have {
+        let empty = Vec::new();
+        let exp = want.get(subject).unwrap_or(&empty);
+        // LCS table over "the expected fields all match".
+        let same = |e: &BTreeMap<&'static str, String>, f: &BTreeMap<&'static str, String>| {
+            e.iter().all(|(field, value)| f.get(field) == Some(value))
+        };
+        let (n, m) = (exp.len(), rows.len());
+        let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+        for i in (0..n).rev() {
+            for j in (0..m).rev() {
+                lcs[i][j] = if same(exp[i].1, rows[j].1) {
+                    lcs[i + 1][j + 1] + 1
+                } else {
+                    lcs[i + 1][j].max(lcs[i][j + 1])
+                };
+            }
+        }
+        let (mut i, mut j) = (0, 0);
+        while j < m {
+            if i < n && same(exp[i].1, rows[j].1) {
+                out.insert(exp[i].0.clone(), rows[j].1.clone());
+                i += 1;
+                j += 1;
+            } else if i < n && lcs[i + 1][j] >= lcs[i][j + 1] {
+                i += 1;
+            } else {
+                out.insert(
+                    key(
+                        "stage_history",
+                        format!("{subject} (unexplained entry at position {})", j + 1),
+                    ),
+                    rows[j].1.clone(),
+                );
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
 /// Every difference between `expected` (from the log) and `found` (the rows): rows missing
 /// from either side, and fields the log records whose value differs. Fields the log does not
 /// record are not compared. Sorted by table and row.
 pub fn diff(expected: &State, found: &State) -> Vec<Mismatch> {
+    let aligned = align_history(expected, found);
+    let found = &aligned;
     let mut out = Vec::new();
     let mismatch = |k: &RowKey, field: &str, expected: &str, found: &str| Mismatch {
         table: k.table.to_string(),
@@ -530,7 +604,7 @@ mod tests {
             ("stage history deleted", |s| { s.remove(&history_key("copilot@1.0.0-1", 2)); },
                 &["stage_history copilot@1.0.0-1 #2: the row is absent where the audit log says present"]),
             ("stage history forged", |s| { s.insert(history_key("copilot@1.0.0-1", 3), BTreeMap::new()); },
-                &["stage_history copilot@1.0.0-1 #3: the row is present where the audit log says absent"]),
+                &["stage_history copilot@1.0.0-1 (unexplained entry at position 3): the row is present where the audit log says absent"]),
             ("provenance rewritten", |s| { set(s, "datasets", "tickets@v1", "license", "cc0"); set(s, "datasets", "tickets@v1", "consent", "granted"); },
                 &["datasets tickets@v1: consent is granted where the audit log says null", "datasets tickets@v1: license is cc0 where the audit log says null"]),
             ("manifest replaced with its checksum", |s| set(s, "datasets", "tickets@v1", "manifest_checksum", "sha256:ff"),
@@ -541,6 +615,12 @@ mod tests {
                 &["documents copilot@1.0.0-1 model-card: head is r1 where the audit log says r2"]),
             ("evaluation chunk edited", |s| set(s, "eval_runs", "copilot@1.0.0-1 run 1", "chunks_sha256", "sha256:00"),
                 &["eval_runs copilot@1.0.0-1 run 1: chunks_sha256 is sha256:00 where the audit log says sha256:ee"]),
+            ("the first of several entries deleted: only it is named", |s| {
+                    let second = s.remove(&history_key("copilot@1.0.0-1", 2)).expect("#2");
+                    s.remove(&history_key("copilot@1.0.0-1", 1));
+                    s.insert(history_key("copilot@1.0.0-1", 1), second);
+                },
+                &["stage_history copilot@1.0.0-1 #1: the row is absent where the audit log says present"]),
             ("an unexplained model", |s| { s.insert(key("models", "ghost"), BTreeMap::new()); },
                 &["models ghost: the row is present where the audit log says absent"]),
             ("a link removed", |s| { s.remove(&key("version_datasets", "copilot@1.0.0-1 → tickets@v1")); },
