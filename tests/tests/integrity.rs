@@ -473,6 +473,16 @@ fn control_characters_in_names_are_escaped_and_non_utf8_names_are_read() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let out = s
+        .command(&["version", "add", MODEL, "1.0.0-9", "--bundle"])
+        .arg(&raw)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[cfg(unix)]

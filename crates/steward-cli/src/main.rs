@@ -566,7 +566,7 @@ fn model(ws: &Workspace, cmd: ModelCmd) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn path_text(p: Option<PathBuf>) -> Option<String> {
+fn path_text(p: Option<&PathBuf>) -> Option<String> {
     p.map(|p| p.display().to_string())
 }
 
@@ -582,16 +582,18 @@ fn version(ws: &Workspace, cmd: VersionCmd) -> Result<(), ApiError> {
             config,
         } => {
             let bar = Bar::new();
-            let v = ws.version_add(
+            let v = ws.version_add_at(
                 &VersionAdd {
                     model,
                     version,
-                    bundle_file: path_text(bundle),
+                    bundle_file: path_text(bundle.as_ref()),
                     bundle_digest,
                     bundle_uri,
                     commit,
-                    config_file: path_text(config),
+                    config_file: path_text(config.as_ref()),
                 },
+                bundle.as_deref(),
+                config.as_deref(),
                 &bar,
                 &Cancel::new(),
             )?;

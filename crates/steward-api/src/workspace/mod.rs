@@ -220,6 +220,21 @@ impl Workspace {
         progress: &dyn ProgressSink,
         cancel: &Cancel,
     ) -> Result<VersionDetail> {
+        let bundle = non_blank(req.bundle_file.as_deref()).map(PathBuf::from);
+        let config = non_blank(req.config_file.as_deref()).map(PathBuf::from);
+        self.version_add_at(req, bundle.as_deref(), config.as_deref(), progress, cancel)
+    }
+
+    /// [`Workspace::version_add`] hashing the bundle and config at these paths (which need not
+    /// be UTF-8) instead of `req.bundle_file` and `req.config_file`.
+    pub fn version_add_at(
+        &self,
+        req: &VersionAdd,
+        bundle: Option<&Path>,
+        config: Option<&Path>,
+        progress: &dyn ProgressSink,
+        cancel: &Cancel,
+    ) -> Result<VersionDetail> {
         let name: ModelName = parse(&req.model)?;
         let version: Version = parse(&req.version)?;
         // Fail on an unknown model or a taken version before hashing gigabytes.
@@ -232,17 +247,13 @@ impl Workspace {
             bundle_uri: non_blank(req.bundle_uri.as_deref()),
             ..Artifacts::default()
         };
-        match (
-            non_blank(req.bundle_file.as_deref()),
-            non_blank(req.bundle_digest.as_deref()),
-        ) {
+        match (bundle, non_blank(req.bundle_digest.as_deref())) {
             (Some(_), Some(_)) => {
                 return Err(ApiError::invalid(
                     "give either a bundle file or a bundle digest, not both",
                 ))
             }
-            (Some(file), None) => {
-                let path = Path::new(&file);
+            (Some(path), None) => {
                 let (digest, _) = hash_file(path, progress, cancel)?;
                 artifacts.bundle_digest = Some(digest);
                 artifacts.bundle_uri.get_or_insert_with(|| file_uri(path));
@@ -250,8 +261,7 @@ impl Workspace {
             (None, Some(d)) => artifacts.bundle_digest = Some(parse::<Sha256Digest>(&d)?),
             (None, None) => {}
         }
-        if let Some(file) = non_blank(req.config_file.as_deref()) {
-            let path = Path::new(&file);
+        if let Some(path) = config {
             let (digest, _) = hash_file(path, progress, cancel)?;
             artifacts.config_digest = Some(digest);
             artifacts.config_uri = Some(file_uri(path));
