@@ -1252,3 +1252,56 @@ fn without_an_identity_signing_says_which_keyring_and_what_to_do_and_stores_noth
         Vec::<String>::new()
     );
 }
+
+/// Builds `tests/support/nokeyring.c`, a launcher under which the keyring system calls fail.
+fn no_keyring_launcher(dir: &Path) -> std::path::PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("support/nokeyring.c");
+    let bin = dir.join("nokeyring");
+    let built = Command::new("cc")
+        .arg("-O1")
+        .arg("-o")
+        .arg(&bin)
+        .arg(&src)
+        .status()
+        .expect("the C compiler (cc) is needed to build the keyring-blocking launcher");
+    assert!(built.success(), "cc failed on {}", src.display());
+    bin
+}
+
+#[test]
+fn an_unavailable_keyring_is_a_clear_error_and_nothing_is_stored() {
+    let team = Team::new("nokeyring");
+    let launcher = no_keyring_launcher(team.s.dir.path());
+    let entries = |t: &Team| {
+        t.run("", &["audit", "log", "--json"])
+            .json()
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let before = entries(&team);
+    let out = Command::new(&launcher)
+        .arg(steward_tests::binary())
+        .arg("--workspace")
+        .arg(team.s.workspace())
+        .args(["key", "init", "--name", "Ana", "--email", "ana@example.com"])
+        .env("STEWARD_KEYRING_NAMESPACE", &team.ns)
+        .env("STEWARD_ACTOR", "trust-tester")
+        .output()
+        .expect("run under the launcher");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the OS keyring (kernel keyutils, user keyring)")
+            && stderr.contains("unavailable"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("keyctl show @u"),
+        "says what to do: {stderr}"
+    );
+    // Nothing was stored: not in the keyring, not in the workspace.
+    let shown = team.run("", &["key", "show"]);
+    assert_eq!(shown.code, 1, "{}", shown.stderr);
+    assert!(shown.stderr.contains("no identity"), "{}", shown.stderr);
+    assert_eq!(entries(&team), before);
+}
