@@ -26,6 +26,7 @@ macro_rules! out_raw {
 
 mod doc;
 mod eval;
+mod govern;
 mod output;
 
 use std::path::PathBuf;
@@ -84,6 +85,9 @@ enum Command {
     /// Release documents: model cards, data sheets, risk assessments, eval reports, runbooks, rollout plans.
     #[command(subcommand)]
     Doc(doc::DocCmd),
+    /// The governance policy: show, check, set, history.
+    #[command(subcommand)]
+    Policy(govern::PolicyCmd),
 }
 
 #[derive(Args)]
@@ -456,6 +460,10 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
             output::stage_result(&result, json.json);
         }
         Command::Doc(cmd) => return doc::run(&open()?, cmd),
+        Command::Policy(govern::PolicyCmd::Check { file, json }) => {
+            return govern::check(&file, json)
+        }
+        Command::Policy(cmd) => return govern::run(&open()?, cmd),
         Command::Eval(cmd) => eval::run(&open()?, cmd)?,
         Command::Audit(AuditCmd::Log { limit, json }) => {
             output::audit_log(&open()?.audit_log(limit)?, json.json)

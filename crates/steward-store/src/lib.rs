@@ -18,6 +18,7 @@ mod error;
 mod evals;
 mod migrations;
 mod models;
+mod policies;
 mod stages;
 mod versions;
 
@@ -35,6 +36,7 @@ pub use error::{Result, StoreError};
 pub use evals::{EvalRowRef, EvalRowSink, EvalRunRow, NewEvalRun};
 pub use migrations::{latest_migration, MIGRATIONS};
 pub use models::{ModelRow, ModelStages, NewModel};
+pub use policies::PolicyRevisionRow;
 pub use stages::StageEventRow;
 pub use versions::VersionRow;
 

@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "integrity",
         include_str!("../migrations/20261201120000_integrity.sql"),
     ),
+    (
+        "20261201140000",
+        "policy",
+        include_str!("../migrations/20261201140000_policy.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

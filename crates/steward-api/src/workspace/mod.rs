@@ -5,6 +5,7 @@
 
 mod documents;
 mod evals;
+mod governance;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,202 @@
+//! `steward policy …`: the governance policy from the command line. Each subcommand is one
+//! `Workspace` call and a printer.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use steward_api::wire::{
+    PolicyCheck, PolicyCheckRequest, PolicyHistory, PolicySet, PolicySetResult, PolicySource,
+    PolicyView, PolicyWarningView,
+};
+use steward_api::{ApiError, Workspace};
+
+use crate::output;
+
+#[derive(Subcommand)]
+pub enum PolicyCmd {
+    /// Print the policy in force: the workspace's newest revision, or the built-in default.
+    Show {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate a policy file; exits 1 naming the line, key and what is expected, 0 (with any
+    /// warnings printed) when it can be set.
+    Check {
+        /// The TOML file.
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Validate a policy file and make it the workspace's policy (a new revision); an invalid
+    /// file is refused and the policy in force stays as it is.
+    Set {
+        /// The TOML file.
+        file: PathBuf,
+        /// Why, for the history.
+        #[arg(long, short)]
+        message: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the workspace's policy revisions, newest first.
+    History {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs `steward policy check` (no workspace needed).
+pub fn check(file: &Path, as_json: bool) -> Result<ExitCode, ApiError> {
+    let text = Workspace::policy_read_file(file)?;
+    let result = Workspace::policy_check(&PolicyCheckRequest {
+        text,
+        file: Some(file.display().to_string()),
+    });
+    print_check(&result, as_json);
+    Ok(if result.valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Runs the other `steward policy` subcommands.
+pub fn run(ws: &Workspace, cmd: PolicyCmd) -> Result<ExitCode, ApiError> {
+    match cmd {
+        PolicyCmd::Show { json } => print_show(&ws.policy_show()?, json),
+        PolicyCmd::Check { file, json } => return check(&file, json),
+        PolicyCmd::Set {
+            file,
+            message,
+            json,
+        } => {
+            let text = Workspace::policy_read_file(&file)?;
+            let result = ws.policy_set(&PolicySet {
+                text,
+                file: Some(file.display().to_string()),
+                message,
+            })?;
+            print_set(&result, json);
+        }
+        PolicyCmd::History { json } => print_history(&ws.policy_history()?, json),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn warning_line(w: &PolicyWarningView) -> String {
+    format!("policy line {}, {}: {}", w.line, w.key, w.message)
+}
+
+fn print_check(c: &PolicyCheck, as_json: bool) {
+    if as_json {
+        return output::json(c);
+    }
+    match &c.error {
+        Some(e) => eprintln!(
+            "error: {}",
+            crate::escape_text(&e.message, crate::Text::Line)
+        ),
+        None => {
+            let stages: Vec<&str> = c.stages.iter().map(|s| s.as_str()).collect();
+            out!(
+                "{}: valid policy {:?} gating {}; {} warning(s)",
+                c.file,
+                c.name.as_deref().unwrap_or(""),
+                stages.join(", "),
+                c.warnings.len()
+            );
+            for w in &c.warnings {
+                out!("warning: {}", warning_line(w));
+            }
+        }
+    }
+}
+
+fn print_show(p: &PolicyView, as_json: bool) {
+    if as_json {
+        return output::json(p);
+    }
+    match (&p.source, &p.revision) {
+        (PolicySource::Stored, Some(r)) => out!(
+            "# policy {:?}, revision {} ({}), set by {} at {}{}",
+            p.name,
+            r.number,
+            r.sha256,
+            r.author,
+            r.created_at,
+            if r.message.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", r.message)
+            }
+        ),
+        _ => out!(
+            "# policy {:?}: the built-in default ({}); this workspace has not set one — `steward policy set FILE` does",
+            p.name,
+            p.sha256
+        ),
+    }
+    out_raw!("{}", p.text);
+    if !p.text.ends_with('\n') {
+        out!();
+    }
+    for w in &p.warnings {
+        eprintln!(
+            "warning: {}",
+            crate::escape_text(&warning_line(w), crate::Text::Line)
+        );
+    }
+}
+
+fn print_set(r: &PolicySetResult, as_json: bool) {
+    if as_json {
+        return output::json(r);
+    }
+    if r.unchanged {
+        out!(
+            "policy unchanged: the file is revision {} ({}), already in force",
+            r.revision.number,
+            r.revision.sha256
+        );
+    } else {
+        out!(
+            "policy {:?} set as revision {} ({})",
+            r.revision.name,
+            r.revision.number,
+            r.revision.sha256
+        );
+    }
+    for w in &r.warnings {
+        eprintln!(
+            "warning: {}",
+            crate::escape_text(&warning_line(w), crate::Text::Line)
+        );
+    }
+}
+
+fn print_history(h: &PolicyHistory, as_json: bool) {
+    if as_json {
+        return output::json(h);
+    }
+    if h.revisions.is_empty() {
+        out!("no policy revisions: the built-in default is in force (`steward policy show` prints it, `steward policy set FILE` replaces it)");
+        return;
+    }
+    out!("REV  NAME                 SHA256                                                                   AUTHOR            AT                    MESSAGE");
+    for r in &h.revisions {
+        out!(
+            "{:<4} {:<20} {:<72} {:<17} {:<21} {}",
+            r.number,
+            r.name,
+            r.sha256,
+            r.author,
+            r.created_at,
+            r.message
+        );
+    }
+}
