@@ -1,15 +1,19 @@
-//! `steward policy …`: the governance policy from the command line. Each subcommand is one
-//! `Workspace` call and a printer.
+//! `steward policy …`, `steward gate` and `steward checklist`: the governance policy, a
+//! version's promotion gate and its §5 production-eligibility checklist. Each is one
+//! `Workspace` call and a printer; `gate` exits 1 when the gate fails, for pipelines.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
 use steward_api::wire::{
-    PolicyCheck, PolicyCheckRequest, PolicyHistory, PolicySet, PolicySetResult, PolicySource,
-    PolicyView, PolicyWarningView,
+    ChecklistView, GateCheckView, GateReportView, GateRequest, PolicyCheck, PolicyCheckRequest,
+    PolicyHistory, PolicySet, PolicySetResult, PolicySource, PolicyView, PolicyWarningView,
 };
-use steward_api::{ApiError, Workspace};
+use steward_api::{parse_model_version, ApiError, Workspace};
+use steward_domain::gate::CheckStatus;
+use steward_domain::policy::Category;
+use steward_domain::Stage;
 
 use crate::output;
 
@@ -198,5 +202,153 @@ fn print_history(h: &PolicyHistory, as_json: bool) {
             r.created_at,
             r.message
         );
+    }
+}
+
+/// Runs `steward gate MODEL@VERSION --to STAGE`: exit 0 when the gate passes, 1 when it fails.
+pub fn gate(ws: &Workspace, target: &str, to: Stage, as_json: bool) -> Result<ExitCode, ApiError> {
+    let (model, version) = parse_model_version(target)?;
+    let report = ws.gate_evaluate(&GateRequest {
+        model: model.to_string(),
+        version: version.to_string(),
+        to,
+    })?;
+    if as_json {
+        output::json(&report);
+    } else {
+        print_gate(&report);
+    }
+    Ok(if report.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// Runs `steward checklist MODEL@VERSION`.
+pub fn checklist(ws: &Workspace, target: &str, as_json: bool) -> Result<ExitCode, ApiError> {
+    let (model, version) = parse_model_version(target)?;
+    let list = ws.gate_checklist(model.as_str(), &version.to_string())?;
+    if as_json {
+        output::json(&list);
+    } else {
+        print_checklist(&list);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn status_mark(s: CheckStatus) -> &'static str {
+    match s {
+        CheckStatus::Pass => "✓ pass",
+        CheckStatus::Fail => "✗ fail",
+        CheckStatus::MissingEvidence => "? missing",
+        CheckStatus::Waived => "~ waived",
+    }
+}
+
+fn policy_line(name: &str, source: PolicySource, revision: Option<u32>) -> String {
+    match (source, revision) {
+        (PolicySource::Stored, Some(n)) => format!("policy {name:?} revision {n}"),
+        _ => format!("policy {name:?} (built-in default)"),
+    }
+}
+
+fn print_gate_check(c: &GateCheckView) {
+    let item = c
+        .checklist
+        .map(|n| format!(", §5 item {n}"))
+        .unwrap_or_default();
+    out!(
+        "  {:10} {}  [{}{item}]",
+        status_mark(c.status),
+        c.id,
+        c.seed
+    );
+    out!("               observed: {}", c.observed);
+    out!("               expected: {}", c.expected);
+    for e in &c.evidence {
+        match &e.digest {
+            Some(d) => out!("               evidence: {} {} {}", e.kind, e.label, d),
+            None => out!("               evidence: {} {}", e.kind, e.label),
+        }
+    }
+    if let Some(w) = &c.waiver {
+        out!(
+            "               waived until {} (was {}): {}",
+            w.expires_at,
+            w.waived_status.as_str(),
+            w.rationale
+        );
+    }
+    for n in &c.waiver_notes {
+        out!("               {n}");
+    }
+}
+
+fn print_gate(r: &GateReportView) {
+    let n = &r.counts;
+    out!(
+        "gate {}@{} ({}) → {}: {} — {} pass, {} fail, {} missing evidence, {} waived; {}",
+        r.model,
+        r.version,
+        r.stage.as_str(),
+        r.target.as_str(),
+        if r.passed { "PASS" } else { "FAIL" },
+        n.pass,
+        n.fail,
+        n.missing_evidence,
+        n.waived,
+        policy_line(&r.policy, r.policy_source, r.policy_revision)
+    );
+    out!("digest {}", r.digest);
+    for category in Category::ALL {
+        let checks: Vec<&GateCheckView> =
+            r.checks.iter().filter(|c| c.category == category).collect();
+        if checks.is_empty() {
+            continue;
+        }
+        out!();
+        out!("{category}");
+        // What stops the gate first, then what passes.
+        for c in checks.iter().filter(|c| !c.status.allows()) {
+            print_gate_check(c);
+        }
+        for c in checks.iter().filter(|c| c.status.allows()) {
+            print_gate_check(c);
+        }
+    }
+    for note in &r.notes {
+        out!();
+        out!("note: {note}");
+    }
+}
+
+fn print_checklist(l: &ChecklistView) {
+    out!(
+        "production-eligibility checklist for {}@{} ({}): {} — {}",
+        l.model,
+        l.version,
+        l.stage.as_str(),
+        if l.eligible {
+            "eligible"
+        } else {
+            "not eligible"
+        },
+        policy_line(&l.policy, l.policy_source, None)
+    );
+    out!("derived from the production gate {}", l.gate_digest);
+    for item in &l.items {
+        out!();
+        out!("{:>7} {:>2}. {}", item.symbol, item.number, item.text);
+        if item.checks.is_empty() {
+            out!("             no check of the policy stands behind this item");
+        }
+        for c in &item.checks {
+            out!("             {:10} {}", status_mark(c.status), c.id);
+        }
+    }
+    for note in &l.notes {
+        out!();
+        out!("note: {note}");
     }
 }

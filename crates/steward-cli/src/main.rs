@@ -88,6 +88,23 @@ enum Command {
     /// The governance policy: show, check, set, history.
     #[command(subcommand)]
     Policy(govern::PolicyCmd),
+    /// Evaluate a version's promotion gate; exits 0 when it passes, 1 when it fails.
+    Gate {
+        /// MODEL@VERSION.
+        target: String,
+        /// The target stage: candidate, canary, production or deprecated.
+        #[arg(long, value_parser = parse_stage)]
+        to: Stage,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// The seed's production-eligibility checklist for a version, from its production gate.
+    Checklist {
+        /// MODEL@VERSION.
+        target: String,
+        #[command(flatten)]
+        json: Json,
+    },
 }
 
 #[derive(Args)]
@@ -464,6 +481,12 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
             return govern::check(&file, json)
         }
         Command::Policy(cmd) => return govern::run(&open()?, cmd),
+        Command::Gate { target, to, json } => {
+            return govern::gate(&open()?, &target, to, json.json)
+        }
+        Command::Checklist { target, json } => {
+            return govern::checklist(&open()?, &target, json.json)
+        }
         Command::Eval(cmd) => eval::run(&open()?, cmd)?,
         Command::Audit(AuditCmd::Log { limit, json }) => {
             output::audit_log(&open()?.audit_log(limit)?, json.json)
