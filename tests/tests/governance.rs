@@ -131,14 +131,24 @@ fn the_default_policy_checks_with_warnings_and_history_lists_every_set() {
 
     let default = default_policy(&s);
     let first = write(&s, "first.toml", &default);
+    // The templates ask authors for every field the default policy reads.
     let checked = s.ok(&["policy", "check", &first]);
     assert!(
-        checked.stdout.contains("valid policy"),
+        checked.stdout.contains("valid policy \"default\"")
+            && checked.stdout.contains("0 warning(s)"),
         "{}",
         checked.stdout
     );
+    // A criterion no document can satisfy is a warning, not a refusal.
+    let (unsatisfiable, line) =
+        edit_line(&default, "field = \"autoscaling\"", "field = \"autoscale\"");
+    let file = write(&s, "unsatisfiable.toml", &unsatisfiable);
+    let checked = s.ok(&["policy", "check", &file]);
     assert!(
-        checked.stdout.contains("warning: policy line"),
+        checked
+            .stdout
+            .contains(&format!("warning: policy line {line}, "))
+            && checked.stdout.contains("\"autoscale\""),
         "{}",
         checked.stdout
     );
@@ -354,10 +364,17 @@ fn the_checklist_of_the_demo_production_version_shows_each_item_with_its_checks(
     let items = list["items"].as_array().expect("items");
     assert_eq!(items.len(), 10);
     let mark = |n: usize| items[n - 1]["mark"].as_str().unwrap_or("").to_string();
-    // Artifacts, documents and the rollback plan are in place on the demo's production version.
-    assert_eq!(mark(1), "met");
-    assert_eq!(mark(2), "met");
-    assert_eq!(mark(7), "met");
+    // Artifacts, documents, the rollback plan, and what the runbook and risk assessment declare
+    // (autoscaling, observability, incident response) are in place on the production version.
+    for n in [1, 2, 5, 6, 7, 10] {
+        assert_eq!(mark(n), "met", "item {n}: {}", items[n - 1]);
+    }
+    // Its safety systems are declared, but no demo run measures the safety classifier.
+    assert_eq!(mark(4), "missing");
+    assert_eq!(
+        items[3]["blocking"],
+        serde_json::json!(["production.safety.classifier", "production.safety.refusals"])
+    );
     // support-threads holds personal data and no security review can be recorded yet.
     assert_eq!(mark(8), "not-met");
     assert!(items[7]["blocking"]
@@ -395,6 +412,11 @@ fn the_checklist_of_the_demo_production_version_shows_each_item_with_its_checks(
     );
     assert!(
         human.stdout.contains("✗  8. Access controls set"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("✓ 10. Incident response"),
         "{}",
         human.stdout
     );
