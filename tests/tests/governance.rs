@@ -2,7 +2,9 @@
 //! set, history; a bad file refused with its line and key and the policy in force unchanged),
 //! promotion gates on the demo with their exit codes and digests, and the §5 checklist.
 
+use rusqlite::Connection;
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use steward_tests::Steward;
 
 const CANDIDATE: &str = "summarize-copilot@1.3.0-15";
@@ -419,5 +421,55 @@ fn the_checklist_of_the_demo_production_version_shows_each_item_with_its_checks(
         human.stdout.contains("✓ 10. Incident response"),
         "{}",
         human.stdout
+    );
+}
+
+#[test]
+fn a_policy_revision_edited_in_the_database_is_refused_and_named_by_deep_verify() {
+    let sha = |text: &str| format!("sha256:{}", hex::encode(Sha256::digest(text.as_bytes())));
+    let s = Steward::new();
+    s.ok(&["init"]);
+    let original = default_policy(&s);
+    let file = write(&s, "policy.toml", &original);
+    s.ok(&["policy", "set", &file]);
+    let db = Connection::open(s.db()).expect("open db");
+    db.execute_batch(
+        "DROP TRIGGER policy_revisions_immutable;
+         UPDATE policy_revisions SET content = replace(content, 'threshold = 0.95', 'threshold = 0.5') WHERE number = 1;",
+    )
+    .expect("tamper");
+    // The text no longer matches its digest: every read refuses it, naming the revision.
+    s.fails(2, &["policy", "show"], "policy revision \"r1\"");
+    s.fails(2, &["gate", "x@1.0.0-1", "--to", "canary"], "r1");
+
+    // Rewriting the digest too does not hide it from the audit log.
+    let text: String = db
+        .query_row(
+            "SELECT content FROM policy_revisions WHERE number = 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("content");
+    db.execute(
+        "UPDATE policy_revisions SET content_sha256 = ?1 WHERE number = 1",
+        [sha(&text)],
+    )
+    .expect("rewrite digest");
+    s.ok(&["policy", "show"]);
+    let run = s.run(&["audit", "verify", "--deep", "--json"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let messages: Vec<String> = run.json()["mismatches"]
+        .as_array()
+        .expect("mismatches")
+        .iter()
+        .map(|m| m["message"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        messages,
+        [format!(
+            "policy_revisions r1: content_sha256 is {} where the audit log says {}",
+            sha(&text),
+            sha(&original)
+        )]
     );
 }
