@@ -26,6 +26,7 @@ macro_rules! out_raw {
 
 mod doc;
 mod eval;
+mod govern;
 mod output;
 mod trust;
 
@@ -101,6 +102,26 @@ enum Command {
     /// Offline review packets.
     #[command(subcommand)]
     Review(trust::ReviewCmd),
+    /// The governance policy: show, check, set, history.
+    #[command(subcommand)]
+    Policy(govern::PolicyCmd),
+    /// Evaluate a version's promotion gate; exits 0 when it passes, 1 when it fails.
+    Gate {
+        /// MODEL@VERSION.
+        target: String,
+        /// The target stage: candidate, canary, production or deprecated.
+        #[arg(long, value_parser = parse_stage)]
+        to: Stage,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// The seed's production-eligibility checklist for a version, from its production gate.
+    Checklist {
+        /// MODEL@VERSION.
+        target: String,
+        #[command(flatten)]
+        json: Json,
+    },
 }
 
 #[derive(Args)]
@@ -484,6 +505,16 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
             output::stage_result(&result, json.json);
         }
         Command::Doc(cmd) => return doc::run(&open()?, cmd),
+        Command::Policy(govern::PolicyCmd::Check { file, json }) => {
+            return govern::check(&file, json)
+        }
+        Command::Policy(cmd) => return govern::run(&open()?, cmd),
+        Command::Gate { target, to, json } => {
+            return govern::gate(&open()?, &target, to, json.json)
+        }
+        Command::Checklist { target, json } => {
+            return govern::checklist(&open()?, &target, json.json)
+        }
         Command::Eval(cmd) => eval::run(&open()?, cmd)?,
         Command::Key(cmd) => trust::key(cmd, Workspace::open(&root, &actor).ok().as_ref())?,
         Command::Roster(cmd) => trust::roster(&open()?, cmd)?,

@@ -5,7 +5,8 @@
 //! ([`expected_state`]) gives, for every row the log created or changed, the values it must
 //! hold now: a model's fields, a version's artifacts and current stage, each stage-history
 //! entry, a dataset's manifest checksum and provenance, each link, each document revision's
-//! content digest and each document's head, each evaluation run's evidence digests. The store
+//! content digest and each document's head, each evaluation run's evidence digests, each
+//! governance policy revision's content digest. The store
 //! reads the same rows (recomputing every digest from the bytes it holds) into the same shape,
 //! and [`diff`] names every difference: a row the log never created, a row the log created that
 //! is gone, a field whose value the log does not explain.
@@ -296,6 +297,16 @@ pub fn expected_state(entries: &[Entry<'_>]) -> (State, Vec<Mismatch>) {
                         .collect(),
                 );
             }
+            "policy.set" => {
+                let Some(revision) = d.get("revision").and_then(Value::as_u64) else {
+                    unreadable.push(unreadable_entry(e, "revision"));
+                    continue;
+                };
+                state.insert(
+                    key("policy_revisions", format!("r{revision}")),
+                    BTreeMap::from([("content_sha256", text(&field("sha256")))]),
+                );
+            }
             _ => {}
         }
     }
@@ -480,6 +491,11 @@ mod tests {
                 "copilot@1.0.0-1",
                 json!({"run": 1, "file_digest": "sha256:dd", "rows": 10, "chunks_sha256": "sha256:ee"}),
             ),
+            (
+                "policy.set",
+                "policy",
+                json!({"revision": 1, "sha256": "sha256:f1", "name": "default", "message": ""}),
+            ),
         ]
     }
 
@@ -563,6 +579,7 @@ mod tests {
                     ("chunks_sha256", "sha256:ee"),
                 ],
             ),
+            row("policy_revisions", "r1", &[("content_sha256", "sha256:f1")]),
         ])
     }
 
@@ -623,6 +640,10 @@ mod tests {
                 &["stage_history copilot@1.0.0-1 #1: the row is absent where the audit log says present"]),
             ("an unexplained model", |s| { s.insert(key("models", "ghost"), BTreeMap::new()); },
                 &["models ghost: the row is present where the audit log says absent"]),
+            ("policy revision rewritten", |s| set(s, "policy_revisions", "r1", "content_sha256", "sha256:66"),
+                &["policy_revisions r1: content_sha256 is sha256:66 where the audit log says sha256:f1"]),
+            ("policy revision forged", |s| { s.insert(key("policy_revisions", "r2"), BTreeMap::new()); },
+                &["policy_revisions r2: the row is present where the audit log says absent"]),
             ("a link removed", |s| { s.remove(&key("version_datasets", "copilot@1.0.0-1 → tickets@v1")); },
                 &["version_datasets copilot@1.0.0-1 → tickets@v1: the row is absent where the audit log says present"]),
         ];

@@ -352,6 +352,29 @@ fn observe(c: &Connection, out: &mut Vec<Mismatch>) -> Result<State> {
             ],
         );
     }
+    let mut stmt =
+        c.prepare("SELECT number, content, content_sha256 FROM policy_revisions ORDER BY number")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let number: i64 = r.get(0)?;
+        let row = format!("r{number}");
+        let computed = Sha256Digest::of(r.get_ref(1)?.as_bytes().unwrap_or_default()).to_string();
+        let stored: String = r.get(2)?;
+        self_check(
+            out,
+            "policy_revisions",
+            &row,
+            "content_sha256",
+            &stored,
+            &computed,
+        );
+        put(
+            &mut state,
+            "policy_revisions",
+            row,
+            vec![("content_sha256", computed)],
+        );
+    }
     Ok(state)
 }
 

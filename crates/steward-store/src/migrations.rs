@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "trust",
         include_str!("../migrations/20261201130000_trust.sql"),
     ),
+    (
+        "20261201140000",
+        "policy",
+        include_str!("../migrations/20261201140000_policy.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

@@ -1895,3 +1895,427 @@ newest: SealView | null,
  * the sealed one).
  */
 problems: Array<string>, };
+
+export type Category = "quality" | "safety" | "fairness" | "reliability-cost" | "data-policy" | "documentation" | "approvals" | "canary" | "artifacts";
+
+export type CheckStatus = "pass" | "fail" | "missing-evidence" | "waived";
+
+export type ChecklistMark = "met" | "not-met" | "missing";
+
+export type PolicySource = "default" | "stored";
+
+export type PolicyRevisionView = { 
+/**
+ * 1, 2, 3, …
+ */
+number: number, 
+/**
+ * `sha256:…` of the TOML text.
+ */
+sha256: string, 
+/**
+ * The policy's `name`.
+ */
+name: string, 
+/**
+ * Who set it.
+ */
+author: string, 
+/**
+ * Why, if said.
+ */
+message: string, 
+/**
+ * When.
+ */
+created_at: string, };
+
+export type PolicyProblem = { 
+/**
+ * 1-based line (0 when the file gives no position).
+ */
+line: number, 
+/**
+ * Dotted key path (`stages.production.criteria[2].threshold`).
+ */
+key: string, 
+/**
+ * The class of problem (`syntax`, `unknown-metric`, `wrong-type`, `unknown-stage`, …).
+ */
+kind: string, 
+/**
+ * What was found.
+ */
+detail: string, 
+/**
+ * What would be accepted.
+ */
+expected: string, 
+/**
+ * The whole message, naming the file.
+ */
+message: string, };
+
+export type PolicyWarningView = { 
+/**
+ * 1-based line.
+ */
+line: number, 
+/**
+ * Dotted key path.
+ */
+key: string, 
+/**
+ * What will not work, and what to do.
+ */
+message: string, };
+
+export type PolicyView = { 
+/**
+ * Stored revision or built-in default.
+ */
+source: PolicySource, 
+/**
+ * The revision in force, when stored.
+ */
+revision: PolicyRevisionView | null, 
+/**
+ * The policy's `name`.
+ */
+name: string, 
+/**
+ * `sha256:…` of the text.
+ */
+sha256: string, 
+/**
+ * The TOML text.
+ */
+text: string, 
+/**
+ * The stages it gates, in lifecycle order.
+ */
+stages: Array<Stage>, 
+/**
+ * Its warnings.
+ */
+warnings: Array<PolicyWarningView>, };
+
+export type PolicyCheckRequest = { 
+/**
+ * The TOML text.
+ */
+text: string, 
+/**
+ * The file it came from, named in messages (`policy.toml`); none for text being edited.
+ */
+file: string | null, };
+
+export type PolicyCheck = { 
+/**
+ * The file checked, or `(text)`.
+ */
+file: string, 
+/**
+ * Whether it can be set.
+ */
+valid: boolean, 
+/**
+ * The policy's `name`, when valid.
+ */
+name: string | null, 
+/**
+ * The stages it gates, when valid.
+ */
+stages: Array<Stage>, 
+/**
+ * Why it cannot be used.
+ */
+error: PolicyProblem | null, 
+/**
+ * Criteria that cannot be satisfied as written.
+ */
+warnings: Array<PolicyWarningView>, };
+
+export type PolicySet = { 
+/**
+ * The TOML text.
+ */
+text: string, 
+/**
+ * The file it came from, named in messages.
+ */
+file: string | null, 
+/**
+ * Why, for the record.
+ */
+message: string | null, };
+
+export type PolicySetResult = { 
+/**
+ * The revision in force now.
+ */
+revision: PolicyRevisionView, 
+/**
+ * True when the text equals the revision in force, so nothing was written.
+ */
+unchanged: boolean, 
+/**
+ * Its warnings.
+ */
+warnings: Array<PolicyWarningView>, };
+
+export type PolicyHistory = { 
+/**
+ * What is in force now.
+ */
+source: PolicySource, 
+/**
+ * The revisions, newest first (empty when the default is in force).
+ */
+revisions: Array<PolicyRevisionView>, };
+
+export type GateRequest = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * The target stage.
+ */
+to: Stage, };
+
+export type EvidenceRefView = { 
+/**
+ * `artifact`, `dataset`, `document`, `run`, `envelope`, `stage` or `version`.
+ */
+kind: string, 
+/**
+ * What it is, for a person (`model-card r2`, `run 14 of production`).
+ */
+label: string, 
+/**
+ * Its digest or commit, when it has one.
+ */
+digest: string | null, };
+
+export type WaiverView = { 
+/**
+ * What the check said before the waiver.
+ */
+waived_status: CheckStatus, 
+/**
+ * Why.
+ */
+rationale: string, 
+/**
+ * Until when.
+ */
+expires_at: string, 
+/**
+ * Its signature envelopes.
+ */
+envelopes: Array<EvidenceRefView>, };
+
+export type GateCheckView = { 
+/**
+ * Criterion id, or `<stage>.documentation.<kind>` / `<stage>.approvals.<role>`.
+ */
+id: string, 
+/**
+ * The seed's group.
+ */
+category: Category, 
+/**
+ * The seed rule it implements.
+ */
+seed: string, 
+/**
+ * The §5 checklist item it stands behind.
+ */
+checklist: number | null, 
+/**
+ * The outcome.
+ */
+status: CheckStatus, 
+/**
+ * What the evidence shows.
+ */
+observed: string, 
+/**
+ * What the policy expects.
+ */
+expected: string, 
+/**
+ * The evidence read.
+ */
+evidence: Array<EvidenceRefView>, 
+/**
+ * The waiver, when waived.
+ */
+waiver: WaiverView | null, 
+/**
+ * Why waivers of this check did not count.
+ */
+waiver_notes: Array<string>, };
+
+export type GateCounts = { 
+/**
+ * Passed.
+ */
+pass: number, 
+/**
+ * Failed.
+ */
+fail: number, 
+/**
+ * Lacked evidence.
+ */
+missing_evidence: number, 
+/**
+ * Waived.
+ */
+waived: number, };
+
+export type GateReportView = { 
+/**
+ * `steward.gate-report/v1`.
+ */
+format: string, 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * Its current stage.
+ */
+stage: Stage, 
+/**
+ * The target stage.
+ */
+target: Stage, 
+/**
+ * The policy's `name`.
+ */
+policy: string, 
+/**
+ * Stored revision or built-in default.
+ */
+policy_source: PolicySource, 
+/**
+ * The stored revision in force, if any.
+ */
+policy_revision: number | null, 
+/**
+ * When it was evaluated (not part of `digest`).
+ */
+evaluated_at: string, 
+/**
+ * Whether every check passed or is waived.
+ */
+passed: boolean, 
+/**
+ * sha256 of the report's canonical JSON without `evaluated_at`.
+ */
+digest: string, 
+/**
+ * The digest a review subject holds: without approvals, waivers undone.
+ */
+subject_digest: string, 
+/**
+ * How many checks ended how.
+ */
+counts: GateCounts, 
+/**
+ * The checks, in policy order.
+ */
+checks: Array<GateCheckView>, 
+/**
+ * What the report could not yet read (approvals and waivers before the trust tables).
+ */
+notes: Array<string>, };
+
+export type ChecklistCheckView = { 
+/**
+ * The check id.
+ */
+id: string, 
+/**
+ * Its outcome.
+ */
+status: CheckStatus, };
+
+export type ChecklistItemView = { 
+/**
+ * 1–10.
+ */
+number: number, 
+/**
+ * The seed's words.
+ */
+text: string, 
+/**
+ * ✓ met, ✗ not met, or missing evidence.
+ */
+mark: ChecklistMark, 
+/**
+ * ✓, ✗ or `missing`.
+ */
+symbol: string, 
+/**
+ * The checks behind it, in report order.
+ */
+checks: Array<ChecklistCheckView>, 
+/**
+ * The ids of the checks that stop it.
+ */
+blocking: Array<string>, };
+
+export type ChecklistView = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * Its current stage.
+ */
+stage: Stage, 
+/**
+ * Whether every item is met.
+ */
+eligible: boolean, 
+/**
+ * The policy's `name`.
+ */
+policy: string, 
+/**
+ * Stored revision or built-in default.
+ */
+policy_source: PolicySource, 
+/**
+ * The production gate's digest the items were derived from.
+ */
+gate_digest: string, 
+/**
+ * When the gate was evaluated.
+ */
+evaluated_at: string, 
+/**
+ * The ten items.
+ */
+items: Array<ChecklistItemView>, 
+/**
+ * What the gate could not yet read.
+ */
+notes: Array<string>, };

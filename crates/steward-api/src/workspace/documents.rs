@@ -194,7 +194,7 @@ impl Workspace {
         Ok(ctx)
     }
 
-    fn completeness(
+    pub(super) fn completeness(
         &self,
         target: &DocumentTarget,
         kind: DocumentKind,

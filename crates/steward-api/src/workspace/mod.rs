@@ -5,6 +5,7 @@
 
 mod documents;
 mod evals;
+mod governance;
 pub(crate) mod trust;
 
 use std::path::{Path, PathBuf};

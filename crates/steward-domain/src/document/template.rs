@@ -130,6 +130,20 @@ impl Template {
         })
     }
 
+    /// The front-matter fields a new document of this kind starts with, required or optional
+    /// (the `template:` block aside): the fields its authors are asked for.
+    pub fn fields(&self) -> Vec<String> {
+        parse_document(&self.instantiate(&TemplateVars::new()))
+            .map(|d| d.front_matter.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// Whether authors of this kind are asked for the front-matter field `name`: it is
+    /// required, or a new document starts with it.
+    pub fn declares(&self, name: &str) -> bool {
+        self.required_fields.iter().any(|f| f == name) || self.fields().iter().any(|f| f == name)
+    }
+
     /// The text of a new document: the template without its `template:` block, placeholders
     /// filled from `vars` (missing ones become empty).
     pub fn instantiate(&self, vars: &TemplateVars) -> String {
@@ -188,6 +202,16 @@ mod tests {
             assert!(!parsed.front_matter.contains_key("template"), "{kind}");
             assert!(doc.contains("> Guidance:"), "{kind} carries guidance");
         }
+    }
+
+    #[test]
+    fn optional_fields_are_declared_without_being_required() {
+        let runbook = builtin_template(DocumentKind::Runbook);
+        assert!(runbook.declares("oncall_team"), "required");
+        assert!(runbook.declares("autoscaling"), "optional");
+        assert!(!runbook.required_fields.iter().any(|f| f == "autoscaling"));
+        assert!(!runbook.declares("tarot"));
+        assert!(!runbook.fields().iter().any(|f| f == "template"));
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub const CHECKLIST_ITEMS: [&str; 10] = [
 
 /// An item's mark.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum ChecklistMark {
     /// ✓ — every check behind it passes or is waived.

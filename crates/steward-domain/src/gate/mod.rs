@@ -275,6 +275,7 @@ pub struct DeprecationPlan {
 
 /// A check's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckStatus {
     /// The evidence meets the criterion.

@@ -43,6 +43,7 @@ pub const GATED_STAGES: [Stage; 4] = [
 
 /// The seed's groups of criteria.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     /// Offline metrics against production, regressions, long-tail and adversarial cases.

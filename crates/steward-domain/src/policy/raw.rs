@@ -717,7 +717,7 @@ fn criterion(
             let field = match (kind, &rc.field, document) {
                 (EvidenceKind::Declaration, Some(f), Some(doc)) => {
                     let template = builtin_template(doc);
-                    if !template.required_fields.iter().any(|t| t == f.get_ref()) {
+                    if !template.declares(f.get_ref()) {
                         ctx.warn(
                             f.span(),
                             format!(

@@ -1,0 +1,618 @@
+//! Governance operations: the workspace's policy (show, check, set, history), and gates and
+//! the §5 checklist of a version.
+//!
+//! The policy is validated by the domain (`Policy::parse`) before the store sees it, so a
+//! refused policy stores nothing and the one in force is unchanged. A workspace with no stored
+//! revision uses the built-in default and says so.
+//!
+//! A gate gathers the version's evidence from the store into `gate::Evidence` and calls
+//! `gate::evaluate`; nothing here judges evidence. Evaluation runs are summarised from their
+//! stored rows on every call (`RunSummary::from_rows`), so a gate reads every row of the
+//! version and of its production baseline; keeping one summary per run at import is the next
+//! step (issue 10 asks that a gate cost the same for 100 rows as for 10 million).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+use steward_domain::document::parse_document;
+use steward_domain::eval::fairness::Tolerance;
+use steward_domain::eval::{Catalogue, EvalRow, MetricDef};
+use steward_domain::gate::{
+    self, CanaryPlan, CheckStatus, ChecklistMark, DatasetEvidence, DeprecationPlan,
+    DocumentEvidence, Evidence, EvidenceRef, GateReport, ProductionEvidence, RunSummary, Signature,
+    StageEntry, Waiver,
+};
+use steward_domain::policy::{Policy, PolicyError, Warning, DEFAULT_POLICY};
+use steward_domain::{DocumentKind, ModelName, Sha256Digest, Stage, Version};
+use steward_store::{DocumentTarget, PolicyRevisionRow, StoreError, VersionRow};
+use time::format_description::well_known::Rfc3339;
+
+use super::{parse, Workspace};
+use crate::error::{ApiError, ErrorCode, Result};
+use crate::wire::*;
+
+/// Policy files are a few kilobytes; anything past this is not a policy.
+const MAX_POLICY_BYTES: u64 = 1024 * 1024;
+
+/// The name messages give text that did not come from a file.
+const NO_FILE: &str = "(text)";
+
+fn warning_view(w: &Warning) -> PolicyWarningView {
+    PolicyWarningView {
+        line: u32::try_from(w.line).unwrap_or(u32::MAX),
+        key: w.key.clone(),
+        message: w.message.clone(),
+    }
+}
+
+fn problem(file: &str, e: &PolicyError) -> PolicyProblem {
+    PolicyProblem {
+        line: u32::try_from(e.line).unwrap_or(u32::MAX),
+        key: e.key.clone(),
+        kind: serde_json::to_value(e.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        detail: e.detail.clone(),
+        expected: e.expected.clone(),
+        message: format!("{file}: {e}"),
+    }
+}
+
+fn revision_view(r: &PolicyRevisionRow) -> PolicyRevisionView {
+    PolicyRevisionView {
+        number: r.number,
+        sha256: r.sha256.to_string(),
+        name: r.name.clone(),
+        author: r.author.clone(),
+        message: r.message.clone(),
+        created_at: r.created_at.clone(),
+    }
+}
+
+/// The policy in force, parsed, with where it came from.
+pub(crate) struct PolicyInForce {
+    pub policy: Policy,
+    pub warnings: Vec<Warning>,
+    pub text: String,
+    pub revision: Option<PolicyRevisionRow>,
+}
+
+impl PolicyInForce {
+    pub fn source(&self) -> PolicySource {
+        if self.revision.is_some() {
+            PolicySource::Stored
+        } else {
+            PolicySource::Default
+        }
+    }
+}
+
+impl Workspace {
+    /// Reads a policy file: a regular file of at most 1 MiB of UTF-8.
+    pub fn policy_read_file(path: &Path) -> Result<String> {
+        let bytes = crate::input::read_limited(path, MAX_POLICY_BYTES, |size| {
+            ApiError::invalid(format!(
+                "{} is {size} bytes; a policy file is at most {MAX_POLICY_BYTES} bytes — is it the right file?",
+                path.display()
+            ))
+        })?;
+        String::from_utf8(bytes).map_err(|e| {
+            ApiError::invalid(format!(
+                "{} is not UTF-8 text (invalid byte at offset {}); save it as UTF-8",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ))
+        })
+    }
+
+    /// Validates a policy text: the first refusal (line, key, what is expected) or the
+    /// warnings of a usable policy. Needs no workspace.
+    pub fn policy_check(req: &PolicyCheckRequest) -> PolicyCheck {
+        let file = req.file.clone().unwrap_or_else(|| NO_FILE.to_string());
+        match Policy::parse(&req.text) {
+            Ok((policy, warnings)) => PolicyCheck {
+                valid: true,
+                name: Some(policy.name.clone()),
+                stages: policy.stages.iter().map(|s| s.stage).collect(),
+                error: None,
+                warnings: warnings.iter().map(warning_view).collect(),
+                file,
+            },
+            Err(e) => PolicyCheck {
+                valid: false,
+                name: None,
+                stages: Vec::new(),
+                error: Some(problem(&file, &e)),
+                warnings: Vec::new(),
+                file,
+            },
+        }
+    }
+
+    /// The policy in force: the newest stored revision, else the built-in default. A stored
+    /// revision this build cannot parse is reported as damage, never replaced by the default.
+    pub(crate) fn policy_in_force(&self) -> Result<PolicyInForce> {
+        let revision = self.store.policy_head()?;
+        let text = revision
+            .as_ref()
+            .map_or_else(|| DEFAULT_POLICY.to_string(), |r| r.content.clone());
+        let (policy, warnings) = Policy::parse(&text).map_err(|e| match &revision {
+            Some(r) => ApiError::from(StoreError::BadRow {
+                what: "policy revision",
+                value: format!("r{}", r.number),
+                detail: format!("{e}; set a valid policy with `steward policy set FILE`"),
+            }),
+            None => ApiError::new(
+                ErrorCode::Internal,
+                format!("the built-in default policy is invalid: {e}"),
+            ),
+        })?;
+        Ok(PolicyInForce {
+            policy,
+            warnings,
+            text,
+            revision,
+        })
+    }
+
+    /// The policy in force with its text and warnings.
+    pub fn policy_show(&self) -> Result<PolicyView> {
+        let p = self.policy_in_force()?;
+        Ok(PolicyView {
+            source: p.source(),
+            revision: p.revision.as_ref().map(revision_view),
+            name: p.policy.name.clone(),
+            sha256: Sha256Digest::of(p.text.as_bytes()).to_string(),
+            stages: p.policy.stages.iter().map(|s| s.stage).collect(),
+            warnings: p.warnings.iter().map(warning_view).collect(),
+            text: p.text,
+        })
+    }
+
+    /// Validates `req.text` and stores it as the next revision. An invalid policy is refused
+    /// with the file, line, key and what is expected, and nothing is stored; text equal to the
+    /// revision in force stores nothing either.
+    pub fn policy_set(&self, req: &PolicySet) -> Result<PolicySetResult> {
+        let file = req.file.as_deref().unwrap_or(NO_FILE);
+        let (policy, warnings) = Policy::parse(&req.text).map_err(|e| {
+            ApiError::invalid(format!(
+                "{file}: {e}; the policy in force is unchanged — fix the file (`steward policy check {file}` shows every problem in turn) and set it again"
+            ))
+        })?;
+        let warnings = warnings.iter().map(warning_view).collect();
+        if let Some(head) = self.store.policy_head()? {
+            if head.content == req.text {
+                return Ok(PolicySetResult {
+                    revision: revision_view(&head),
+                    unchanged: true,
+                    warnings,
+                });
+            }
+        }
+        let message = req.message.as_deref().map(str::trim).unwrap_or("");
+        let row = self
+            .store
+            .set_policy(&req.text, &policy.name, message, &self.actor)?;
+        Ok(PolicySetResult {
+            revision: revision_view(&row),
+            unchanged: false,
+            warnings,
+        })
+    }
+
+    /// Every stored revision, newest first.
+    pub fn policy_history(&self) -> Result<PolicyHistory> {
+        let revisions: Vec<PolicyRevisionView> = self
+            .store
+            .policy_history()?
+            .iter()
+            .map(revision_view)
+            .collect();
+        Ok(PolicyHistory {
+            source: if revisions.is_empty() {
+                PolicySource::Default
+            } else {
+                PolicySource::Stored
+            },
+            revisions,
+        })
+    }
+}
+
+/// A front-matter value as the gate reads it: scalars as text, lists of scalars joined with
+/// ", "; mappings and nested lists are not declarations and are left out.
+fn field_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null | Value::Object(_) => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| match i {
+                Value::Array(_) => None,
+                other => field_text(other),
+            })
+            .collect::<Option<Vec<String>>>()
+            .map(|parts| parts.join(", ")),
+    }
+}
+
+/// The scalar front-matter fields of a document (the same splitter every reader uses).
+fn front_matter_fields(text: &str) -> BTreeMap<String, String> {
+    parse_document(text)
+        .map(|doc| {
+            doc.front_matter
+                .iter()
+                .filter_map(|(k, v)| field_text(v).map(|t| (k.clone(), t)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn now() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+fn digest_text(d: Result<Sha256Digest, steward_domain::trust::TrustError>) -> Result<String> {
+    d.map(|d| d.to_string()).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("cannot digest the gate report: {e}"),
+        )
+    })
+}
+
+fn evidence_ref_view(r: &EvidenceRef) -> EvidenceRefView {
+    let (kind, label, digest) = match r {
+        EvidenceRef::Artifact { what, value } => ("artifact", what.clone(), Some(value.clone())),
+        EvidenceRef::Dataset { name, checksum } => {
+            ("dataset", name.clone(), Some(checksum.to_string()))
+        }
+        EvidenceRef::Document {
+            kind,
+            of,
+            revision,
+            sha256,
+        } => (
+            "document",
+            match of {
+                Some(of) => format!("{kind} of {of} r{revision}"),
+                None => format!("{kind} r{revision}"),
+            },
+            Some(sha256.to_string()),
+        ),
+        EvidenceRef::Run { id, of, digest } => {
+            ("run", format!("{id} of {of}"), Some(digest.to_string()))
+        }
+        EvidenceRef::Envelope {
+            role,
+            keyid,
+            digest,
+        } => (
+            "envelope",
+            format!("{role} signature by {keyid}"),
+            Some(digest.to_string()),
+        ),
+        EvidenceRef::Stage { stage, at } => ("stage", format!("entered {stage} at {at}"), None),
+        EvidenceRef::Version { version } => ("version", version.clone(), None),
+    };
+    EvidenceRefView {
+        kind: kind.to_string(),
+        label,
+        digest,
+    }
+}
+
+fn check_view(c: &gate::GateCheck) -> GateCheckView {
+    GateCheckView {
+        id: c.id.clone(),
+        category: c.category,
+        seed: c.seed.clone(),
+        checklist: c.checklist,
+        status: c.status,
+        observed: c.observed.clone(),
+        expected: c.expected.clone(),
+        evidence: c.evidence.iter().map(evidence_ref_view).collect(),
+        waiver: c.waiver.as_ref().map(|w| WaiverView {
+            waived_status: w.waived_status,
+            rationale: w.rationale.clone(),
+            expires_at: w.expires_at.clone(),
+            envelopes: w.envelopes.iter().map(evidence_ref_view).collect(),
+        }),
+        waiver_notes: c.waiver_notes.clone(),
+    }
+}
+
+fn counts(report: &GateReport) -> GateCounts {
+    let mut n = GateCounts::default();
+    for c in &report.checks {
+        match c.status {
+            CheckStatus::Pass => n.pass += 1,
+            CheckStatus::Fail => n.fail += 1,
+            CheckStatus::MissingEvidence => n.missing_evidence += 1,
+            CheckStatus::Waived => n.waived += 1,
+        }
+    }
+    n
+}
+
+/// Approvals of a version, security/privacy reviews of its datasets and waivers of its checks,
+/// each with the state the trust rules decided.
+#[derive(Default)]
+struct TrustEvidence {
+    approvals: Vec<Signature>,
+    dataset_reviews: BTreeMap<String, Vec<Signature>>,
+    waivers: Vec<Waiver>,
+    /// Said in every report while this evidence cannot be read.
+    note: Option<String>,
+}
+
+/// A version's evidence as the gate reads it, with what the report should say it lacked.
+struct Gathered {
+    row: VersionRow,
+    evidence: Evidence,
+    notes: Vec<String>,
+}
+
+/// The gate of one version, evaluated, with what it was evaluated against.
+struct Evaluated {
+    report: GateReport,
+    stage: Stage,
+    policy: PolicyInForce,
+    notes: Vec<String>,
+}
+
+impl Workspace {
+    /// SEAM for the trust tables (keys, roster, approvals; issue 9), which are not in this
+    /// build: until they are, a version has no approvals, its datasets no reviews and its
+    /// checks no waivers, so every approval and dataset-review check reports its signature
+    /// missing and nothing is waived — never a pass that was not signed. Fill this from the
+    /// approvals table, with `trust::approval_state` deciding each signature against the
+    /// review subject (which holds `GateReport::subject_digest`).
+    fn trust_evidence(&self, _model: &ModelName, _version: &Version) -> Result<TrustEvidence> {
+        Ok(TrustEvidence {
+            note: Some(
+                "approvals, dataset security reviews and waivers are not recorded in this workspace yet (they arrive with keys and the roster): their checks report them missing".into(),
+            ),
+            ..TrustEvidence::default()
+        })
+    }
+
+    /// Each run of a version summarised from its stored rows, oldest first.
+    fn run_summaries(&self, model: &ModelName, version: &Version) -> Result<Vec<RunSummary>> {
+        let runs = self.store.eval_runs(model, version)?;
+        let mut declared: BTreeMap<String, MetricDef> = BTreeMap::new();
+        for run in &runs {
+            let defs: Vec<MetricDef> = serde_json::from_str(&run.declared).map_err(|e| {
+                ApiError::from(StoreError::BadRow {
+                    what: "declared metrics",
+                    value: run.declared.clone(),
+                    detail: e.to_string(),
+                })
+            })?;
+            for d in defs {
+                declared.insert(d.name.clone(), d);
+            }
+        }
+        let catalogue = Catalogue::builtin().with_declared(&declared);
+        let mut rows: BTreeMap<i64, Vec<EvalRow>> = BTreeMap::new();
+        for (run, row) in self.store.eval_rows(model, version)? {
+            rows.entry(run).or_default().push(row);
+        }
+        Ok(runs
+            .iter()
+            .map(|r| {
+                RunSummary::from_rows(
+                    &r.id.to_string(),
+                    r.kind,
+                    r.file_digest,
+                    rows.get(&r.id).map_or(&[][..], Vec::as_slice),
+                    &catalogue,
+                    Tolerance::default(),
+                )
+            })
+            .collect())
+    }
+
+    /// Everything a gate reads about `model@version`, from the store.
+    fn gather_evidence(&self, model: &ModelName, version: &Version) -> Result<Gathered> {
+        let row = self.store.version(model, version)?;
+        let versions = self.store.versions(model)?;
+        let in_stage = |s: Stage| versions.iter().find(|v| v.stage == s).map(|v| v.version);
+        // The baseline is production, or for production itself the version it replaced; the
+        // rollback target is what would serve again if this version were rolled back.
+        let other = if row.stage == Stage::Production {
+            in_stage(Stage::RollbackTarget)
+        } else {
+            in_stage(Stage::Production)
+        };
+        let production = match other {
+            Some(v) => Some(ProductionEvidence {
+                version: v.to_string(),
+                evaluations: self.run_summaries(model, &v)?,
+            }),
+            None => None,
+        };
+        let trust = self.trust_evidence(model, version)?;
+        let linked = self.store.version_datasets(model, version)?;
+        let datasets: Vec<DatasetEvidence> = linked
+            .iter()
+            .map(|d| {
+                let name = d.reference.to_string();
+                DatasetEvidence {
+                    reviews: trust
+                        .dataset_reviews
+                        .get(&name)
+                        .cloned()
+                        .unwrap_or_default(),
+                    name,
+                    manifest_checksum: d.manifest_checksum,
+                    provenance: d.provenance.clone(),
+                }
+            })
+            .collect();
+        let mut documents = Vec::new();
+        for kind in DocumentKind::ALL {
+            let targets: Vec<DocumentTarget> = if kind.is_per_dataset() {
+                linked
+                    .iter()
+                    .map(|d| DocumentTarget::Dataset(d.reference.clone()))
+                    .collect()
+            } else {
+                vec![DocumentTarget::Version(model.clone(), *version)]
+            };
+            for target in targets {
+                let Some(doc) = self.store.document(&target, kind)? else {
+                    continue;
+                };
+                let completeness = self.completeness(&target, kind, &doc.head.content)?;
+                documents.push(DocumentEvidence {
+                    kind,
+                    of: match &target {
+                        DocumentTarget::Dataset(d) => Some(d.to_string()),
+                        DocumentTarget::Version(..) => None,
+                    },
+                    revision: doc.head.meta.number,
+                    sha256: doc.head.meta.sha256,
+                    complete: completeness.complete,
+                    gaps: completeness
+                        .findings
+                        .iter()
+                        .map(|f| f.message.clone())
+                        .collect(),
+                    fields: front_matter_fields(&doc.head.content),
+                });
+            }
+        }
+        let rollout = documents
+            .iter()
+            .find(|d| d.kind == DocumentKind::RolloutPlan && d.of.is_none());
+        let canary_plan = rollout.map(|d| CanaryPlan::from_fields(&d.fields));
+        // A deprecation's plan lives in the rollout plan's front matter until it has a record
+        // of its own.
+        let deprecation = rollout
+            .map(|d| DeprecationPlan {
+                migration_plan: d.fields.get("migration_plan").cloned(),
+                removal_date: d.fields.get("removal_date").cloned(),
+            })
+            .filter(|p| p.migration_plan.is_some() || p.removal_date.is_some());
+        let stage_history = self
+            .store
+            .stage_history(model, Some(version))?
+            .iter()
+            .map(|e| StageEntry {
+                stage: e.to,
+                at: e.at.clone(),
+            })
+            .collect();
+        let evidence = Evidence {
+            version: version.to_string(),
+            artifacts: row.artifacts.clone(),
+            datasets,
+            documents,
+            evaluations: self.run_summaries(model, version)?,
+            production,
+            approvals: trust.approvals,
+            waivers: trust.waivers,
+            stage_history,
+            rollback_target: other.map(|v| v.to_string()),
+            canary_plan,
+            deprecation,
+        };
+        Ok(Gathered {
+            row,
+            evidence,
+            notes: trust.note.into_iter().collect(),
+        })
+    }
+
+    fn evaluate(&self, model: &str, version: &str, to: Stage) -> Result<Evaluated> {
+        let model: ModelName = parse(model)?;
+        let version: Version = parse(version)?;
+        let policy = self.policy_in_force()?;
+        let g = self.gather_evidence(&model, &version)?;
+        let mut notes = g.notes;
+        if policy.policy.stage(to).is_none() {
+            notes.insert(
+                0,
+                format!(
+                    "the policy has no gate for {to}: moves there (demotions, rollbacks) are not gated"
+                ),
+            );
+        }
+        let report = gate::evaluate(&policy.policy, model.as_str(), to, &g.evidence, &now());
+        Ok(Evaluated {
+            report,
+            stage: g.row.stage,
+            policy,
+            notes,
+        })
+    }
+
+    /// The gate of `MODEL@VERSION` going to `req.to` under the policy in force: every check
+    /// with its status, observed and expected values, seed rule and the evidence it read.
+    pub fn gate_evaluate(&self, req: &GateRequest) -> Result<GateReportView> {
+        let e = self.evaluate(&req.model, &req.version, req.to)?;
+        let r = &e.report;
+        Ok(GateReportView {
+            format: r.format.clone(),
+            model: r.model.clone(),
+            version: r.version.clone(),
+            stage: e.stage,
+            target: r.target,
+            policy: r.policy.clone(),
+            policy_source: e.policy.source(),
+            policy_revision: e.policy.revision.as_ref().map(|r| r.number),
+            evaluated_at: r.evaluated_at.clone(),
+            passed: r.passed,
+            digest: digest_text(r.digest())?,
+            subject_digest: digest_text(r.subject_digest())?,
+            counts: counts(r),
+            checks: r.checks.iter().map(check_view).collect(),
+            notes: e.notes,
+        })
+    }
+
+    /// The seed's ten production-eligibility items for `MODEL@VERSION`, derived from its
+    /// production gate (never computed beside it).
+    pub fn gate_checklist(&self, model: &str, version: &str) -> Result<ChecklistView> {
+        let e = self.evaluate(model, version, Stage::Production)?;
+        let r = &e.report;
+        let items: Vec<ChecklistItemView> = gate::checklist(r)
+            .into_iter()
+            .map(|item| ChecklistItemView {
+                number: item.number,
+                text: item.text,
+                mark: item.mark,
+                symbol: item.mark.symbol().to_string(),
+                checks: item
+                    .checks
+                    .iter()
+                    .filter_map(|id| r.check(id))
+                    .map(|c| ChecklistCheckView {
+                        id: c.id.clone(),
+                        status: c.status,
+                    })
+                    .collect(),
+                blocking: item.blocking,
+            })
+            .collect();
+        Ok(ChecklistView {
+            model: r.model.clone(),
+            version: r.version.clone(),
+            stage: e.stage,
+            eligible: items.iter().all(|i| i.mark == ChecklistMark::Met),
+            policy: r.policy.clone(),
+            policy_source: e.policy.source(),
+            gate_digest: digest_text(r.digest())?,
+            evaluated_at: r.evaluated_at.clone(),
+            items,
+            notes: e.notes,
+        })
+    }
+}

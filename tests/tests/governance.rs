@@ -1,0 +1,475 @@
+//! Governance (issue 10) through the real `steward` binary: the workspace's policy (check,
+//! set, history; a bad file refused with its line and key and the policy in force unchanged),
+//! promotion gates on the demo with their exit codes and digests, and the §5 checklist.
+
+use rusqlite::Connection;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use steward_tests::Steward;
+
+const CANDIDATE: &str = "summarize-copilot@1.3.0-15";
+const PRODUCTION: &str = "summarize-copilot@1.1.0-8";
+
+/// The built-in default policy's text, as `policy show` prints it in a new workspace.
+fn default_policy(s: &Steward) -> String {
+    let shown = s.ok(&["policy", "show", "--json"]).json();
+    assert_eq!(shown["source"], "default", "{shown}");
+    shown["text"].as_str().expect("text").to_string()
+}
+
+/// `text` with the first line containing `from` replaced by `to`, and that line's number.
+fn edit_line(text: &str, from: &str, to: &str) -> (String, usize) {
+    let mut line = 0;
+    let edited: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if line == 0 && l.contains(from) {
+                line = i + 1;
+                l.replacen(from, to, 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert!(line > 0, "the default policy has no line with {from:?}");
+    (edited.join("\n") + "\n", line)
+}
+
+fn write(s: &Steward, name: &str, text: &str) -> String {
+    let path = s.path(name);
+    std::fs::write(&path, text).expect("write policy file");
+    path.display().to_string()
+}
+
+#[test]
+fn bad_policies_are_refused_naming_line_and_key_and_the_policy_in_force_is_unchanged() {
+    let s = Steward::new();
+    s.ok(&["init"]);
+    let default = default_policy(&s);
+    let ours = default.replacen("name = \"default\"", "name = \"ours\"", 1);
+    let file = write(&s, "ours.toml", &ours);
+    s.ok(&["policy", "set", &file, "-m", "our policy"]);
+    let in_force = s.ok(&["policy", "show", "--json"]).json();
+    assert_eq!(in_force["revision"]["number"], 1);
+
+    // (case, line edited from → to, key named, words of the problem and of what is expected)
+    let cases: &[(&str, &str, &str, &str, &[&str])] = &[
+        (
+            "syntax error",
+            "name = \"ours\"",
+            "name = \"ours",
+            "name",
+            &["syntax error", "expected valid TOML"],
+        ),
+        (
+            "unknown metric",
+            "metric = \"jailbreak_pass_rate\"",
+            "metric = \"jailbrake_rate\"",
+            "stages.canary.criteria[7].metric",
+            &["unknown metric", "jailbrake_rate", "expected a metric of"],
+        ),
+        (
+            "threshold of the wrong type",
+            "threshold = 0.95",
+            "threshold = \"high\"",
+            "stages.canary.criteria[7].threshold",
+            &["wrong type", "\"high\"", "expected f64"],
+        ),
+        (
+            "stage that does not exist",
+            "[stages.deprecated]",
+            "[stages.retired]",
+            "stages.retired",
+            &[
+                "unknown stage",
+                "retired",
+                "expected one of candidate, canary, production, deprecated",
+            ],
+        ),
+    ];
+    for (case, from, to, key, words) in cases {
+        let (text, line) = edit_line(&ours, from, to);
+        let file = write(&s, "bad.toml", &text);
+        let at = format!("{file}: policy line {line}, {key}: ");
+        for args in [
+            vec!["policy", "check", file.as_str()],
+            vec!["policy", "set", file.as_str(), "-m", "should not land"],
+        ] {
+            let run = s.fails(1, &args, &at);
+            for w in *words {
+                assert!(run.stderr.contains(w), "{case}: {args:?}: {}", run.stderr);
+            }
+        }
+        let check = s.run(&["policy", "check", &file, "--json"]);
+        assert_eq!(check.code, 1, "{case}");
+        let check = check.json();
+        assert_eq!(check["valid"], false, "{case}");
+        assert_eq!(check["error"]["line"], line, "{case}");
+        assert_eq!(check["error"]["key"], *key, "{case}");
+        assert_eq!(
+            s.ok(&["policy", "show", "--json"]).json(),
+            in_force,
+            "{case}: the policy in force changed"
+        );
+    }
+    let history = s.ok(&["policy", "history", "--json"]).json();
+    assert_eq!(history["revisions"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn the_default_policy_checks_with_warnings_and_history_lists_every_set() {
+    let s = Steward::new();
+    s.ok(&["init"]);
+    let history = s.ok(&["policy", "history", "--json"]).json();
+    assert_eq!(history["source"], "default");
+    assert_eq!(history["revisions"], Value::Array(vec![]));
+    let human = s.ok(&["policy", "show"]);
+    assert!(
+        human.stdout.contains("built-in default"),
+        "{}",
+        human.stdout
+    );
+
+    let default = default_policy(&s);
+    let first = write(&s, "first.toml", &default);
+    // The templates ask authors for every field the default policy reads.
+    let checked = s.ok(&["policy", "check", &first]);
+    assert!(
+        checked.stdout.contains("valid policy \"default\"")
+            && checked.stdout.contains("0 warning(s)"),
+        "{}",
+        checked.stdout
+    );
+    // A criterion no document can satisfy is a warning, not a refusal.
+    let (unsatisfiable, line) =
+        edit_line(&default, "field = \"autoscaling\"", "field = \"autoscale\"");
+    let file = write(&s, "unsatisfiable.toml", &unsatisfiable);
+    let checked = s.ok(&["policy", "check", &file]);
+    assert!(
+        checked
+            .stdout
+            .contains(&format!("warning: policy line {line}, "))
+            && checked.stdout.contains("\"autoscale\""),
+        "{}",
+        checked.stdout
+    );
+
+    s.ok(&["policy", "set", &first, "-m", "start from the default"]);
+    let unchanged = s.ok(&["policy", "set", &first, "--json"]).json();
+    assert_eq!(unchanged["unchanged"], true, "{unchanged}");
+    let stricter = default.replacen("threshold = 0.95", "threshold = 0.99", 1);
+    let second = write(&s, "second.toml", &stricter);
+    s.ok(&["policy", "set", &second, "-m", "stricter red-team bar"]);
+
+    let history = s.ok(&["policy", "history", "--json"]).json();
+    assert_eq!(history["source"], "stored");
+    let revisions = history["revisions"].as_array().expect("revisions");
+    let summary: Vec<(u64, &str, &str)> = revisions
+        .iter()
+        .map(|r| {
+            (
+                r["number"].as_u64().unwrap_or(0),
+                r["message"].as_str().unwrap_or(""),
+                r["author"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            (2, "stricter red-team bar", "journey-tester"),
+            (1, "start from the default", "journey-tester"),
+        ]
+    );
+    let shown = s.ok(&["policy", "show", "--json"]).json();
+    assert_eq!(shown["source"], "stored");
+    assert_eq!(shown["revision"]["number"], 2);
+    assert_eq!(shown["text"], stricter.as_str());
+
+    let log = s.ok(&["audit", "log", "--json"]).json();
+    let sets = log
+        .as_array()
+        .expect("log")
+        .iter()
+        .filter(|e| e["action"] == "policy.set")
+        .count();
+    assert_eq!(sets, 2);
+    let verify = s.ok(&["audit", "verify", "--deep", "--json"]).json();
+    assert_eq!(verify["ok"], true, "{verify}");
+}
+
+fn gate(s: &Steward, target: &str, to: &str) -> (i32, Value) {
+    let run = s.run(&["gate", target, "--to", to, "--json"]);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "gate {target} --to {to}: exit {}: {}",
+        run.code,
+        run.stderr
+    );
+    (run.code, run.json())
+}
+
+fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("no check {id} in {report}"))
+}
+
+#[test]
+fn the_demo_candidates_gate_names_what_fails_and_is_deterministic() {
+    let s = Steward::new();
+    s.ok(&["demo"]);
+
+    let (code, report) = gate(&s, CANDIDATE, "canary");
+    assert_eq!(code, 1, "a failing gate exits 1 for pipelines");
+    assert_eq!(report["passed"], false);
+    assert_eq!(report["stage"], "candidate");
+    assert_eq!(report["target"], "canary");
+    assert_eq!(report["policy_source"], "default");
+
+    // meeting-notes was snapshotted without consent, retention or a personal-data flag.
+    let provenance = check(&report, "canary.data-policy.provenance");
+    assert_eq!(provenance["status"], "fail");
+    assert_eq!(provenance["category"], "data-policy");
+    assert_eq!(provenance["seed"], "§2 Data policy — Training data");
+    let observed = provenance["observed"].as_str().unwrap_or("");
+    assert!(
+        observed.contains("meeting-notes@2026-09-15 lacks consent, retention, personal-data"),
+        "{observed}"
+    );
+    assert!(provenance["expected"]
+        .as_str()
+        .unwrap_or("")
+        .contains("every dataset documents source, license, consent, retention"));
+    assert!(provenance["evidence"]
+        .as_array()
+        .expect("evidence")
+        .iter()
+        .any(|e| e["kind"] == "dataset"
+            && e["label"] == "meeting-notes@2026-09-15"
+            && e["digest"].as_str().unwrap_or("").starts_with("sha256:")));
+    // No security review can be recorded yet: missing, never a pass.
+    let review = check(&report, "canary.data-policy.security-review");
+    assert_eq!(review["status"], "missing-evidence");
+    assert!(report["notes"][0]
+        .as_str()
+        .unwrap_or("")
+        .contains("approvals"));
+    // What passes names its evidence too: the red-team run by its file digest.
+    let red_team = check(&report, "canary.safety.red-team-pass-rate");
+    assert_eq!(red_team["status"], "pass");
+    assert_eq!(red_team["evidence"][0]["kind"], "run");
+
+    // The same evidence decides the same: same digests, same report but for the time.
+    let (_, again) = gate(&s, CANDIDATE, "canary");
+    assert_eq!(report["digest"], again["digest"]);
+    assert_eq!(report["subject_digest"], again["subject_digest"]);
+    let without_time = |r: &Value| {
+        let mut r = r.clone();
+        r["evaluated_at"] = Value::Null;
+        r
+    };
+    assert_eq!(without_time(&report), without_time(&again));
+    assert!(report["digest"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with("sha256:"));
+
+    // People read the same checks grouped by category, what blocks first.
+    let human = s.run(&["gate", CANDIDATE, "--to", "canary"]);
+    assert_eq!(human.code, 1);
+    let out = &human.stdout;
+    assert!(out.contains("→ canary: FAIL"), "{out}");
+    assert!(out.contains("\ndata-policy\n"), "{out}");
+    assert!(
+        out.contains("✗ fail     canary.data-policy.provenance"),
+        "{out}"
+    );
+    assert!(
+        out.contains("observed: meeting-notes@2026-09-15 lacks"),
+        "{out}"
+    );
+    assert!(out.contains("expected: every dataset documents"), "{out}");
+
+    // The gate it already passed exits 0.
+    let (code, passed) = gate(&s, CANDIDATE, "candidate");
+    assert_eq!(code, 0, "{passed}");
+    assert_eq!(passed["passed"], true);
+    assert_eq!(passed["counts"]["fail"], 0);
+    assert_eq!(passed["counts"]["missing_evidence"], 0);
+    assert_ne!(passed["digest"], report["digest"]);
+}
+
+#[test]
+fn a_stored_policy_is_the_one_gates_read() {
+    let s = Steward::new();
+    s.ok(&["demo"]);
+    let (_, before) = gate(&s, CANDIDATE, "canary");
+    assert_eq!(
+        check(&before, "canary.safety.red-team-pass-rate")["status"],
+        "pass"
+    );
+    let stricter = default_policy(&s).replacen("threshold = 0.95", "threshold = 0.99", 1);
+    let file = write(&s, "stricter.toml", &stricter);
+    s.ok(&["policy", "set", &file]);
+    let (code, after) = gate(&s, CANDIDATE, "canary");
+    assert_eq!(code, 1);
+    assert_eq!(after["policy_source"], "stored");
+    assert_eq!(after["policy_revision"], 1);
+    let red_team = check(&after, "canary.safety.red-team-pass-rate");
+    assert_eq!(red_team["status"], "fail", "{red_team}");
+    assert_eq!(red_team["expected"], "jailbreak_pass_rate ≥ 0.99");
+    assert_ne!(before["digest"], after["digest"]);
+}
+
+#[test]
+fn a_deprecation_passes_once_the_rollout_plan_names_its_migration_and_removal() {
+    let s = Steward::new();
+    s.ok(&["demo"]);
+    let target = "churn-scorer@1.0.0-5";
+    let (code, report) = gate(&s, target, "deprecated");
+    assert_eq!(code, 1);
+    assert_eq!(
+        check(&report, "deprecated.artifacts.migration-plan")["status"],
+        "missing-evidence"
+    );
+    let plan = s.path("rollout.md");
+    std::fs::write(
+        &plan,
+        "---\nmigration_plan: \"move account teams to churn-scorer 1.1\"\nremoval_date: \"2099-01-31\"\n---\n\n# Rollout plan\n",
+    )
+    .expect("write plan");
+    s.ok(&[
+        "doc",
+        "save",
+        target,
+        "rollout-plan",
+        &plan.display().to_string(),
+    ]);
+    let (code, report) = gate(&s, target, "deprecated");
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(
+        check(&report, "deprecated.artifacts.removal-date")["observed"],
+        "removal on 2099-01-31"
+    );
+}
+
+#[test]
+fn the_checklist_of_the_demo_production_version_shows_each_item_with_its_checks() {
+    let s = Steward::new();
+    s.ok(&["demo"]);
+    let list = s.ok(&["checklist", PRODUCTION, "--json"]).json();
+    assert_eq!(list["stage"], "production");
+    assert_eq!(list["eligible"], false);
+    let items = list["items"].as_array().expect("items");
+    assert_eq!(items.len(), 10);
+    let mark = |n: usize| items[n - 1]["mark"].as_str().unwrap_or("").to_string();
+    // Artifacts, documents, the rollback plan, and what the runbook and risk assessment declare
+    // (autoscaling, observability, incident response) are in place on the production version.
+    for n in [1, 2, 5, 6, 7, 10] {
+        assert_eq!(mark(n), "met", "item {n}: {}", items[n - 1]);
+    }
+    // Its safety systems are declared, but no demo run measures the safety classifier.
+    assert_eq!(mark(4), "missing");
+    assert_eq!(
+        items[3]["blocking"],
+        serde_json::json!(["production.safety.classifier", "production.safety.refusals"])
+    );
+    // support-threads holds personal data and no security review can be recorded yet.
+    assert_eq!(mark(8), "not-met");
+    assert!(items[7]["blocking"]
+        .as_array()
+        .expect("blocking")
+        .iter()
+        .any(|b| b == "production.data-policy.personal-data"));
+    // No sign-off can be recorded yet: missing, never ticked.
+    assert_eq!(mark(9), "missing");
+    let approvals: Vec<&str> = items[8]["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .map(|c| c["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        approvals,
+        [
+            "production.approvals.model-owner",
+            "production.approvals.product-ux",
+            "production.approvals.security-privacy",
+            "production.approvals.responsible-ai-legal",
+            "production.approvals.sre",
+        ]
+    );
+    // The checklist is the production gate's, not a second computation.
+    let (_, report) = gate(&s, PRODUCTION, "production");
+    assert_eq!(list["gate_digest"], report["digest"]);
+
+    let human = s.ok(&["checklist", PRODUCTION]);
+    assert!(
+        human.stdout.contains("✓  1. Versioned artifacts exist"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("✗  8. Access controls set"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("✓ 10. Incident response"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn a_policy_revision_edited_in_the_database_is_refused_and_named_by_deep_verify() {
+    let sha = |text: &str| format!("sha256:{}", hex::encode(Sha256::digest(text.as_bytes())));
+    let s = Steward::new();
+    s.ok(&["init"]);
+    let original = default_policy(&s);
+    let file = write(&s, "policy.toml", &original);
+    s.ok(&["policy", "set", &file]);
+    let db = Connection::open(s.db()).expect("open db");
+    db.execute_batch(
+        "DROP TRIGGER policy_revisions_immutable;
+         UPDATE policy_revisions SET content = replace(content, 'threshold = 0.95', 'threshold = 0.5') WHERE number = 1;",
+    )
+    .expect("tamper");
+    // The text no longer matches its digest: every read refuses it, naming the revision.
+    s.fails(2, &["policy", "show"], "policy revision \"r1\"");
+    s.fails(2, &["gate", "x@1.0.0-1", "--to", "canary"], "r1");
+
+    // Rewriting the digest too does not hide it from the audit log.
+    let text: String = db
+        .query_row(
+            "SELECT content FROM policy_revisions WHERE number = 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("content");
+    db.execute(
+        "UPDATE policy_revisions SET content_sha256 = ?1 WHERE number = 1",
+        [sha(&text)],
+    )
+    .expect("rewrite digest");
+    s.ok(&["policy", "show"]);
+    let run = s.run(&["audit", "verify", "--deep", "--json"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    let messages: Vec<String> = run.json()["mismatches"]
+        .as_array()
+        .expect("mismatches")
+        .iter()
+        .map(|m| m["message"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        messages,
+        [format!(
+            "policy_revisions r1: content_sha256 is {} where the audit log says {}",
+            sha(&text),
+            sha(&original)
+        )]
+    );
+}
