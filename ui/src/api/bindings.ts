@@ -705,6 +705,30 @@ acceptance: string | null,
  */
 line: number | null, };
 
+export type RiskTreatment = "avoid" | "mitigate" | "transfer" | "accept";
+
+export type RiskField = "id" | "title" | "category" | "likelihood" | "impact" | "treatment" | "mitigation" | "owner" | "residual_likelihood" | "residual_impact" | "acceptance";
+
+export type RiskValue = number | string;
+
+export type RiskEdit = { "op": "set", 
+/**
+ * 0-based row.
+ */
+index: number, 
+/**
+ * The field.
+ */
+field: RiskField, 
+/**
+ * Its new value.
+ */
+value: RiskValue, } | { "op": "add" } | { "op": "remove", 
+/**
+ * 0-based row.
+ */
+index: number, };
+
 export type DocumentRef = { 
 /**
  * `MODEL@VERSION`, or the dataset snapshot's `NAME@VERSION` for a data sheet.
@@ -879,6 +903,16 @@ completeness: Completeness,
  * The risk register with computed scores and bands.
  */
 risks: Array<RiskRow>, };
+
+export type DocumentRiskSet = { 
+/**
+ * The text being edited.
+ */
+text: string, 
+/**
+ * The edit.
+ */
+edit: RiskEdit, };
 
 export type DiffTag = "equal" | "insert" | "delete";
 
@@ -1252,6 +1286,8 @@ worst: boolean,
  */
 outside_tolerance: boolean, };
 
+export type FairnessFailure = "difference" | "ratio" | "both";
+
 export type GroupFairnessView = { 
 /**
  * Metric name.
@@ -1292,7 +1328,29 @@ passes_difference: boolean,
 /**
  * Ratio at least the minimum (four-fifths rule).
  */
-passes_ratio: boolean, };
+passes_ratio: boolean, 
+/**
+ * Which rule it fails, if any.
+ */
+failure: FairnessFailure | null, };
+
+export type FailingGroupView = { 
+/**
+ * The group (value of the report's key).
+ */
+group: string, 
+/**
+ * What it fails across its metrics together.
+ */
+failure: FairnessFailure, 
+/**
+ * The same as words after `key=group` (`fails the four-fifths rule`, …).
+ */
+verdict: string, 
+/**
+ * The failing metrics it is worst in.
+ */
+metrics: Array<string>, };
 
 export type ParityView = { 
 /**
@@ -1348,7 +1406,11 @@ parity: ParityView | null,
 /**
  * One line per failing metric, naming the worst group.
  */
-failures: Array<string>, };
+failures: Array<string>, 
+/**
+ * The groups outside tolerance, each with what it fails.
+ */
+failing_groups: Array<FailingGroupView>, };
 
 export type FeatureDriftView = { 
 /**
@@ -1429,3 +1491,9 @@ title: string,
  * The SVG document.
  */
 svg: string, };
+
+/** The treatments a risk row may name, in the order a choice lists them. */
+export const RISK_TREATMENTS: readonly RiskTreatment[] = ["avoid","mitigate","transfer","accept"];
+
+/** The points of the likelihood and impact scales. */
+export const RISK_SCALE: readonly number[] = [1,2,3,4,5];

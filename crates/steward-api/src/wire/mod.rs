@@ -477,6 +477,7 @@ pub fn typescript_bindings() -> String {
         out.push_str(d.trim());
         out.push_str("\n\n");
     }
+    out.push_str(&documents::document_values());
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
