@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "integrity",
         include_str!("../migrations/20261201120000_integrity.sql"),
     ),
+    (
+        "20261201210000",
+        "model_search",
+        include_str!("../migrations/20261201210000_model_search.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

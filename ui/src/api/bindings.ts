@@ -99,7 +99,15 @@ stage: Stage | null,
 /**
  * Only models of this risk tier.
  */
-risk_tier: RiskTier | null, };
+risk_tier: RiskTier | null, 
+/**
+ * At most this many models (a page); every match when absent.
+ */
+limit?: number, 
+/**
+ * Skip this many matches first (by name); 0 when absent.
+ */
+offset?: number, };
 
 export type ModelCreate = { 
 /**

@@ -73,6 +73,14 @@ pub struct ModelQuery {
     pub stage: Option<Stage>,
     /// Only models of this risk tier.
     pub risk_tier: Option<RiskTier>,
+    /// At most this many models (a page); every match when absent.
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    /// Skip this many matches first (by name); 0 when absent.
+    #[serde(default)]
+    #[ts(optional)]
+    pub offset: Option<u32>,
 }
 
 /// What creating a model needs.
