@@ -18,7 +18,7 @@ cli_runs=${3:-40}
 work=${BENCH_DIR:-$(mktemp -d /tmp/steward-bench-list.XXXXXX)}
 trap 'rm -rf "$work"' EXIT
 
-cargo build --release -q -p steward-cli -p steward-store --example list_bench
+cargo build --release -q -p steward-cli -p steward-store --bin steward --example list_bench
 steward="$PWD/target/release/steward"
 bench="$PWD/target/release/examples/list_bench"
 ws="$work/ws"

@@ -172,8 +172,13 @@ impl Store {
                 );
                 params.push((":text", Box::new(fts_phrase(t))));
             } else {
-                conds.push("(instr(lower(m.name), :text) OR instr(lower(m.title), :text) OR instr(lower(m.owner), :text) OR instr(lower(m.description), :text))");
-                params.push((":text", Box::new(t.to_lowercase())));
+                // LIKE ignores ASCII case without building lowered copies of every field.
+                conds.push("(m.name LIKE :text ESCAPE '\\' OR m.title LIKE :text ESCAPE '\\' OR m.owner LIKE :text ESCAPE '\\' OR m.description LIKE :text ESCAPE '\\')");
+                let escaped = t
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                params.push((":text", Box::new(format!("%{escaped}%"))));
             }
         }
         if let Some(tier) = filter.risk_tier {

@@ -579,6 +579,11 @@ fn model_pages_filter_sort_and_page_in_sql() {
         ("in the description", text("the churn"), vec!["churn"]),
         ("a quote in the text", text("\"risk\""), vec!["churn"]),
         ("shorter than a trigram: a scan", text("Ab"), vec!["ab"]),
+        (
+            "a short text's `_` is a character, not a wildcard",
+            text("b_"),
+            vec![],
+        ),
         ("matching nothing", text("no such model"), vec![]),
         (
             "blank text matches all",
