@@ -49,8 +49,12 @@ fn non_blank(s: Option<&str>) -> Option<String> {
 }
 
 fn file_uri(path: &Path) -> String {
-    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    format!("file://{}", abs.display())
+    let abs = std::fs::canonicalize(path)
+        .or_else(|_| std::env::current_dir().map(|d| d.join(path)))
+        .unwrap_or_else(|_| path.to_path_buf());
+    // Percent-encodes spaces and other characters a URI cannot hold (`url` knows the rules).
+    url::Url::from_file_path(&abs)
+        .map_or_else(|()| format!("file://{}", abs.display()), String::from)
 }
 
 impl Workspace {
