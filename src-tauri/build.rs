@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "doc_save",
     "doc_show",
     "doc_preview",
+    "doc_risk_set",
     "doc_history",
     "doc_diff",
     "doc_restore",

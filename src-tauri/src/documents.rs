@@ -9,8 +9,8 @@
 
 use steward_api::wire::{
     DocumentDiff, DocumentDraft, DocumentExport, DocumentPreview, DocumentPreviewRequest,
-    DocumentRef, DocumentSave, DocumentSaveResult, DocumentStatus, DocumentTemplateView,
-    DocumentView, ExportFormat, RevisionView, VersionDocuments,
+    DocumentRef, DocumentRiskSet, DocumentSave, DocumentSaveResult, DocumentStatus,
+    DocumentTemplateView, DocumentView, ExportFormat, RevisionView, VersionDocuments,
 };
 use steward_api::ApiError;
 use tauri::State;
@@ -55,6 +55,12 @@ pub fn doc_preview(
     req: DocumentPreviewRequest,
 ) -> Reply<DocumentPreview> {
     studio.with(|w| w.doc_preview(&req))
+}
+
+/// Writes one risk-table edit into the text being edited (comments kept); not saved.
+#[tauri::command(async)]
+pub fn doc_risk_set(studio: State<'_, Studio>, req: DocumentRiskSet) -> Reply<String> {
+    studio.with(|w| w.doc_risk_set(&req))
 }
 
 /// The revisions of a document, newest first.

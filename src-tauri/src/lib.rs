@@ -48,6 +48,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             documents::doc_save,
             documents::doc_show,
             documents::doc_preview,
+            documents::doc_risk_set,
             documents::doc_history,
             documents::doc_diff,
             documents::doc_restore,

@@ -227,6 +227,12 @@ fn a_document_is_written_previewed_revised_diffed_restored_and_exported() {
         .unwrap()
         .contains("More."));
 
+    let edited = h.ok(
+        "doc_risk_set",
+        json!({"req": {"text": "---\nrisks: []\n---\n", "edit": {"op": "add"}}}),
+    );
+    assert!(edited.as_str().unwrap().contains("- id: R-1"));
+
     let draft = json!({"target": "copilot@1.0.0-1", "kind": "model-card", "text": text, "base_revision": 1, "saved_at": ""});
     h.ok("doc_draft_save", json!({ "draft": draft }));
     assert_eq!(

@@ -372,3 +372,39 @@ fn keys_in_order_failing(s: &Steward) -> String {
         })
         .expect("a failing key")
 }
+
+#[test]
+fn drift_per_feature_as_table_and_json() {
+    let s = with_demo();
+    let demo = "summarize-copilot@1.3.0-15";
+    let report = s.ok(&["eval", "drift", demo, "--json"]).json();
+    assert_eq!(report["model"], "summarize-copilot");
+    let features = report["features"].as_array().expect("features");
+    let level = |name: &str| {
+        features
+            .iter()
+            .find(|f| f["feature"] == name)
+            .map(|f| f["level"].clone())
+    };
+    // The demo's prompt lengths moved (PSI 0.17), its tenant regions did not.
+    assert_eq!(level("prompt_length"), Some("moderate".into()));
+    assert_eq!(level("tenant_region"), Some("stable".into()));
+
+    let table = s.ok(&["eval", "drift", demo]).stdout;
+    assert!(table.contains("PSI < 0.1 stable"), "{table}");
+    assert!(
+        table
+            .lines()
+            .any(|l| l.starts_with("prompt_length") && l.ends_with("moderate")),
+        "{table}"
+    );
+
+    // A version with no drift evidence says how to add it; a bad target is a user error.
+    let empty = s.ok(&["eval", "drift", TARGET]).stdout;
+    assert!(empty.contains("no binned distributions"), "{empty}");
+    assert_eq!(
+        s.ok(&["eval", "drift", TARGET, "--json"]).json()["features"],
+        serde_json::json!([])
+    );
+    s.fails(1, &["eval", "drift", "summarize-copilot"], "MODEL@VERSION");
+}

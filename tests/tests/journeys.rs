@@ -515,3 +515,29 @@ fn a_closed_output_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn model_list_pages_and_searches() {
+    let s = Steward::new();
+    s.ok(&["demo", "--scale", "30"]);
+    let names = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["model", "list", "--json"];
+        all.extend_from_slice(args);
+        s.ok(&all)
+            .json()
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|m| m["name"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let everything = names(&[]);
+    assert_eq!(everything.len(), 33);
+    // Pages are slices of the same order.
+    let page = names(&["--limit", "5", "--offset", "10"]);
+    assert_eq!(page, everything[10..15]);
+    // Search is a case-insensitive substring, through the index and below it.
+    assert_eq!(names(&["--search", "PERF-MODEL-0001"]).len(), 10);
+    assert_eq!(names(&["--search", "no such model"]), Vec::<String>::new());
+    assert_eq!(names(&["--search", "fraud", "--limit", "2"]).len(), 2);
+}

@@ -367,13 +367,32 @@ fn print_check(c: &VersionDocuments) {
     }
 }
 
-/// `$VISUAL`, else `$EDITOR`, else `vi`; split on spaces so `code --wait` works.
-fn editor() -> Vec<String> {
-    let cmd = ["VISUAL", "EDITOR"]
+/// `$VISUAL`, else `$EDITOR`, else `vi`; split as a shell splits words, so `code --wait` and
+/// `"/Applications/My Editor.app/bin/edit" -w` both work.
+fn editor() -> Result<Vec<String>, ApiError> {
+    let (var, cmd) = ["VISUAL", "EDITOR"]
         .iter()
-        .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty()))
-        .unwrap_or_else(|| "vi".into());
-    cmd.split_whitespace().map(str::to_string).collect()
+        .find_map(|k| {
+            std::env::var(k)
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (*k, v))
+        })
+        .unwrap_or(("EDITOR", "vi".into()));
+    editor_argv(var, &cmd)
+}
+
+/// The words of the editor command `cmd` (read from `$var`).
+fn editor_argv(var: &str, cmd: &str) -> Result<Vec<String>, ApiError> {
+    match shell_words::split(cmd) {
+        Ok(words) if !words.is_empty() => Ok(words),
+        Ok(_) => Err(ApiError::invalid(format!(
+            "${var} names no program; set it to an editor command such as `vi` or `code --wait`"
+        ))),
+        Err(e) => Err(ApiError::invalid(format!(
+            "cannot read ${var} {cmd:?}: {e}; quote it as a shell would"
+        ))),
+    }
 }
 
 fn edit(ws: &Workspace, doc: &DocumentRef, message: Option<String>) -> Result<ExitCode, ApiError> {
@@ -398,7 +417,7 @@ fn edit(ws: &Workspace, doc: &DocumentRef, message: Option<String>) -> Result<Ex
         doc.kind
     ));
     std::fs::write(&file, &start_text).map_err(|e| io(&file, e))?;
-    let mut argv = editor();
+    let mut argv = editor()?;
     let program = argv.remove(0);
     let status = std::process::Command::new(&program)
         .args(&argv)
@@ -455,6 +474,32 @@ fn edit(ws: &Workspace, doc: &DocumentRef, message: Option<String>) -> Result<Ex
                 saved_at: String::new(),
             })?;
             Err(ApiError::new(e.code, format!("{}; your edit is kept as a draft — run `steward doc edit {} {}` again to fix it", e.message, doc.target, doc.kind)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::editor_argv;
+
+    #[test]
+    fn the_editor_command_splits_as_a_shell_would() {
+        let cases: [(&str, Result<&[&str], &str>); 5] = [
+            ("vi", Ok(&["vi"])),
+            ("code --wait", Ok(&["code", "--wait"])),
+            (
+                "\"/opt/My Editor/edit\" -w",
+                Ok(&["/opt/My Editor/edit", "-w"]),
+            ),
+            ("'unclosed", Err("quote it as a shell would")),
+            ("''", Ok(&[""])),
+        ];
+        for (cmd, expected) in cases {
+            match (editor_argv("EDITOR", cmd), expected) {
+                (Ok(words), Ok(want)) => assert_eq!(words, want, "{cmd}"),
+                (Err(e), Err(want)) => assert!(e.message.contains(want), "{cmd}: {e}"),
+                (got, want) => panic!("{cmd}: got {got:?}, want {want:?}"),
+            }
         }
     }
 }

@@ -1,11 +1,12 @@
 //! `steward eval …`: import evaluation evidence, list runs, compare with production, fairness
-//! by group, charts.
+//! by group, drift (PSI), charts.
 
 use std::path::PathBuf;
 
 use clap::Subcommand;
 use steward_api::wire::{
-    ChartKind, ChartTheme, EvalChartRequest, EvalComparison, EvalImport, FairnessReport,
+    ChartKind, ChartTheme, DriftReport, EvalChartRequest, EvalComparison, EvalImport,
+    FairnessReport,
 };
 use steward_api::{parse_model_version, ApiError, Cancel, ErrorCode, Workspace};
 use steward_domain::eval::compare::Verdict;
@@ -60,6 +61,15 @@ pub enum EvalCmd {
         /// tolerance, else the first key; the answer lists every key.
         #[arg(long, value_name = "KEY")]
         group: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Drift per feature: the population stability index between the reference and current
+    /// distributions in a version's evidence, labelled stable, moderate or significant.
+    Drift {
+        /// MODEL@VERSION.
+        target: String,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -222,6 +232,15 @@ pub fn run(ws: &Workspace, cmd: EvalCmd) -> Result<(), ApiError> {
                 fairness_table(&f);
             }
         }
+        EvalCmd::Drift { target, json } => {
+            let (m, v) = parse_model_version(&target)?;
+            let d = ws.eval_drift(m.as_str(), &v.to_string())?;
+            if json {
+                output::json(&d);
+            } else {
+                drift_table(&d);
+            }
+        }
         EvalCmd::Chart {
             target,
             kind,
@@ -316,6 +335,29 @@ fn compare_table(c: &EvalComparison) {
             verdict,
             checks.join("; ")
         );
+    }
+}
+
+fn drift_table(d: &DriftReport) {
+    out!("{}@{} drift ({})", d.model, d.version, d.convention);
+    if d.features.is_empty() {
+        out!(
+            "no binned distributions or PSI values; import drift evidence with `steward eval import {}@{} FILE`",
+            d.model,
+            d.version
+        );
+        return;
+    }
+    let width = d
+        .features
+        .iter()
+        .map(|f| f.feature.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    out!("{:width$}  {:>8}  level", "feature", "PSI");
+    for f in &d.features {
+        out!("{:width$}  {:>8.4}  {}", f.feature, f.psi, f.level.as_str());
     }
 }
 

@@ -161,6 +161,12 @@ enum ModelCmd {
         /// Only models of this risk tier.
         #[arg(long, value_parser = parse_tier)]
         risk_tier: Option<RiskTier>,
+        /// At most N models (a page).
+        #[arg(long, value_name = "N")]
+        limit: Option<u32>,
+        /// Skip the first N matches.
+        #[arg(long, value_name = "N")]
+        offset: Option<u32>,
         #[command(flatten)]
         json: Json,
     },
@@ -583,12 +589,16 @@ fn model(ws: &Workspace, cmd: ModelCmd) -> Result<(), ApiError> {
             search,
             stage,
             risk_tier,
+            limit,
+            offset,
             json,
         } => {
             let models = ws.model_list(&ModelQuery {
                 text: search,
                 stage,
                 risk_tier,
+                limit,
+                offset,
             })?;
             output::model_list(&models, json.json, ws.root());
         }

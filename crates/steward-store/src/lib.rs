@@ -39,7 +39,7 @@ pub use documents::{DocumentRow, DocumentTarget, NewRevision, RevisionMeta, Revi
 pub use error::{Result, StoreError};
 pub use evals::{EvalRowRef, EvalRowSink, EvalRunRow, NewEvalRun};
 pub use migrations::{latest_migration, MIGRATIONS};
-pub use models::{ModelRow, ModelStages, NewModel};
+pub use models::{ModelFilter, ModelRow, ModelStages, NewModel};
 pub use policies::PolicyRevisionRow;
 pub use roster::{NewRosterChange, RosterChangeRow};
 pub use seals::{NewSeal, SealRow};

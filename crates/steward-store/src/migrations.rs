@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "policy",
         include_str!("../migrations/20261201140000_policy.sql"),
     ),
+    (
+        "20261201210000",
+        "model_search",
+        include_str!("../migrations/20261201210000_model_search.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

@@ -30,6 +30,29 @@ pub struct ModelRow {
 /// A model with the (version, stage) of each of its versions, highest version first.
 pub type ModelStages = (ModelRow, Vec<(Version, Stage)>);
 
+/// Which models a page of the list holds, and where it starts. Empty fields match everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModelFilter {
+    /// Case-insensitive text found in the name, title, owner or description.
+    pub text: Option<String>,
+    /// Only models with a version in this stage.
+    pub stage: Option<Stage>,
+    /// Only models of this risk tier.
+    pub risk_tier: Option<RiskTier>,
+    /// At most this many models; all when None.
+    pub limit: Option<u32>,
+    /// Skip this many (after filtering, by name).
+    pub offset: u32,
+}
+
+/// The shortest text the trigram index can look up; shorter text is matched by a scan.
+const TRIGRAM: usize = 3;
+
+/// `text` as an FTS5 string (a phrase: with the trigram tokenizer, a substring).
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
+}
+
 /// What creating a model needs.
 #[derive(Debug, Clone)]
 pub struct NewModel {
@@ -131,29 +154,92 @@ impl Store {
         self.read(|c| get(c, name))
     }
 
+    /// A page of the models that match `filter`, by name, each with the (version, stage) of
+    /// its versions (highest first). Filtering, sorting and paging happen in SQL: text of three
+    /// characters or more through the `models_search` trigram index, shorter text by a scan.
+    pub fn models_page(&self, filter: &ModelFilter) -> Result<Vec<ModelStages>> {
+        let text = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let mut conds: Vec<&str> = Vec::new();
+        let mut params: Vec<(&str, Box<dyn rusqlite::ToSql>)> = Vec::new();
+        if let Some(t) = text {
+            if t.chars().count() >= TRIGRAM {
+                conds.push(
+                    "m.id IN (SELECT rowid FROM models_search WHERE models_search MATCH :text)",
+                );
+                params.push((":text", Box::new(fts_phrase(t))));
+            } else {
+                // LIKE ignores ASCII case without building lowered copies of every field.
+                conds.push("(m.name LIKE :text ESCAPE '\\' OR m.title LIKE :text ESCAPE '\\' OR m.owner LIKE :text ESCAPE '\\' OR m.description LIKE :text ESCAPE '\\')");
+                let escaped = t
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                params.push((":text", Box::new(format!("%{escaped}%"))));
+            }
+        }
+        if let Some(tier) = filter.risk_tier {
+            conds.push("m.risk_tier = :tier");
+            params.push((":tier", Box::new(tier.as_str())));
+        }
+        if let Some(stage) = filter.stage {
+            conds.push(
+                "EXISTS (SELECT 1 FROM versions s WHERE s.model_id = m.id AND s.stage = :stage)",
+            );
+            params.push((":stage", Box::new(stage.as_str())));
+        }
+        params.push((":limit", Box::new(filter.limit.map_or(-1, i64::from))));
+        params.push((":offset", Box::new(i64::from(filter.offset))));
+        let conds = if conds.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conds.join(" AND "))
+        };
+        let sql = format!(
+            "SELECT {COLUMNS}, v.version, v.stage FROM (SELECT m.id FROM models m {conds} ORDER BY m.name LIMIT :limit OFFSET :offset) page \
+             JOIN models m ON m.id = page.id LEFT JOIN versions v ON v.model_id = m.id ORDER BY m.name"
+        );
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(&sql)?;
+            let bound: Vec<(&str, &dyn rusqlite::ToSql)> =
+                params.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+            let rows = stmt.query(bound.as_slice())?;
+            collect_stages(rows)
+        })
+    }
+
     /// Every model with the (version, stage) of each of its versions, by name.
     pub fn models_with_stages(&self) -> Result<Vec<ModelStages>> {
         self.read(|c| {
             let mut stmt = c.prepare(&format!(
                 "SELECT {COLUMNS}, v.version, v.stage FROM models m LEFT JOIN versions v ON v.model_id = m.id ORDER BY m.name"
             ))?;
-            let mut rows = stmt.query([])?;
-            let mut out: Vec<ModelStages> = Vec::new();
-            while let Some(r) = rows.next()? {
-                let id: i64 = r.get(0)?;
-                if out.last().is_none_or(|(m, _)| m.id != id) {
-                    out.push((build(id, from_row(r)?)?, Vec::new()));
-                }
-                let version: Option<String> = r.get(7)?;
-                let stage: Option<String> = r.get(8)?;
-                if let (Some(v), Some(s), Some((_, list))) = (version, stage, out.last_mut()) {
-                    list.push((parse_col("version", v)?, parse_col("stage", s)?));
-                }
-            }
-            for (_, list) in &mut out {
-                list.sort_by_key(|entry| std::cmp::Reverse(entry.0));
-            }
-            Ok(out)
+            let rows = stmt.query([])?;
+            collect_stages(rows)
         })
     }
+}
+
+/// Rows of `{COLUMNS}, version, stage`, ordered so each model's rows are together, folded into
+/// one entry per model with its versions highest first.
+fn collect_stages(mut rows: rusqlite::Rows<'_>) -> Result<Vec<ModelStages>> {
+    let mut out: Vec<ModelStages> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if out.last().is_none_or(|(m, _)| m.id != id) {
+            out.push((build(id, from_row(r)?)?, Vec::new()));
+        }
+        let version: Option<String> = r.get(7)?;
+        let stage: Option<String> = r.get(8)?;
+        if let (Some(v), Some(s), Some((_, list))) = (version, stage, out.last_mut()) {
+            list.push((parse_col("version", v)?, parse_col("stage", s)?));
+        }
+    }
+    for (_, list) in &mut out {
+        list.sort_by_key(|entry| std::cmp::Reverse(entry.0));
+    }
+    Ok(out)
 }

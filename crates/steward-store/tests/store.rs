@@ -571,3 +571,126 @@ fn a_writer_that_outlasts_the_busy_timeout_gets_busy_and_changes_nothing() {
     holder.execute_batch("ROLLBACK").expect("unlock");
     assert_eq!(store.model_count().expect("count"), 0);
 }
+
+#[test]
+fn model_pages_filter_sort_and_page_in_sql() {
+    use steward_domain::RiskTier;
+    use steward_store::ModelFilter;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    for (n, title, owner, tier) in [
+        (
+            "fraud-scorer",
+            "Card fraud scorer",
+            "payments@example.com",
+            RiskTier::High,
+        ),
+        (
+            "churn",
+            "Churn \"risk\" model",
+            "growth@example.com",
+            RiskTier::Low,
+        ),
+        ("ab", "Ab test", "lab@example.com", RiskTier::Medium),
+    ] {
+        store
+            .create_model(
+                &NewModel {
+                    name: name(n),
+                    title: title.into(),
+                    owner: owner.parse().expect("owner"),
+                    description: format!("the {n} model"),
+                    risk_tier: tier,
+                },
+                &actor(),
+            )
+            .expect("create");
+    }
+    let names = |f: ModelFilter| -> Vec<String> {
+        store
+            .models_page(&f)
+            .expect("page")
+            .into_iter()
+            .map(|(m, _)| m.name.to_string())
+            .collect()
+    };
+    let text = |t: &str| ModelFilter {
+        text: Some(t.into()),
+        ..ModelFilter::default()
+    };
+    // (what, filter, expected names in order)
+    let cases: Vec<(&str, ModelFilter, Vec<&str>)> = vec![
+        (
+            "everything, by name",
+            ModelFilter::default(),
+            vec!["ab", "churn", "copilot", "fraud-scorer"],
+        ),
+        (
+            "a substring through the index, any case",
+            text("FRAUD"),
+            vec!["fraud-scorer"],
+        ),
+        ("in the owner", text("payments@"), vec!["fraud-scorer"]),
+        ("in the description", text("the churn"), vec!["churn"]),
+        ("a quote in the text", text("\"risk\""), vec!["churn"]),
+        ("shorter than a trigram: a scan", text("Ab"), vec!["ab"]),
+        (
+            "a short text's `_` is a character, not a wildcard",
+            text("b_"),
+            vec![],
+        ),
+        ("matching nothing", text("no such model"), vec![]),
+        (
+            "blank text matches all",
+            text("  "),
+            vec!["ab", "churn", "copilot", "fraud-scorer"],
+        ),
+        (
+            "a tier",
+            ModelFilter {
+                risk_tier: Some(RiskTier::High),
+                ..ModelFilter::default()
+            },
+            vec!["fraud-scorer"],
+        ),
+        (
+            "a stage",
+            ModelFilter {
+                stage: Some(Stage::Production),
+                ..ModelFilter::default()
+            },
+            vec!["copilot"],
+        ),
+        (
+            "a page",
+            ModelFilter {
+                limit: Some(2),
+                offset: 1,
+                ..ModelFilter::default()
+            },
+            vec!["churn", "copilot"],
+        ),
+        (
+            "past the end",
+            ModelFilter {
+                limit: Some(2),
+                offset: 9,
+                ..ModelFilter::default()
+            },
+            vec![],
+        ),
+    ];
+    for (what, filter, expected) in cases {
+        assert_eq!(names(filter), expected, "{what}");
+    }
+    // Each model comes with all its versions, highest first, whatever the page.
+    let page = store
+        .models_page(&ModelFilter {
+            limit: Some(1),
+            offset: 2,
+            ..ModelFilter::default()
+        })
+        .expect("page");
+    let versions: Vec<String> = page[0].1.iter().map(|(v, _)| v.to_string()).collect();
+    assert_eq!(versions, ["1.1.0-2", "1.0.0-1"]);
+}

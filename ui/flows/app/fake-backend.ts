@@ -5,6 +5,7 @@ import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { installEvalFake } from "./fake-evals";
 import { fakeDocuments } from "./fake-documents";
+import riskAssessment from "./documents/risk-assessment.md?raw";
 import type {
   ApiError,
   AuditEntryView,
@@ -458,10 +459,7 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
       .replace(/> Guidance: Write the model details here\./, "Gradient-boosted trees over 212 transaction features.")
       .replace(/> Guidance: Write the uses here\./, "Scores every card authorisation; analysts review scores above 0.8.");
     documents.seed({ target: "fraud-scorer@1.2.0-3", kind: "model-card" }, card);
-    documents.seed(
-      { target: "fraud-scorer@1.2.0-3", kind: "risk-assessment" },
-      `---\n# The register of the canary.\nassessor: ana.lopez\nreview_date: "2025-10-01"\nrisks:\n  - id: R-1\n    title: False declines for travellers\n    category: harmful-bias-and-homogenization\n    likelihood: 4\n    impact: 4\n    treatment: mitigate\n    mitigation: travel notice feature\n    owner: payments-risk\n  - id: R-2\n    title: Score drift after BIN changes\n    category: MEASURE 2\n    likelihood: 2\n    impact: 3\n    treatment: mitigate\n    mitigation: ""\n    owner: ""\n---\n\n# Risk assessment for fraud-scorer 1.2.0-3\n\n## Summary\n\nTwo risks, one without an owner yet.\n\n## Risk register\n\nSee the register above.\n`,
-    );
+    documents.seed({ target: "fraud-scorer@1.2.0-3", kind: "risk-assessment" }, riskAssessment);
     documents.seed({ target: "fraud-scorer@1.2.0-3", kind: "runbook" }, documents.templateText("runbook", "fraud-scorer@1.2.0-3"));
   }
 

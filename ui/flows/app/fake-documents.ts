@@ -14,6 +14,7 @@ import type {
   DocumentPreview,
   DocumentPreviewRequest,
   DocumentRef,
+  DocumentRiskSet,
   DocumentSave,
   DocumentSaveResult,
   DocumentStatus,
@@ -27,6 +28,31 @@ import type {
   RiskRow,
   VersionDocuments,
 } from "../../src/api/bindings";
+import riskSetJson from "./documents/risk-set.json?raw";
+
+/** The real core's answers to the risk-table edits the flows make (recorded by
+ * crates/steward-api/tests/flow_fixtures.rs): the fake looks them up, it does not edit YAML. */
+const RISK_SET: { req: DocumentRiskSet; ok?: string; err?: ApiError }[] = JSON.parse(riskSetJson);
+
+/** JSON with object keys sorted, so a request matches its recording whatever the key order. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(",")}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function recordedRiskSet(req: DocumentRiskSet): string {
+  const hit = RISK_SET.find((r) => canonical(r.req) === canonical(req));
+  if (!hit) throw new Error(`no recorded doc_risk_set answer for ${JSON.stringify(req.edit)}: add the edit to crates/steward-api/tests/flow_fixtures.rs and regenerate`);
+  if (hit.err) throw hit.err;
+  return hit.ok ?? "";
+}
 
 function fail(code: ApiError["code"], message: string): never {
   throw { code, message } satisfies ApiError;
@@ -387,6 +413,8 @@ export function fakeDocuments(world: DocumentWorld) {
         const p: DocumentPreview = { rendered: render(req.text, req.kind), completeness: check(req.text, req.kind), risks: risks(req.text, req.kind) };
         return { handled: true, value: p };
       }
+      case "doc_risk_set":
+        return { handled: true, value: recordedRiskSet(a.req as DocumentRiskSet) };
       case "doc_history":
         return { handled: true, value: [...revisions(doc)].reverse().map((r) => ({ ...r, text: undefined })) };
       case "doc_diff": {

@@ -99,7 +99,15 @@ stage: Stage | null,
 /**
  * Only models of this risk tier.
  */
-risk_tier: RiskTier | null, };
+risk_tier: RiskTier | null, 
+/**
+ * At most this many models (a page); every match when absent.
+ */
+limit?: number, 
+/**
+ * Skip this many matches first (by name); 0 when absent.
+ */
+offset?: number, };
 
 export type ModelCreate = { 
 /**
@@ -709,6 +717,30 @@ acceptance: string | null,
  */
 line: number | null, };
 
+export type RiskTreatment = "avoid" | "mitigate" | "transfer" | "accept";
+
+export type RiskField = "id" | "title" | "category" | "likelihood" | "impact" | "treatment" | "mitigation" | "owner" | "residual_likelihood" | "residual_impact" | "acceptance";
+
+export type RiskValue = number | string;
+
+export type RiskEdit = { "op": "set", 
+/**
+ * 0-based row.
+ */
+index: number, 
+/**
+ * The field.
+ */
+field: RiskField, 
+/**
+ * Its new value.
+ */
+value: RiskValue, } | { "op": "add" } | { "op": "remove", 
+/**
+ * 0-based row.
+ */
+index: number, };
+
 export type DocumentRef = { 
 /**
  * `MODEL@VERSION`, or the dataset snapshot's `NAME@VERSION` for a data sheet.
@@ -883,6 +915,16 @@ completeness: Completeness,
  * The risk register with computed scores and bands.
  */
 risks: Array<RiskRow>, };
+
+export type DocumentRiskSet = { 
+/**
+ * The text being edited.
+ */
+text: string, 
+/**
+ * The edit.
+ */
+edit: RiskEdit, };
 
 export type DiffTag = "equal" | "insert" | "delete";
 
@@ -1256,6 +1298,8 @@ worst: boolean,
  */
 outside_tolerance: boolean, };
 
+export type FairnessFailure = "difference" | "ratio" | "both";
+
 export type GroupFairnessView = { 
 /**
  * Metric name.
@@ -1296,7 +1340,29 @@ passes_difference: boolean,
 /**
  * Ratio at least the minimum (four-fifths rule).
  */
-passes_ratio: boolean, };
+passes_ratio: boolean, 
+/**
+ * Which rule it fails, if any.
+ */
+failure: FairnessFailure | null, };
+
+export type FailingGroupView = { 
+/**
+ * The group (value of the report's key).
+ */
+group: string, 
+/**
+ * What it fails across its metrics together.
+ */
+failure: FairnessFailure, 
+/**
+ * The same as words after `key=group` (`fails the four-fifths rule`, …).
+ */
+verdict: string, 
+/**
+ * The failing metrics it is worst in.
+ */
+metrics: Array<string>, };
 
 export type ParityView = { 
 /**
@@ -1352,7 +1418,11 @@ parity: ParityView | null,
 /**
  * One line per failing metric, naming the worst group.
  */
-failures: Array<string>, };
+failures: Array<string>, 
+/**
+ * The groups outside tolerance, each with what it fails.
+ */
+failing_groups: Array<FailingGroupView>, };
 
 export type FeatureDriftView = { 
 /**
@@ -2319,3 +2389,9 @@ items: Array<ChecklistItemView>,
  * What the gate could not yet read.
  */
 notes: Array<string>, };
+
+/** The treatments a risk row may name, in the order a choice lists them. */
+export const RISK_TREATMENTS: readonly RiskTreatment[] = ["avoid","mitigate","transfer","accept"];
+
+/** The points of the likelihood and impact scales. */
+export const RISK_SCALE: readonly number[] = [1,2,3,4,5];

@@ -17,6 +17,7 @@ import type {
   DocumentExport,
   DocumentPreview,
   DocumentPreviewRequest,
+  DocumentRiskSet,
   DocumentRef,
   DocumentSave,
   DocumentSaveResult,
@@ -161,6 +162,8 @@ export const api = {
   /** The head, or an older revision. */
   docShow: (doc: DocumentRef, revision: number | null) => call<DocumentView>("doc_show", { doc, revision }),
   docPreview: (req: DocumentPreviewRequest) => call<DocumentPreview>("doc_preview", { req }),
+  /** The text with one risk-table edit written into its front matter (comments kept); not saved. */
+  docRiskSet: (req: DocumentRiskSet) => call<string>("doc_risk_set", { req }),
   /** Revisions, newest first. */
   docHistory: (doc: DocumentRef) => call<RevisionView[]>("doc_history", { doc }),
   docDiff: (doc: DocumentRef, from: number, to: number) => call<DocumentDiff>("doc_diff", { doc, from, to }),

@@ -7,7 +7,10 @@
 //! domain's types, declared here for TypeScript.
 
 use serde::{Deserialize, Serialize};
-use steward_domain::document::{Finding, FindingCode, RiskBand, RiskRow};
+use steward_domain::document::{
+    Finding, FindingCode, RiskBand, RiskEdit, RiskField, RiskRow, RiskTreatment, RiskValue,
+    RISK_SCALE,
+};
 use steward_domain::{Completeness, DocumentKind};
 use ts_rs::TS;
 
@@ -122,6 +125,15 @@ pub struct DocumentPreviewRequest {
     pub kind: DocumentKind,
     /// The text being edited.
     pub text: String,
+}
+
+/// An edit of the risk register to write into the text being edited (the risk table's cells).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DocumentRiskSet {
+    /// The text being edited.
+    pub text: String,
+    /// The edit.
+    pub edit: RiskEdit,
 }
 
 /// A live preview: rendered text and its gaps. Never an error for broken front matter: that is
@@ -279,6 +291,10 @@ pub(super) fn document_decls(cfg: &ts_rs::Config) -> Vec<String> {
         Completeness::decl(cfg),
         RiskBand::decl(cfg),
         RiskRow::decl(cfg),
+        RiskTreatment::decl(cfg),
+        RiskField::decl(cfg),
+        RiskValue::decl(cfg),
+        RiskEdit::decl(cfg),
         DocumentRef::decl(cfg),
         DocumentSave::decl(cfg),
         RevisionView::decl(cfg),
@@ -288,6 +304,7 @@ pub(super) fn document_decls(cfg: &ts_rs::Config) -> Vec<String> {
         DocumentSaveResult::decl(cfg),
         DocumentPreviewRequest::decl(cfg),
         DocumentPreview::decl(cfg),
+        DocumentRiskSet::decl(cfg),
         DiffTag::decl(cfg),
         DiffLine::decl(cfg),
         DocumentDiff::decl(cfg),
@@ -298,4 +315,15 @@ pub(super) fn document_decls(cfg: &ts_rs::Config) -> Vec<String> {
         DocumentExport::decl(cfg),
         DocumentDraft::decl(cfg),
     ]
+}
+
+/// The choices the risk table offers, as TypeScript values generated from the domain's
+/// constants, so the studio lists exactly what the completeness check accepts.
+pub(crate) fn document_values() -> String {
+    let treatments: Vec<&str> = RiskTreatment::ALL.iter().map(|t| t.as_str()).collect();
+    format!(
+        "/** The treatments a risk row may name, in the order a choice lists them. */\nexport const RISK_TREATMENTS: readonly RiskTreatment[] = {};\n\n/** The points of the likelihood and impact scales. */\nexport const RISK_SCALE: readonly number[] = {};",
+        serde_json::to_string(&treatments).unwrap_or_default(),
+        serde_json::to_string(&RISK_SCALE).unwrap_or_default(),
+    )
 }

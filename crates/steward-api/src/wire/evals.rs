@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use steward_domain::eval::compare::{Check, Verdict};
 use steward_domain::eval::drift::DriftLevel;
+use steward_domain::eval::fairness::FairnessFailure;
 use steward_domain::eval::{Direction, EvalKind};
 use steward_domain::Stage;
 use ts_rs::TS;
@@ -149,6 +150,21 @@ pub struct GroupFairnessView {
     pub passes_difference: bool,
     /// Ratio at least the minimum (four-fifths rule).
     pub passes_ratio: bool,
+    /// Which rule it fails, if any.
+    pub failure: Option<FairnessFailure>,
+}
+
+/// A group the core finds outside tolerance, with the words for what it fails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct FailingGroupView {
+    /// The group (value of the report's key).
+    pub group: String,
+    /// What it fails across its metrics together.
+    pub failure: FairnessFailure,
+    /// The same as words after `key=group` (`fails the four-fifths rule`, …).
+    pub verdict: String,
+    /// The failing metrics it is worst in.
+    pub metrics: Vec<String>,
 }
 
 /// Fairlearn-style parity, when selection and error rates per group are known.
@@ -185,6 +201,8 @@ pub struct FairnessReport {
     pub parity: Option<ParityView>,
     /// One line per failing metric, naming the worst group.
     pub failures: Vec<String>,
+    /// The groups outside tolerance, each with what it fails.
+    pub failing_groups: Vec<FailingGroupView>,
 }
 
 /// One feature's drift.
@@ -281,7 +299,9 @@ pub(super) fn eval_decls(cfg: &ts_rs::Config) -> Vec<String> {
         MetricComparisonView::decl(cfg),
         EvalComparison::decl(cfg),
         GroupValueView::decl(cfg),
+        FairnessFailure::decl(cfg),
         GroupFairnessView::decl(cfg),
+        FailingGroupView::decl(cfg),
         ParityView::decl(cfg),
         FairnessReport::decl(cfg),
         FeatureDriftView::decl(cfg),

@@ -77,6 +77,14 @@ pub struct ModelQuery {
     pub stage: Option<Stage>,
     /// Only models of this risk tier.
     pub risk_tier: Option<RiskTier>,
+    /// At most this many models (a page); every match when absent.
+    #[serde(default)]
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    /// Skip this many matches first (by name); 0 when absent.
+    #[serde(default)]
+    #[ts(optional)]
+    pub offset: Option<u32>,
 }
 
 /// What creating a model needs.
@@ -487,6 +495,7 @@ pub fn typescript_bindings() -> String {
         out.push_str(d.trim());
         out.push_str("\n\n");
     }
+    out.push_str(&documents::document_values());
     out.truncate(out.trim_end().len());
     out.push('\n');
     out

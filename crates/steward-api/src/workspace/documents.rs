@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 use steward_domain::document::{
-    builtin_template, parse_document, risk_register, CheckContext, DatasetContext, Finding,
-    FindingCode, RiskRow, TemplateVars,
+    builtin_template, edit_risks, parse_document, risk_register, CheckContext, DatasetContext,
+    Finding, FindingCode, RiskRow, TemplateVars,
 };
 use steward_domain::{check_document, Completeness, DatasetRef, DocumentKind, ModelName, Version};
 use steward_render::export::dossier::{dossier_html, Dossier, DossierChart, DossierDocument};
@@ -370,6 +370,14 @@ impl Workspace {
             completeness: check_document(req.kind, &builtin_template(req.kind), &req.text, &ctx),
             risks: risks_of(req.kind, &req.text),
         })
+    }
+
+    /// Writes one risk-table edit into the text being edited and returns the new text: only
+    /// the edited value (or row) changes, comments and the rest of the front matter are kept
+    /// (`steward_domain::document::edit_risks`). The text is not saved; the editor shows it and
+    /// the preview scores it.
+    pub fn doc_risk_set(&self, req: &DocumentRiskSet) -> Result<String> {
+        edit_risks(&req.text, &req.edit).map_err(|e| ApiError::invalid(e.to_string()))
     }
 
     /// The revisions of a document, newest first.

@@ -11,8 +11,8 @@ use steward_domain::eval::compare::{
 };
 use steward_domain::eval::drift::{by_feature, DriftLevel};
 use steward_domain::eval::fairness::{
-    by_group, chart_metric, default_group_key, group_keys, outside_tolerance, parity_of,
-    ratio_band, FairnessFailure, Tolerance,
+    by_group, chart_metric, default_group_key, failing_groups, group_keys, outside_tolerance,
+    parity_of, ratio_band, FairnessFailure, Tolerance,
 };
 use steward_domain::eval::kpi::{is_kpi_point, kpi_metric};
 use steward_domain::eval::{Catalogue, Direction, EvalRow, MetricDef};
@@ -315,6 +315,15 @@ impl Workspace {
             equalized_odds_difference: p.equalized_odds_difference,
             equalized_odds_ratio: p.equalized_odds_ratio,
         });
+        let failing = failing_groups(&metrics)
+            .into_iter()
+            .map(|g| FailingGroupView {
+                verdict: g.failure.describe(tolerance),
+                group: g.group,
+                failure: g.failure,
+                metrics: g.metrics,
+            })
+            .collect();
         let mut failures = Vec::new();
         let views =
             metrics
@@ -337,6 +346,7 @@ impl Workspace {
                     ));
                     }
                     GroupFairnessView {
+                        failure: f.failure(),
                         label: def
                             .map(|d| d.label.clone())
                             .filter(|l| !l.is_empty())
@@ -373,6 +383,7 @@ impl Workspace {
             metrics: views,
             parity,
             failures,
+            failing_groups: failing,
         })
     }
 

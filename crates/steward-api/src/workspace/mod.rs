@@ -51,8 +51,12 @@ fn non_blank(s: Option<&str>) -> Option<String> {
 }
 
 fn file_uri(path: &Path) -> String {
-    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-    format!("file://{}", abs.display())
+    let abs = std::fs::canonicalize(path)
+        .or_else(|_| std::env::current_dir().map(|d| d.join(path)))
+        .unwrap_or_else(|_| path.to_path_buf());
+    // Percent-encodes spaces and other characters a URI cannot hold (`url` knows the rules).
+    url::Url::from_file_path(&abs)
+        .map_or_else(|()| format!("file://{}", abs.display()), String::from)
 }
 
 impl Workspace {
@@ -153,29 +157,20 @@ impl Workspace {
         Ok(model_summary(&row, &[]))
     }
 
-    /// Models matching `query`, by name.
+    /// Models matching `query`, by name, a page at a time when `limit` is given. The store
+    /// filters, sorts and pages (see `Store::models_page`).
     pub fn model_list(&self, query: &ModelQuery) -> Result<Vec<ModelSummary>> {
-        let needle = query
-            .text
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or("")
-            .to_lowercase();
+        let filter = steward_store::ModelFilter {
+            text: query.text.clone(),
+            stage: query.stage,
+            risk_tier: query.risk_tier,
+            limit: query.limit,
+            offset: query.offset.unwrap_or(0),
+        };
         Ok(self
             .store
-            .models_with_stages()?
+            .models_page(&filter)?
             .into_iter()
-            .filter(|(m, versions)| {
-                let text_ok = needle.is_empty()
-                    || [m.name.as_str(), &m.title, &m.owner, &m.description]
-                        .iter()
-                        .any(|f| f.to_lowercase().contains(&needle));
-                let stage_ok = query
-                    .stage
-                    .is_none_or(|s| versions.iter().any(|(_, vs)| *vs == s));
-                let tier_ok = query.risk_tier.is_none_or(|t| m.risk_tier == t);
-                text_ok && stage_ok && tier_ok
-            })
             .map(|(m, versions)| model_summary(&m, &versions))
             .collect())
     }

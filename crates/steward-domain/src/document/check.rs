@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::markdown::{guidance_lines, has_content, normalize_title, parse_document, sections};
-use super::risk::{in_scale, parse_risk_category, risk_register};
+use super::risk::{in_scale, parse_risk_category, risk_register, RiskTreatment};
 use super::template::Template;
 use super::DocumentKind;
 use crate::dataset::Provenance;
@@ -266,9 +266,16 @@ fn check_risks(f: &mut Findings, fm: &Map<String, Value>, fm_text: &str) {
                 );
             }
         }
-        match row.treatment.as_deref() {
-            Some("avoid" | "mitigate" | "transfer") => {}
-            Some("accept") => {
+        match row
+            .treatment
+            .as_deref()
+            .map(|t| (t, RiskTreatment::parse(t)))
+        {
+            Some((
+                _,
+                Some(RiskTreatment::Avoid | RiskTreatment::Mitigate | RiskTreatment::Transfer),
+            )) => {}
+            Some((_, Some(RiskTreatment::Accept))) => {
                 if row.acceptance.is_none() {
                     f.push(
                         FindingCode::RiskNoAcceptance,
@@ -282,7 +289,7 @@ fn check_risks(f: &mut Findings, fm: &Map<String, Value>, fm_text: &str) {
                 at,
                 format!(
                     "risk {name} has treatment {}; use avoid, mitigate, transfer or accept",
-                    other.map_or_else(|| "nothing".to_string(), |t| format!("{t:?}"))
+                    other.map_or_else(|| "nothing".to_string(), |(t, _)| format!("{t:?}"))
                 ),
             ),
         }

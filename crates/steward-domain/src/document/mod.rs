@@ -10,6 +10,7 @@
 mod check;
 mod markdown;
 mod risk;
+mod risk_edit;
 mod template;
 
 use std::fmt;
@@ -25,9 +26,10 @@ pub use markdown::{
     Section, HF_PLACEHOLDER,
 };
 pub use risk::{
-    parse_risk_category, risk_register, RiskBand, RiskRow, RISK_CATEGORIES_GENAI,
-    RISK_FUNCTIONS_RMF,
+    parse_risk_category, risk_register, RiskBand, RiskRow, RiskTreatment, RISK_CATEGORIES_GENAI,
+    RISK_FUNCTIONS_RMF, RISK_SCALE,
 };
+pub use risk_edit::{edit_risks, RiskEdit, RiskEditError, RiskField, RiskValue};
 pub use template::{builtin_template, Template, TemplateVars};
 
 /// The kinds of release document.

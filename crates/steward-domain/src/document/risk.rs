@@ -67,6 +67,52 @@ pub fn parse_risk_category(text: &str) -> Option<String> {
         .map(|c| (*c).to_string())
 }
 
+/// The points of the likelihood and impact scales (and their residuals).
+pub const RISK_SCALE: [u8; 5] = [1, 2, 3, 4, 5];
+
+/// What is done about a risk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum RiskTreatment {
+    /// Stop doing what causes it.
+    Avoid,
+    /// Reduce its likelihood or impact.
+    Mitigate,
+    /// Hand it to someone else (insurance, a vendor).
+    Transfer,
+    /// Live with it; a row so treated must say who accepted it and when.
+    Accept,
+}
+
+impl RiskTreatment {
+    /// Every treatment, in the order a choice lists them.
+    pub const ALL: [RiskTreatment; 4] = [
+        RiskTreatment::Avoid,
+        RiskTreatment::Mitigate,
+        RiskTreatment::Transfer,
+        RiskTreatment::Accept,
+    ];
+
+    /// The name as written in the front matter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RiskTreatment::Avoid => "avoid",
+            RiskTreatment::Mitigate => "mitigate",
+            RiskTreatment::Transfer => "transfer",
+            RiskTreatment::Accept => "accept",
+        }
+    }
+
+    /// The treatment named `text` (any case), if any.
+    pub fn parse(text: &str) -> Option<RiskTreatment> {
+        let t = text.trim();
+        RiskTreatment::ALL
+            .into_iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(t))
+    }
+}
+
 /// The severity band of a score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -159,7 +205,7 @@ fn int(row: &Map<String, Value>, key: &str) -> Option<i64> {
 
 /// Whether a likelihood or impact is on the 1–5 scale.
 pub(crate) fn in_scale(v: Option<i64>) -> bool {
-    v.is_some_and(|v| (1..=5).contains(&v))
+    v.is_some_and(|v| RISK_SCALE.iter().any(|&p| i64::from(p) == v))
 }
 
 fn score(a: Option<i64>, b: Option<i64>) -> Option<u32> {

@@ -44,6 +44,15 @@ impl DriftLevel {
         }
     }
 
+    /// The label as shown and sent.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DriftLevel::Stable => "stable",
+            DriftLevel::Moderate => "moderate",
+            DriftLevel::Significant => "significant",
+        }
+    }
+
     /// The convention, for reports.
     pub fn convention() -> &'static str {
         "PSI < 0.1 stable, 0.1–0.25 moderate, ≥ 0.25 significant"

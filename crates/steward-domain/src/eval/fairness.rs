@@ -71,6 +71,7 @@ pub struct GroupFairness {
 
 /// Which of the two tolerance rules a metric fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum FairnessFailure {
     /// Only the difference rule (max − min above the tolerance).
@@ -92,6 +93,16 @@ impl FairnessFailure {
         }
     }
 
+    /// Both failures together: a group failing the ratio rule in one metric and the
+    /// difference rule in another fails both.
+    pub fn and(self, other: FairnessFailure) -> FairnessFailure {
+        if self == other {
+            self
+        } else {
+            FairnessFailure::Both
+        }
+    }
+
     /// What the worst group fails, as words after its name (`gender=female fails …`).
     pub fn describe(self, tolerance: Tolerance) -> String {
         let ratio = if (tolerance.min_ratio - FOUR_FIFTHS).abs() < 1e-12 {
@@ -106,6 +117,38 @@ impl FairnessFailure {
             FairnessFailure::Both => format!("{ratio} and {difference}"),
         }
     }
+}
+
+/// A group that is worst off in at least one failing metric.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailingGroup {
+    /// The group.
+    pub group: String,
+    /// What it fails across those metrics together.
+    pub failure: FairnessFailure,
+    /// The failing metrics it is worst in, in the order given.
+    pub metrics: Vec<String>,
+}
+
+/// The groups a fairness report names as outside tolerance: each worst group of a failing
+/// metric, in the order first met, with the metrics it fails and what they fail together.
+pub fn failing_groups(metrics: &[GroupFairness]) -> Vec<FailingGroup> {
+    let mut out: Vec<FailingGroup> = Vec::new();
+    for m in metrics {
+        let Some(failure) = m.failure() else { continue };
+        match out.iter_mut().find(|g| g.group == m.worst_group) {
+            Some(g) => {
+                g.failure = g.failure.and(failure);
+                g.metrics.push(m.metric.clone());
+            }
+            None => out.push(FailingGroup {
+                group: m.worst_group.clone(),
+                failure,
+                metrics: vec![m.metric.clone()],
+            }),
+        }
+    }
+    out
 }
 
 /// The best value among `values`: the lowest when lower is better, else the highest; None
@@ -760,6 +803,61 @@ mod tests {
                 *want,
                 "{requested:?} {metrics:?}"
             );
+        }
+    }
+
+    #[test]
+    fn failing_groups_name_what_each_group_fails_across_metrics() {
+        let m = |metric: &str, worst: &str, pd: bool, pr: bool| GroupFairness {
+            metric: metric.into(),
+            direction: Direction::Higher,
+            groups: Vec::new(),
+            max_difference: 0.0,
+            min_max_ratio: None,
+            worst_group: worst.into(),
+            passes_difference: pd,
+            passes_ratio: pr,
+        };
+        use FairnessFailure::*;
+        type Expected<'a> = Vec<(&'a str, FairnessFailure, Vec<&'a str>)>;
+        // (metrics, expected (group, failure, metrics))
+        let cases: Vec<(Vec<GroupFairness>, Expected)> = vec![
+            (vec![m("recall", "a", true, true)], vec![]),
+            // Regression: a group failing only the difference rule was worded as failing
+            // the four-fifths rule.
+            (
+                vec![m("recall", "a", false, true)],
+                vec![("a", Difference, vec!["recall"])],
+            ),
+            (
+                vec![
+                    m("recall", "a", false, true),
+                    m("precision", "a", true, false),
+                ],
+                vec![("a", Both, vec!["recall", "precision"])],
+            ),
+            (
+                vec![
+                    m("recall", "a", true, false),
+                    m("precision", "b", false, true),
+                    m("f1", "a", true, false),
+                ],
+                vec![
+                    ("a", Ratio, vec!["recall", "f1"]),
+                    ("b", Difference, vec!["precision"]),
+                ],
+            ),
+        ];
+        for (metrics, expected) in cases {
+            let got: Vec<(String, FairnessFailure, Vec<String>)> = failing_groups(&metrics)
+                .into_iter()
+                .map(|g| (g.group, g.failure, g.metrics))
+                .collect();
+            let expected: Vec<(String, FairnessFailure, Vec<String>)> = expected
+                .into_iter()
+                .map(|(g, f, ms)| (g.to_string(), f, ms.into_iter().map(String::from).collect()))
+                .collect();
+            assert_eq!(got, expected);
         }
     }
 }

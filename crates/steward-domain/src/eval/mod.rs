@@ -10,7 +10,6 @@
 pub mod compare;
 pub mod drift;
 pub mod fairness;
-pub mod fxhash;
 pub mod kpi;
 pub mod lttb;
 pub mod model_index;

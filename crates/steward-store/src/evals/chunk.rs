@@ -30,7 +30,7 @@
 use std::collections::HashMap;
 use std::hash::Hasher;
 
-use steward_domain::eval::fxhash::{FxBuildHasher, FxHasher};
+use rustc_hash::{FxBuildHasher, FxHasher};
 
 use super::EvalRowRef;
 

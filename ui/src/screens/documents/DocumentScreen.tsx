@@ -1,7 +1,7 @@
 // One document: the Markdown editor, the core's live preview and completeness, the risk
 // register (risk assessments), history with diff and restore, and drafts that survive a crash.
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ApiError, DocumentDraft, DocumentKind, DocumentPreview, DocumentRef, DocumentView, RevisionView } from "../../api/bindings";
+import type { ApiError, DocumentDraft, DocumentKind, DocumentPreview, DocumentRef, DocumentView, RevisionView, RiskEdit, RiskField, RiskValue } from "../../api/bindings";
 import { api, toApiError } from "../../api/client";
 import { formatTime } from "../../components/format";
 import { orNull } from "../../components/text";
@@ -13,7 +13,6 @@ import { Findings } from "./Findings";
 import { History } from "./History";
 import { KIND_LABEL, splitTarget } from "./kinds";
 import { Preview } from "./Preview";
-import { addRisk, removeRisk, setRiskField, type RiskField } from "./riskText";
 import { RiskTable } from "./RiskTable";
 import "./documents.css";
 
@@ -322,27 +321,22 @@ function DocumentEditor({ doc, initial, draft, title }: { doc: DocumentRef; init
     }
   };
 
-  const editRisk = (index: number, field: RiskField, value: string | number) => {
-    try {
-      editor.current?.setText(setRiskField(textRef.current, index, field, value));
-    } catch (e) {
-      report(e);
-    }
+  // The core writes each risk-table edit into the text (keeping comments); its answer replaces
+  // the editor's text only if nobody typed in the meantime, else the edit is reported, not lost
+  // silently over the newer text.
+  const editRiskText = (edit: RiskEdit) => {
+    const sent = textRef.current;
+    api
+      .docRiskSet({ text: sent, edit })
+      .then((next) => {
+        if (textRef.current !== sent) throw new Error("the text changed while the risk table edit was written; make the edit again");
+        editor.current?.setText(next);
+      })
+      .catch(report);
   };
-  const addRiskRow = () => {
-    try {
-      editor.current?.setText(addRisk(textRef.current));
-    } catch (e) {
-      report(e);
-    }
-  };
-  const removeRiskRow = (index: number) => {
-    try {
-      editor.current?.setText(removeRisk(textRef.current, index));
-    } catch (e) {
-      report(e);
-    }
-  };
+  const editRisk = (index: number, field: RiskField, value: RiskValue) => editRiskText({ op: "set", index, field, value });
+  const addRiskRow = () => editRiskText({ op: "add" });
+  const removeRiskRow = (index: number) => editRiskText({ op: "remove", index });
 
   // Ctrl/Cmd+S saves, Ctrl/Cmd+P or Alt+P toggles the preview, F8 or Alt+N goes to the next gap
   // (Shift+F8 the previous). They work inside the editor too.

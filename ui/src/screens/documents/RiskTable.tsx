@@ -1,15 +1,15 @@
 // The risk register as an editable table and the 5×5 likelihood × impact matrix. Every edit is
-// written into the front matter text (riskText.ts) and the core's preview of that text brings
-// back each row's score and band: nothing here scores or bands a risk.
+// written into the front matter text by the core (doc_risk_set) and the core's preview of that
+// text brings back each row's score and band: nothing here edits YAML, scores or bands a risk.
+// The scale and the treatments offered are the domain's (generated into bindings.ts).
 import { useRef, useState, type KeyboardEvent } from "react";
-import type { RiskRow } from "../../api/bindings";
+import { RISK_SCALE, RISK_TREATMENTS, type RiskField, type RiskRow, type RiskValue } from "../../api/bindings";
 import { BAND_LABEL } from "./kinds";
-import type { RiskField } from "./riskText";
 
-const SCALE = ["1", "2", "3", "4", "5"];
-const TREATMENTS = ["avoid", "mitigate", "transfer", "accept"];
+const SCALE = RISK_SCALE.map(String);
+const TREATMENTS: string[] = [...RISK_TREATMENTS];
 
-type Edit = (index: number, field: RiskField, value: string | number) => void;
+type Edit = (index: number, field: RiskField, value: RiskValue) => void;
 
 /** A text cell: edits stay local while focused and go into the document on blur or Enter. */
 function CellInput({ value, label, onCommit, wide }: { value: string | null; label: string; onCommit: (v: string) => void; wide?: boolean }) {
@@ -54,7 +54,7 @@ function CellSelect({ value, options, label, onCommit, numeric }: {
   value: string | null;
   options: string[];
   label: string;
-  onCommit: (v: string | number) => void;
+  onCommit: (v: RiskValue) => void;
   numeric?: boolean;
 }) {
   const current = value ?? "";
@@ -108,7 +108,7 @@ export function RiskMatrix({ risks }: { risks: RiskRow[] }) {
       <thead>
         <tr>
           <td />
-          {[1, 2, 3, 4, 5].map((i) => (
+          {RISK_SCALE.map((i) => (
             <th key={i} scope="col">
               <span className="sr-only">Impact </span>
               {i}
@@ -117,13 +117,13 @@ export function RiskMatrix({ risks }: { risks: RiskRow[] }) {
         </tr>
       </thead>
       <tbody>
-        {[5, 4, 3, 2, 1].map((l) => (
+        {[...RISK_SCALE].reverse().map((l) => (
           <tr key={l}>
             <th scope="row">
               <span className="sr-only">Likelihood </span>
               {l}
             </th>
-            {[1, 2, 3, 4, 5].map((i) => {
+            {RISK_SCALE.map((i) => {
               const here = at(l, i);
               const band = here[0]?.band ?? null;
               return (

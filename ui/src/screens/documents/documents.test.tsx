@@ -2,14 +2,13 @@ import { EditorView } from "@codemirror/view";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import type { DocumentDiff, DocumentPreview, DocumentView, RiskRow, VersionDocuments } from "../../api/bindings";
+import { RISK_TREATMENTS, type DocumentDiff, type DocumentPreview, type DocumentView, type RiskRow, type VersionDocuments } from "../../api/bindings";
 import { href, parseHash } from "../../router";
 import { mockBackend, renderWithErrors } from "../../test/backend";
 import { DiffView } from "./DiffView";
 import { VersionDocuments as VersionDocumentsPanel } from "./DocumentList";
 import { DocumentScreen } from "./DocumentScreen";
 import { Findings } from "./Findings";
-import { addRisk, removeRisk, setRiskField } from "./riskText";
 import { RiskMatrix, RiskTable } from "./RiskTable";
 
 const LISTING: VersionDocuments = {
@@ -191,6 +190,31 @@ describe("findings panel", () => {
     expect(screen.queryByTestId("draft-offer")).toBeNull();
     expect(screen.getByTestId("doc-dirty")).toBeTruthy();
   });
+
+  it("the document screen has the core write a risk edit and shows the core's text", async () => {
+    const text = "---\nrisks:\n  - id: R-1\n    likelihood: 3\n    impact: 4\n---\n";
+    const edited = text.replace("likelihood: 3", "likelihood: 5");
+    const preview = (t: string): DocumentPreview => ({
+      rendered: view(t).rendered,
+      completeness: view(t).completeness,
+      risks: [risk({ likelihood: t === edited ? 5 : 3, score: null, band: null })],
+    });
+    const calls = mockBackend({
+      doc_show: () => ({ ...view(text), kind: "risk-assessment", risks: preview(text).risks }),
+      doc_draft_load: () => null,
+      doc_history: () => [view(text).revision],
+      doc_preview: (a) => preview((a.req as { text: string }).text),
+      doc_draft_save: (a) => a.draft,
+      doc_risk_set: () => edited,
+    });
+    renderWithErrors(<DocumentScreen target="copilot@1.0.0-1" kind="risk-assessment" />);
+    await screen.findByTestId("risk-table");
+    await userEvent.setup().selectOptions(screen.getByLabelText("R-1: likelihood"), "5");
+    await waitFor(() => expect(document.querySelector(".cm-content")?.textContent).toContain("likelihood: 5"));
+    expect(calls.find((c) => c.cmd === "doc_risk_set")?.args).toEqual({
+      req: { text, edit: { op: "set", index: 0, field: "likelihood", value: 5 } },
+    });
+  });
 });
 
 describe("diff view", () => {
@@ -255,16 +279,11 @@ describe("risk register", () => {
     expect(screen.getByTestId("risk-matrix").querySelector("caption")?.textContent).toContain("2 of 3 risks placed");
   });
 
-  it("writes edits into the front matter and keeps comments and the body", () => {
-    const text = "---\n# who assessed\nassessor: ana\nrisks:\n  - id: R-1\n    owner: \"\"\n    likelihood: 3\n---\n# Body\n";
-    const edited = setRiskField(text, 0, "owner", "payments");
-    expect(edited).toBe("---\n# who assessed\nassessor: ana\nrisks:\n  - id: R-1\n    owner: \"payments\"\n    likelihood: 3\n---\n# Body\n");
-    expect(setRiskField(text, 0, "likelihood", 5)).toContain("likelihood: 5");
-    const added = addRisk(text);
-    expect(added).toContain("- id: R-2");
-    expect(added.endsWith("---\n# Body\n")).toBe(true);
-    expect(removeRisk(added, 0)).not.toContain("R-1");
-    expect(() => setRiskField("---\nrisks: [\n---\n", 0, "owner", "x")).toThrow(/does not parse/);
-    expect(() => setRiskField(text, 4, "owner", "x")).toThrow(/no risk row 5/);
+  it("offers the domain's treatments and scale, and keeps a value outside them visible", () => {
+    renderWithErrors(<RiskTable risks={[risk({ treatment: "ignore" })]} onEdit={() => {}} onAdd={() => {}} onRemove={() => {}} onJump={() => {}} />);
+    const options = (label: string) => [...(screen.getByLabelText(label) as HTMLSelectElement).options].map((o) => o.value);
+    expect(options("R-1: treatment")).toEqual(["ignore", ...RISK_TREATMENTS]);
+    expect(options("R-1: impact")).toEqual(["1", "2", "3", "4", "5"]);
   });
+
 });

@@ -78,10 +78,12 @@ const LOCALE: FairnessReport = {
       worst_group: "es",
       passes_difference: false,
       passes_ratio: false,
+      failure: "both",
     },
   ],
   parity: null,
   failures: ["acceptance_rate: group locale=es is worst; difference 0.210 (max 0.1), ratio 0.656 (min 0.8): fails the four-fifths rule and differs by more than 0.1"],
+  failing_groups: [{ group: "es", failure: "both", verdict: "fails the four-fifths rule and differs by more than 0.1", metrics: ["acceptance_rate"] }],
 };
 const TIER: FairnessReport = {
   ...LOCALE,
@@ -95,9 +97,11 @@ const TIER: FairnessReport = {
       worst_group: "pro",
       passes_difference: true,
       passes_ratio: true,
+      failure: null,
     },
   ],
   failures: [],
+  failing_groups: [],
 };
 
 describe("RunsTable", () => {
@@ -148,6 +152,21 @@ describe("FairnessCallout", () => {
     expect(callout.textContent).toContain("fails the four-fifths rule");
     expect(callout.textContent).toContain("ratio 0.66 of the best group (minimum 0.8)");
     expect(screen.queryByTestId("fairness-failing-customer_tier")).toBeNull();
+  });
+
+  // Regression (issue 14): a group failing only the difference rule was worded as failing the
+  // four-fifths rule by the TypeScript; the words are the core's now.
+  it("shows the core's words for what the group fails", () => {
+    const differenceOnly: FairnessReport = {
+      ...LOCALE,
+      metrics: [{ ...(LOCALE.metrics[0] as FairnessReport["metrics"][number]), passes_ratio: true, failure: "difference" }],
+      failing_groups: [{ group: "es", failure: "difference", verdict: "differs by more than 0.1", metrics: ["acceptance_rate"] }],
+    };
+    render(<FairnessCallout reports={[differenceOnly]} />);
+    const failing = screen.getByTestId("fairness-failing-locale");
+    expect(failing.getAttribute("data-failure")).toBe("difference");
+    expect(failing.textContent).toContain("differs by more than 0.1");
+    expect(failing.textContent).not.toContain("four-fifths");
   });
 
   it("says so when every key is within tolerance", () => {

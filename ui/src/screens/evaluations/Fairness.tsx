@@ -1,21 +1,14 @@
 import { useState } from "react";
-import type { FairnessReport, GroupFairnessView } from "../../api/bindings";
+import type { FailingGroupView, FairnessReport, GroupFairnessView } from "../../api/bindings";
 import { formatRatio, formatValue } from "./format";
 
-type Failing = { key: string; group: string; metrics: GroupFairnessView[]; report: FairnessReport };
+type Failing = { key: string; group: FailingGroupView; metrics: GroupFairnessView[]; report: FairnessReport };
 
-/** The failing groups the core reports, grouped by key and worst group. */
+/** The groups the core finds outside tolerance, key by key, with the metrics it names. */
 function failingGroups(reports: FairnessReport[]): Failing[] {
-  const out: Failing[] = [];
-  for (const r of reports) {
-    for (const m of r.metrics) {
-      if (m.passes_ratio && m.passes_difference) continue;
-      const hit = out.find((f) => f.key === r.key && f.group === m.worst_group);
-      if (hit) hit.metrics.push(m);
-      else out.push({ key: r.key, group: m.worst_group, metrics: [m], report: r });
-    }
-  }
-  return out;
+  return reports.flatMap((r) =>
+    r.failing_groups.map((g) => ({ key: r.key, group: g, metrics: r.metrics.filter((m) => g.metrics.includes(m.metric)), report: r })),
+  );
 }
 
 /** A prominent notice naming each group the core finds outside tolerance. */
@@ -37,15 +30,15 @@ export function FairnessCallout({ reports }: { reports: FairnessReport[] }) {
       </div>
       <div>
         <h2 id="fairness-callout-title" className="callout-title">
-          Fairness: {failing.map((f) => `${f.key}=${f.group}`).join(", ")} outside tolerance
+          Fairness: {failing.map((f) => `${f.key}=${f.group.group}`).join(", ")} outside tolerance
         </h2>
         <ul className="callout-list">
           {failing.map((f) => (
-            <li key={`${f.key}=${f.group}`} data-testid={`fairness-failing-${f.key}`} data-group={f.group}>
+            <li key={`${f.key}=${f.group.group}`} data-testid={`fairness-failing-${f.key}`} data-group={f.group.group} data-failure={f.group.failure}>
               <span className="strong mono">
-                {f.key}={f.group}
+                {f.key}={f.group.group}
               </span>{" "}
-              {f.metrics.some((m) => !m.passes_ratio) ? "fails the four-fifths rule" : "differs by more than the tolerance"}:
+              {f.group.verdict}:
               <ul>
                 {f.metrics.map((m) => (
                   <li key={m.metric}>
@@ -105,7 +98,7 @@ export function FairnessDetail({ reports }: { reports: FairnessReport[] }) {
       ) : null}
       <div className="fairness-grid">
         {current.metrics.map((m) => {
-          const failing = !m.passes_ratio || !m.passes_difference;
+          const failing = m.failure !== null;
           return (
             <div key={m.metric} className="table-wrap">
               <table className="table" data-testid={`fairness-table-${m.metric}`}>

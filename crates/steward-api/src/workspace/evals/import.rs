@@ -15,11 +15,11 @@ use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
+use rustc_hash::FxBuildHasher;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use steward_domain::eval::fairness::RateCounter;
-use steward_domain::eval::fxhash::FxBuildHasher;
 use steward_domain::eval::{
     check_interval, check_metric_name, check_value, Catalogue, Direction, EvalKind, MetricDef,
     Slice,
@@ -208,7 +208,7 @@ fn bad(file: &str, at: &str, reason: impl fmt::Display) -> ApiError {
 /// Per-file state shared by the formats: the metrics seen (with where first) and declared.
 struct Metrics<'c> {
     catalogue: &'c Catalogue,
-    /// Looked up once per row: a fast non-keyed hash (`steward_domain::eval::fxhash`).
+    /// Looked up once per row: a fast non-keyed hash (`rustc_hash`).
     seen: HashMap<String, String, FxBuildHasher>,
     declared: BTreeMap<String, MetricDef>,
     last: String,
