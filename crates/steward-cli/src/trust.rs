@@ -186,6 +186,17 @@ pub enum ReviewCmd {
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
     },
+    /// Show what an approval for a stage signs now: each item of the review subject and its digest.
+    Subject {
+        /// MODEL@VERSION.
+        target: String,
+        /// The stage it is reviewed for.
+        #[arg(long, value_parser = parse_stage)]
+        to: Stage,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Write one self-contained review packet: subject, documents, evaluations, approvals.
     Export {
         /// MODEL@VERSION.
@@ -520,6 +531,23 @@ pub fn review(
                 "send it back; they run `steward approval import {}`",
                 path.display()
             );
+        }
+        ReviewCmd::Subject { target, to, json } => {
+            let (model, version) = parse_model_version(&target)?;
+            let s = open()?.review_subject_view(model.as_str(), &version.to_string(), to)?;
+            if json {
+                output::json(&s);
+                return Ok(());
+            }
+            out!(
+                "review subject of {} for {}",
+                s.target,
+                s.target_stage.as_str()
+            );
+            out!("subject digest: {}", s.subject_digest);
+            for i in &s.items {
+                out!("  {:<12} {}  {}", i.kind, i.name, i.digest);
+            }
         }
         ReviewCmd::Export {
             target,
