@@ -43,6 +43,7 @@ const COMMANDS: &[&str] = &[
     "eval_chart_save",
     "key_show",
     "key_init",
+    "key_export",
     "roster_show",
     "roster_init",
     "roster_edit",
@@ -52,6 +53,7 @@ const COMMANDS: &[&str] = &[
     "review_subject",
     "review_export",
     "review_open",
+    "review_sign",
     "export_pick",
     "export_write",
 ];

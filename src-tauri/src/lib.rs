@@ -67,6 +67,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             evals::eval_chart_save,
             trust::key_show,
             trust::key_init,
+            trust::key_export,
             trust::roster_show,
             trust::roster_init,
             trust::roster_edit,
@@ -76,6 +77,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             trust::review_subject,
             trust::review_export,
             trust::review_open,
+            trust::review_sign,
             export::export_pick,
             export::export_write,
         ])

@@ -7,10 +7,11 @@
 use std::path::Path;
 
 use steward_api::wire::{
-    ApprovalView, ApprovalsView, ApproveRequest, IdentityView, KeyInit, KeyInitResult,
-    ReviewPacket, ReviewSubjectView, RosterEdit, RosterView,
+    ApprovalCheck, ApprovalView, ApprovalsView, ApproveRequest, IdentityView, KeyExportResult,
+    KeyInit, KeyInitResult, ReviewPacket, ReviewSubjectView, RosterEdit, RosterView,
 };
 use steward_api::{ApiError, Workspace};
+use steward_domain::trust::{Decision, Role};
 use steward_domain::Stage;
 use tauri::State;
 
@@ -29,6 +30,13 @@ pub fn key_show() -> Reply<IdentityView> {
 #[tauri::command(async)]
 pub fn key_init(studio: State<'_, Studio>, req: KeyInit) -> Reply<KeyInitResult> {
     studio.with(|w| steward_api::key_init(&req, Some(w)))
+}
+
+/// Writes the public key to `path` (a path the user just chose with `export_pick`) as a
+/// securesystemslib key dictionary, and as PEM beside it, for a roster admin to add.
+#[tauri::command(async)]
+pub fn key_export(exports: State<'_, Exports>, path: String) -> Reply<KeyExportResult> {
+    steward_api::key_export(&exports.take(&path)?)
 }
 
 /// The roster rebuilt from its verified, signed changes.
@@ -101,6 +109,21 @@ pub fn review_export(
 ) -> Reply<ReviewPacket> {
     let path = exports.take(&path)?;
     studio.with(|w| w.review_export(&model, &version, to, &path))
+}
+
+/// Signs a review packet's subject offline (no workspace needed) and writes the approval to
+/// `path`, a path the user just chose with `export_pick`, to send back for `approval_import`.
+#[tauri::command(async)]
+pub fn review_sign(
+    exports: State<'_, Exports>,
+    packet: String,
+    role: Role,
+    decision: Decision,
+    comment: String,
+    path: String,
+) -> Reply<ApprovalCheck> {
+    let out = exports.take(&path)?;
+    steward_api::review_sign(Path::new(&packet), role, decision, &comment, &out)
 }
 
 /// Reads a review packet (checked as signing would check it; nothing is stored).

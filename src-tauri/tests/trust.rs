@@ -110,4 +110,19 @@ fn a_new_person_creates_an_identity_starts_the_roster_and_signs_an_approval() {
     let opened = h.ok("review_open", json!({ "path": path }));
     assert_eq!(opened["subject_digest"], packet["subject_digest"]);
     assert_eq!(opened["approvals"][0]["role"], "sre", "{opened}");
+
+    // Offline: the packet signed to a picked file; the public key exported for an admin.
+    let out = h.dir.path().join("sre.approval.json");
+    h.window.state::<Exports>().grant(out.clone()).unwrap();
+    let check = h.ok(
+        "review_sign",
+        json!({"packet": path, "role": "model-owner", "decision": "approve", "comment": "", "path": out.display().to_string()}),
+    );
+    assert_eq!(check["subject_digest"], packet["subject_digest"]);
+    assert!(out.is_file());
+    let key = h.dir.path().join("ana.key.json");
+    h.window.state::<Exports>().grant(key.clone()).unwrap();
+    let exported = h.ok("key_export", json!({"path": key.display().to_string()}));
+    assert_eq!(exported["keyid"], keyid.as_str());
+    assert!(key.is_file() && key.with_extension("pem").is_file());
 }

@@ -74,7 +74,7 @@ describe("trust flows", () => {
     await page.close();
   });
 
-  test("first start: create an identity in Settings; the roster takes a newcomer's key file; a packet opens read-only", async () => {
+  test("first start: create and export an identity; the roster takes a newcomer's key file; a packet is read and signed offline", async () => {
     const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}?noidentity#/settings`);
     await page.getByTestId("identity-create").waitFor();
     assert.match(await page.getByTestId("identity-missing").innerText(), /no identity in the OS keyring/);
@@ -85,6 +85,8 @@ describe("trust flows", () => {
     assert.match(await page.getByTestId("identity-name").innerText(), /Ana López/);
     assert.match(await page.getByTestId("identity-fingerprint").innerText(), /^[0-9A-F]{4}( [0-9A-F]{4}){9}$/);
     assert.match(await page.getByTestId("identity-keyid").innerText(), /^[0-9a-f]{64}$/);
+    await page.getByTestId("identity-export").click();
+    await page.getByTestId("identity-exported").filter({ hasText: "/home/ana/exports/ana@companyos.example.key.json" }).waitFor();
 
     await page.keyboard.press("Alt+4");
     await page.getByTestId("roster-members").waitFor();
@@ -95,10 +97,18 @@ describe("trust flows", () => {
     assert.equal(await page.locator("[data-testid=roster-members] tbody tr").count(), 6);
     assert.match(await page.getByTestId("roster-history").innerText(), /Ana López/);
 
+    // A reviewer without the workspace reads a packet and signs it to a file to send back.
     await page.getByTestId("packet-open").click();
     await page.getByTestId("packet-items").waitFor();
-    assert.match(await page.getByTestId("packet-items").innerText(), /summarize-copilot@1\.2\.0-12/);
-    assert.ok((await page.locator("details[data-testid^=packet-doc-]").count()) > 0);
+    assert.match(await page.getByTestId("packet-items").innerText(), /summarize-copilot@1\.3\.0-15/);
+    await page.getByTestId("packet-doc-model-card").locator("summary").click();
+    assert.match(await page.getByTestId("packet-doc-model-card").innerText(), /Temperature lowered from 0\.7 to 0\.4/);
+    await page.getByTestId("packet-sign-role").selectOption("security-privacy");
+    await page.getByTestId("packet-sign-comment").fill("threat model reviewed");
+    await page.getByTestId("packet-sign-approve").click();
+    await page.getByTestId("packet-signed").filter({ hasText: "summarize-copilot-1.3.0-15-security-privacy.approval.json" }).waitFor();
+    const files = await page.evaluate(() => window.__exported ?? []);
+    assert.deepEqual(files.map((f) => f.path), ["/home/ana/exports/ana@companyos.example.key.json", "/home/ana/exports/summarize-copilot-1.3.0-15-security-privacy.approval.json"]);
     assertClean(problems);
     await page.close();
   });

@@ -43,6 +43,9 @@ pub enum KeyCmd {
         /// The JSON file (the PEM goes to the same name with .pem).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -185,6 +188,9 @@ pub enum ReviewCmd {
         /// The approval file to write.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Show what an approval for a stage signs now: each item of the review subject and its digest.
     Subject {
@@ -268,8 +274,12 @@ pub fn key(cmd: KeyCmd, ws: Option<&Workspace>) -> Result<(), ApiError> {
             }
             identity(&v);
         }
-        KeyCmd::Export { output: path } => {
+        KeyCmd::Export { output: path, json } => {
             let r = steward_api::key_export(&path)?;
+            if json {
+                output::json(&r);
+                return Ok(());
+            }
             out!(
                 "wrote {} (securesystemslib key) and {} (PEM)",
                 r.json_file,
@@ -516,8 +526,13 @@ pub fn review(
             decision,
             comment,
             output: path,
+            json,
         } => {
             let c = steward_api::review_sign(&packet, role, decision, &comment, &path)?;
+            if json {
+                output::json(&c);
+                return Ok(());
+            }
             out!(
                 "wrote {}: {} {} of {} for {}, signed by {}",
                 path.display(),

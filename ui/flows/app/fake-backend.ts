@@ -590,7 +590,8 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
         return result;
       }
       case "plugin:dialog|open": {
-        const o = (a.options ?? {}) as { directory?: boolean };
+        const o = (a.options ?? {}) as { directory?: boolean; title?: string };
+        if (o.title?.includes("review packet")) return "/home/ana/Downloads/summarize-copilot-1.3.0-15-canary.review.json";
         return o.directory ? "/home/ana/data/new-snapshot" : "/home/ana/models/bundle.tar.zst";
       }
       default: {

@@ -2,10 +2,12 @@
 // Test code only: the trust commands of the fake core. Every answer is what the real core
 // answered for the real demo (fixtures in ./trust, written by ./trust/generate.sh): nothing
 // here decides a state, a role or a staleness. Writes move between recorded states: the SRE
-// signing the canary, Hana's offline approval of the candidate being imported, a newcomer's
-// key file being added to the roster. Anything not recorded is refused as such.
+// signing the canary, Hana's offline approval of the candidate being signed from its packet
+// and imported, a newcomer's key file being exported and added to the roster. Anything not recorded is refused as such.
 import type {
   ApiError,
+  ApprovalCheck,
+  KeyExportResult,
   ApprovalView,
   ApprovalsView,
   ApproveRequest,
@@ -20,6 +22,7 @@ import type {
 import keyShowJson from "./trust/key-show.json?raw";
 import keyShowNone from "./trust/key-show-none.txt?raw";
 import keyInitJson from "./trust/key-init.json?raw";
+import keyExportJson from "./trust/key-export.json?raw";
 import rosterJson from "./trust/roster.json?raw";
 import rosterAddedJson from "./trust/roster-added.json?raw";
 import approvalsProduction from "./trust/approvals-1.1.0-8.json?raw";
@@ -32,6 +35,8 @@ import subjectProduction from "./trust/subject-1.1.0-8.json?raw";
 import subjectCanary from "./trust/subject-1.2.0-12.json?raw";
 import subjectCandidate from "./trust/subject-1.3.0-15.json?raw";
 import packetCanary from "./trust/packet-1.2.0-12.json?raw";
+import packetCandidate from "./trust/packet-1.3.0-15.json?raw";
+import reviewSignJson from "./trust/review-sign.json?raw";
 import importReplayed from "./trust/import-replayed.txt?raw";
 
 const MODEL = "summarize-copilot";
@@ -139,8 +144,24 @@ export function installTrustFake(deps: {
           deps.write(a.path as string, [...new TextEncoder().encode(packetCanary)]);
           return packet;
         });
+      case "key_export":
+        return answer(() => {
+          const r = parse<KeyExportResult>(keyExportJson);
+          if (!identity || identity.keyid !== r.keyid || a.path !== r.json_file) notRecorded(`a key export to ${String(a.path)}`);
+          deps.write(a.path as string, [...new TextEncoder().encode(r.keyid)]);
+          return r;
+        });
       case "review_open":
-        return answer(() => parse<ReviewPacket>(packetCanary));
+        // The packet Hana signs offline (the candidate's, for canary).
+        return answer(() => parse<ReviewPacket>(packetCandidate));
+      case "review_sign":
+        return answer(() => {
+          const r = parse<ApprovalCheck>(reviewSignJson);
+          if (a.role !== r.role || a.decision !== r.decision || a.comment !== "threat model reviewed" || r.against !== `packet ${String(a.packet)}`)
+            notRecorded(`signing ${String(a.packet)} as ${String(a.role)}`);
+          deps.write(a.path as string, [...new TextEncoder().encode(r.subject_digest)]);
+          return r;
+        });
       default:
         return undefined;
     }

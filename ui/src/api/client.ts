@@ -54,11 +54,15 @@ import type {
   ApprovalsView,
   ApproveRequest,
   IdentityView,
+  ApprovalCheck,
+  Decision,
+  KeyExportResult,
   KeyInit,
   KeyInitResult,
   ReviewPacket,
   ReviewSubjectView,
   RosterEdit,
+  Role,
   RosterView,
 } from "./bindings";
 
@@ -192,6 +196,8 @@ export const api = {
   keyShow: () => call<IdentityView>("key_show"),
   /** Creates the person's key in the OS keyring; only the public half comes back. */
   keyInit: (req: KeyInit) => call<KeyInitResult>("key_init", { req }),
+  /** Writes the public key to a path from exportPick (and PEM beside it), for a roster admin. */
+  keyExport: (path: string) => call<KeyExportResult>("key_export", { path }),
   rosterShow: () => call<RosterView>("roster_show"),
   /** Starts the roster with the signing identity as its root. */
   rosterInit: () => call<RosterView>("roster_init"),
@@ -212,6 +218,9 @@ export const api = {
     call<ReviewPacket>("review_export", { model, version, to, path }),
   /** Reads a review packet, read-only (refused when it was altered in transit). */
   reviewOpen: (path: string) => call<ReviewPacket>("review_open", { path }),
+  /** Signs a packet's subject offline; the approval goes to a path from exportPick. */
+  reviewSign: (packet: string, role: Role, decision: Decision, comment: string, path: string) =>
+    call<ApprovalCheck>("review_sign", { packet, role, decision, comment, path }),
 };
 
 export type Api = typeof api;

@@ -123,7 +123,7 @@ function SubjectList({ model, version, to }: { model: string; version: string; t
   );
 }
 
-const DECISIONS: { decision: Decision; label: string; primary: boolean }[] = [
+export const DECISIONS: { decision: Decision; label: string; primary: boolean }[] = [
   { decision: "approve", label: "Approve", primary: true },
   { decision: "request-changes", label: "Request changes", primary: false },
   { decision: "reject", label: "Reject", primary: false },

@@ -1,11 +1,73 @@
 // A review packet opened read-only: the subject, the documents at the reviewed revisions, the
 // evaluation runs and the approvals so far, as the core read and checked them.
-import type { ReviewPacket } from "../../api/bindings";
+import { useState } from "react";
+import type { Decision, ReviewPacket, Role } from "../../api/bindings";
 import { api } from "../../api/client";
 import { STAGE_LABEL } from "../../components/StageChip";
+import { ROLE_LABEL, ROLES } from "../../components/trust";
+import { useErrors } from "../../errors";
 import { href } from "../../router";
 import { useLoad } from "../../useLoad";
-import { ApprovalEntry } from "../approvals/ApprovalsPanel";
+import { ApprovalEntry, DECISIONS } from "../approvals/ApprovalsPanel";
+
+/** A reviewer without the workspace signs the packet's subject; the approval goes to a file. */
+function SignPacket({ path, p }: { path: string; p: ReviewPacket }) {
+  const { report } = useErrors();
+  const [role, setRole] = useState<Role>(ROLES[0] as Role);
+  const [comment, setComment] = useState("");
+  const [note, setNote] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const sign = async (decision: Decision) => {
+    setBusy(true);
+    try {
+      const out = await api.exportPick("Save your approval", `${p.target.replace("@", "-")}-${role}.approval.json`, "json");
+      if (!out) return;
+      const c = await api.reviewSign(path, role, decision, comment, out);
+      setNote(`Wrote ${out}: ${ROLE_LABEL[c.role]} signed by ${c.fingerprint}. Send it back; it is imported on the version's Approvals panel.`);
+    } catch (e) {
+      report(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="sign-form" aria-label="Sign this packet" onSubmit={(e) => e.preventDefault()}>
+      <label className="field">
+        <span className="field-label">Sign as</span>
+        <select value={role} onChange={(e) => setRole(e.target.value as Role)} data-testid="packet-sign-role" disabled={busy}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_LABEL[r]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span className="field-label">Comment</span>
+        <textarea value={comment} onChange={(e) => setComment(e.target.value)} data-testid="packet-sign-comment" disabled={busy} />
+      </label>
+      <div className="row">
+        {DECISIONS.map((d) => (
+          <button
+            key={d.decision}
+            type="button"
+            className={d.primary ? "btn btn-primary" : "btn"}
+            onClick={() => sign(d.decision)}
+            disabled={busy}
+            data-testid={`packet-sign-${d.decision}`}
+          >
+            {d.label}
+          </button>
+        ))}
+      </div>
+      {note ? (
+        <p className="flag flag-ok" role="status" data-testid="packet-signed">
+          {note}
+        </p>
+      ) : null}
+    </form>
+  );
+}
 
 function Packet({ p }: { p: ReviewPacket }) {
   return (
@@ -71,8 +133,19 @@ export function PacketScreen({ path }: { path: string }) {
           <p className="muted mono break small">{path}</p>
         </div>
       </header>
-      <p className="small muted">Read-only: nothing in this packet is stored in the workspace.</p>
-      {packet.data ? <Packet p={packet.data} /> : <p className="muted">{packet.failed ? "This packet was refused." : "Loading…"}</p>}
+      <p className="small muted">
+        Read-only: nothing in this packet is stored in the workspace. Signing writes an approval file to send back; the core
+        signs with the key in your OS keyring.
+      </p>
+      {packet.data ? (
+        <>
+          <Packet p={packet.data} />
+          <h2>Sign</h2>
+          <SignPacket path={path} p={packet.data} />
+        </>
+      ) : (
+        <p className="muted">{packet.failed ? "This packet was refused." : "Loading…"}</p>
+      )}
     </section>
   );
 }

@@ -7,6 +7,33 @@ import { useIdentity } from "../../components/useIdentity";
 import { useErrors } from "../../errors";
 import { href } from "../../router";
 
+function ExportKey({ identity }: { identity: IdentityView }) {
+  const { report } = useErrors();
+  const [note, setNote] = useState<string | null>(null);
+  const exportKey = async () => {
+    try {
+      const path = await api.exportPick("Save your public key", `${identity.email}.key.json`, "json");
+      if (!path) return;
+      const r = await api.keyExport(path);
+      setNote(`Wrote ${r.json_file} (and ${r.pem_file}). Send it to a roster admin; they add it on the Roster screen.`);
+    } catch (e) {
+      report(e);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="btn" onClick={exportKey} data-testid="identity-export">
+        Export my public key…
+      </button>
+      {note ? (
+        <p className="flag flag-ok" role="status" data-testid="identity-exported">
+          {note}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
 function IdentityDetails({ identity }: { identity: IdentityView }) {
   return (
     <dl className="kv" data-testid="identity">
@@ -98,6 +125,7 @@ export function IdentityPanel() {
         </p>
       ) : null}
       <IdentityDetails identity={state.identity} />
+      <ExportKey identity={state.identity} />
       <p className="small muted">
         Roster membership and roles: <a href={href.roster()}>Roster</a>.
       </p>
