@@ -3,7 +3,7 @@
 //! the user chose; `export_write` (and `eval_chart_save`) write only to a remembered path, once.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use steward_api::{ApiError, ErrorCode, Result};
@@ -33,9 +33,10 @@ impl Exports {
         Ok(())
     }
 
-    /// Writes `bytes` to `path` if the user chose it, and forgets it.
-    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
-        let path = Path::new(path);
+    /// The path the user chose in a save dialog, forgotten so it is used once; refused when
+    /// they did not choose it.
+    pub fn take(&self, path: &str) -> Result<PathBuf> {
+        let path = PathBuf::from(path);
         let chosen = self
             .granted
             .lock()
@@ -45,7 +46,7 @@ impl Exports {
                     "the export list is poisoned; restart Steward",
                 )
             })?
-            .remove(path);
+            .remove(&path);
         if !chosen {
             return Err(ApiError::new(
                 ErrorCode::Refused,
@@ -55,7 +56,13 @@ impl Exports {
                 ),
             ));
         }
-        std::fs::write(path, bytes).map_err(|e| {
+        Ok(path)
+    }
+
+    /// Writes `bytes` to `path` if the user chose it, and forgets it.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.take(path)?;
+        std::fs::write(&path, bytes).map_err(|e| {
             ApiError::new(
                 ErrorCode::Io,
                 format!("cannot write {}: {e}", path.display()),

@@ -1,7 +1,7 @@
 //! Steward's desktop shell: the Tauri app that hosts the `ui/` front end.
 //!
 //! This crate owns the window, the IPC commands and the progress events, and nothing else.
-//! Every `#[tauri::command]` in [`commands`], [`documents`] and [`evals`] is a one-line
+//! Every `#[tauri::command]` in [`commands`], [`documents`], [`evals`] and [`trust`] is a one-line
 //! adapter into [`steward_api::Workspace`] ([`export`] writes only to paths the user picked);
 //! there is no SQL, HTTP or governance rule here, and no other crate of ours may depend on
 //! Tauri. What the window may call is declared twice on purpose:
@@ -16,6 +16,7 @@ pub mod documents;
 pub mod evals;
 pub mod export;
 mod studio;
+pub mod trust;
 
 pub use studio::{Studio, PROGRESS_EVENT};
 
@@ -65,6 +66,19 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             evals::eval_drift,
             evals::eval_chart,
             evals::eval_chart_save,
+            trust::key_show,
+            trust::key_init,
+            trust::key_export,
+            trust::roster_show,
+            trust::roster_init,
+            trust::roster_edit,
+            trust::approval_list,
+            trust::approval_sign,
+            trust::approval_import,
+            trust::review_subject,
+            trust::review_export,
+            trust::review_open,
+            trust::review_sign,
             export::export_pick,
             export::export_write,
         ])

@@ -1305,3 +1305,62 @@ fn an_unavailable_keyring_is_a_clear_error_and_nothing_is_stored() {
     assert!(shown.stderr.contains("no identity"), "{}", shown.stderr);
     assert_eq!(entries(&team), before);
 }
+
+/// The studio's Chromium flows replay what the core answered for the demo
+/// (`ui/flows/app/trust/`, written by its `generate.sh`). When the core's answers change —
+/// a state, a reason, a subject item — this fails until they are recorded again, so the
+/// fake never shows a rule the core no longer has. Keys and times differ on every load and
+/// are left out of the comparison.
+#[test]
+fn the_studio_recordings_are_what_the_core_answers_for_the_demo() {
+    let t = Team::new("recordings");
+    struct DemoKeys(String);
+    impl Drop for DemoKeys {
+        fn drop(&mut self) {
+            let store = KeyStore::with_namespace(&self.0);
+            for email in ["priya", "diego", "hana", "amara", "tom"] {
+                let _ = store.forget(&format!("{email}@companyos.example"));
+            }
+        }
+    }
+    let _demo_keys = DemoKeys(format!("{}-demo", t.ns));
+    t.ok("", &["demo"]);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/flows/app/trust");
+    let recorded = |name: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(dir.join(name)).expect("recording");
+        serde_json::from_str(&text).expect("recording is JSON")
+    };
+    fn stable(v: &serde_json::Value) -> serde_json::Value {
+        const VOLATILE: [&str; 4] = [
+            "signer",
+            "signer_fingerprint",
+            "signed_at",
+            "roster_root_fingerprint",
+        ];
+        match v {
+            serde_json::Value::Object(m) => m
+                .iter()
+                .filter(|(k, _)| !VOLATILE.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), stable(v)))
+                .collect(),
+            serde_json::Value::Array(a) => a.iter().map(stable).collect(),
+            other => other.clone(),
+        }
+    }
+    let stale = "is stale: run ui/flows/app/trust/generate.sh and commit the recordings";
+    for (version, to) in [
+        ("1.1.0-8", "production"),
+        ("1.2.0-12", "production"),
+        ("1.3.0-15", "canary"),
+    ] {
+        let target = format!("summarize-copilot@{version}");
+        let now = t.approvals(&target);
+        let file = format!("approvals-{version}.json");
+        assert_eq!(stable(&now), stable(&recorded(&file)), "{file} {stale}");
+        let subject = t
+            .ok("", &["review", "subject", &target, "--to", to, "--json"])
+            .json();
+        let file = format!("subject-{version}.json");
+        assert_eq!(subject, recorded(&file), "{file} {stale}");
+    }
+}

@@ -9,11 +9,13 @@ import { EvaluationsScreen } from "./screens/evaluations/EvaluationsScreen";
 import { DocumentScreen } from "./screens/documents/DocumentScreen";
 import { HomeScreen } from "./screens/home/HomeScreen";
 import { ModelScreen } from "./screens/model/ModelScreen";
+import { PacketScreen } from "./screens/roster/PacketScreen";
+import { RosterScreen } from "./screens/roster/RosterScreen";
 import { SettingsScreen } from "./screens/settings/SettingsScreen";
 import { VersionScreen } from "./screens/version/VersionScreen";
 import { useShortcuts } from "./shortcuts";
 
-function section(route: Route): "home" | "audit" | "settings" | null {
+function section(route: Route): "home" | "roster" | "audit" | "settings" | null {
   switch (route.name) {
     case "home":
     case "model":
@@ -22,6 +24,9 @@ function section(route: Route): "home" | "audit" | "settings" | null {
     case "dataset":
     case "document":
       return "home";
+    case "roster":
+    case "packet":
+      return "roster";
     case "audit":
       return "audit";
     case "settings":
@@ -50,6 +55,10 @@ function Screen({ route, workspace, onWorkspace }: { route: Route; workspace: nu
       return <AuditScreen key={`a-${workspace}`} />;
     case "settings":
       return <SettingsScreen onWorkspaceChanged={onWorkspace} />;
+    case "roster":
+      return <RosterScreen key={`r-${workspace}`} />;
+    case "packet":
+      return <PacketScreen key={`p-${route.path}`} path={route.path} />;
     case "not-found":
       return (
         <section className="screen">
@@ -84,7 +93,7 @@ function Shell() {
   }, [routeKey]);
 
   const current = section(route);
-  const nav = (id: "home" | "audit" | "settings", label: string, to: string, key: string) => (
+  const nav = (id: "home" | "roster" | "audit" | "settings", label: string, to: string, key: string) => (
     <a
       href={to}
       className={`nav-link${current === id ? " is-current" : ""}`}
@@ -112,6 +121,7 @@ function Shell() {
           {nav("home", "Models", href.home(), "Alt+1")}
           {nav("audit", "Audit log", href.audit(), "Alt+2")}
           {nav("settings", "Settings", href.settings(), "Alt+3")}
+          {nav("roster", "Roster", href.roster(), "Alt+4")}
         </nav>
         <div className="sidebar-foot small muted" data-testid="sidebar-workspace">
           {workspace ? (

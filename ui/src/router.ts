@@ -13,6 +13,8 @@ export type Route =
   | { name: "document"; target: string; kind: DocumentKind }
   | { name: "audit" }
   | { name: "settings" }
+  | { name: "roster" }
+  | { name: "packet"; path: string }
   | { name: "not-found"; path: string };
 
 export function parseHash(hash: string): Route {
@@ -30,6 +32,8 @@ export function parseHash(hash: string): Route {
     return { name: "document", target: b, kind: c as DocumentKind };
   if (a === "audit" && parts.length === 1) return { name: "audit" };
   if (a === "settings" && parts.length === 1) return { name: "settings" };
+  if (a === "roster" && parts.length === 1) return { name: "roster" };
+  if (a === "packets" && b !== undefined && parts.length === 2) return { name: "packet", path: b };
   return { name: "not-found", path };
 }
 
@@ -45,6 +49,9 @@ export const href = {
   document: (target: string, kind: DocumentKind) => `#/documents/${enc(target)}/${kind}`,
   audit: () => "#/audit",
   settings: () => "#/settings",
+  roster: () => "#/roster",
+  /** A review packet opened read-only from a file. */
+  packet: (path: string) => `#/packets/${enc(path)}`,
 };
 
 export function navigate(to: string): void {

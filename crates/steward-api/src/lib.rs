@@ -19,7 +19,8 @@ mod workspace;
 pub use error::{ApiError, ErrorCode, Result};
 pub use hashing::{Cancel, NoProgress, ProgressSink};
 pub use workspace::trust::{
-    approval_verify_with_key, key_export, key_init, key_show, review_sign, IDENTITY_ENV,
+    approval_verify_with_key, key_export, key_init, key_show, review_open, review_sign,
+    IDENTITY_ENV,
 };
 pub use workspace::{parse_model_version, parse_risk_tier, Workspace};
 

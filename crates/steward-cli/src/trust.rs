@@ -43,6 +43,9 @@ pub enum KeyCmd {
         /// The JSON file (the PEM goes to the same name with .pem).
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -185,6 +188,20 @@ pub enum ReviewCmd {
         /// The approval file to write.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show what an approval for a stage signs now: each item of the review subject and its digest.
+    Subject {
+        /// MODEL@VERSION.
+        target: String,
+        /// The stage it is reviewed for.
+        #[arg(long, value_parser = parse_stage)]
+        to: Stage,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Write one self-contained review packet: subject, documents, evaluations, approvals.
     Export {
@@ -257,8 +274,12 @@ pub fn key(cmd: KeyCmd, ws: Option<&Workspace>) -> Result<(), ApiError> {
             }
             identity(&v);
         }
-        KeyCmd::Export { output: path } => {
+        KeyCmd::Export { output: path, json } => {
             let r = steward_api::key_export(&path)?;
+            if json {
+                output::json(&r);
+                return Ok(());
+            }
             out!(
                 "wrote {} (securesystemslib key) and {} (PEM)",
                 r.json_file,
@@ -505,8 +526,13 @@ pub fn review(
             decision,
             comment,
             output: path,
+            json,
         } => {
             let c = steward_api::review_sign(&packet, role, decision, &comment, &path)?;
+            if json {
+                output::json(&c);
+                return Ok(());
+            }
             out!(
                 "wrote {}: {} {} of {} for {}, signed by {}",
                 path.display(),
@@ -520,6 +546,23 @@ pub fn review(
                 "send it back; they run `steward approval import {}`",
                 path.display()
             );
+        }
+        ReviewCmd::Subject { target, to, json } => {
+            let (model, version) = parse_model_version(&target)?;
+            let s = open()?.review_subject_view(model.as_str(), &version.to_string(), to)?;
+            if json {
+                output::json(&s);
+                return Ok(());
+            }
+            out!(
+                "review subject of {} for {}",
+                s.target,
+                s.target_stage.as_str()
+            );
+            out!("subject digest: {}", s.subject_digest);
+            for i in &s.items {
+                out!("  {:<12} {}  {}", i.kind, i.name, i.digest);
+            }
         }
         ReviewCmd::Export {
             target,

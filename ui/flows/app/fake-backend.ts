@@ -4,6 +4,7 @@
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { installEvalFake } from "./fake-evals";
+import { installTrustFake } from "./fake-trust";
 import { fakeDocuments } from "./fake-documents";
 import riskAssessment from "./documents/risk-assessment.md?raw";
 import type {
@@ -126,7 +127,7 @@ function rule(from: Stage, to: Stage): { kind: TransitionKind; reason: string } 
   return "that move is not in the lifecycle";
 }
 
-export type FakeOptions = { bulkModels?: number; empty?: boolean };
+export type FakeOptions = { bulkModels?: number; empty?: boolean; noIdentity?: boolean };
 
 export type FakeControls = {
   /** The next call of `command` rejects with this error. */
@@ -479,10 +480,18 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     digest: hex,
     now,
   });
+  // Identities, the roster and approvals (issue 9): recorded answers of the real core.
+  const trust = installTrustFake({
+    noIdentity: options.noIdentity ?? false,
+    checkVersion: (model, version) => void getVersion(getModel(model), version),
+    write: evals.write,
+  });
 
   const handle = async (cmd: string, a: Record<string, unknown>): Promise<unknown> => {
     const evalAnswer = evals.handle(cmd, a);
     if (evalAnswer) return evalAnswer;
+    const trustAnswer = trust.handle(cmd, a);
+    if (trustAnswer) return trustAnswer;
     switch (cmd) {
       case "workspace_info":
       case "workspace_open":
@@ -579,7 +588,8 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
         return result;
       }
       case "plugin:dialog|open": {
-        const o = (a.options ?? {}) as { directory?: boolean };
+        const o = (a.options ?? {}) as { directory?: boolean; title?: string };
+        if (o.title?.includes("review packet")) return "/home/ana/Downloads/summarize-copilot-1.3.0-15-canary.review.json";
         return o.directory ? "/home/ana/data/new-snapshot" : "/home/ana/models/bundle.tar.zst";
       }
       default: {

@@ -70,6 +70,8 @@ declare global {
 export type EvalFake = {
   handle: (cmd: string, a: Record<string, unknown>) => Promise<unknown> | undefined;
   exported: Exported[];
+  /** Records a file the shell wrote to a path from export_pick (refused when not picked). */
+  write: (path: string, bytes: number[]) => void;
 };
 
 function fail(code: ApiError["code"], message: string): never {
@@ -204,5 +206,5 @@ export function installEvalFake(deps: {
     await emit("tauri://drag-enter", { paths, position: { x: 40, y: 40 } });
     await emit("tauri://drag-drop", { paths, position: { x: 40, y: 40 } });
   };
-  return { handle, exported };
+  return { handle, exported, write };
 }

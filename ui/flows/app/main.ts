@@ -5,5 +5,6 @@ const params = new URLSearchParams(window.location.search);
 installFakeBackend({
   bulkModels: Number(params.get("models") ?? "0"),
   empty: params.has("empty"),
+  noIdentity: params.has("noidentity"),
 });
 await import("../../src/main");

@@ -1745,6 +1745,24 @@ name: string,
  */
 digest: string, };
 
+export type ReviewSubjectView = { 
+/**
+ * `MODEL@VERSION`.
+ */
+target: string, 
+/**
+ * The stage it is reviewed for.
+ */
+target_stage: Stage, 
+/**
+ * The review-subject digest an approval signs.
+ */
+subject_digest: string, 
+/**
+ * The subject, readable.
+ */
+items: Array<SubjectItem>, };
+
 export type ApprovalView = { 
 /**
  * Row id.

@@ -33,6 +33,7 @@ import type {
   NextVersion,
   ProgressEvent,
   RevisionView,
+  Stage,
   StageSet,
   StageSetResult,
   VersionAdd,
@@ -48,6 +49,22 @@ import type {
   EvalImport,
   EvalRunView,
   FairnessReport,
+} from "./bindings";
+import type {
+  ApprovalView,
+  ApprovalsView,
+  ApproveRequest,
+  IdentityView,
+  ApprovalCheck,
+  Decision,
+  KeyExportResult,
+  KeyInit,
+  KeyInitResult,
+  ReviewPacket,
+  ReviewSubjectView,
+  RosterEdit,
+  Role,
+  RosterView,
 } from "./bindings";
 
 /** The event long operations report progress on. */
@@ -177,6 +194,36 @@ export const api = {
   docDraftSave: (draft: DocumentDraft) => call<DocumentDraft>("doc_draft_save", { draft }),
   docDraftLoad: (doc: DocumentRef) => call<DocumentDraft | null>("doc_draft_load", { doc }),
   docDraftDiscard: (doc: DocumentRef) => call<boolean>("doc_draft_discard", { doc }),
+
+  /** The identity that signs; rejects with code `keyring` when there is none yet. */
+  keyShow: () => call<IdentityView>("key_show"),
+  /** Creates the person's key in the OS keyring; only the public half comes back. */
+  keyInit: (req: KeyInit) => call<KeyInitResult>("key_init", { req }),
+  /** Writes the public key to a path from exportPick (and PEM beside it), for a roster admin. */
+  keyExport: (path: string) => call<KeyExportResult>("key_export", { path }),
+  rosterShow: () => call<RosterView>("roster_show"),
+  /** Starts the roster with the signing identity as its root. */
+  rosterInit: () => call<RosterView>("roster_init"),
+  /** One signed roster change (add a member from a key file, grant, revoke). */
+  rosterEdit: (edit: RosterEdit) => call<RosterView>("roster_edit", { edit }),
+  /** A version's approvals, each with the state the core decided now. */
+  approvalList: (model: string, version: string) => call<ApprovalsView>("approval_list", { model, version }),
+  /** The core signs with the keyring's key; the window never sees it. */
+  approvalSign: (req: ApproveRequest) => call<ApprovalView>("approval_sign", { req }),
+  /** Imports an approval file for this version (checked before anything is stored). */
+  approvalImport: (model: string, version: string, file: string) =>
+    call<ApprovalView>("approval_import", { model, version, file }),
+  /** What an approval for `to` signs now. */
+  reviewSubject: (model: string, version: string, to: Stage) =>
+    call<ReviewSubjectView>("review_subject", { model, version, to }),
+  /** Writes a review packet to a path from exportPick. */
+  reviewExport: (model: string, version: string, to: Stage, path: string) =>
+    call<ReviewPacket>("review_export", { model, version, to, path }),
+  /** Reads a review packet, read-only (refused when it was altered in transit). */
+  reviewOpen: (path: string) => call<ReviewPacket>("review_open", { path }),
+  /** Signs a packet's subject offline; the approval goes to a path from exportPick. */
+  reviewSign: (packet: string, role: Role, decision: Decision, comment: string, path: string) =>
+    call<ApprovalCheck>("review_sign", { packet, role, decision, comment, path }),
 };
 
 export type Api = typeof api;

@@ -70,3 +70,17 @@ export function versionDetail(extra: Partial<VersionDetail> = {}): VersionDetail
     ...extra,
   };
 }
+
+/** Trust answers for screens whose tests are about something else: no approvals, no roster. */
+export function noApprovals(model = "fraud-scorer", version = "1.2.0-3"): Record<string, Handler> {
+  return {
+    approval_list: () => ({ model, version, roster_root_fingerprint: null, approvals: [] }),
+    roster_show: () => {
+      throw { code: "not_found", message: "this workspace has no trust roster" };
+    },
+    key_show: () => {
+      throw { code: "keyring", message: "no identity in the OS keyring" };
+    },
+    review_subject: (a) => ({ target: `${model}@${version}`, target_stage: a.to, subject_digest: "sha256:" + "0".repeat(64), items: [] }),
+  };
+}

@@ -186,6 +186,19 @@ pub struct SubjectItem {
     pub digest: String,
 }
 
+/// What an approval of a version for a stage would sign now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReviewSubjectView {
+    /// `MODEL@VERSION`.
+    pub target: String,
+    /// The stage it is reviewed for.
+    pub target_stage: Stage,
+    /// The review-subject digest an approval signs.
+    pub subject_digest: String,
+    /// The subject, readable.
+    pub items: Vec<SubjectItem>,
+}
+
 /// One approval and what it counts for now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ApprovalView {
@@ -340,6 +353,7 @@ pub(super) fn trust_decls(cfg: &ts_rs::Config) -> Vec<String> {
         RosterEdit::decl(cfg),
         ApproveRequest::decl(cfg),
         SubjectItem::decl(cfg),
+        ReviewSubjectView::decl(cfg),
         ApprovalView::decl(cfg),
         ApprovalsView::decl(cfg),
         ApprovalCheck::decl(cfg),

@@ -474,6 +474,12 @@ fn read_packet(path: &Path) -> Result<(ReviewPacket, ReviewSubject)> {
     Ok((packet, subject))
 }
 
+/// Opens a review packet to read, offline (no workspace, nothing signed or stored): the same
+/// checks as signing it, so a packet altered in transit is refused with what failed.
+pub fn review_open(packet: &Path) -> Result<ReviewPacket> {
+    read_packet(packet).map(|(p, _)| p)
+}
+
 /// Signs the subject of a review packet, offline (no workspace): checks the packet, signs an
 /// approval with the signing identity's key and writes the envelope to `out`, ready for
 /// `steward approval import` in the workspace that made the packet.
@@ -1580,6 +1586,24 @@ impl Workspace {
         write_file(path, &format!("{}\n", row.envelope))?;
         let state = self.trust_state()?;
         Ok(self.approval_view(row, &state, &name, &version, &mut BTreeMap::new()))
+    }
+
+    /// What an approval of `model@version` for `to` signs now, item by item, with its digest.
+    pub fn review_subject_view(
+        &self,
+        model: &str,
+        version: &str,
+        to: Stage,
+    ) -> Result<ReviewSubjectView> {
+        let name: ModelName = parse(model)?;
+        let ver: Version = parse(version)?;
+        let subject = self.review_subject(&name, &ver, to)?;
+        Ok(ReviewSubjectView {
+            target: format!("{name}@{ver}"),
+            target_stage: to,
+            subject_digest: subject.digest()?.to_string(),
+            items: subject_items(&subject),
+        })
     }
 
     /// Writes one self-contained review packet for `model@version` going to `to`.

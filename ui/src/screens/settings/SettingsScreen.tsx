@@ -4,6 +4,7 @@ import { api, pickFolder } from "../../api/client";
 import { useErrors } from "../../errors";
 import { useLoad } from "../../useLoad";
 import { SHORTCUTS } from "../../shortcuts";
+import { IdentityPanel } from "./IdentityPanel";
 
 export function SettingsScreen({ onWorkspaceChanged }: { onWorkspaceChanged: (info: WorkspaceInfo) => void }) {
   const { report } = useErrors();
@@ -31,6 +32,9 @@ export function SettingsScreen({ onWorkspaceChanged }: { onWorkspaceChanged: (in
       <header className="screen-header">
         <h1 id="settings-title">Settings</h1>
       </header>
+
+      <h2>Your identity</h2>
+      <IdentityPanel />
 
       <h2>Workspace</h2>
       {w ? (

@@ -2,14 +2,14 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { StageSetResult, VersionDetail, VersionDocuments } from "../../api/bindings";
-import { mockBackend, renderWithErrors, versionDetail } from "../../test/backend";
+import { mockBackend, noApprovals, renderWithErrors, versionDetail } from "../../test/backend";
 import { VersionScreen } from "./VersionScreen";
 
 const noDocuments: VersionDocuments = { model: "fraud-scorer", version: "1.2.0-3", complete: true, documents: [] };
 
 describe("VersionScreen", () => {
   it("flags missing artifacts the core reports", async () => {
-    mockBackend({ version_get: () => versionDetail(), dataset_list: () => [], doc_check: () => noDocuments });
+    mockBackend({ ...noApprovals(), version_get: () => versionDetail(), dataset_list: () => [], doc_check: () => noDocuments });
     renderWithErrors(<VersionScreen model="fraud-scorer" version="1.2.0-3" />);
     await screen.findByTestId("artifacts");
     expect(screen.queryByTestId("artifact-missing-bundle")).toBeNull();
@@ -21,6 +21,7 @@ describe("VersionScreen", () => {
     let current: VersionDetail = versionDetail();
     const after = versionDetail({ stage: "production", moves: [] });
     const calls = mockBackend({
+      ...noApprovals(),
       version_get: () => current,
       dataset_list: () => [],
       doc_check: () => noDocuments,
@@ -53,6 +54,7 @@ describe("VersionScreen", () => {
 
   it("shows a refused stage_set in the error banner", async () => {
     mockBackend({
+      ...noApprovals(),
       version_get: () => versionDetail(),
       dataset_list: () => [],
       doc_check: () => noDocuments,

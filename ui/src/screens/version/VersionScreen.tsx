@@ -7,6 +7,7 @@ import { Timeline } from "../../components/Timeline";
 import { useErrors } from "../../errors";
 import { href } from "../../router";
 import { useLoad } from "../../useLoad";
+import { ApprovalsPanel } from "../approvals/ApprovalsPanel";
 import { VersionDocuments } from "../documents/DocumentList";
 import { Moves, StageResult } from "./Moves";
 
@@ -182,6 +183,9 @@ export function VersionScreen({ model, version }: { model: string; version: stri
           <Timeline events={v.history} showVersion={false} />
         </div>
       </div>
+
+      <h2 id="approvals-title">Approvals</h2>
+      <ApprovalsPanel key={`${v.version}:${v.stage}`} model={model} version={version} stage={v.stage} moves={v.moves} />
     </section>
   );
 }
