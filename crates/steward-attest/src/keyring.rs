@@ -570,3 +570,31 @@ mod user_keyring {
 
     impl std::error::Error for Failure {}
 }
+
+#[cfg(test)]
+mod choice_tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_backend_name_is_an_error_that_says_which_names_work() {
+        let store = KeyStore {
+            service: "steward-choice-test".into(),
+            choice: Choice::for_request("files", "steward-choice-test"),
+        };
+        assert_eq!(store.backend(), "none chosen");
+        let err = store.exists("ana@example.com").unwrap_err().to_string();
+        assert!(
+            err.contains("\"files\"") && err.contains("secret-service") && err.contains("keyutils"),
+            "{err}"
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn keyutils_by_name_is_the_user_keyring_without_probing() {
+        assert_eq!(
+            Choice::for_request("keyutils", "steward-choice-test"),
+            Choice::Ready(Backend::UserKeyring)
+        );
+    }
+}
