@@ -582,7 +582,10 @@ mod choice_tests {
             choice: Choice::for_request("files", "steward-choice-test"),
         };
         assert_eq!(store.backend(), "none chosen");
-        let err = store.exists("ana@example.com").unwrap_err().to_string();
+        let err = store
+            .exists("ana@example.com")
+            .expect_err("an unknown backend is an error")
+            .to_string();
         assert!(
             err.contains("\"files\"") && err.contains("secret-service") && err.contains("keyutils"),
             "{err}"
