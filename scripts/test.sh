@@ -19,6 +19,9 @@ have_ui=0
 need_python
 # keyctl runs the keyring test's second process in a session keyring of its own.
 need_apt keyutils
+# gnome-keyring, dbus-run-session and secret-tool run the Secret Service test in a D-Bus
+# session of its own.
+need_apt gnome-keyring dbus libsecret-tools
 
 say "cargo fmt --check"
 cargo fmt --all -- --check

@@ -1364,3 +1364,143 @@ fn the_studio_recordings_are_what_the_core_answers_for_the_demo() {
         assert_eq!(subject, recorded(&file), "{file} {stale}");
     }
 }
+
+/// Secret Service, in a D-Bus session of the test's own with GNOME Keyring unlocked in it and
+/// a home of its own (so the keyring files go away with the test): with
+/// `STEWARD_KEYRING_BACKEND` unset it is chosen and named, a second process loads the key,
+/// and `secret-tool` finds the item under the `keyring` crate's attributes. Asked for by name
+/// where no session bus is, it is an error naming it — not a fallback to keyutils.
+#[test]
+fn secret_service_is_chosen_when_a_session_bus_answers_and_never_silently_replaced() {
+    let team = Team::new("secret-service");
+    let home = team.s.dir.path().join("home");
+    std::fs::create_dir_all(&home).expect("home");
+    let service = format!("steward-{}", team.ns);
+    let script = r#"
+echo -n test | gnome-keyring-daemon --unlock --components=secrets >/dev/null || { echo "daemon-failed"; exit 90; }
+"$STEWARD" --workspace "$WS" key init --name Ana --email ana@example.com; echo "init-rc=$?"
+echo "--- show"
+"$STEWARD" --workspace "$WS" key show; echo "show-rc=$?"
+echo "--- search"
+secret-tool search --all service "$SERVICE" 2>&1 | grep -v '^secret = '
+echo "--- lookup"
+secret-tool lookup service "$SERVICE" username ana@example.com target default application rust-keyring >/dev/null; echo "lookup-rc=$?"
+secret-tool clear service "$SERVICE"
+"$STEWARD" --workspace "$WS" key show >/dev/null 2>&1; echo "after-clear-rc=$?"
+"#;
+    let out = Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", script])
+        .env("STEWARD", steward_tests::binary())
+        .env("WS", team.s.workspace())
+        .env("SERVICE", &service)
+        .env("STEWARD_KEYRING_NAMESPACE", &team.ns)
+        .env("STEWARD_ACTOR", "trust-tester")
+        .env("HOME", &home)
+        .env("XDG_DATA_HOME", home.join(".local/share"))
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("XDG_CACHE_HOME", home.join(".cache"))
+        .env_remove("XDG_RUNTIME_DIR")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("STEWARD_KEYRING_BACKEND")
+        .env_remove("STEWARD_IDENTITY")
+        .env_remove("STEWARD_WORKSPACE")
+        .output()
+        .expect(
+            "dbus-run-session, gnome-keyring-daemon and secret-tool are needed \
+             (apt-get install dbus gnome-keyring libsecret-tools; scripts/test.sh does it)",
+        );
+    let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let all = format!("{printed}\n{stderr}");
+    assert!(out.status.success(), "the session script failed: {all}");
+    let (init, rest) = printed.split_once("--- show").expect("init part");
+    let (show, rest) = rest.split_once("--- search").expect("show part");
+    let (search, lookup) = rest.split_once("--- lookup").expect("search part");
+    assert!(init.contains("init-rc=0"), "{all}");
+    assert!(
+        init.contains(&format!("keyring:     Secret Service (service {service})")),
+        "key init names Secret Service: {all}"
+    );
+    let keyid = |text: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix("keyid:"))
+            .map(|k| k.trim().to_string())
+            .unwrap_or_else(|| panic!("no keyid in {text}"))
+    };
+    assert!(show.contains("show-rc=0"), "{all}");
+    assert!(show.contains("Secret Service"), "{all}");
+    assert_eq!(
+        keyid(show),
+        keyid(init),
+        "the second process loads the key: {all}"
+    );
+    for attribute in [
+        format!("attribute.service = {service}"),
+        "attribute.username = ana@example.com".to_string(),
+        "attribute.application = rust-keyring".to_string(),
+    ] {
+        assert!(
+            search.contains(&attribute),
+            "secret-tool finds {attribute}: {all}"
+        );
+    }
+    assert!(
+        search.contains("attribute.username = .identities"),
+        "the identity index is an item too: {all}"
+    );
+    assert!(lookup.contains("lookup-rc=0"), "{all}");
+    assert!(lookup.contains("after-clear-rc=1"), "{all}");
+    // The seed never reached the output (secret-tool prints attributes on stderr and the
+    // secret on stdout, whose `secret =` lines are filtered out; and
+    // steward prints no key bytes).
+    assert!(!all.contains("secret = "), "{all}");
+
+    // Asked for by name where there is no session bus: exit 1, naming Secret Service and what
+    // to do; and nothing went to the kernel keyring instead.
+    let run = |backend: &str, args: &[&str]| {
+        Command::new(steward_tests::binary())
+            .arg("--workspace")
+            .arg(team.s.workspace())
+            .args(args)
+            .env("STEWARD_KEYRING_BACKEND", backend)
+            .env("STEWARD_KEYRING_NAMESPACE", &team.ns)
+            .env("STEWARD_ACTOR", "trust-tester")
+            .env("HOME", &home)
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env_remove("DISPLAY")
+            .env_remove("XDG_RUNTIME_DIR")
+            .env_remove("STEWARD_IDENTITY")
+            .env_remove("STEWARD_WORKSPACE")
+            .output()
+            .expect("run steward")
+    };
+    for args in [
+        &["key", "show"][..],
+        &["key", "init", "--name", "Ana", "--email", "ana@example.com"][..],
+    ] {
+        let out = run("secret-service", args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("the OS keyring (Secret Service)")
+                && stderr.contains("STEWARD_KEYRING_BACKEND=secret-service")
+                && stderr.contains("unlock"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let out = run("keyutils", &["key", "show"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no identity in the OS keyring (kernel keyutils, user keyring)"),
+        "nothing fell back to keyutils: {stderr}"
+    );
+    // An unknown backend name is an error too.
+    let out = run("files", &["key", "show"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("\"files\"") && stderr.contains("STEWARD_KEYRING_BACKEND"),
+        "{stderr}"
+    );
+}
