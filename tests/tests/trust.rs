@@ -58,6 +58,8 @@ impl Team {
             .args(args)
             .env("STEWARD_ACTOR", "trust-tester")
             .env("STEWARD_KEYRING_NAMESPACE", &self.ns)
+            // Pinned: on a desktop with a session bus, auto would pick Secret Service.
+            .env("STEWARD_KEYRING_BACKEND", "keyutils")
             .env("STEWARD_IDENTITY", who)
             .env_remove("STEWARD_WORKSPACE");
         let out = cmd.output().expect("run steward");
@@ -1285,6 +1287,7 @@ fn an_unavailable_keyring_is_a_clear_error_and_nothing_is_stored() {
         .arg(team.s.workspace())
         .args(["key", "init", "--name", "Ana", "--email", "ana@example.com"])
         .env("STEWARD_KEYRING_NAMESPACE", &team.ns)
+        .env("STEWARD_KEYRING_BACKEND", "keyutils")
         .env("STEWARD_ACTOR", "trust-tester")
         .output()
         .expect("run under the launcher");
@@ -1390,6 +1393,7 @@ secret-tool clear service "$SERVICE"
 "#;
     let out = Command::new("dbus-run-session")
         .args(["--", "sh", "-c", script])
+        .env_remove("STEWARD_KEYRING_BACKEND")
         .env("STEWARD", steward_tests::binary())
         .env("WS", team.s.workspace())
         .env("SERVICE", &service)
