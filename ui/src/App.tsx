@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { WorkspaceInfo } from "./api/bindings";
 import { api } from "./api/client";
+import { FirstStartPrompt } from "./components/FirstStartPrompt";
 import { ErrorBanner, ErrorsProvider, useErrors } from "./errors";
 import { href, useRoute, type Route } from "./router";
 import { AuditScreen } from "./screens/audit/AuditScreen";
@@ -134,6 +135,7 @@ function Shell() {
       </aside>
       <main id="main" ref={main} tabIndex={-1} className="main">
         <ErrorBanner />
+        <FirstStartPrompt onSettings={route.name === "settings"} />
         <Screen
           route={route}
           workspace={generation}
