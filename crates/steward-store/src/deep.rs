@@ -263,119 +263,72 @@ fn observe(c: &Connection, out: &mut Vec<Mismatch>) -> Result<State> {
             ],
         );
     }
-    // Trust rows: the envelope text against its stored digest; the copies of the payload
-    // against the log. (Whether an envelope verifies is the roster's business, not this.)
-    let mut stmt =
-        c.prepare("SELECT seq, envelope, envelope_sha256, signer_keyid, kind FROM roster_changes")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
-        let row = format!("change {seq}");
-        let computed = Sha256Digest::of(r.get_ref(1)?.as_bytes().unwrap_or_default()).to_string();
-        let stored: String = r.get(2)?;
-        self_check(
-            out,
-            "roster_changes",
-            &row,
-            "envelope_sha256",
-            &stored,
-            &computed,
-        );
-        put(
-            &mut state,
-            "roster_changes",
-            row,
-            vec![
-                ("envelope_sha256", computed),
-                ("signer", r.get(3)?),
-                ("kind", r.get(4)?),
-            ],
-        );
+    // Signed and versioned texts: each text against its stored digest, and the copies of its
+    // payload against the log. (Whether an envelope verifies is the roster's business.)
+    for t in SIGNED_TEXTS {
+        digested_rows(c, out, &mut state, t)?;
     }
-    let mut stmt = c.prepare(
-        "SELECT m.name || '@' || v.version || ' approval ' || a.id, a.envelope, a.envelope_sha256,
-                a.signer_keyid, a.role, a.decision, a.target_stage, a.subject_digest
-         FROM approvals a JOIN versions v ON v.id = a.version_id JOIN models m ON m.id = v.model_id",
-    )?;
+    Ok(state)
+}
+
+/// A table whose rows hold a text and its sha256: the query selects the row's name, the text,
+/// the stored digest, then `fields` in order.
+struct DigestedTable {
+    table: &'static str,
+    digest_field: &'static str,
+    sql: &'static str,
+    fields: &'static [&'static str],
+}
+
+const SIGNED_TEXTS: &[DigestedTable] = &[
+    DigestedTable {
+        table: "roster_changes",
+        digest_field: "envelope_sha256",
+        sql: "SELECT 'change ' || seq, envelope, envelope_sha256, signer_keyid, kind FROM roster_changes",
+        fields: &["signer", "kind"],
+    },
+    DigestedTable {
+        table: "approvals",
+        digest_field: "envelope_sha256",
+        sql: "SELECT m.name || '@' || v.version || ' approval ' || a.id, a.envelope, a.envelope_sha256,
+                     a.signer_keyid, a.role, a.decision, a.target_stage, a.subject_digest
+              FROM approvals a JOIN versions v ON v.id = a.version_id JOIN models m ON m.id = v.model_id",
+        fields: &["signer", "role", "decision", "target_stage", "subject_digest"],
+    },
+    DigestedTable {
+        table: "audit_seals",
+        digest_field: "envelope_sha256",
+        sql: "SELECT 'seal of entry ' || sealed_seq, envelope, envelope_sha256, signer_keyid, head_hash FROM audit_seals",
+        fields: &["signer", "head_hash"],
+    },
+    DigestedTable {
+        table: "policy_revisions",
+        digest_field: "content_sha256",
+        sql: "SELECT 'r' || number, content, content_sha256 FROM policy_revisions",
+        fields: &[],
+    },
+];
+
+fn digested_rows(
+    c: &Connection,
+    out: &mut Vec<Mismatch>,
+    state: &mut State,
+    t: &DigestedTable,
+) -> Result<()> {
+    let mut stmt = c.prepare(t.sql)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let row: String = r.get(0)?;
         let computed = Sha256Digest::of(r.get_ref(1)?.as_bytes().unwrap_or_default()).to_string();
         let stored: String = r.get(2)?;
-        self_check(
-            out,
-            "approvals",
-            &row,
-            "envelope_sha256",
-            &stored,
-            &computed,
-        );
-        put(
-            &mut state,
-            "approvals",
-            row,
-            vec![
-                ("envelope_sha256", computed),
-                ("signer", r.get(3)?),
-                ("role", r.get(4)?),
-                ("decision", r.get(5)?),
-                ("target_stage", r.get(6)?),
-                ("subject_digest", r.get(7)?),
-            ],
-        );
+        self_check(out, t.table, &row, t.digest_field, &stored, &computed);
+        let mut fields = vec![(t.digest_field, computed)];
+        for (i, f) in t.fields.iter().enumerate() {
+            fields.push((*f, r.get(3 + i)?));
+        }
+        put(state, t.table, row, fields);
     }
-    let mut stmt = c.prepare(
-        "SELECT sealed_seq, envelope, envelope_sha256, signer_keyid, head_hash FROM audit_seals",
-    )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let seq: i64 = r.get(0)?;
-        let row = format!("seal of entry {seq}");
-        let computed = Sha256Digest::of(r.get_ref(1)?.as_bytes().unwrap_or_default()).to_string();
-        let stored: String = r.get(2)?;
-        self_check(
-            out,
-            "audit_seals",
-            &row,
-            "envelope_sha256",
-            &stored,
-            &computed,
-        );
-        put(
-            &mut state,
-            "audit_seals",
-            row,
-            vec![
-                ("envelope_sha256", computed),
-                ("signer", r.get(3)?),
-                ("head_hash", r.get(4)?),
-            ],
-        );
-    }
-    let mut stmt =
-        c.prepare("SELECT number, content, content_sha256 FROM policy_revisions ORDER BY number")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let number: i64 = r.get(0)?;
-        let row = format!("r{number}");
-        let computed = Sha256Digest::of(r.get_ref(1)?.as_bytes().unwrap_or_default()).to_string();
-        let stored: String = r.get(2)?;
-        self_check(
-            out,
-            "policy_revisions",
-            &row,
-            "content_sha256",
-            &stored,
-            &computed,
-        );
-        put(
-            &mut state,
-            "policy_revisions",
-            row,
-            vec![("content_sha256", computed)],
-        );
-    }
-    Ok(state)
+    Ok(())
 }
 
 pub(crate) fn verify(c: &Connection) -> Result<DeepVerification> {
