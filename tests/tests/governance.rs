@@ -256,7 +256,7 @@ fn the_demo_candidates_gate_names_what_fails_and_is_deterministic() {
     assert!(report["notes"][0]
         .as_str()
         .unwrap_or("")
-        .contains("approvals"));
+        .contains("dataset security reviews"));
     // What passes names its evidence too: the red-team run by its file digest.
     let red_team = check(&report, "canary.safety.red-team-pass-rate");
     assert_eq!(red_team["status"], "pass");
@@ -384,8 +384,9 @@ fn the_checklist_of_the_demo_production_version_shows_each_item_with_its_checks(
         .expect("blocking")
         .iter()
         .any(|b| b == "production.data-policy.personal-data"));
-    // No sign-off can be recorded yet: missing, never ticked.
-    assert_eq!(mark(9), "missing");
+    // The demo's five reviewers signed the production version's subject: each approval is read
+    // from the workspace with its current state, so the sign-off item is met.
+    assert_eq!(mark(9), "met", "{}", items[8]);
     let approvals: Vec<&str> = items[8]["checks"]
         .as_array()
         .expect("checks")
@@ -472,4 +473,66 @@ fn a_policy_revision_edited_in_the_database_is_refused_and_named_by_deep_verify(
             sha(&original)
         )]
     );
+}
+
+/// The gate reads the workspace's approvals with the state the trust rules give them now: the
+/// canary lacks only its SRE sign-off for production, and editing the production model card
+/// after its five reviewers signed makes every sign-off stale, so none counts any more.
+#[test]
+fn gates_count_only_current_approvals_of_the_subject() {
+    let s = Steward::new();
+    s.ok(&["demo"]);
+    let status = |report: &Value, id: &str| {
+        check(report, id)["status"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    let (_, canary) = gate(&s, "summarize-copilot@1.2.0-12", "production");
+    assert_eq!(
+        status(&canary, "production.approvals.sre"),
+        "missing-evidence"
+    );
+    for role in [
+        "model-owner",
+        "product-ux",
+        "security-privacy",
+        "responsible-ai-legal",
+    ] {
+        assert_eq!(
+            status(&canary, &format!("production.approvals.{role}")),
+            "pass",
+            "{role}"
+        );
+    }
+    let (_, before) = gate(&s, PRODUCTION, "production");
+    assert_eq!(status(&before, "production.approvals.sre"), "pass");
+    let card = s.ok(&["doc", "show", PRODUCTION, "model-card"]).stdout;
+    let edited = s.path("card.md");
+    std::fs::write(
+        &edited,
+        format!("{card}\nOne more line after the sign-offs.\n"),
+    )
+    .expect("card");
+    s.ok(&[
+        "doc",
+        "save",
+        PRODUCTION,
+        "model-card",
+        &edited.display().to_string(),
+    ]);
+    let (_, after) = gate(&s, PRODUCTION, "production");
+    for role in [
+        "model-owner",
+        "product-ux",
+        "security-privacy",
+        "responsible-ai-legal",
+        "sre",
+    ] {
+        assert_ne!(
+            status(&after, &format!("production.approvals.{role}")),
+            "pass",
+            "{role}: {after}"
+        );
+    }
 }

@@ -368,16 +368,21 @@ struct Evaluated {
 }
 
 impl Workspace {
-    /// SEAM for the trust tables (keys, roster, approvals; issue 9), which are not in this
-    /// build: until they are, a version has no approvals, its datasets no reviews and its
-    /// checks no waivers, so every approval and dataset-review check reports its signature
-    /// missing and nothing is waived — never a pass that was not signed. Fill this from the
-    /// approvals table, with `trust::approval_state` deciding each signature against the
-    /// review subject (which holds `GateReport::subject_digest`).
-    fn trust_evidence(&self, _model: &ModelName, _version: &Version) -> Result<TrustEvidence> {
+    /// The signed evidence a gate to `target` reads: the version's approvals for that stage, each
+    /// with the state the trust rules decide now (only current ones count). Dataset security
+    /// reviews and waivers cannot be signed yet, so their checks report them missing and nothing
+    /// is waived — never a pass that was not signed. (The review subject does not yet carry the
+    /// gate's `subject_digest`.)
+    fn trust_evidence(
+        &self,
+        model: &ModelName,
+        version: &Version,
+        target: Stage,
+    ) -> Result<TrustEvidence> {
         Ok(TrustEvidence {
+            approvals: self.gate_approvals(model, version, target)?,
             note: Some(
-                "approvals, dataset security reviews and waivers are not recorded in this workspace yet (they arrive with keys and the roster): their checks report them missing".into(),
+                "dataset security reviews and waivers cannot be signed yet: their checks report them missing".into(),
             ),
             ..TrustEvidence::default()
         })
@@ -420,7 +425,12 @@ impl Workspace {
     }
 
     /// Everything a gate reads about `model@version`, from the store.
-    fn gather_evidence(&self, model: &ModelName, version: &Version) -> Result<Gathered> {
+    fn gather_evidence(
+        &self,
+        model: &ModelName,
+        version: &Version,
+        target: Stage,
+    ) -> Result<Gathered> {
         let row = self.store.version(model, version)?;
         let versions = self.store.versions(model)?;
         let in_stage = |s: Stage| versions.iter().find(|v| v.stage == s).map(|v| v.version);
@@ -438,7 +448,7 @@ impl Workspace {
             }),
             None => None,
         };
-        let trust = self.trust_evidence(model, version)?;
+        let trust = self.trust_evidence(model, version, target)?;
         let linked = self.store.version_datasets(model, version)?;
         let datasets: Vec<DatasetEvidence> = linked
             .iter()
@@ -535,7 +545,7 @@ impl Workspace {
         let model: ModelName = parse(model)?;
         let version: Version = parse(version)?;
         let policy = self.policy_in_force()?;
-        let g = self.gather_evidence(&model, &version)?;
+        let g = self.gather_evidence(&model, &version, to)?;
         let mut notes = g.notes;
         if policy.policy.stage(to).is_none() {
             notes.insert(

@@ -1453,6 +1453,43 @@ impl Workspace {
         })
     }
 
+    /// The sign-offs a gate to `target` reads: each stored approval for that stage whose
+    /// decision is approve, with the state the trust rules give it now (current, stale, not in
+    /// the roster, revoked, …; only current ones count in the gate).
+    pub(crate) fn gate_approvals(
+        &self,
+        model: &ModelName,
+        version: &Version,
+        target: Stage,
+    ) -> Result<Vec<steward_domain::gate::Signature>> {
+        let rows = self.store.approvals(model, version)?;
+        let wanted: Vec<&ApprovalRow> = rows
+            .iter()
+            .filter(|r| r.target_stage == target && r.decision == Decision::Approve)
+            .collect();
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let state = self.trust_state()?;
+        let mut current = BTreeMap::new();
+        let mut out = Vec::with_capacity(wanted.len());
+        for r in wanted {
+            let d = self.decide(&r.envelope, &state, model, version, &mut current);
+            // A row whose signer cannot even be named is shown by `approvals` as invalid; it
+            // can never count, so the gate's "missing signature" is the truthful reading.
+            let Ok(keyid) = r.signer_keyid.parse::<KeyId>() else {
+                continue;
+            };
+            out.push(steward_domain::gate::Signature {
+                role: r.role,
+                keyid,
+                state: d.state,
+                envelope_digest: r.envelope_sha256,
+            });
+        }
+        Ok(out)
+    }
+
     /// Checks an approval file against this workspace's roster.
     pub fn approval_verify(&self, file: &Path) -> Result<ApprovalCheck> {
         let env = read_envelope(file)?;
