@@ -74,6 +74,18 @@ impl Team {
         run
     }
 
+    /// `who` approves `target` for `to` as `role` and exports the envelope to `name` in the
+    /// temporary folder; the file's path.
+    fn approved_file(&self, who: &str, target: &str, role: &str, to: &str, name: &str) -> String {
+        self.ok(who, &["approve", target, "--role", role, "--to", to]);
+        let file = self.path(name);
+        self.ok(
+            who,
+            &["approval", "export", target, "--role", role, "-o", &file],
+        );
+        file
+    }
+
     fn run(&self, who: &str, args: &[&str]) -> Run {
         self.run_in(&self.s.workspace(), who, args)
     }
@@ -386,29 +398,12 @@ fn base64_decode(text: &str) -> Vec<u8> {
 #[test]
 fn a_tampered_envelope_is_refused_naming_the_part() {
     let (t, _maya, _sam) = Team::with_two("tamper");
-    t.ok(
+    let file = t.approved_file(
         MAYA,
-        &[
-            "approve",
-            "copilot@1.0.0-1",
-            "--role",
-            "model-owner",
-            "--to",
-            "candidate",
-        ],
-    );
-    let file = t.path("approval.json");
-    t.ok(
-        MAYA,
-        &[
-            "approval",
-            "export",
-            "copilot@1.0.0-1",
-            "--role",
-            "model-owner",
-            "-o",
-            &file,
-        ],
+        "copilot@1.0.0-1",
+        "model-owner",
+        "candidate",
+        "approval.json",
     );
     let key = t.export_key(MAYA, "maya.json");
     let ok = t.ok(MAYA, &["approval", "verify", &file, "--key", &key]);
@@ -631,29 +626,12 @@ fn an_approval_replayed_onto_another_version_is_refused() {
             "abc1234",
         ],
     );
-    t.ok(
+    let file = t.approved_file(
         MAYA,
-        &[
-            "approve",
-            "copilot@1.0.0-1",
-            "--role",
-            "model-owner",
-            "--to",
-            "candidate",
-        ],
-    );
-    let file = t.path("approval.json");
-    t.ok(
-        MAYA,
-        &[
-            "approval",
-            "export",
-            "copilot@1.0.0-1",
-            "--role",
-            "model-owner",
-            "-o",
-            &file,
-        ],
+        "copilot@1.0.0-1",
+        "model-owner",
+        "candidate",
+        "approval.json",
     );
     t.fails(
         MAYA,
@@ -797,29 +775,12 @@ fn an_exported_approval_verifies_with_securesystemslib_and_the_public_key_alone(
         ),
     };
     let (t, maya, _sam) = Team::with_two("sslib");
-    t.ok(
+    let file = t.approved_file(
         MAYA,
-        &[
-            "approve",
-            "copilot@1.0.0-1",
-            "--role",
-            "model-owner",
-            "--to",
-            "candidate",
-        ],
-    );
-    let file = t.path("approval.json");
-    t.ok(
-        MAYA,
-        &[
-            "approval",
-            "export",
-            "copilot@1.0.0-1",
-            "--role",
-            "model-owner",
-            "-o",
-            &file,
-        ],
+        "copilot@1.0.0-1",
+        "model-owner",
+        "candidate",
+        "approval.json",
     );
     let key = t.export_key(MAYA, "maya.pub.json");
     assert!(
