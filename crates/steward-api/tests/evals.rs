@@ -1,34 +1,16 @@
 //! Evaluation operations through the real import path: which group key a fairness report
 //! opens on, what the fairness chart's title says, and the comparison's check on the wire.
 
-use steward_api::wire::{
-    ChartKind, ChartTheme, EvalChartRequest, EvalImport, ModelCreate, VersionAdd,
-};
+mod common;
+
+use steward_api::wire::{ChartKind, ChartTheme, EvalChartRequest, EvalImport};
 use steward_api::{Cancel, NoProgress, Workspace};
 use steward_domain::eval::compare::Check;
 use steward_domain::eval::EvalKind;
 
 /// A workspace with one model and version, and `csv` imported for it as `kind`.
 fn workspace_with(dir: &tempfile::TempDir, imports: &[(&str, EvalKind, &str)]) -> Workspace {
-    let ws = Workspace::init(&dir.path().join("ws"), "tester").expect("workspace");
-    ws.model_create(&ModelCreate {
-        name: "scorer".into(),
-        owner: "o@example.com".into(),
-        title: None,
-        description: None,
-        risk_tier: None,
-    })
-    .expect("model");
-    ws.version_add(
-        &VersionAdd {
-            model: "scorer".into(),
-            version: "1.0.0-1".into(),
-            ..VersionAdd::default()
-        },
-        &NoProgress,
-        &Cancel::new(),
-    )
-    .expect("version");
+    let ws = common::scorer_workspace(dir);
     for (i, (csv, kind, suite)) in imports.iter().enumerate() {
         let file = dir.path().join(format!("eval-{i}.csv"));
         std::fs::write(&file, csv).expect("write csv");

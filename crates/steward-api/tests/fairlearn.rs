@@ -10,8 +10,10 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use steward_api::wire::{EvalImport, ModelCreate, VersionAdd};
-use steward_api::{Cancel, NoProgress, Workspace};
+mod common;
+
+use steward_api::wire::EvalImport;
+use steward_api::{Cancel, NoProgress};
 
 fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("STEWARD_PYTHON").filter(|p| !p.is_empty()) {
@@ -94,25 +96,7 @@ fn fairness_from_predictions_matches_fairlearn() {
     let csv = dir.path().join("predictions.csv");
     std::fs::write(&csv, fixture()).expect("write fixture");
 
-    let ws = Workspace::init(&dir.path().join("ws"), "tester").expect("workspace");
-    ws.model_create(&ModelCreate {
-        name: "scorer".into(),
-        owner: "o@example.com".into(),
-        title: None,
-        description: None,
-        risk_tier: None,
-    })
-    .expect("model");
-    ws.version_add(
-        &VersionAdd {
-            model: "scorer".into(),
-            version: "1.0.0-1".into(),
-            ..VersionAdd::default()
-        },
-        &NoProgress,
-        &Cancel::new(),
-    )
-    .expect("version");
+    let ws = common::scorer_workspace(&dir);
     ws.eval_import(
         &EvalImport {
             model: "scorer".into(),
