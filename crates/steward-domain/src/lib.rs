@@ -20,6 +20,7 @@ pub mod integrity;
 pub mod lifecycle;
 pub mod model;
 pub mod policy;
+pub mod release;
 pub mod stage;
 pub mod trust;
 pub mod version;
