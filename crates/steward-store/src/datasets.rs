@@ -67,7 +67,7 @@ fn read_row(r: &rusqlite::Row<'_>) -> Result<DatasetRow> {
     })
 }
 
-fn get(conn: &Connection, reference: &DatasetRef) -> Result<DatasetRow> {
+pub(crate) fn get(conn: &Connection, reference: &DatasetRef) -> Result<DatasetRow> {
     let found = conn
         .query_row(
             &format!("SELECT {COLUMNS} FROM datasets d WHERE d.name = ?1 AND d.version = ?2"),

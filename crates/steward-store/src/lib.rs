@@ -20,6 +20,7 @@ mod evals;
 mod migrations;
 mod models;
 mod policies;
+mod releases;
 mod roster;
 mod seals;
 mod stages;
@@ -29,7 +30,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
-use time::format_description::well_known::Rfc3339;
 
 pub use approvals::{ApprovalRow, NewApproval};
 pub use audit::{AuditEntry, AuditVerification, BrokenLink};
@@ -41,6 +41,10 @@ pub use evals::{EvalRowRef, EvalRowSink, EvalRunRow, NewEvalRun};
 pub use migrations::{latest_migration, MIGRATIONS};
 pub use models::{ModelFilter, ModelRow, ModelStages, NewModel};
 pub use policies::PolicyRevisionRow;
+pub use releases::{
+    ChainHead, DatasetReviewRow, NewDatasetReview, NewRelease, NewWaiver, RecordedStageChange,
+    ReleaseRow, SignedRow, TagRow, WaiverRow,
+};
 pub use roster::{NewRosterChange, RosterChangeRow};
 pub use seals::{NewSeal, SealRow};
 pub use stages::StageEventRow;
@@ -85,11 +89,50 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// Now, as RFC 3339 UTC text (the form every timestamp is stored in).
+/// Now, as RFC 3339 UTC text (the form every timestamp is stored in): [`clock::now`].
 pub(crate) fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+    clock::now()
+}
+
+/// The clock every stored timestamp and signature time reads.
+///
+/// It is the system clock, except inside [`clock::at`], which sets the time seen by the calling
+/// thread for the duration of a closure. The demo loader uses it to lay down a history with
+/// realistic times (a canary that ran 96 hours, one that has run 30); nothing else sets it.
+pub mod clock {
+    use std::cell::Cell;
+
+    use time::format_description::well_known::Rfc3339;
+    use time::OffsetDateTime;
+
+    thread_local! {
+        static FIXED: Cell<Option<OffsetDateTime>> = const { Cell::new(None) };
+    }
+
+    /// The current time of this thread's clock.
+    pub fn now_utc() -> OffsetDateTime {
+        FIXED.with(Cell::get).unwrap_or_else(OffsetDateTime::now_utc)
+    }
+
+    /// [`now_utc`] as RFC 3339 text.
+    pub fn now() -> String {
+        now_utc()
+            .format(&Rfc3339)
+            .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+    }
+
+    /// Runs `f` with this thread's clock reading `at`; the previous clock is restored after,
+    /// also when `f` panics.
+    pub fn at<T>(at: OffsetDateTime, f: impl FnOnce() -> T) -> T {
+        struct Restore(Option<OffsetDateTime>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                FIXED.with(|c| c.set(self.0));
+            }
+        }
+        let _restore = Restore(FIXED.with(|c| c.replace(Some(at))));
+        f()
+    }
 }
 
 impl Store {

@@ -50,6 +50,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "model_search",
         include_str!("../migrations/20261201210000_model_search.sql"),
     ),
+    (
+        "20261202100000",
+        "releases",
+        include_str!("../migrations/20261202100000_releases.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

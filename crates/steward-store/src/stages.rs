@@ -71,6 +71,63 @@ fn history(
     Ok(out)
 }
 
+/// Plans and applies a stage change inside the caller's transaction: the plan is computed from
+/// the stages read there. Returns the plan and its audit entry.
+pub(crate) fn apply(
+    tx: &Connection,
+    model: &ModelName,
+    version: Version,
+    to: Stage,
+    reason: &str,
+    actor: &Actor,
+) -> Result<(StageChangePlan, Event)> {
+    // A precise "no such version" before the lifecycle sees the request.
+    versions::get(tx, model, &version)?;
+    let rows = versions::list(tx, model)?;
+    let current: Vec<(Version, Stage)> = rows.iter().map(|v| (v.version, v.stage)).collect();
+    let plan = plan_stage_change(model, &current, version, to)?;
+    // Leave production first so the one-production index holds at every statement.
+    let mut ordered: Vec<_> = plan.changes.iter().collect();
+    ordered.sort_by_key(|c| c.to == Stage::Production);
+    for change in ordered {
+        let id = rows
+            .iter()
+            .find(|r| r.version == change.version)
+            .map_or(0, |r| r.id);
+        // History first: the stage may only move to what its newest history entry says.
+        let why = if change.version == version && !reason.is_empty() {
+            reason
+        } else {
+            change.note.as_str()
+        };
+        record(
+            tx,
+            id,
+            Some(change.from),
+            change.to,
+            change.kind.as_str(),
+            why,
+            actor,
+        )?;
+        tx.execute(
+            "UPDATE versions SET stage = ?1 WHERE id = ?2",
+            (change.to.as_str(), id),
+        )?;
+    }
+    let event = Event {
+        action: "stage.set",
+        subject: format!("{model}@{version}"),
+        detail: json!({
+            "to": to.as_str(),
+            "reason": reason,
+            "changes": plan.changes.iter().map(|c| json!({
+                "version": c.version.to_string(), "from": c.from.as_str(), "to": c.to.as_str(), "kind": c.kind.as_str(),
+            })).collect::<Vec<_>>(),
+        }),
+    };
+    Ok((plan, event))
+}
+
 impl Store {
     /// Moves `version` of `model` to `to`, with every side effect the lifecycle implies, in one
     /// transaction: the plan is computed from the stages read inside that transaction.
@@ -82,35 +139,7 @@ impl Store {
         reason: &str,
         actor: &Actor,
     ) -> Result<StageChangePlan> {
-        self.write(actor, |tx| {
-            // A precise "no such version" before the lifecycle sees the request.
-            versions::get(tx, model, &version)?;
-            let rows = versions::list(tx, model)?;
-            let current: Vec<(Version, Stage)> = rows.iter().map(|v| (v.version, v.stage)).collect();
-            let plan = plan_stage_change(model, &current, version, to)?;
-            // Leave production first so the one-production index holds at every statement.
-            let mut ordered: Vec<_> = plan.changes.iter().collect();
-            ordered.sort_by_key(|c| c.to == Stage::Production);
-            for change in ordered {
-                let id = rows.iter().find(|r| r.version == change.version).map_or(0, |r| r.id);
-                // History first: the stage may only move to what its newest history entry says.
-                let why = if change.version == version && !reason.is_empty() { reason } else { change.note.as_str() };
-                record(tx, id, Some(change.from), change.to, change.kind.as_str(), why, actor)?;
-                tx.execute("UPDATE versions SET stage = ?1 WHERE id = ?2", (change.to.as_str(), id))?;
-            }
-            let event = Event {
-                action: "stage.set",
-                subject: format!("{model}@{version}"),
-                detail: json!({
-                    "to": to.as_str(),
-                    "reason": reason,
-                    "changes": plan.changes.iter().map(|c| json!({
-                        "version": c.version.to_string(), "from": c.from.as_str(), "to": c.to.as_str(), "kind": c.kind.as_str(),
-                    })).collect::<Vec<_>>(),
-                }),
-            };
-            Ok((plan, event))
-        })
+        self.write(actor, |tx| apply(tx, model, version, to, reason, actor))
     }
 
     /// The stage history of a model (or of one of its versions), oldest first.

@@ -5,6 +5,7 @@
 //! `drafts/` in the workspace (written atomically), not database rows: they change on every
 //! pause in typing and are not governance records, so they stay out of the audit log.
 
+use steward_store::clock::now;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -19,7 +20,6 @@ use steward_render::export::hf::hf_readme;
 use steward_render::export::mct::{mct_json, MctInput};
 use steward_render::{render_document, EvalResult, RenderedDocument, Target};
 use steward_store::{DocumentRow, DocumentTarget, NewRevision, RevisionMeta, RevisionRow};
-use time::format_description::well_known::Rfc3339;
 
 use super::{parse, parse_model_version, Workspace};
 use crate::error::{ApiError, ErrorCode, Result};
@@ -125,11 +125,6 @@ fn read_document_file(path: &Path) -> Result<String> {
     })
 }
 
-fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
-}
 
 impl Workspace {
     /// Reads a document file the way saves do: refused over the size limit (before reading),

@@ -11,6 +11,7 @@
 //! version and of its production baseline; keeping one summary per run at import is the next
 //! step (issue 10 asks that a gate cost the same for 100 rows as for 10 million).
 
+use steward_store::clock::now;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -26,7 +27,6 @@ use steward_domain::gate::{
 use steward_domain::policy::{Policy, PolicyError, Warning, DEFAULT_POLICY};
 use steward_domain::{DocumentKind, ModelName, Sha256Digest, Stage, Version};
 use steward_store::{DocumentTarget, PolicyRevisionRow, StoreError, VersionRow};
-use time::format_description::well_known::Rfc3339;
 
 use super::{parse, Workspace};
 use crate::error::{ApiError, ErrorCode, Result};
@@ -252,11 +252,6 @@ fn front_matter_fields(text: &str) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
-}
 
 fn digest_text(d: Result<Sha256Digest, steward_domain::trust::TrustError>) -> Result<String> {
     d.map(|d| d.to_string()).map_err(|e| {

@@ -10,6 +10,7 @@
 //! review subject with the current one (`staleness`), and let `approval_state` say what that
 //! means. Signing happens in `steward-attest` with the key from the OS keyring.
 
+use steward_store::clock::now;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -138,11 +139,6 @@ impl TrustState {
     }
 }
 
-fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
-}
 
 fn untrusted(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::Untrusted, message)
