@@ -210,6 +210,8 @@ pub fn load(ws: &Workspace, scale: u32, progress: &dyn ProgressSink) -> Result<D
             version: version.to_string(),
             stage: *stage,
             reason: Some(reason.clone()),
+            gate_digest: None,
+            incident: None,
         })?;
     }
     for d in &spec.documents {
@@ -411,6 +413,8 @@ fn generate(
                         version: version.into(),
                         stage: *stage,
                         reason: None,
+                        gate_digest: None,
+                        incident: None,
                     })?;
                 }
                 summary.versions += 1;

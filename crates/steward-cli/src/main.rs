@@ -292,6 +292,13 @@ enum StageCmd {
         /// Why, for the record.
         #[arg(long)]
         reason: Option<String>,
+        /// Promote only if the gate still decides what this digest (from `steward gate
+        /// --json`) says: evidence that changed since is refused, not promoted unseen.
+        #[arg(long, value_name = "DIGEST")]
+        gate_digest: Option<String>,
+        /// The incident behind a rollback, for its release record.
+        #[arg(long, value_name = "REF")]
+        incident: Option<String>,
         #[command(flatten)]
         json: Json,
     },
@@ -498,6 +505,8 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
             target,
             stage,
             reason,
+            gate_digest,
+            incident,
             json,
         }) => {
             let ws = open()?;
@@ -507,6 +516,8 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
                 version: version.to_string(),
                 stage,
                 reason,
+                gate_digest,
+                incident,
             })?;
             output::stage_result(&result, json.json);
         }

@@ -445,7 +445,17 @@ stage: Stage,
 /**
  * Why, for the record.
  */
-reason: string | null, };
+reason: string | null, 
+/**
+ * The digest of the gate report the person confirmed (`GateReportView::digest`). The
+ * core evaluates the gate again and refuses the move when it decides differently now, so
+ * evidence that changed between the look and the confirmation is never promoted unseen.
+ */
+gate_digest?: string, 
+/**
+ * The incident behind a rollback, for its release record.
+ */
+incident?: string, };
 
 export type StageChangeView = { 
 /**
@@ -473,7 +483,11 @@ changes: Array<StageChangeView>,
 /**
  * The version after the change.
  */
-version: VersionDetail, };
+version: VersionDetail, 
+/**
+ * The release record the move wrote (promotions, rollbacks and deprecations).
+ */
+release: ReleaseView | null, };
 
 export type AuditEntryView = { 
 /**
@@ -2407,6 +2421,277 @@ items: Array<ChecklistItemView>,
  * What the gate could not yet read.
  */
 notes: Array<string>, };
+
+export type RecordPart = "signature" | "signer" | "chain" | "row" | "artifact" | "dataset" | "document" | "evaluation" | "envelope" | "gate";
+
+export type ReleaseTagView = { 
+/**
+ * `steward/MODEL/VERSION/STAGE`.
+ */
+tag: string, 
+/**
+ * Whether it was made.
+ */
+created: boolean, 
+/**
+ * The repository and commit, or why there is no tag.
+ */
+detail: string, 
+/**
+ * When.
+ */
+at: string, };
+
+export type RecordProblemView = { 
+/**
+ * The record's position in its chain.
+ */
+seq: number, 
+/**
+ * Which part.
+ */
+part: RecordPart, 
+/**
+ * What is wrong.
+ */
+message: string, };
+
+export type ReleaseView = { 
+/**
+ * Position in the model's chain, from 1.
+ */
+seq: number, 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version that moved.
+ */
+version: string, 
+/**
+ * Promote, rollback or deprecate.
+ */
+kind: TransitionKind, 
+/**
+ * Its stage before.
+ */
+from: Stage, 
+/**
+ * Its stage after.
+ */
+to: Stage, 
+/**
+ * When it was signed.
+ */
+recorded_at: string, 
+/**
+ * The signer's name, as the record says.
+ */
+signer_name: string, 
+/**
+ * The signer's key fingerprint.
+ */
+signer_fingerprint: string, 
+/**
+ * `sha256:…` of the envelope: what the next record and the git tag name.
+ */
+digest: string, 
+/**
+ * The previous record's digest, if any.
+ */
+previous: string | null, 
+/**
+ * The version that serves again on a rollback of this release.
+ */
+rollback_target: string | null, 
+/**
+ * Whether the gate passed (none for a rollback, which is not gated).
+ */
+gate_passed: boolean | null, 
+/**
+ * The gate report's digest.
+ */
+gate_digest: string | null, 
+/**
+ * Checks that passed only by a waiver.
+ */
+waived_checks: Array<string>, 
+/**
+ * How many approvals counted.
+ */
+approvals: number, 
+/**
+ * The incident behind a rollback.
+ */
+incident: string | null, 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * The git tag asked for.
+ */
+git_tag: string, 
+/**
+ * The newest attempt at it, if the model is linked to a repository.
+ */
+tag: ReleaseTagView | null, 
+/**
+ * Every problem verification found with this record (empty when it holds).
+ */
+problems: Array<RecordProblemView>, };
+
+export type ReleaseList = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * Oldest first.
+ */
+records: Array<ReleaseView>, 
+/**
+ * Whether every record and link holds.
+ */
+ok: boolean, 
+/**
+ * The first broken part, in chain order, when one does not hold.
+ */
+first_broken: RecordProblemView | null, };
+
+export type RollbackRequest = { 
+/**
+ * The model whose production version is rolled back.
+ */
+model: string, 
+/**
+ * The incident reference (ticket, page).
+ */
+incident: string, 
+/**
+ * Why.
+ */
+reason: string, };
+
+export type RollbackResult = { 
+/**
+ * The version that serves again.
+ */
+serving: string, 
+/**
+ * The version rolled back from.
+ */
+rolled_back: string, 
+/**
+ * The record written.
+ */
+release: ReleaseView, 
+/**
+ * Milliseconds from the request to the committed record.
+ */
+elapsed_ms: number, };
+
+export type WaiverRequest = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * The gate check id (`production.fairness.selection-rate`).
+ */
+check_id: string, 
+/**
+ * The role signed for: responsible-ai-legal or model-owner.
+ */
+role: Role, 
+/**
+ * Why the check may be waived for this version.
+ */
+rationale: string, 
+/**
+ * When it stops counting (RFC 3339 or `YYYY-MM-DD`).
+ */
+expires_at: string, };
+
+export type WaiverView = { 
+/**
+ * The check.
+ */
+check_id: string, 
+/**
+ * The role.
+ */
+role: Role | null, 
+/**
+ * The signer's name.
+ */
+signer_name: string, 
+/**
+ * Why.
+ */
+rationale: string, 
+/**
+ * Until when.
+ */
+expires_at: string, 
+/**
+ * When signed.
+ */
+signed_at: string, 
+/**
+ * `current`, `expired`, `stale`, `not-in-roster`, `role-not-granted`, `revoked-key`,
+ * `invalid-signature`.
+ */
+state: string, 
+/**
+ * Why it does not count, when it does not.
+ */
+reasons: Array<string>, 
+/**
+ * `sha256:…` of the envelope.
+ */
+digest: string, };
+
+export type DatasetReviewRequest = { 
+/**
+ * `name@version`.
+ */
+dataset: string, 
+/**
+ * What was checked.
+ */
+comment: string, };
+
+export type DatasetReviewView = { 
+/**
+ * `name@version`.
+ */
+dataset: string, 
+/**
+ * The signer's name.
+ */
+signer_name: string, 
+/**
+ * When signed.
+ */
+signed_at: string, 
+/**
+ * `current`, `stale` (the manifest changed), `not-in-roster`, `role-not-granted`, …
+ */
+state: string, 
+/**
+ * Why it does not count, when it does not.
+ */
+reasons: Array<string>, 
+/**
+ * `sha256:…` of the envelope.
+ */
+digest: string, };
 
 /** The treatments a risk row may name, in the order a choice lists them. */
 export const RISK_TREATMENTS: readonly RiskTreatment[] = ["avoid","mitigate","transfer","accept"];

@@ -436,6 +436,7 @@ impl Workspace {
                 })
                 .collect(),
             version: self.version_show(&name, &version)?,
+            release: None,
         })
     }
 
