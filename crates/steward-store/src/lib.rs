@@ -111,7 +111,9 @@ pub mod clock {
 
     /// The current time of this thread's clock.
     pub fn now_utc() -> OffsetDateTime {
-        FIXED.with(Cell::get).unwrap_or_else(OffsetDateTime::now_utc)
+        FIXED
+            .with(Cell::get)
+            .unwrap_or_else(OffsetDateTime::now_utc)
     }
 
     /// [`now_utc`] as RFC 3339 text.

@@ -5,8 +5,8 @@
 //! `drafts/` in the workspace (written atomically), not database rows: they change on every
 //! pause in typing and are not governance records, so they stay out of the audit log.
 
-use steward_store::clock::now;
 use std::path::{Path, PathBuf};
+use steward_store::clock::now;
 
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
@@ -124,7 +124,6 @@ fn read_document_file(path: &Path) -> Result<String> {
         ))
     })
 }
-
 
 impl Workspace {
     /// Reads a document file the way saves do: refused over the size limit (before reading),

@@ -11,9 +11,9 @@
 //! version and of its production baseline; keeping one summary per run at import is the next
 //! step (issue 10 asks that a gate cost the same for 100 rows as for 10 million).
 
-use steward_store::clock::now;
 use std::collections::BTreeMap;
 use std::path::Path;
+use steward_store::clock::now;
 
 use serde_json::Value;
 use steward_domain::document::parse_document;
@@ -251,7 +251,6 @@ fn front_matter_fields(text: &str) -> BTreeMap<String, String> {
         })
         .unwrap_or_default()
 }
-
 
 fn digest_text(d: Result<Sha256Digest, steward_domain::trust::TrustError>) -> Result<String> {
     d.map(|d| d.to_string()).map_err(|e| {

@@ -10,9 +10,9 @@
 //! review subject with the current one (`staleness`), and let `approval_state` say what that
 //! means. Signing happens in `steward-attest` with the key from the OS keyring.
 
-use steward_store::clock::now;
 use std::collections::BTreeMap;
 use std::path::Path;
+use steward_store::clock::now;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -138,7 +138,6 @@ impl TrustState {
             .map_or_else(|| "unknown".to_string(), |m| m.name.clone())
     }
 }
-
 
 fn untrusted(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::Untrusted, message)

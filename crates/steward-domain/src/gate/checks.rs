@@ -68,7 +68,15 @@ pub(super) fn all_checks(
     let mut out = Vec::new();
     for c in policy.criteria_for(model, target) {
         let j = criterion(&policy.canary, &c, ev, now);
-        out.push(check(&c.id, c.category, &c.seed, c.checklist, j));
+        let mut made = check(&c.id, c.category, &c.seed, c.checklist, j);
+        made.clocked = matches!(
+            c.reads,
+            crate::policy::Reads::Evidence {
+                kind: crate::policy::EvidenceKind::CanaryDuration,
+                ..
+            }
+        );
+        out.push(made);
     }
     for kind in &stage_policy.documents {
         out.push(document_check(target, stage_policy, *kind, ev));
@@ -97,6 +105,7 @@ fn check(id: &str, category: Category, seed: &str, checklist: Option<u8>, j: Jud
         evidence,
         waiver: None,
         waiver_notes: Vec::new(),
+        clocked: false,
     }
 }
 
@@ -1063,7 +1072,7 @@ fn waiver_refusal(w: &super::Waiver, now: Option<i64>) -> Option<String> {
     if expires <= now {
         return Some(format!("it expired at {}", w.expires_at));
     }
-    for role in [Role::ResponsibleAiLegal, Role::ModelOwner] {
+    for role in super::WAIVER_ROLES {
         let sigs: Vec<&Signature> = w.signatures.iter().filter(|s| s.role == role).collect();
         if sigs.iter().any(|s| s.state.counts()) {
             continue;

@@ -36,6 +36,9 @@ use crate::trust::{ApprovalState, KeyId, Role, TrustError};
 pub use checklist::{checklist, ChecklistItem, ChecklistMark, CHECKLIST_ITEMS};
 pub use map::auditor_map;
 
+/// The roles whose current signatures a waiver needs, all of them.
+pub const WAIVER_ROLES: [Role; 2] = [Role::ResponsibleAiLegal, Role::ModelOwner];
+
 /// The format tag of a gate report.
 pub const GATE_REPORT_FORMAT: &str = "steward.gate-report/v1";
 
@@ -409,6 +412,11 @@ pub struct GateCheck {
     pub waiver: Option<WaiverRef>,
     /// Why waivers of this check did not count (expired, a signature missing or stale…).
     pub waiver_notes: Vec<String>,
+    /// Whether its outcome depends on the time of evaluation (the canary's duration): such a
+    /// check is left out of [`GateReport::subject_digest`], so approvals signed during a canary
+    /// do not go stale when the clock passes its minimum duration.
+    #[serde(default)]
+    pub clocked: bool,
 }
 
 /// The gate for one version going to one stage.
@@ -455,7 +463,8 @@ impl GateReport {
     }
 
     /// The digest a review subject holds: [`GateReport::digest`] of the report as it stands
-    /// before anyone signs — without the approval checks and with every waiver undone (each
+    /// before anyone signs — without the approval checks, without the checks that depend on
+    /// the clock (the canary's duration), and with every waiver undone (each
     /// waived check back to its own status, no waiver notes), and `passed` recomputed from
     /// what remains. Approvals and waivers are signed over the subject, so if their own
     /// outcome were in it, the last signature would make every earlier one stale.
@@ -464,7 +473,7 @@ impl GateReport {
         unsigned.evaluated_at = String::new();
         unsigned
             .checks
-            .retain(|c| c.category != Category::Approvals);
+            .retain(|c| c.category != Category::Approvals && !c.clocked);
         for c in &mut unsigned.checks {
             if let Some(w) = c.waiver.take() {
                 c.status = w.waived_status;

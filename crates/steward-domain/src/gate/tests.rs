@@ -1680,3 +1680,63 @@ fn an_unreadable_now_makes_time_checks_missing_and_waivers_void() {
         Some(Missing)
     );
 }
+
+#[test]
+fn the_subject_digest_does_not_move_with_the_clock_but_the_report_digest_does() {
+    let policy = policy();
+    let mut e = full();
+    // Entered canary at 08:00: at 09:00 the 48 h rule fails, two days later it passes.
+    for entry in &mut e.stage_history {
+        if entry.stage == Stage::Canary {
+            entry.at = "2026-12-01T08:00:00Z".into();
+        }
+    }
+    e.stage_history.retain(|s| s.stage != Stage::Production);
+    let early = evaluate(
+        &policy,
+        "copilot",
+        Stage::Production,
+        &e,
+        "2026-12-01T09:00:00Z",
+    );
+    let late = evaluate(
+        &policy,
+        "copilot",
+        Stage::Production,
+        &e,
+        "2026-12-03T09:00:00Z",
+    );
+    let clocked: Vec<&GateCheck> = early.checks.iter().filter(|c| c.clocked).collect();
+    assert!(!clocked.is_empty(), "the canary duration check is clocked");
+    assert!(
+        clocked.iter().all(|c| c.status == CheckStatus::Fail),
+        "{clocked:?}"
+    );
+    assert!(late
+        .checks
+        .iter()
+        .filter(|c| c.clocked)
+        .all(|c| c.status == CheckStatus::Pass));
+    assert_ne!(
+        early.digest().expect("digest"),
+        late.digest().expect("digest")
+    );
+    assert_eq!(
+        early.subject_digest().expect("digest"),
+        late.subject_digest().expect("digest")
+    );
+    // Evidence that changes still moves it.
+    let mut revised = e.clone();
+    doc_mut(&mut revised, DocumentKind::ModelCard).revision = 9;
+    let r = evaluate(
+        &policy,
+        "copilot",
+        Stage::Production,
+        &revised,
+        "2026-12-03T09:00:00Z",
+    );
+    assert_ne!(
+        r.subject_digest().expect("digest"),
+        late.subject_digest().expect("digest")
+    );
+}
