@@ -31,6 +31,35 @@ pub struct Steward {
     /// Holds the temporary folder for the test's lifetime.
     pub dir: tempfile::TempDir,
     bin: PathBuf,
+    /// The keyring namespace of this workspace's signer, when it has one
+    /// ([`Steward::with_signer`]); its key is forgotten on drop.
+    signer_ns: Option<String>,
+}
+
+/// The identity [`Steward::with_signer`] signs as.
+pub const SIGNER: &str = "releaser@example.org";
+
+/// A policy that gates nothing: the lifecycle rules alone decide, and every promotion still
+/// writes a signed release record. For journeys about the lifecycle, not the gate.
+pub const LIFECYCLE_ONLY_POLICY: &str = r#"format = "steward.policy/v1"
+name = "lifecycle-only"
+
+[canary]
+traffic_share_below_percent = 5.0
+flagged_tenants_allowed = true
+shadow_mode_required = true
+min_duration_hours = 48
+kpis = []
+
+[stages]
+"#;
+
+impl Drop for Steward {
+    fn drop(&mut self) {
+        if let Some(ns) = &self.signer_ns {
+            let _ = steward_attest::KeyStore::with_namespace(ns).forget(SIGNER);
+        }
+    }
 }
 
 /// The `steward` binary beside the running test executable.
@@ -55,7 +84,27 @@ impl Steward {
         Steward {
             dir: tempfile::tempdir().expect("tempdir"),
             bin: binary(),
+            signer_ns: None,
         }
+    }
+
+    /// A workspace whose person at the keyboard can sign release records: a key in a keyring
+    /// namespace of its own (kernel keyutils), a roster with that key as root, and `policy`
+    /// (TOML) in force. `test` names the namespace.
+    pub fn with_signer(test: &str, policy: &str) -> Steward {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
+        let mut s = Steward::new();
+        s.signer_ns = Some(format!("test-{test}-{}-{nanos}", std::process::id()));
+        s.ok(&["init"]);
+        s.ok(&["key", "init", "--name", "Rel Easer", "--email", SIGNER]);
+        s.ok(&["roster", "init"]);
+        let file = s.path("policy.toml");
+        std::fs::write(&file, policy).expect("write policy");
+        s.ok(&["policy", "set", &file.display().to_string(), "-m", "for this journey"]);
+        s
     }
 
     /// The workspace folder.
@@ -81,6 +130,11 @@ impl Steward {
             .args(args)
             .env("STEWARD_ACTOR", "journey-tester")
             .env_remove("STEWARD_WORKSPACE");
+        if let Some(ns) = &self.signer_ns {
+            cmd.env("STEWARD_KEYRING_NAMESPACE", ns)
+                .env("STEWARD_KEYRING_BACKEND", "keyutils")
+                .env("STEWARD_IDENTITY", SIGNER);
+        }
         cmd
     }
 

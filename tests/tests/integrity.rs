@@ -14,10 +14,16 @@ use steward_tests::Steward;
 const MODEL: &str = "copilot";
 
 fn workspace_with_model() -> Steward {
-    let s = Steward::new();
-    s.ok(&["init"]);
+    let s = Steward::with_signer("integrity", steward_tests::LIFECYCLE_ONLY_POLICY);
     s.ok(&["model", "add", MODEL, "--owner", "ml@example.com"]);
-    s.ok(&["version", "add", MODEL, "1.0.0-1"]);
+    s.ok(&[
+        "version",
+        "add",
+        MODEL,
+        "1.0.0-1",
+        "--bundle-digest",
+        "sha256:1111111111111111111111111111111111111111111111111111111111111111",
+    ]);
     s
 }
 

@@ -16,8 +16,7 @@ fn snapshot(s: &Steward) -> String {
 
 #[test]
 fn a_model_from_first_version_to_rollback() {
-    let s = Steward::new();
-    s.ok(&["init"]);
+    let s = Steward::with_signer("lifecycle", steward_tests::LIFECYCLE_ONLY_POLICY);
     let empty = s.ok(&["model", "list"]);
     assert!(
         empty.stdout.contains("steward demo"),
@@ -151,10 +150,14 @@ fn a_model_from_first_version_to_rollback() {
             "production",
             "--reason",
             "p99 regression",
+            "--incident",
+            "INC-7",
             "--json",
         ])
         .json();
     assert_eq!(rollback["changes"][0]["kind"], "rollback");
+    assert_eq!(rollback["release"]["incident"], "INC-7");
+    assert_eq!(rollback["release"]["kind"], "rollback");
     assert_eq!(rollback["changes"][1]["to"], "deprecated");
     let listed = s.ok(&["version", "list", "copilot"]).stdout;
     assert!(
@@ -175,9 +178,41 @@ fn a_model_from_first_version_to_rollback() {
         .iter()
         .map(|e| e["action"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(actions.len(), 12, "{actions:?}");
+    assert_eq!(actions.len(), 14, "{actions:?}");
     assert_eq!(actions.first(), Some(&"stage.set"));
-    assert_eq!(actions.last(), Some(&"model.create"));
+    assert_eq!(actions.last(), Some(&"roster.change"));
+
+    // Every promotion and the rollback left a signed record, chained, with its N-1.
+    let releases = s.ok(&["release", "verify", "copilot", "--json"]).json();
+    assert_eq!(releases["ok"], true, "{releases}");
+    let records = releases["records"].as_array().expect("records");
+    let kinds: Vec<(&str, &str, &str)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["version"].as_str().unwrap_or(""),
+                r["to"].as_str().unwrap_or(""),
+                r["kind"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("1.0.0-1", "candidate", "promote"),
+            ("1.0.0-1", "canary", "promote"),
+            ("1.0.0-1", "production", "promote"),
+            ("1.1.0-2", "candidate", "promote"),
+            ("1.1.0-2", "canary", "promote"),
+            ("1.1.0-2", "production", "promote"),
+            ("1.0.0-1", "production", "rollback"),
+        ]
+    );
+    assert_eq!(records[5]["rollback_target"], "1.0.0-1");
+    assert_eq!(records[6]["incident"], "INC-7");
+    for pair in records.windows(2) {
+        assert_eq!(pair[1]["previous"], pair[0]["digest"], "the chain links");
+    }
     assert_eq!(log[0]["actor"], "journey-tester");
 }
 

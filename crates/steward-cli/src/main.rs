@@ -27,6 +27,7 @@ macro_rules! out_raw {
 mod doc;
 mod eval;
 mod govern;
+mod release;
 mod output;
 mod trust;
 
@@ -115,6 +116,17 @@ enum Command {
         #[command(flatten)]
         json: Json,
     },
+    /// A model's signed release records: list, show, verify, export.
+    #[command(subcommand)]
+    Release(release::ReleaseCmd),
+    /// Roll a model's production back to its rollback target in one action, with a signed
+    /// release record naming the incident.
+    Rollback(release::RollbackArgs),
+    /// Sign a waiver of one failing gate check for one version (responsible-ai-legal and
+    /// model-owner must both sign; it stops counting at its expiry).
+    Waive(release::WaiveArgs),
+    /// A version's waivers and whether each counts now.
+    Waivers(release::WaiversArgs),
     /// The seed's production-eligibility checklist for a version, from its production gate.
     Checklist {
         /// MODEL@VERSION.
@@ -176,6 +188,14 @@ enum ModelCmd {
         name: String,
         #[command(flatten)]
         json: Json,
+    },
+    /// Link a model to its local git repository: each release record is then tagged there
+    /// (`steward/MODEL/VERSION/STAGE`, an annotated tag carrying the record's digest).
+    LinkRepo {
+        /// Model name.
+        name: String,
+        /// A folder inside the repository.
+        path: PathBuf,
     },
 }
 
@@ -275,6 +295,24 @@ enum DatasetCmd {
     },
     /// List snapshots.
     List {
+        #[command(flatten)]
+        json: Json,
+    },
+    /// Sign a security/privacy review of a snapshot's manifest with your key (the canary gate
+    /// asks for one per dataset).
+    Review {
+        /// NAME@VERSION.
+        reference: String,
+        /// What was checked.
+        #[arg(long, default_value = "")]
+        comment: String,
+        #[command(flatten)]
+        json: Json,
+    },
+    /// A snapshot's security/privacy reviews and whether each counts now.
+    Reviews {
+        /// NAME@VERSION.
+        reference: String,
         #[command(flatten)]
         json: Json,
     },
@@ -519,9 +557,13 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
                 gate_digest,
                 incident,
             })?;
-            output::stage_result(&result, json.json);
+            release::print_stage_result(&result, json.json);
         }
         Command::Doc(cmd) => return doc::run(&open()?, cmd),
+        Command::Release(cmd) => return release::run(&open()?, cmd),
+        Command::Rollback(args) => release::rollback(&open()?, args)?,
+        Command::Waive(args) => release::waive(&open()?, args)?,
+        Command::Waivers(args) => release::waivers(&open()?, args)?,
         Command::Policy(govern::PolicyCmd::Check { file, json }) => {
             return govern::check(&file, json)
         }
@@ -595,6 +637,10 @@ fn model(ws: &Workspace, cmd: ModelCmd) -> Result<(), ApiError> {
                 m.owner,
                 m.risk_tier.as_str()
             );
+        }
+        ModelCmd::LinkRepo { name, path } => {
+            let root = ws.model_link_repo(&name, &path)?;
+            out!("linked {name} to the git repository at {root}: release records are tagged there");
         }
         ModelCmd::List {
             search,
@@ -724,6 +770,34 @@ fn dataset(ws: &Workspace, cmd: DatasetCmd) -> Result<(), ApiError> {
             output::dataset_show(&ws.dataset_show(&reference)?, json.json)
         }
         DatasetCmd::List { json } => output::dataset_list(&ws.dataset_list()?, json.json),
+        DatasetCmd::Review {
+            reference,
+            comment,
+            json,
+        } => {
+            let r = ws.dataset_review(&steward_api::wire::DatasetReviewRequest {
+                dataset: reference,
+                comment,
+            })?;
+            if json.json {
+                output::json(&r);
+            } else {
+                out!("signed the security/privacy review of {} ({}): {}", r.dataset, r.digest, r.state);
+            }
+        }
+        DatasetCmd::Reviews { reference, json } => {
+            let all = ws.dataset_reviews(&reference)?;
+            if json.json {
+                output::json(&all);
+            } else {
+                if all.is_empty() {
+                    out!("{reference} has no security/privacy reviews");
+                }
+                for r in &all {
+                    out!("{}  by {}  {}  {}", r.signed_at, r.signer_name, r.state, r.reasons.join("; "));
+                }
+            }
+        }
     }
     Ok(())
 }

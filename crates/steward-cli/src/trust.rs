@@ -216,7 +216,7 @@ pub enum ReviewCmd {
     },
 }
 
-fn parse_role(s: &str) -> Result<Role, String> {
+pub(crate) fn parse_role(s: &str) -> Result<Role, String> {
     s.parse()
         .map_err(|e: steward_domain::trust::TrustError| e.to_string())
 }

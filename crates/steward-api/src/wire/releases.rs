@@ -134,7 +134,7 @@ pub struct WaiverRequest {
 
 /// One stored waiver signature, with whether it counts now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct WaiverView {
+pub struct WaiverSignatureView {
     /// The check.
     pub check_id: String,
     /// The role.
@@ -193,7 +193,7 @@ pub(crate) fn release_decls(cfg: &ts_rs::Config) -> Vec<String> {
         RollbackRequest::decl(cfg),
         RollbackResult::decl(cfg),
         WaiverRequest::decl(cfg),
-        WaiverView::decl(cfg),
+        WaiverSignatureView::decl(cfg),
         DatasetReviewRequest::decl(cfg),
         DatasetReviewView::decl(cfg),
     ]

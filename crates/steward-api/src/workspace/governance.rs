@@ -354,31 +354,30 @@ struct Gathered {
 }
 
 /// The gate of one version, evaluated, with what it was evaluated against.
-struct Evaluated {
-    report: GateReport,
+pub(super) struct Evaluated {
+    pub(super) report: GateReport,
+    pub(super) evidence: Evidence,
     stage: Stage,
-    policy: PolicyInForce,
+    pub(super) policy: PolicyInForce,
     notes: Vec<String>,
 }
 
 impl Workspace {
-    /// The signed evidence a gate to `target` reads: the version's approvals for that stage, each
-    /// with the state the trust rules decide now (only current ones count). Dataset security
-    /// reviews and waivers cannot be signed yet, so their checks report them missing and nothing
-    /// is waived — never a pass that was not signed. (The review subject does not yet carry the
-    /// gate's `subject_digest`.)
+    /// The signed evidence a gate to `target` reads: the version's approvals for that stage,
+    /// its waivers, and the security/privacy reviews of its datasets, each with the state the
+    /// trust rules decide now (only current ones count).
     fn trust_evidence(
         &self,
         model: &ModelName,
         version: &Version,
         target: Stage,
+        datasets: &[steward_domain::DatasetRef],
     ) -> Result<TrustEvidence> {
         Ok(TrustEvidence {
             approvals: self.gate_approvals(model, version, target)?,
-            note: Some(
-                "dataset security reviews and waivers cannot be signed yet: their checks report them missing".into(),
-            ),
-            ..TrustEvidence::default()
+            dataset_reviews: self.gate_dataset_reviews(datasets)?,
+            waivers: self.gate_waivers(model, version)?,
+            note: None,
         })
     }
 
@@ -442,8 +441,10 @@ impl Workspace {
             }),
             None => None,
         };
-        let trust = self.trust_evidence(model, version, target)?;
         let linked = self.store.version_datasets(model, version)?;
+        let refs: Vec<steward_domain::DatasetRef> =
+            linked.iter().map(|d| d.reference.clone()).collect();
+        let trust = self.trust_evidence(model, version, target, &refs)?;
         let datasets: Vec<DatasetEvidence> = linked
             .iter()
             .map(|d| {
@@ -536,8 +537,17 @@ impl Workspace {
     }
 
     fn evaluate(&self, model: &str, version: &str, to: Stage) -> Result<Evaluated> {
-        let model: ModelName = parse(model)?;
-        let version: Version = parse(version)?;
+        self.evaluate_parsed(&parse(model)?, &parse(version)?, to)
+    }
+
+    /// The gate of `model@version` to `to` under the policy in force, evaluated now.
+    pub(super) fn evaluate_parsed(
+        &self,
+        model: &ModelName,
+        version: &Version,
+        to: Stage,
+    ) -> Result<Evaluated> {
+        let (model, version) = (model.clone(), *version);
         let policy = self.policy_in_force()?;
         let g = self.gather_evidence(&model, &version, to)?;
         let mut notes = g.notes;
@@ -552,6 +562,7 @@ impl Workspace {
         let report = gate::evaluate(&policy.policy, model.as_str(), to, &g.evidence, &now());
         Ok(Evaluated {
             report,
+            evidence: g.evidence,
             stage: g.row.stage,
             policy,
             notes,

@@ -6,6 +6,7 @@
 mod documents;
 mod evals;
 mod governance;
+mod releases;
 pub(crate) mod trust;
 
 use std::path::{Path, PathBuf};
@@ -414,30 +415,6 @@ impl Workspace {
         self.store
             .link_dataset(&name, &version, &reference, &self.actor)?;
         self.version_show(&name, &version)
-    }
-
-    /// Moves a version to a stage under the lifecycle rules, with every implied change.
-    pub fn stage_set(&self, req: &StageSet) -> Result<StageSetResult> {
-        let name: ModelName = parse(&req.model)?;
-        let version: Version = parse(&req.version)?;
-        let reason = req.reason.as_deref().map(str::trim).unwrap_or("");
-        let plan = self
-            .store
-            .set_stage(&name, version, req.stage, reason, &self.actor)?;
-        Ok(StageSetResult {
-            changes: plan
-                .changes
-                .iter()
-                .map(|c| StageChangeView {
-                    version: c.version.to_string(),
-                    from: c.from,
-                    to: c.to,
-                    kind: c.kind,
-                })
-                .collect(),
-            version: self.version_show(&name, &version)?,
-            release: None,
-        })
     }
 
     /// Audit entries, newest first.

@@ -63,10 +63,10 @@ struct RosterPredicate {
 
 /// Who signed, as the signer says (the verified key id must match).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct SignerInfo {
-    keyid: String,
-    name: String,
-    email: String,
+pub(super) struct SignerInfo {
+    pub(super) keyid: String,
+    pub(super) name: String,
+    pub(super) email: String,
 }
 
 /// What an approval's statement says.
@@ -103,10 +103,10 @@ struct RosterFile {
 
 /// The roster as far as its stored changes are trusted.
 #[derive(Debug, Default)]
-struct TrustState {
-    roster: Option<Roster>,
+pub(super) struct TrustState {
+    pub(super) roster: Option<Roster>,
     /// Every public key the trusted changes introduced (active or retired).
-    keys: TrustedKeys,
+    pub(super) keys: TrustedKeys,
     /// Per trusted change: the sha256 of its signed payload, its time and its envelope.
     trusted: Vec<(Sha256Digest, String, Envelope)>,
     /// Why the first untrusted change is not trusted (nothing after it is read).
@@ -114,7 +114,7 @@ struct TrustState {
 }
 
 impl TrustState {
-    fn roster(&self) -> Result<&Roster> {
+    pub(super) fn roster(&self) -> Result<&Roster> {
         self.roster.as_ref().ok_or_else(|| match self.problems.first() {
             Some(p) => ApiError::new(
                 ErrorCode::Untrusted,
@@ -131,7 +131,7 @@ impl TrustState {
         self.roster.as_ref().map(|r| r.root().fingerprint())
     }
 
-    fn name_of(&self, keyid: &KeyId) -> String {
+    pub(super) fn name_of(&self, keyid: &KeyId) -> String {
         self.roster
             .as_ref()
             .and_then(|r| r.member(keyid))
@@ -139,7 +139,7 @@ impl TrustState {
     }
 }
 
-fn untrusted(message: impl Into<String>) -> ApiError {
+pub(super) fn untrusted(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::Untrusted, message)
 }
 
@@ -172,7 +172,7 @@ fn write_file(path: &Path, text: &str) -> Result<()> {
     std::fs::write(path, text).map_err(|e| io_error("write", path, e))
 }
 
-fn to_value<T: Serialize>(v: &T) -> Result<Value> {
+pub(super) fn to_value<T: Serialize>(v: &T) -> Result<Value> {
     serde_json::to_value(v).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
@@ -191,7 +191,7 @@ fn kebab<T: Serialize>(v: &T, tag: &str) -> String {
         .unwrap_or_default()
 }
 
-fn fingerprint_of(keyid: &str) -> String {
+pub(super) fn fingerprint_of(keyid: &str) -> String {
     keyid
         .parse::<KeyId>()
         .map(|k| k.fingerprint())
@@ -201,12 +201,12 @@ fn fingerprint_of(keyid: &str) -> String {
 // ---------------------------------------------------------------------------------------
 // Identities (no workspace needed)
 
-fn keystore() -> KeyStore {
+pub(super) fn keystore() -> KeyStore {
     KeyStore::from_env()
 }
 
 /// The identity that signs: `STEWARD_IDENTITY`, else the only one in the keyring.
-fn current_identity(ks: &KeyStore) -> Result<IdentityRecord> {
+pub(super) fn current_identity(ks: &KeyStore) -> Result<IdentityRecord> {
     let all = ks.identities()?;
     match std::env::var(IDENTITY_ENV).ok().filter(|v| !v.is_empty()) {
         Some(wanted) => all
@@ -243,7 +243,7 @@ fn current_identity(ks: &KeyStore) -> Result<IdentityRecord> {
     }
 }
 
-fn load_signer(ks: &KeyStore, who: &IdentityRecord) -> Result<Signer> {
+pub(super) fn load_signer(ks: &KeyStore, who: &IdentityRecord) -> Result<Signer> {
     Ok(Signer::new(ks.load(&who.identity)?))
 }
 
@@ -260,7 +260,7 @@ fn identity_view(ks: &KeyStore, who: &IdentityRecord, public: &PublicKey) -> Ide
     }
 }
 
-fn signer_info(who: &IdentityRecord, signer: &Signer) -> SignerInfo {
+pub(super) fn signer_info(who: &IdentityRecord, signer: &Signer) -> SignerInfo {
     SignerInfo {
         keyid: signer.keyid().to_string(),
         name: who.name.clone(),
@@ -389,7 +389,7 @@ fn read_key_file(path: &Path) -> Result<(PublicKey, Option<String>, Option<Strin
     ))
 }
 
-fn read_envelope(path: &Path) -> Result<Envelope> {
+pub(super) fn read_envelope(path: &Path) -> Result<Envelope> {
     let bytes = read_small(path, "approval")?;
     Envelope::from_json(&bytes).map_err(|e| ApiError::invalid(format!("{}: {e}", path.display())))
 }
@@ -856,12 +856,12 @@ struct Decided {
     reasons: Vec<String>,
 }
 
-fn state_name(state: &ApprovalState) -> String {
+pub(super) fn state_name(state: &ApprovalState) -> String {
     kebab(state, "state")
 }
 
 impl Workspace {
-    fn trust_state(&self) -> Result<TrustState> {
+    pub(super) fn trust_state(&self) -> Result<TrustState> {
         let rows = self.store.roster_changes()?;
         Ok(fold(rows.into_iter().map(|r| {
             (
@@ -1137,7 +1137,7 @@ impl Workspace {
     }
 
     /// What a reviewer of `model@version` going to `to` looks at, gathered now.
-    fn review_subject(
+    pub(super) fn review_subject(
         &self,
         model: &ModelName,
         version: &Version,
