@@ -103,7 +103,13 @@ impl Steward {
         s.ok(&["roster", "init"]);
         let file = s.path("policy.toml");
         std::fs::write(&file, policy).expect("write policy");
-        s.ok(&["policy", "set", &file.display().to_string(), "-m", "for this journey"]);
+        s.ok(&[
+            "policy",
+            "set",
+            &file.display().to_string(),
+            "-m",
+            "for this journey",
+        ]);
         s
     }
 

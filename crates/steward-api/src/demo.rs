@@ -15,6 +15,7 @@ use serde::Deserialize;
 use steward_attest::{IdentityRecord, KeyStore, Signer};
 use steward_domain::trust::{Decision, Role};
 use steward_domain::{RiskTier, Stage};
+use steward_store::clock;
 
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::hashing::{Cancel, NoProgress, ProgressSink};
@@ -141,12 +142,214 @@ pub fn load(ws: &Workspace, scale: u32, progress: &dyn ProgressSink) -> Result<D
             ),
         ));
     }
-    let data = ws.root().join("demo-data");
+    // The demo's clock: everything is laid down at the time it happened, counted back from
+    // now, so the production canary ran 96 h and the current one has run 30 h.
+    let end = clock::now_utc();
+    let ago = |hours: f64| end - time::Duration::seconds((hours * 3600.0) as i64);
     let mut summary = DemoSummary {
         models: 0,
         versions: 0,
         datasets: 0,
     };
+    clock::at(ago(CREATED_HOURS_AGO), || {
+        load_inventory(ws, &spec, &mut summary)
+    })?;
+    // History from before the workspace adopted its policy: not gated, no release record.
+    for (subject, stage, reason) in &spec.stages {
+        let Some(when) = timeline(subject, *stage) else {
+            return Err(ApiError::new(
+                ErrorCode::Internal,
+                format!("the demo timeline has no time for {subject} → {stage}"),
+            ));
+        };
+        if !when.governed {
+            clock::at(ago(when.hours_ago), || {
+                ws.record_history(subject, *stage, reason)
+            })?;
+        }
+    }
+    clock::at(ago(EVIDENCE_HOURS_AGO), || load_evidence(ws, &spec))?;
+    let people = clock::at(ago(EVIDENCE_HOURS_AGO), || load_people(ws))?;
+    // The governed part of the story, in time order: reviews and sign-offs, then each
+    // promotion through its gate, signed by the model owner as a release record.
+    let mut steps: Vec<(f64, Step)> = spec
+        .stages
+        .iter()
+        .filter_map(|(subject, stage, reason)| {
+            timeline(subject, *stage)
+                .filter(|w| w.governed)
+                .map(|w| (w.hours_ago, Step::Promote(subject, *stage, reason)))
+        })
+        .chain(SIGN_OFFS.iter().map(|s| (s.hours_ago, Step::Sign(s))))
+        .chain(DATASET_REVIEWS.iter().map(|(d, h)| (*h, Step::Review(d))))
+        .collect();
+    steps.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (hours, step) in steps {
+        clock::at(ago(hours), || run_step(ws, &people, step))?;
+    }
+    clock::at(ago(STALE_EDIT_HOURS_AGO), || edit_after_signing(ws))?;
+    generate(ws, scale, progress, &mut summary)?;
+    Ok(summary)
+}
+
+/// When the demo's models, versions and datasets were created.
+const CREATED_HOURS_AGO: f64 = 40.0 * 24.0;
+/// When its documents and evaluations were written and imported, and its reviewers joined.
+const EVIDENCE_HOURS_AGO: f64 = 12.0 * 24.0;
+/// When the owner edits the candidate's model card after signing.
+const STALE_EDIT_HOURS_AGO: f64 = 4.0;
+
+/// When a stage move of the demo happened, and whether it went through the gate.
+#[derive(Debug, Clone, Copy)]
+struct When {
+    hours_ago: f64,
+    governed: bool,
+}
+
+/// The demo's stage history: hours before now, and whether the move was governed (gated and
+/// recorded). The co-pilot's 1.0.0-3 and the two smaller models predate the workspace's policy.
+fn timeline(subject: &str, stage: Stage) -> Option<When> {
+    let (hours_ago, governed) = match (subject, stage) {
+        ("summarize-copilot@1.0.0-3", Stage::Candidate) => (960.0 - 24.0, false),
+        ("summarize-copilot@1.0.0-3", Stage::Canary) => (900.0, false),
+        ("summarize-copilot@1.0.0-3", Stage::Production) => (828.0, false),
+        ("summarize-copilot@1.1.0-8", Stage::Candidate) => (264.0, true),
+        ("summarize-copilot@1.1.0-8", Stage::Canary) => (240.0, true),
+        ("summarize-copilot@1.1.0-8", Stage::Production) => (144.0, true),
+        ("summarize-copilot@1.2.0-12", Stage::Candidate) => (72.0, true),
+        ("summarize-copilot@1.2.0-12", Stage::Canary) => (30.0, true),
+        ("summarize-copilot@1.3.0-15", Stage::Candidate) => (48.0, true),
+        ("ticket-router@3.4.1-41", Stage::Candidate) => (720.0, false),
+        ("ticket-router@3.4.1-41", Stage::Canary) => (700.0, false),
+        ("ticket-router@3.4.1-41", Stage::Production) => (600.0, false),
+        ("ticket-router@3.5.0-44", Stage::Candidate) => (300.0, false),
+        ("churn-scorer@0.9.0-2", Stage::Deprecated) => (500.0, false),
+        ("churn-scorer@1.0.0-5", Stage::Candidate) => (560.0, false),
+        ("churn-scorer@1.0.0-5", Stage::Canary) => (540.0, false),
+        ("churn-scorer@1.0.0-5", Stage::Production) => (480.0, false),
+        _ => return None,
+    };
+    Some(When {
+        hours_ago,
+        governed,
+    })
+}
+
+/// A sign-off of the demo: who (indexes into [`REVIEWERS`]) approved what, and when.
+struct SignOff {
+    target: &'static str,
+    to: Stage,
+    signers: &'static [usize],
+    comment: &'static str,
+    hours_ago: f64,
+}
+
+const SIGN_OFFS: &[SignOff] = &[
+    SignOff {
+        target: "summarize-copilot@1.1.0-8",
+        to: Stage::Production,
+        signers: &[0, 1, 2, 3, 4],
+        comment: "reviewed the canary evidence and the documents",
+        hours_ago: 150.0,
+    },
+    SignOff {
+        target: "summarize-copilot@1.2.0-12",
+        to: Stage::Production,
+        signers: &[0, 1, 2, 3],
+        comment: "ready once the canary has run its 48 hours",
+        hours_ago: 20.0,
+    },
+    SignOff {
+        target: "summarize-copilot@1.3.0-15",
+        to: Stage::Canary,
+        signers: &[0],
+        comment: "fine for internal tenants",
+        hours_ago: 10.0,
+    },
+];
+
+/// The security/privacy reviews of dataset snapshots the demo signs, and when.
+const DATASET_REVIEWS: &[(&str, f64)] = &[
+    ("support-threads@2026-10-01", 250.0),
+    ("synthetic-summaries@v2", 249.0),
+    ("meeting-notes@2026-09-15", 80.0),
+];
+
+enum Step<'a> {
+    Promote(&'a str, Stage, &'a str),
+    Sign(&'a SignOff),
+    Review(&'a str),
+}
+
+type People = Vec<(IdentityRecord, Signer, Role)>;
+
+fn run_step(ws: &Workspace, people: &People, step: Step<'_>) -> Result<()> {
+    let owner = &people[0];
+    match step {
+        Step::Promote(subject, stage, reason) => {
+            let (model, version) = parse_model_version(subject)?;
+            ws.stage_set_as(
+                &StageSet {
+                    model: model.to_string(),
+                    version: version.to_string(),
+                    stage,
+                    reason: Some(reason.to_string()),
+                    gate_digest: None,
+                    incident: None,
+                },
+                &owner.0,
+                &owner.1,
+            )
+            .map_err(|e| {
+                ApiError::new(
+                    e.code,
+                    format!(
+                        "the demo's promotion of {subject} to {stage} was refused: {}",
+                        e.message
+                    ),
+                )
+            })?;
+        }
+        Step::Sign(s) => {
+            let (model, version) = parse_model_version(s.target)?;
+            for &i in s.signers {
+                let (who, signer, role) = &people[i];
+                ws.approve_as(
+                    &ApproveRequest {
+                        model: model.to_string(),
+                        version: version.to_string(),
+                        role: *role,
+                        to: s.to,
+                        decision: Decision::Approve,
+                        comment: s.comment.to_string(),
+                    },
+                    who,
+                    signer,
+                )?;
+            }
+        }
+        Step::Review(dataset) => {
+            let (who, signer, _) = people
+                .iter()
+                .find(|p| p.2 == Role::SecurityPrivacy)
+                .ok_or_else(|| {
+                    ApiError::new(ErrorCode::Internal, "the demo has no security reviewer")
+                })?;
+            ws.dataset_review_as(
+                &crate::wire::DatasetReviewRequest {
+                    dataset: dataset.to_string(),
+                    comment: "provenance, consent basis and PII scan checked".into(),
+                },
+                who,
+                signer,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn load_inventory(ws: &Workspace, spec: &Spec, summary: &mut DemoSummary) -> Result<()> {
+    let data = ws.root().join("demo-data");
     for d in &spec.datasets {
         let dir = data.join(format!("{}@{}", d.name, d.version));
         for (rel, text) in &d.files {
@@ -203,17 +406,11 @@ pub fn load(ws: &Workspace, scale: u32, progress: &dyn ProgressSink) -> Result<D
             }
         }
     }
-    for (subject, stage, reason) in &spec.stages {
-        let (model, version) = parse_model_version(subject)?;
-        ws.stage_set(&StageSet {
-            model: model.to_string(),
-            version: version.to_string(),
-            stage: *stage,
-            reason: Some(reason.clone()),
-            gate_digest: None,
-            incident: None,
-        })?;
-    }
+    Ok(())
+}
+
+fn load_evidence(ws: &Workspace, spec: &Spec) -> Result<()> {
+    let data = ws.root().join("demo-data");
     for d in &spec.documents {
         load_document(ws, d)?;
     }
@@ -233,9 +430,7 @@ pub fn load(ws: &Workspace, scale: u32, progress: &dyn ProgressSink) -> Result<D
             &Cancel::new(),
         )?;
     }
-    load_trust(ws)?;
-    generate(ws, scale, progress, &mut summary)?;
-    Ok(summary)
+    Ok(())
 }
 
 /// The keyring namespace of the demo's reviewers: `<STEWARD_KEYRING_NAMESPACE>-demo`, or
@@ -265,7 +460,7 @@ pub const REVIEWERS: [(&str, &str, Role); 5] = [
     ("Tom Becker", "tom@companyos.example", Role::Sre),
 ];
 
-fn load_trust(ws: &Workspace) -> Result<()> {
+fn load_people(ws: &Workspace) -> Result<People> {
     let ks = KeyStore::with_namespace(&keyring_namespace());
     let mut people = Vec::new();
     for (name, email, role) in REVIEWERS {
@@ -281,44 +476,11 @@ fn load_trust(ws: &Workspace) -> Result<()> {
         people.push((who, Signer::new(secret), role));
     }
     ws.roster_of(&people)?;
-    let sign = |target: &str, to: Stage, signers: &[usize], comment: &str| -> Result<()> {
-        let (model, version) = parse_model_version(target)?;
-        for &i in signers {
-            let (who, signer, role) = &people[i];
-            ws.approve_as(
-                &ApproveRequest {
-                    model: model.to_string(),
-                    version: version.to_string(),
-                    role: *role,
-                    to,
-                    decision: Decision::Approve,
-                    comment: comment.to_string(),
-                },
-                who,
-                signer,
-            )?;
-        }
-        Ok(())
-    };
-    sign(
-        "summarize-copilot@1.1.0-8",
-        Stage::Production,
-        &[0, 1, 2, 3, 4],
-        "reviewed the canary evidence and the documents",
-    )?;
-    sign(
-        "summarize-copilot@1.2.0-12",
-        Stage::Production,
-        &[0, 1, 2, 3],
-        "ready once the canary has run its 48 hours",
-    )?;
-    sign(
-        "summarize-copilot@1.3.0-15",
-        Stage::Canary,
-        &[0],
-        "fine for internal tenants",
-    )?;
-    // The owner edits the candidate's model card after signing: that approval is now stale.
+    Ok(people)
+}
+
+/// The owner edits the candidate's model card after signing: that approval is now stale.
+fn edit_after_signing(ws: &Workspace) -> Result<()> {
     let card = crate::wire::DocumentRef {
         target: "summarize-copilot@1.3.0-15".into(),
         kind: steward_domain::DocumentKind::ModelCard,
@@ -408,14 +570,7 @@ fn generate(
                     &Cancel::new(),
                 )?;
                 for stage in stages {
-                    ws.stage_set(&StageSet {
-                        model: name.clone(),
-                        version: version.into(),
-                        stage: *stage,
-                        reason: None,
-                        gate_digest: None,
-                        incident: None,
-                    })?;
+                    ws.record_history(&format!("{name}@{version}"), *stage, "")?;
                 }
                 summary.versions += 1;
             }

@@ -27,8 +27,8 @@ macro_rules! out_raw {
 mod doc;
 mod eval;
 mod govern;
-mod release;
 mod output;
+mod release;
 mod trust;
 
 use std::path::PathBuf;
@@ -782,7 +782,12 @@ fn dataset(ws: &Workspace, cmd: DatasetCmd) -> Result<(), ApiError> {
             if json.json {
                 output::json(&r);
             } else {
-                out!("signed the security/privacy review of {} ({}): {}", r.dataset, r.digest, r.state);
+                out!(
+                    "signed the security/privacy review of {} ({}): {}",
+                    r.dataset,
+                    r.digest,
+                    r.state
+                );
             }
         }
         DatasetCmd::Reviews { reference, json } => {
@@ -794,7 +799,13 @@ fn dataset(ws: &Workspace, cmd: DatasetCmd) -> Result<(), ApiError> {
                     out!("{reference} has no security/privacy reviews");
                 }
                 for r in &all {
-                    out!("{}  by {}  {}  {}", r.signed_at, r.signer_name, r.state, r.reasons.join("; "));
+                    out!(
+                        "{}  by {}  {}  {}",
+                        r.signed_at,
+                        r.signer_name,
+                        r.state,
+                        r.reasons.join("; ")
+                    );
                 }
             }
         }

@@ -148,15 +148,27 @@ fn print_list(l: &ReleaseList, as_json: bool) {
         return output::json(l);
     }
     if l.records.is_empty() {
-        out!("{} has no release records yet: every promotion, rollback and deprecation writes one", l.model);
+        out!(
+            "{} has no release records yet: every promotion, rollback and deprecation writes one",
+            l.model
+        );
     }
     for r in &l.records {
         print_record(r);
     }
     match &l.first_broken {
-        None if !l.records.is_empty() => out!("✓ {} records of {} verify: signatures, signers, digests and the chain", l.records.len(), l.model),
+        None if !l.records.is_empty() => out!(
+            "✓ {} records of {} verify: signatures, signers, digests and the chain",
+            l.records.len(),
+            l.model
+        ),
         None => {}
-        Some(p) => out!("✗ the first broken part is record {}'s {}: {}", p.seq, p.part.as_str(), p.message),
+        Some(p) => out!(
+            "✗ the first broken part is record {}'s {}: {}",
+            p.seq,
+            p.part.as_str(),
+            p.message
+        ),
     }
 }
 
@@ -182,7 +194,11 @@ pub fn run(ws: &Workspace, cmd: ReleaseCmd) -> Result<ExitCode, ApiError> {
         ReleaseCmd::Verify { model, json } => {
             let l = ws.release_list(&model)?;
             print_list(&l, json);
-            Ok(if l.ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if l.ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         ReleaseCmd::Show { model, seq } => {
             output::json(&ws.release_record_json(&model, seq)?);
@@ -196,7 +212,10 @@ pub fn run(ws: &Workspace, cmd: ReleaseCmd) -> Result<ExitCode, ApiError> {
                     format!("cannot write {}: {e}", output.display()),
                 )
             })?;
-            out!("wrote release record {seq} of {model} to {}", output.display());
+            out!(
+                "wrote release record {seq} of {model} to {}",
+                output.display()
+            );
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -22,9 +22,7 @@ use steward_domain::release::{
     ChainLink, EnvelopeRef, RecordPart, RecordProblem, RecordSigner, RecordedChange, RecordedGate,
     RecordedWaiver, ReleaseRecord, StoreFacts, RELEASE_RECORD_FORMAT,
 };
-use steward_domain::trust::{
-    approval_state, ApprovalState, Change, KeyId, Role, Roster, Verdict,
-};
+use steward_domain::trust::{approval_state, ApprovalState, Change, KeyId, Role, Roster, Verdict};
 use steward_domain::{
     plan_stage_change, DatasetRef, ModelName, Sha256Digest, Stage, TransitionKind, Version,
 };
@@ -79,11 +77,18 @@ fn read_signed<T: serde::de::DeserializeOwned>(
     let env = Envelope::from_json(envelope.as_bytes())
         .map_err(|e| (RecordPart::Signature, e.to_string()))?;
     let (keyid, statement) = attest::verify_statement(&env, &state.keys).map_err(|e| {
-        let claimed = env.signatures.first().map(|s| s.keyid.clone()).unwrap_or_default();
+        let claimed = env
+            .signatures
+            .first()
+            .map(|s| s.keyid.clone())
+            .unwrap_or_default();
         if state.keys.get(&claimed).is_none() && !claimed.is_empty() {
             (
                 RecordPart::Signer,
-                format!("signed by key {}, which is not in the roster", fingerprint_of(&claimed)),
+                format!(
+                    "signed by key {}, which is not in the roster",
+                    fingerprint_of(&claimed)
+                ),
             )
         } else {
             (RecordPart::Signature, e.to_string())
@@ -98,8 +103,12 @@ fn read_signed<T: serde::de::DeserializeOwned>(
             ),
         ));
     }
-    let pred: T = serde_json::from_value(statement.predicate.clone())
-        .map_err(|e| (RecordPart::Signature, format!("the signed predicate is not readable: {e}")))?;
+    let pred: T = serde_json::from_value(statement.predicate.clone()).map_err(|e| {
+        (
+            RecordPart::Signature,
+            format!("the signed predicate is not readable: {e}"),
+        )
+    })?;
     Ok((keyid, pred, statement))
 }
 
@@ -112,7 +121,12 @@ fn roster_at(roster: &Roster, seq: u64) -> Option<Roster> {
 
 /// The state of one signature by `keyid` for `role`, given whether what it signed is still
 /// what the store holds.
-fn signature_state(state: &TrustState, keyid: &KeyId, role: Role, changes: Vec<Change>) -> ApprovalState {
+fn signature_state(
+    state: &TrustState,
+    keyid: &KeyId,
+    role: Role,
+    changes: Vec<Change>,
+) -> ApprovalState {
     let verdict = state
         .roster
         .as_ref()
@@ -211,9 +225,18 @@ fn release_view(
 
 /// Makes the annotated tag `tag` on `commit` in the repository at `repo`, carrying the record
 /// digest; returns what to record (made, and the repository and commit or why not).
-fn make_tag(repo: &str, commit: Option<&str>, tag: &str, message: &str, who: &RecordSigner) -> (bool, String) {
+fn make_tag(
+    repo: &str,
+    commit: Option<&str>,
+    tag: &str,
+    message: &str,
+    who: &RecordSigner,
+) -> (bool, String) {
     let Some(commit) = commit else {
-        return (false, "the version records no code commit, so there is nothing to tag".into());
+        return (
+            false,
+            "the version records no code commit, so there is nothing to tag".into(),
+        );
     };
     let repository = match git2::Repository::open(repo) {
         Ok(r) => r,
@@ -238,11 +261,24 @@ fn make_tag(repo: &str, commit: Option<&str>, tag: &str, message: &str, who: &Re
     };
     let signature = match git2::Signature::now(&who.name, &who.email) {
         Ok(s) => s,
-        Err(e) => return (false, format!("the tagger {} <{}> is not valid for git: {}", who.name, who.email, e.message())),
+        Err(e) => {
+            return (
+                false,
+                format!(
+                    "the tagger {} <{}> is not valid for git: {}",
+                    who.name,
+                    who.email,
+                    e.message()
+                ),
+            )
+        }
     };
     match repository.tag(tag, &object, &signature, message, false) {
         Ok(_) => (true, format!("{repo} at {}", object.id())),
-        Err(e) => (false, format!("git refused tag {tag} in {repo}: {}", e.message())),
+        Err(e) => (
+            false,
+            format!("git refused tag {tag} in {repo}: {}", e.message()),
+        ),
     }
 }
 
@@ -270,7 +306,12 @@ impl Workspace {
     ) -> Result<StageSetResult> {
         let model: ModelName = parse(&req.model)?;
         let version: Version = parse(&req.version)?;
-        let reason = req.reason.as_deref().map(str::trim).unwrap_or("").to_string();
+        let reason = req
+            .reason
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or("")
+            .to_string();
         let incident = req
             .incident
             .as_deref()
@@ -300,7 +341,12 @@ impl Workspace {
         let evaluated = if gated {
             let e = self.evaluate_parsed(&model, &version, req.stage)?;
             let digest = e.report.digest()?;
-            if let Some(seen) = req.gate_digest.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            if let Some(seen) = req
+                .gate_digest
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
                 if seen != digest.to_string() {
                     return Err(ApiError::new(
                         ErrorCode::Conflict,
@@ -316,7 +362,12 @@ impl Workspace {
                 let blocking: Vec<String> = e
                     .report
                     .blocking()
-                    .map(|c| format!("{} ({}): {}; needs {}", c.id, c.status, c.observed, c.expected))
+                    .map(|c| {
+                        format!(
+                            "{} ({}): {}; needs {}",
+                            c.id, c.status, c.observed, c.expected
+                        )
+                    })
                     .collect();
                 return Err(ApiError::new(
                     ErrorCode::Refused,
@@ -344,7 +395,10 @@ impl Workspace {
         let roster = state.roster().map_err(|e| {
             ApiError::new(
                 e.code,
-                format!("promotions, rollbacks and deprecations are signed release records: {}", e.message),
+                format!(
+                    "promotions, rollbacks and deprecations are signed release records: {}",
+                    e.message
+                ),
             )
         })?;
         let loaded;
@@ -406,7 +460,11 @@ impl Workspace {
                             .envelopes
                             .iter()
                             .filter_map(|r| match r {
-                                EvidenceRef::Envelope { role, keyid, digest } => Some(EnvelopeRef {
+                                EvidenceRef::Envelope {
+                                    role,
+                                    keyid,
+                                    digest,
+                                } => Some(EnvelopeRef {
                                     role: *role,
                                     keyid: keyid.clone(),
                                     digest: *digest,
@@ -506,12 +564,23 @@ impl Workspace {
         if let Some(r) = &done.record {
             let tagged = self.tag_release(&model, r, &record_signer)?;
             let view_row = tagged.as_ref().unwrap_or(r);
-            let record = read_signed::<ReleaseRecord>(&view_row.envelope, &state, RELEASE_PREDICATE)
-                .ok()
-                .map(|(_, rec, _)| rec);
+            let record =
+                read_signed::<ReleaseRecord>(&view_row.envelope, &state, RELEASE_PREDICATE)
+                    .ok()
+                    .map(|(_, rec, _)| rec);
             release = Some(release_view(&model, view_row, record.as_ref(), Vec::new()));
         }
         self.stage_result(&model, &version, &done.plan, release)
+    }
+
+    /// Lays down a stage move from before the workspace adopted its policy: the lifecycle
+    /// rules apply, but no gate runs and no release record is written. Only the demo calls
+    /// this, for the history its story starts from and for generated models.
+    pub(crate) fn record_history(&self, subject: &str, stage: Stage, reason: &str) -> Result<()> {
+        let (model, version) = super::parse_model_version(subject)?;
+        self.store
+            .set_stage(&model, version, stage, reason, &self.actor)?;
+        Ok(())
     }
 
     fn stage_result(
@@ -576,7 +645,11 @@ impl Workspace {
         let repo = git2::Repository::discover(path).map_err(|e| {
             ApiError::new(
                 ErrorCode::NotFound,
-                format!("{} is not inside a git repository ({})", path.display(), e.message()),
+                format!(
+                    "{} is not inside a git repository ({})",
+                    path.display(),
+                    e.message()
+                ),
             )
         })?;
         let root = repo
@@ -593,15 +666,6 @@ impl Workspace {
     /// rolled back from is deprecated, and a signed release record names the incident.
     pub fn rollback(&self, req: &RollbackRequest) -> Result<RollbackResult> {
         self.rollback_signed(req, None)
-    }
-
-    pub(crate) fn rollback_as(
-        &self,
-        req: &RollbackRequest,
-        who: &IdentityRecord,
-        signer: &Signer,
-    ) -> Result<RollbackResult> {
-        self.rollback_signed(req, Some((who, signer)))
     }
 
     fn rollback_signed(
@@ -629,7 +693,8 @@ impl Workspace {
                     "{model} has {}: a rollback needs a production version and its rollback target",
                     match (serving, target) {
                         (None, _) => "no production version".to_string(),
-                        (Some(p), None) => format!("no rollback target behind production {}", p.version),
+                        (Some(p), None) =>
+                            format!("no rollback target behind production {}", p.version),
                         _ => String::new(),
                     }
                 ),
@@ -678,10 +743,17 @@ impl Workspace {
             if stored != row.envelope_sha256 {
                 push(
                     RecordPart::Row,
-                    format!("the stored envelope digests to {stored}, the row says {}", row.envelope_sha256),
+                    format!(
+                        "the stored envelope digests to {stored}, the row says {}",
+                        row.envelope_sha256
+                    ),
                 );
             }
-            let record = match read_signed::<ReleaseRecord>(&row.envelope, &state, RELEASE_PREDICATE) {
+            let record = match read_signed::<ReleaseRecord>(
+                &row.envelope,
+                &state,
+                RELEASE_PREDICATE,
+            ) {
                 Err((part, message)) => {
                     push(part, message);
                     None
@@ -690,7 +762,11 @@ impl Workspace {
                     if record.signer.keyid != keyid {
                         push(
                             RecordPart::Signature,
-                            format!("the record names signer {}, but key {} signed it", record.signer.keyid.fingerprint(), keyid.fingerprint()),
+                            format!(
+                                "the record names signer {}, but key {} signed it",
+                                record.signer.keyid.fingerprint(),
+                                keyid.fingerprint()
+                            ),
                         );
                     }
                     match state.roster.as_ref().and_then(|r| roster_at(r, record.roster_seq)) {
@@ -711,10 +787,16 @@ impl Workspace {
                         },
                     }
                     let subject_ok = record.bundle_digest.is_some_and(|b| {
-                        statement.subject.iter().any(|s| s.digest.get("sha256") == Some(&b.hex()))
+                        statement
+                            .subject
+                            .iter()
+                            .any(|s| s.digest.get("sha256") == Some(&b.hex()))
                     });
                     if !subject_ok {
-                        push(RecordPart::Artifact, "the statement's subject is not the record's bundle".into());
+                        push(
+                            RecordPart::Artifact,
+                            "the statement's subject is not the record's bundle".into(),
+                        );
                     }
                     for (what, ok) in [
                         ("model", record.model == model),
@@ -724,7 +806,10 @@ impl Workspace {
                         ("from stage", record.from == row.from),
                     ] {
                         if !ok {
-                            push(RecordPart::Row, format!("the stored row's {what} differs from the signed record's"));
+                            push(
+                                RecordPart::Row,
+                                format!("the stored row's {what} differs from the signed record's"),
+                            );
                         }
                     }
                     Some(record)
@@ -825,7 +910,9 @@ impl Workspace {
         }
         let rationale = req.rationale.trim();
         if rationale.is_empty() {
-            return Err(ApiError::invalid("a waiver says why the check may be waived: give --rationale TEXT"));
+            return Err(ApiError::invalid(
+                "a waiver says why the check may be waived: give --rationale TEXT",
+            ));
         }
         let check_id = req.check_id.trim();
         let stage = Stage::ALL
@@ -860,7 +947,9 @@ impl Workspace {
         }
         let row = self.store.version(&model, &version)?;
         let bundle = row.artifacts.bundle_digest.ok_or_else(|| {
-            ApiError::invalid(format!("{model}@{version} has no bundle digest; a waiver is a statement about the bundle"))
+            ApiError::invalid(format!(
+                "{model}@{version} has no bundle digest; a waiver is a statement about the bundle"
+            ))
         })?;
         let signed_at = now();
         let pred = WaiverPredicate {
@@ -937,7 +1026,12 @@ impl Workspace {
             };
             match read_signed::<WaiverPredicate>(&row.signed.envelope, state, WAIVER_PREDICATE) {
                 Err((part, why)) => {
-                    view.state = if part == RecordPart::Signer { "not-in-roster" } else { "invalid-signature" }.into();
+                    view.state = if part == RecordPart::Signer {
+                        "not-in-roster"
+                    } else {
+                        "invalid-signature"
+                    }
+                    .into();
                     view.reasons.push(why);
                     out.push((view, None));
                 }
@@ -963,7 +1057,8 @@ impl Workspace {
                         }
                     }
                     if !st.counts() {
-                        view.reasons.push(format!("the signature is {}", state_text(&st)));
+                        view.reasons
+                            .push(format!("the signature is {}", state_text(&st)));
                     }
                     let sig = Signature {
                         role: pred.role,
@@ -985,12 +1080,14 @@ impl Workspace {
         let mut by_check: BTreeMap<String, Waiver> = BTreeMap::new();
         for (_, decided) in self.decided_waivers(model, version, &state)? {
             let Some((pred, sig)) = decided else { continue };
-            let w = by_check.entry(pred.check_id.clone()).or_insert_with(|| Waiver {
-                check_id: pred.check_id.clone(),
-                rationale: pred.rationale.clone(),
-                expires_at: pred.expires_at.clone(),
-                signatures: Vec::new(),
-            });
+            let w = by_check
+                .entry(pred.check_id.clone())
+                .or_insert_with(|| Waiver {
+                    check_id: pred.check_id.clone(),
+                    rationale: pred.rationale.clone(),
+                    expires_at: pred.expires_at.clone(),
+                    signatures: Vec::new(),
+                });
             if pred.expires_at < w.expires_at {
                 w.expires_at = pred.expires_at.clone();
             }
@@ -1044,7 +1141,10 @@ impl Workspace {
             signed_at: signed_at.clone(),
         };
         let statement = Statement::new(
-            vec![Subject::sha256(reference.to_string(), row.manifest_checksum)],
+            vec![Subject::sha256(
+                reference.to_string(),
+                row.manifest_checksum,
+            )],
             DATASET_REVIEW_PREDICATE,
             to_value(&pred)?,
         );
@@ -1093,9 +1193,18 @@ impl Workspace {
                 reasons: Vec::new(),
                 digest: row.signed.envelope_sha256.to_string(),
             };
-            match read_signed::<ReviewPredicate>(&row.signed.envelope, state, DATASET_REVIEW_PREDICATE) {
+            match read_signed::<ReviewPredicate>(
+                &row.signed.envelope,
+                state,
+                DATASET_REVIEW_PREDICATE,
+            ) {
                 Err((part, why)) => {
-                    view.state = if part == RecordPart::Signer { "not-in-roster" } else { "invalid-signature" }.into();
+                    view.state = if part == RecordPart::Signer {
+                        "not-in-roster"
+                    } else {
+                        "invalid-signature"
+                    }
+                    .into();
                     view.reasons.push(why);
                     out.push((view, None));
                 }
@@ -1106,7 +1215,9 @@ impl Workspace {
                         let changes = if pred.manifest_checksum == current {
                             Vec::new()
                         } else {
-                            vec![Change::DatasetChanged { name: pred.dataset.clone() }]
+                            vec![Change::DatasetChanged {
+                                name: pred.dataset.clone(),
+                            }]
                         };
                         signature_state(state, &keyid, pred.role, changes)
                     };
