@@ -50,6 +50,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "model_search",
         include_str!("../migrations/20261201210000_model_search.sql"),
     ),
+    (
+        "20261202090000",
+        "run_summaries",
+        include_str!("../migrations/20261202090000_run_summaries.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is
