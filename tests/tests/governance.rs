@@ -229,21 +229,24 @@ fn the_demo_candidates_gate_names_what_fails_and_is_deterministic() {
     assert_eq!(report["target"], "canary");
     assert_eq!(report["policy_source"], "default");
 
-    // meeting-notes was snapshotted without consent, retention or a personal-data flag.
-    let provenance = check(&report, "canary.data-policy.provenance");
-    assert_eq!(provenance["status"], "fail");
-    assert_eq!(provenance["category"], "data-policy");
-    assert_eq!(provenance["seed"], "§2 Data policy — Training data");
-    let observed = provenance["observed"].as_str().unwrap_or("");
+    // meeting-notes holds personal data (attendee names) and no security review of it can be
+    // recorded yet.
+    let personal = check(&report, "canary.data-policy.personal-data");
+    assert_eq!(personal["status"], "fail");
+    assert_eq!(personal["category"], "data-policy");
+    assert_eq!(personal["seed"], "§2 Data policy — Training data");
+    let observed = personal["observed"].as_str().unwrap_or("");
     assert!(
-        observed.contains("meeting-notes@2026-09-15 lacks consent, retention, personal-data"),
+        observed.contains(
+            "meeting-notes@2026-09-15: personal data without a current security-privacy review"
+        ),
         "{observed}"
     );
-    assert!(provenance["expected"]
+    assert!(personal["expected"]
         .as_str()
         .unwrap_or("")
-        .contains("every dataset documents source, license, consent, retention"));
-    assert!(provenance["evidence"]
+        .contains("no personal data, or personal data approved by security-privacy"));
+    assert!(personal["evidence"]
         .as_array()
         .expect("evidence")
         .iter()
@@ -284,14 +287,17 @@ fn the_demo_candidates_gate_names_what_fails_and_is_deterministic() {
     assert!(out.contains("→ canary: FAIL"), "{out}");
     assert!(out.contains("\ndata-policy\n"), "{out}");
     assert!(
-        out.contains("✗ fail     canary.data-policy.provenance"),
+        out.contains("✗ fail     canary.data-policy.personal-data"),
         "{out}"
     );
     assert!(
-        out.contains("observed: meeting-notes@2026-09-15 lacks"),
+        out.contains("observed: meeting-notes@2026-09-15: personal data without"),
         "{out}"
     );
-    assert!(out.contains("expected: every dataset documents"), "{out}");
+    assert!(
+        out.contains("expected: no personal data, or personal data"),
+        "{out}"
+    );
 
     // The gate it already passed exits 0.
     let (code, passed) = gate(&s, CANDIDATE, "candidate");
@@ -366,17 +372,12 @@ fn the_checklist_of_the_demo_production_version_shows_each_item_with_its_checks(
     let items = list["items"].as_array().expect("items");
     assert_eq!(items.len(), 10);
     let mark = |n: usize| items[n - 1]["mark"].as_str().unwrap_or("").to_string();
-    // Artifacts, documents, the rollback plan, and what the runbook and risk assessment declare
-    // (autoscaling, observability, incident response) are in place on the production version.
-    for n in [1, 2, 5, 6, 7, 10] {
+    // Artifacts, documents, evaluations (quality, red-team, fairness, the scenario suite's
+    // safety classifier and refusals), load tests, the rollback plan, and what the runbook and
+    // risk assessment declare are in place on the production version.
+    for n in [1, 2, 4, 5, 6, 7, 10] {
         assert_eq!(mark(n), "met", "item {n}: {}", items[n - 1]);
     }
-    // Its safety systems are declared, but no demo run measures the safety classifier.
-    assert_eq!(mark(4), "missing");
-    assert_eq!(
-        items[3]["blocking"],
-        serde_json::json!(["production.safety.classifier", "production.safety.refusals"])
-    );
     // support-threads holds personal data and no security review can be recorded yet.
     assert_eq!(mark(8), "not-met");
     assert!(items[7]["blocking"]
@@ -535,4 +536,169 @@ fn gates_count_only_current_approvals_of_the_subject() {
             "{role}: {after}"
         );
     }
+}
+
+/// The ids of a report's checks that do not pass, sorted.
+fn not_passing(report: &Value) -> Vec<String> {
+    let mut ids: Vec<String> = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter(|c| c["status"] != "pass")
+        .map(|c| c["id"].as_str().unwrap_or("").to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// The demo's evidence meets the default policy where the seed says it should: on the
+/// production version every check that reads evaluations, datasets or documents passes. What
+/// does not is the 48 h canary rule (the stage history's times) and the personal-data rule,
+/// whose security-privacy review of support-threads cannot be signed yet.
+#[test]
+fn the_demo_production_versions_evidence_meets_the_default_policy() {
+    let s = Steward::new();
+    s.ok(&["demo"]);
+    let (_, report) = gate(&s, PRODUCTION, "production");
+    assert_eq!(
+        not_passing(&report),
+        [
+            "production.canary.duration",
+            "production.data-policy.personal-data"
+        ],
+        "{report}"
+    );
+    let personal = check(&report, "production.data-policy.personal-data");
+    assert!(personal["observed"].as_str().unwrap_or("").contains(
+        "support-threads@2026-10-01: personal data without a current security-privacy review"
+    ));
+    // The evidence behind the checks the demo used to lack.
+    for (id, words) in [
+        ("production.safety.classifier", "policy_adherence = 0.981"),
+        ("production.safety.refusals", "refusal_correctness = 0.968"),
+        (
+            "production.fairness.selection-rate",
+            "locale: worst locale=es",
+        ),
+        ("production.canary.kpis", "task_success_rate: "),
+        ("production.canary.kpis", "latency_p99_ms: "),
+    ] {
+        let c = check(&report, id);
+        assert_eq!(c["status"], "pass", "{id}: {c}");
+        let observed = c["observed"].as_str().unwrap_or("");
+        assert!(observed.contains(words), "{id}: {observed}");
+        assert!(!observed.contains("worse"), "{id}: {observed}");
+    }
+    let list = s.ok(&["checklist", PRODUCTION, "--json"]).json();
+    let items = list["items"].as_array().expect("items");
+    for n in [1, 2, 3, 4, 5, 6, 7, 9, 10] {
+        assert_eq!(items[n - 1]["mark"], "met", "item {n}: {}", items[n - 1]);
+    }
+    assert_eq!(
+        items[7]["blocking"],
+        serde_json::json!(["production.data-policy.personal-data"])
+    );
+}
+
+/// The canary going to production passes every evidence check but the ones that need time
+/// (48 h in canary), the SRE sign-off, and the signed security review of its personal data.
+#[test]
+fn the_demo_canary_lacks_only_time_the_sre_sign_off_and_the_dataset_review() {
+    let s = Steward::new();
+    s.ok(&["demo"]);
+    let (code, report) = gate(&s, "summarize-copilot@1.2.0-12", "production");
+    assert_eq!(code, 1);
+    assert_eq!(report["stage"], "canary");
+    assert_eq!(
+        not_passing(&report),
+        [
+            "production.approvals.sre",
+            "production.canary.duration",
+            "production.data-policy.personal-data"
+        ],
+        "{report}"
+    );
+    let personal = check(&report, "production.data-policy.personal-data");
+    let observed = personal["observed"].as_str().unwrap_or("");
+    for dataset in ["meeting-notes@2026-09-15", "support-threads@2026-10-01"] {
+        assert!(
+            observed.contains(&format!(
+                "{dataset}: personal data without a current security-privacy review"
+            )),
+            "{observed}"
+        );
+    }
+    // Its documents are complete, the meeting-notes data sheet among them.
+    for kind in [
+        "model-card",
+        "eval-report",
+        "data-sheet",
+        "risk-assessment",
+        "runbook",
+        "rollout-plan",
+    ] {
+        let id = format!("production.documentation.{kind}");
+        assert_eq!(check(&report, &id)["status"], "pass", "{id}");
+    }
+    assert_eq!(
+        check(&report, "production.data-policy.provenance")["observed"],
+        "meeting-notes@2026-09-15: complete; support-threads@2026-10-01: complete"
+    );
+    let rouge = check(&report, "production.quality.rouge-l");
+    assert!(rouge["observed"]
+        .as_str()
+        .unwrap_or("")
+        .contains("production 1.1.0-8"));
+}
+
+/// The candidate going to canary is stopped on fairness: locale=es's selection rate fails the
+/// four-fifths rule and the difference tolerance. Otherwise it lacks what a candidate lacks
+/// before its canary: the security-privacy review of its datasets (and with it the approval
+/// of meeting-notes' personal data), and a kill switch in its draft rollout plan.
+#[test]
+fn the_demo_candidate_fails_fairness_on_locale_es_going_to_canary() {
+    let s = Steward::new();
+    s.ok(&["demo"]);
+    let (code, report) = gate(&s, CANDIDATE, "canary");
+    assert_eq!(code, 1);
+    assert_eq!(
+        not_passing(&report),
+        [
+            "canary.canary.kill-switch",
+            "canary.data-policy.personal-data",
+            "canary.data-policy.security-review",
+            "canary.fairness.selection-rate"
+        ],
+        "{report}"
+    );
+    let fairness = check(&report, "canary.fairness.selection-rate");
+    assert_eq!(fairness["status"], "fail");
+    assert_eq!(fairness["category"], "fairness");
+    assert_eq!(fairness["seed"], "§2 Promotion criteria — Bias/Fairness");
+    let observed = fairness["observed"].as_str().unwrap_or("");
+    assert!(
+        observed.contains("locale=es fails the four-fifths rule and differs by more than 0.1"),
+        "{observed}"
+    );
+    // The other group key is within tolerance and named as such.
+    assert!(
+        observed.contains("customer_tier: worst customer_tier=free"),
+        "{observed}"
+    );
+    assert!(!observed.contains("customer_tier=free fails"), "{observed}");
+    assert_eq!(fairness["evidence"][0]["kind"], "run");
+    assert_eq!(
+        check(&report, "canary.canary.kill-switch")["status"],
+        "missing-evidence"
+    );
+    assert_eq!(
+        check(&report, "canary.data-policy.security-review")["status"],
+        "missing-evidence"
+    );
+    // The production version's audit was within tolerance on the same key.
+    let (_, production) = gate(&s, PRODUCTION, "production");
+    assert_eq!(
+        check(&production, "production.fairness.selection-rate")["status"],
+        "pass"
+    );
 }

@@ -255,6 +255,10 @@ pub fn expected_state(entries: &[Entry<'_>]) -> (State, Vec<Mismatch>) {
                 if let Some(chunks) = d.get("chunks_sha256") {
                     fields.insert("chunks_sha256", text(chunks));
                 }
+                // Nor do entries written before run summaries were kept.
+                if let Some(summary) = d.get("summary_sha256") {
+                    fields.insert("summary_sha256", text(summary));
+                }
                 state.insert(key("eval_runs", format!("{} run {run}", e.subject)), fields);
             }
             "roster.change" => {
@@ -489,7 +493,7 @@ mod tests {
             (
                 "eval.import",
                 "copilot@1.0.0-1",
-                json!({"run": 1, "file_digest": "sha256:dd", "rows": 10, "chunks_sha256": "sha256:ee"}),
+                json!({"run": 1, "file_digest": "sha256:dd", "rows": 10, "chunks_sha256": "sha256:ee", "summary_sha256": "sha256:e5"}),
             ),
             (
                 "policy.set",
@@ -577,6 +581,7 @@ mod tests {
                     ("file_digest", "sha256:dd"),
                     ("row_count", "10"),
                     ("chunks_sha256", "sha256:ee"),
+                    ("summary_sha256", "sha256:e5"),
                 ],
             ),
             row("policy_revisions", "r1", &[("content_sha256", "sha256:f1")]),
@@ -632,6 +637,8 @@ mod tests {
                 &["documents copilot@1.0.0-1 model-card: head is r1 where the audit log says r2"]),
             ("evaluation chunk edited", |s| set(s, "eval_runs", "copilot@1.0.0-1 run 1", "chunks_sha256", "sha256:00"),
                 &["eval_runs copilot@1.0.0-1 run 1: chunks_sha256 is sha256:00 where the audit log says sha256:ee"]),
+            ("evaluation summary replaced with its digest", |s| set(s, "eval_runs", "copilot@1.0.0-1 run 1", "summary_sha256", "sha256:01"),
+                &["eval_runs copilot@1.0.0-1 run 1: summary_sha256 is sha256:01 where the audit log says sha256:e5"]),
             ("the first of several entries deleted: only it is named", |s| {
                     let second = s.remove(&history_key("copilot@1.0.0-1", 2)).expect("#2");
                     s.remove(&history_key("copilot@1.0.0-1", 1));

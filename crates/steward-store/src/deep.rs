@@ -11,7 +11,7 @@ use steward_domain::integrity::{self, Basis, Entry, Mismatch, RowKey, State, NUL
 use steward_domain::{Manifest, Sha256Digest};
 
 use crate::error::Result;
-use crate::evals::ChunkDigest;
+use crate::evals::{summary_from_chunks, ChunkDigest};
 use crate::{audit, AuditVerification, Store};
 
 /// The outcome of a deep verify.
@@ -215,7 +215,8 @@ fn observe(c: &Connection, out: &mut Vec<Mismatch>) -> Result<State> {
         );
     }
     let mut stmt = c.prepare(
-        "SELECT m.name || '@' || v.version || ' run ' || e.id, e.id, e.file_digest, e.row_count, e.chunks_sha256
+        "SELECT m.name || '@' || v.version || ' run ' || e.id, e.id, e.file_digest, e.row_count, e.chunks_sha256,
+                e.summary, e.summary_sha256
          FROM eval_runs e JOIN versions v ON v.id = e.version_id JOIN models m ON m.id = v.model_id",
     )?;
     let mut rows = stmt.query([])?;
@@ -252,6 +253,57 @@ fn observe(c: &Connection, out: &mut Vec<Mismatch>) -> Result<State> {
                 basis: Basis::StoredBytes,
             });
         }
+        // The row summary: its digest against its text, and its text against the summary
+        // its rows give now (a run imported before summaries were kept has neither).
+        let summary: Option<String> = r.get(5)?;
+        let summary_stored: Option<String> = r.get(6)?;
+        let summary_digest = summary
+            .as_ref()
+            .map(|t| Sha256Digest::of(t.as_bytes()).to_string());
+        if let (Some(stored), Some(computed)) = (&summary_stored, &summary_digest) {
+            self_check(out, "eval_runs", &row, "summary_sha256", stored, computed);
+        } else if summary_stored.is_some() != summary.is_some() {
+            out.push(Mismatch {
+                table: "eval_runs".into(),
+                row: row.clone(),
+                field: "summary".into(),
+                expected: "a summary with its digest".into(),
+                found: format!(
+                    "summary {}, summary_sha256 {}",
+                    if summary.is_some() { "present" } else { NULL },
+                    summary_stored.as_deref().unwrap_or(NULL)
+                ),
+                basis: Basis::StoredBytes,
+            });
+        }
+        if let Some(text) = &summary {
+            let recomputed = summary_from_chunks(c, run_id).and_then(|s| {
+                s.to_canonical()
+                    .map_err(|e| format!("cannot write the summary: {e}"))
+            });
+            match recomputed {
+                Ok(want) if want == *text => {}
+                Ok(want) => out.push(Mismatch {
+                    table: "eval_runs".into(),
+                    row: row.clone(),
+                    field: "summary".into(),
+                    expected: format!(
+                        "the summary of its rows ({})",
+                        Sha256Digest::of(want.as_bytes())
+                    ),
+                    found: format!("a summary hashing to {}", Sha256Digest::of(text.as_bytes())),
+                    basis: Basis::StoredBytes,
+                }),
+                Err(e) => out.push(Mismatch {
+                    table: "eval_runs".into(),
+                    row: row.clone(),
+                    field: "summary".into(),
+                    expected: "the summary of its rows".into(),
+                    found: format!("rows that do not decode ({e})"),
+                    basis: Basis::StoredBytes,
+                }),
+            }
+        }
         put(
             &mut state,
             "eval_runs",
@@ -260,6 +312,7 @@ fn observe(c: &Connection, out: &mut Vec<Mismatch>) -> Result<State> {
                 ("file_digest", r.get(2)?),
                 ("row_count", row_count.to_string()),
                 ("chunks_sha256", computed),
+                ("summary_sha256", opt(summary_digest)),
             ],
         );
     }

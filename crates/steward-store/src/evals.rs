@@ -5,7 +5,9 @@
 //! every full chunk of 4,096 rows through a cached prepared INSERT as the file streams, so
 //! memory stays at one chunk whatever the file's size. The caller then returns what the run
 //! is; the last chunk, the run row, the duplicate check on the file's digest and the audit
-//! entry follow in the same transaction. A failure anywhere — a bad row on line two million, a
+//! entry follow in the same transaction. Every row pushed also goes through a
+//! [`RowSummariser`], so the run's row summary (what a gate reads instead of rows) is stored
+//! with it, canonical, with its digest in the run row and the audit entry. A failure anywhere — a bad row on line two million, a
 //! duplicate file, a cancel — rolls everything back, so nothing is ever half imported.
 
 mod chunk;
@@ -18,6 +20,7 @@ use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::json;
 use steward_domain::eval::{EvalKind, EvalRow, Slice};
+use steward_domain::gate::{RowSummariser, RowSummary, RowView};
 use steward_domain::{DatasetRef, DomainError, ModelName, Sha256Digest, Version};
 
 pub(crate) use self::chunk::ChunkDigest;
@@ -76,6 +79,9 @@ pub struct EvalRunRow {
     /// The digest of the run's stored chunks ([`chunk::ChunkDigest`]), recorded at import and
     /// in its audit entry; `None` for runs imported before Steward recorded it.
     pub chunks_sha256: Option<Sha256Digest>,
+    /// sha256 of the run's stored row summary ([`RowSummary::to_canonical`]), recorded at
+    /// import and in its audit entry; `None` for runs imported before Steward kept one.
+    pub summary_sha256: Option<Sha256Digest>,
 }
 
 /// One row on its way in, borrowed from the parser's buffer.
@@ -111,6 +117,9 @@ pub struct EvalRowSink {
     encoder: ChunkEncoder,
     blob: Vec<u8>,
     digest: ChunkDigest,
+    summariser: RowSummariser,
+    /// The last slice parsed, by its text (files repeat a slice over many rows).
+    slice: (String, Slice),
 }
 
 impl EvalRowSink {
@@ -122,6 +131,8 @@ impl EvalRowSink {
             encoder: ChunkEncoder::default(),
             blob: Vec::new(),
             digest: ChunkDigest::default(),
+            summariser: RowSummariser::default(),
+            slice: (String::new(), Slice::default()),
         }
     }
 
@@ -134,6 +145,27 @@ impl EvalRowSink {
                 expected,
             })
         })?;
+        if self.slice.0 != r.slice {
+            let parsed = Slice::parse(r.slice).map_err(|expected| {
+                StoreError::Domain(DomainError::Invalid {
+                    field: "evaluation row slice",
+                    input: r.slice.to_string(),
+                    expected,
+                })
+            })?;
+            self.slice = (r.slice.to_string(), parsed);
+        }
+        self.summariser.push(&RowView {
+            metric: r.metric,
+            value: r.value,
+            slice: &self.slice.1,
+            ci_low: r.ci_low,
+            ci_high: r.ci_high,
+            // As the stored row reads back (a negative count is no count).
+            n: r.n.and_then(|n| u64::try_from(n).ok()),
+            at: r.at,
+            variant: r.variant,
+        });
         self.rows += 1;
         if self.encoder.rows() == CHUNK_ROWS {
             self.flush()?;
@@ -165,9 +197,10 @@ impl EvalRowSink {
         self.rows
     }
 
-    /// Flushes the last chunk and rewinds the spool for reading.
-    fn finish(mut self) -> Result<(BufReader<File>, i64, u64, Sha256Digest)> {
+    /// Flushes the last chunk and rewinds the spool for reading; with the row summary.
+    fn finish(mut self) -> Result<(BufReader<File>, i64, u64, Sha256Digest, RowSummary)> {
         self.flush()?;
+        let summary = std::mem::take(&mut self.summariser).finish();
         let mut file = self
             .spool
             .into_inner()
@@ -178,6 +211,7 @@ impl EvalRowSink {
             self.chunks,
             self.rows,
             self.digest.finish(),
+            summary,
         ))
     }
 }
@@ -199,7 +233,7 @@ fn next_spooled(spool: &mut BufReader<File>, blob: &mut Vec<u8>) -> Result<i64> 
     Ok(i64::from(u32::from_le_bytes(rows)))
 }
 
-const RUN_COLUMNS: &str = "r.id, r.kind, r.suite_name, r.suite_version, r.run_at, r.imported_at, r.file_name, r.file_digest, r.file_bytes, r.format, r.row_count, r.declared, r.chunks_sha256";
+const RUN_COLUMNS: &str = "r.id, r.kind, r.suite_name, r.suite_version, r.run_at, r.imported_at, r.file_name, r.file_digest, r.file_bytes, r.format, r.row_count, r.declared, r.chunks_sha256, r.summary_sha256";
 
 fn read_run(r: &rusqlite::Row<'_>) -> Result<EvalRunRow> {
     let name: String = r.get(2)?;
@@ -220,6 +254,10 @@ fn read_run(r: &rusqlite::Row<'_>) -> Result<EvalRunRow> {
             .get::<_, Option<String>>(12)?
             .map(|d| parse_col("evaluation chunks digest", d))
             .transpose()?,
+        summary_sha256: r
+            .get::<_, Option<String>>(13)?
+            .map(|d| parse_col("evaluation summary digest", d))
+            .transpose()?,
     })
 }
 
@@ -233,6 +271,56 @@ fn runs(conn: &Connection, version_id: i64) -> Result<Vec<EvalRunRow>> {
         out.push(read_run(r)?);
     }
     Ok(out)
+}
+
+/// The row summary of one run recomputed from its stored chunks (decoded one at a time, in
+/// order), for the deep verify; an error says which chunk does not decode.
+pub(crate) fn summary_from_chunks(
+    c: &Connection,
+    run_id: i64,
+) -> std::result::Result<RowSummary, String> {
+    let mut stmt = c
+        .prepare("SELECT chunk_no, data FROM eval_row_chunks WHERE run_id = ?1 ORDER BY chunk_no")
+        .map_err(|e| e.to_string())?;
+    let mut rows = stmt.query([run_id]).map_err(|e| e.to_string())?;
+    let mut summariser = RowSummariser::default();
+    let mut slices: Vec<Option<Slice>> = Vec::new();
+    while let Some(r) = rows.next().map_err(|e| e.to_string())? {
+        let chunk_no: i64 = r.get(0).map_err(|e| e.to_string())?;
+        let data = r
+            .get_ref(1)
+            .map_err(|e| e.to_string())?
+            .as_blob()
+            .map_err(|e| format!("chunk {chunk_no}: {e}"))?;
+        slices.clear();
+        chunk::decode(data, |d| {
+            if d.slice_id >= slices.len() {
+                slices.resize(d.slice_id + 1, None);
+            }
+            if slices[d.slice_id].is_none() {
+                slices[d.slice_id] = Some(
+                    Slice::parse(d.row.slice)
+                        .map_err(|e| format!("slice {:?}: {e}", d.row.slice))?,
+                );
+            }
+            let Some(slice) = slices[d.slice_id].as_ref() else {
+                return Err(format!("slice {:?} did not parse", d.row.slice));
+            };
+            summariser.push(&RowView {
+                metric: d.row.metric,
+                value: d.row.value,
+                slice,
+                ci_low: d.row.ci_low,
+                ci_high: d.row.ci_high,
+                n: d.row.n.and_then(|n| u64::try_from(n).ok()),
+                at: d.row.at,
+                variant: d.row.variant,
+            });
+            Ok(())
+        })
+        .map_err(|e| format!("chunk {chunk_no}: {e}"))?;
+    }
+    Ok(summariser.finish())
 }
 
 /// Recomputes each run's chunk digest before anything is decoded, so an edited chunk is
@@ -291,7 +379,15 @@ impl Store {
         let spool = tempfile::tempfile_in(folder).map_err(spool_error)?;
         let mut sink = EvalRowSink::new(spool);
         let run = fill(&mut sink)?;
-        let (mut spool, chunks, rows, chunks_digest) = sink.finish()?;
+        let (mut spool, chunks, rows, chunks_digest, summary) = sink.finish()?;
+        let summary = summary.to_canonical().map_err(|e| {
+            StoreError::from(DomainError::Invalid {
+                field: "evaluation run summary",
+                input: run.file_name.clone(),
+                expected: e.to_string(),
+            })
+        })?;
+        let summary_sha256 = Sha256Digest::of(summary.as_bytes()).to_string();
         let stored = self.write(actor, |tx| {
             let v = versions::get(tx, model, version)?;
             let digest = run.file_digest.to_string();
@@ -322,12 +418,13 @@ impl Store {
             drop(insert);
             let chunks_sha256 = chunks_digest.to_string();
             tx.execute(
-                "INSERT INTO eval_runs (id, version_id, kind, suite_name, suite_version, run_at, imported_at, file_name, file_digest, file_bytes, format, row_count, declared, chunks_sha256)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                "INSERT INTO eval_runs (id, version_id, kind, suite_name, suite_version, run_at, imported_at, file_name, file_digest, file_bytes, format, row_count, declared, chunks_sha256, summary, summary_sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 rusqlite::params![
                     run_id, v.id, run.kind.as_str(), run.suite.name, run.suite.version, run.run_at, now(),
                     run.file_name, digest, i64::try_from(run.file_bytes).unwrap_or(i64::MAX), run.format,
                     i64::try_from(rows).unwrap_or(i64::MAX), run.declared, chunks_sha256,
+                    summary, summary_sha256,
                 ],
             )?;
             let row = tx.query_row(
@@ -342,6 +439,7 @@ impl Store {
                     "run": run_id, "kind": run.kind.as_str(), "suite": run.suite.to_string(),
                     "file": run.file_name, "file_digest": digest, "bytes": run.file_bytes,
                     "format": run.format, "rows": rows, "chunks_sha256": chunks_sha256,
+                    "summary_sha256": summary_sha256,
                 }),
             };
             Ok((row, event))
@@ -354,6 +452,53 @@ impl Store {
         self.read(|c| {
             let v = versions::get(c, model, version)?;
             runs(c, v.id)
+        })
+    }
+
+    /// The runs imported for a version, oldest first, each with the row summary kept at its
+    /// import. A summary is checked against its recorded digest and read back; one that does
+    /// not match or read is [`StoreError::BadRow`] naming the run. Runs imported before
+    /// summaries were kept have `None`: their summary is only in their rows.
+    pub fn eval_run_summaries(
+        &self,
+        model: &ModelName,
+        version: &Version,
+    ) -> Result<Vec<(EvalRunRow, Option<RowSummary>)>> {
+        self.read(|c| {
+            let v = versions::get(c, model, version)?;
+            let mut stmt = c.prepare(&format!(
+                "SELECT {RUN_COLUMNS}, r.summary FROM eval_runs r WHERE r.version_id = ?1 ORDER BY r.id"
+            ))?;
+            let mut rows = stmt.query([v.id])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                let run = read_run(r)?;
+                let text: Option<String> = r.get(14)?;
+                let damaged = |detail: String| StoreError::BadRow {
+                    what: "evaluation run summary",
+                    value: format!("{model}@{version} run {}", run.id),
+                    detail,
+                };
+                let summary = match (&text, run.summary_sha256) {
+                    (None, None) => None,
+                    (None, Some(_)) | (Some(_), None) => {
+                        return Err(damaged(
+                            "its summary and summary digest are not both present; the run was altered outside Steward".into(),
+                        ))
+                    }
+                    (Some(text), Some(recorded)) => {
+                        let computed = Sha256Digest::of(text.as_bytes());
+                        if computed != recorded {
+                            return Err(damaged(format!(
+                                "its summary hashes to {computed} but {recorded} was recorded at import; the run was altered outside Steward"
+                            )));
+                        }
+                        Some(RowSummary::from_canonical(text).map_err(damaged)?)
+                    }
+                };
+                out.push((run, summary));
+            }
+            Ok(out)
         })
     }
 

@@ -51,6 +51,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/20261201210000_model_search.sql"),
     ),
     (
+        "20261202090000",
+        "run_summaries",
+        include_str!("../migrations/20261202090000_run_summaries.sql"),
+    ),
+    (
         "20261202100000",
         "releases",
         include_str!("../migrations/20261202100000_releases.sql"),

@@ -231,3 +231,154 @@ fn damaged_chunks_are_reported() {
         assert!(err.to_string().contains(needle), "{sql}: {err}");
     }
 }
+
+#[test]
+fn each_import_keeps_its_row_summary_with_its_digest_in_the_run_and_the_audit_entry() {
+    use steward_domain::gate::RowSummary;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, name, v) = setup(dir.path());
+    let row = store
+        .import_eval(&name, &v, &actor(), |sink| {
+            for i in 0..9000 {
+                sink.push(&EvalRowRef {
+                    metric: "latency_ms",
+                    value: 120.0 + f64::from(i % 977) * 0.37,
+                    ..EvalRowRef::default()
+                })?;
+            }
+            for (slice, value) in [
+                ("locale=en", 0.41),
+                ("locale=es", 0.33),
+                ("locale=en", 0.42),
+            ] {
+                sink.push(&EvalRowRef {
+                    metric: "selection_rate",
+                    value,
+                    slice,
+                    n: Some(300),
+                    ..EvalRowRef::default()
+                })?;
+            }
+            sink.push(&EvalRowRef {
+                metric: "acceptance_rate",
+                value: 0.5865,
+                at: Some("2026-11-18T00:00:00Z"),
+                variant: Some("production"),
+                ..EvalRowRef::default()
+            })?;
+            Ok::<_, StoreError>(run(b"kept"))
+        })
+        .expect("import");
+    let runs = store.eval_run_summaries(&name, &v).expect("summaries");
+    assert_eq!(runs.len(), 1);
+    let (kept_row, kept) = &runs[0];
+    let kept = kept.as_ref().expect("a summary was kept at import");
+    // What was kept is what the stored rows give.
+    let rows: Vec<_> = store
+        .eval_rows(&name, &v)
+        .expect("rows")
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    assert_eq!(*kept, RowSummary::from_rows(&rows));
+    assert!(kept.metrics.contains_key("latency_p99_ms"));
+    assert_eq!(kept.groups["locale"]["selection_rate"][0].value, 0.42);
+    assert_eq!(kept.baseline["acceptance_rate"].value, 0.5865);
+    let digest = kept.digest().expect("digest");
+    assert_eq!(kept_row.summary_sha256, Some(digest));
+    assert_eq!(row.summary_sha256, Some(digest));
+    let log = store.audit_log(Some(1)).expect("audit");
+    let detail: serde_json::Value = serde_json::from_str(&log[0].detail).expect("detail");
+    assert_eq!(detail["summary_sha256"], digest.to_string());
+    assert!(store
+        .audit_verify_deep()
+        .expect("deep")
+        .mismatches
+        .is_empty());
+}
+
+#[test]
+fn an_edited_run_summary_is_refused_when_read_and_named_by_the_deep_verify() {
+    fn edited(conn: &Connection) -> String {
+        let text: String = conn
+            .query_row("SELECT summary FROM eval_runs", [], |r| r.get(0))
+            .expect("summary");
+        assert!(text.contains("\"0.9\""), "{text}");
+        text.replace("\"0.9\"", "\"0.99\"")
+    }
+    type Edit = fn(&Connection);
+    // (what is done, what reading the summaries says, the fields the deep verify names)
+    let cases: &[(&str, Edit, Option<&str>, &[&str])] = &[
+        (
+            "the summary rewritten",
+            |c| {
+                c.execute("UPDATE eval_runs SET summary = ?1", [edited(c)])
+                    .expect("edit");
+            },
+            Some("its summary hashes to"),
+            &["summary", "summary_sha256"],
+        ),
+        (
+            "the summary rewritten with a digest to match: it reads, but neither the log nor the rows agree",
+            |c| {
+                let text = edited(c);
+                let digest = Sha256Digest::of(text.as_bytes()).to_string();
+                c.execute(
+                    "UPDATE eval_runs SET summary = ?1, summary_sha256 = ?2",
+                    [text, digest],
+                )
+                .expect("edit");
+            },
+            None,
+            &["summary", "summary_sha256"],
+        ),
+        (
+            "the digest removed",
+            |c| {
+                c.execute("UPDATE eval_runs SET summary_sha256 = NULL", [])
+                    .expect("edit");
+            },
+            Some("not both present"),
+            &["summary"],
+        ),
+        (
+            "made to look like a run from before summaries were kept: read from its rows, but the audit entry recorded the digest",
+            |c| {
+                c.execute("UPDATE eval_runs SET summary = NULL, summary_sha256 = NULL", [])
+                    .expect("edit");
+            },
+            None,
+            &["summary_sha256"],
+        ),
+    ];
+    for (case, edit, read_error, fields) in cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (conn, name, v) = one_run_opened_raw(dir.path());
+        conn.execute_batch("DROP TRIGGER eval_runs_immutable")
+            .expect("drop trigger");
+        edit(&conn);
+        drop(conn);
+        let store = Store::open(&dir.path().join(DB_FILE), false).expect("open");
+        match (store.eval_run_summaries(&name, &v), read_error) {
+            (Err(e), Some(want)) => {
+                assert!(e.to_string().contains(want), "{case}: {e}");
+                assert!(
+                    e.to_string().contains("copilot@1.0.0-1 run 1"),
+                    "{case}: {e}"
+                );
+            }
+            (Ok(_), None) => {}
+            (got, want) => panic!("{case}: read {got:?}, expected error {want:?}"),
+        }
+        let deep = store.audit_verify_deep().expect("deep");
+        let mut named: Vec<&str> = deep
+            .mismatches
+            .iter()
+            .filter(|m| m.table == "eval_runs")
+            .map(|m| m.field.as_str())
+            .collect();
+        named.sort();
+        named.dedup();
+        assert_eq!(named, *fields, "{case}: {:?}", deep.mismatches);
+    }
+}

@@ -6,10 +6,10 @@
 //! revision uses the built-in default and says so.
 //!
 //! A gate gathers the version's evidence from the store into `gate::Evidence` and calls
-//! `gate::evaluate`; nothing here judges evidence. Evaluation runs are summarised from their
-//! stored rows on every call (`RunSummary::from_rows`), so a gate reads every row of the
-//! version and of its production baseline; keeping one summary per run at import is the next
-//! step (issue 10 asks that a gate cost the same for 100 rows as for 10 million).
+//! `gate::evaluate`; nothing here judges evidence. Evaluation runs are read as the row
+//! summaries the store kept at their import (`gate::RowSummary`), so a gate costs the same for
+//! 100 rows as for 10 million; only runs imported before summaries were kept are summarised
+//! from their rows.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -381,11 +381,15 @@ impl Workspace {
         })
     }
 
-    /// Each run of a version summarised from its stored rows, oldest first.
+    /// Each run of a version summarised, oldest first: the row summary kept at its import,
+    /// judged with the catalogue of every metric the version's runs declared (a later run may
+    /// declare a metric an earlier one reported per group). Runs imported before summaries
+    /// were kept (`summary` NULL, before migration 20261202090000) are summarised from their
+    /// stored rows, as every run was before; their rows are read only when there is one.
     fn run_summaries(&self, model: &ModelName, version: &Version) -> Result<Vec<RunSummary>> {
-        let runs = self.store.eval_runs(model, version)?;
+        let runs = self.store.eval_run_summaries(model, version)?;
         let mut declared: BTreeMap<String, MetricDef> = BTreeMap::new();
-        for run in &runs {
+        for (run, _) in &runs {
             let defs: Vec<MetricDef> = serde_json::from_str(&run.declared).map_err(|e| {
                 ApiError::from(StoreError::BadRow {
                     what: "declared metrics",
@@ -399,20 +403,28 @@ impl Workspace {
         }
         let catalogue = Catalogue::builtin().with_declared(&declared);
         let mut rows: BTreeMap<i64, Vec<EvalRow>> = BTreeMap::new();
-        for (run, row) in self.store.eval_rows(model, version)? {
-            rows.entry(run).or_default().push(row);
+        if runs.iter().any(|(_, kept)| kept.is_none()) {
+            for (run, row) in self.store.eval_rows(model, version)? {
+                rows.entry(run).or_default().push(row);
+            }
         }
         Ok(runs
             .iter()
-            .map(|r| {
-                RunSummary::from_rows(
-                    &r.id.to_string(),
-                    r.kind,
-                    r.file_digest,
-                    rows.get(&r.id).map_or(&[][..], Vec::as_slice),
-                    &catalogue,
-                    Tolerance::default(),
-                )
+            .map(|(r, kept)| {
+                let id = r.id.to_string();
+                match kept {
+                    Some(kept) => {
+                        kept.summary(&id, r.kind, r.file_digest, &catalogue, Tolerance::default())
+                    }
+                    None => RunSummary::from_rows(
+                        &id,
+                        r.kind,
+                        r.file_digest,
+                        rows.get(&r.id).map_or(&[][..], Vec::as_slice),
+                        &catalogue,
+                        Tolerance::default(),
+                    ),
+                }
             })
             .collect())
     }
@@ -629,5 +641,108 @@ impl Workspace {
             items,
             notes: e.notes,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hashing::NoProgress;
+
+    /// Each run summarised from its stored rows, as every gate did before summaries were kept
+    /// at import: the catalogue of every run's declarations, `RunSummary::from_rows` per run.
+    fn from_rows(ws: &Workspace, model: &ModelName, version: &Version) -> Vec<RunSummary> {
+        let runs = ws.store.eval_runs(model, version).expect("runs");
+        let mut declared: BTreeMap<String, MetricDef> = BTreeMap::new();
+        for run in &runs {
+            let defs: Vec<MetricDef> = serde_json::from_str(&run.declared).expect("declared");
+            declared.extend(defs.into_iter().map(|d| (d.name.clone(), d)));
+        }
+        let catalogue = Catalogue::builtin().with_declared(&declared);
+        let mut rows: BTreeMap<i64, Vec<EvalRow>> = BTreeMap::new();
+        for (run, row) in ws.store.eval_rows(model, version).expect("rows") {
+            rows.entry(run).or_default().push(row);
+        }
+        runs.iter()
+            .map(|r| {
+                RunSummary::from_rows(
+                    &r.id.to_string(),
+                    r.kind,
+                    r.file_digest,
+                    rows.get(&r.id).map_or(&[][..], Vec::as_slice),
+                    &catalogue,
+                    Tolerance::default(),
+                )
+            })
+            .collect()
+    }
+
+    fn versions(ws: &Workspace) -> Vec<(ModelName, Version)> {
+        ws.store
+            .models_with_stages()
+            .expect("models")
+            .into_iter()
+            .flat_map(|(m, vs)| vs.into_iter().map(move |(v, _)| (m.name.clone(), v)))
+            .collect()
+    }
+
+    /// Every gate of every demo version, by digest.
+    fn gate_digests(ws: &Workspace) -> Vec<String> {
+        let mut out = Vec::new();
+        for (m, v) in versions(ws) {
+            for to in [Stage::Candidate, Stage::Canary, Stage::Production] {
+                let r = ws
+                    .gate_evaluate(&GateRequest {
+                        model: m.to_string(),
+                        version: v.to_string(),
+                        to,
+                    })
+                    .expect("gate");
+                out.push(format!("{m}@{v} → {to}: {}", r.digest));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn kept_summaries_give_the_demo_gates_what_its_rows_gave() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("ws");
+        let ws = Workspace::init(&root, "tester").expect("workspace");
+        crate::demo::load(&ws, 0, &NoProgress).expect("demo");
+        let (mut runs, mut with_groups, mut with_baseline) = (0, 0, 0);
+        for (m, v) in versions(&ws) {
+            let kept = ws.store.eval_run_summaries(&m, &v).expect("kept");
+            assert!(kept.iter().all(|(_, s)| s.is_some()), "{m}@{v}");
+            let read = ws.run_summaries(&m, &v).expect("summaries");
+            assert_eq!(read, from_rows(&ws, &m, &v), "{m}@{v}");
+            runs += read.len();
+            with_groups += read.iter().filter(|r| !r.fairness.is_empty()).count();
+            with_baseline += read.iter().filter(|r| !r.baseline.is_empty()).count();
+        }
+        assert!(
+            runs > 10 && with_groups > 2 && with_baseline > 2,
+            "{runs} runs, {with_groups} with groups, {with_baseline} with a baseline arm"
+        );
+
+        // Runs imported before summaries were kept are summarised from their rows: with every
+        // summary removed, each gate decides the same.
+        let before = gate_digests(&ws);
+        drop(ws);
+        let conn = rusqlite::Connection::open(root.join(steward_store::DB_FILE)).expect("raw");
+        conn.execute_batch(
+            "DROP TRIGGER eval_runs_immutable; UPDATE eval_runs SET summary = NULL, summary_sha256 = NULL;",
+        )
+        .expect("forget summaries");
+        drop(conn);
+        let ws = Workspace::open(&root, "tester").expect("reopen");
+        let (m, v) = &versions(&ws)[0];
+        assert!(ws
+            .store
+            .eval_run_summaries(m, v)
+            .expect("kept")
+            .iter()
+            .all(|(_, s)| s.is_none()));
+        assert_eq!(gate_digests(&ws), before);
     }
 }

@@ -56,68 +56,113 @@ pub fn summarize<'a>(
 
 /// One run's summary (see [`summarize`]).
 fn summarize_run(rows: &[EvalRow]) -> BTreeMap<String, MetricValue> {
-    let mut out: BTreeMap<String, MetricValue> = BTreeMap::new();
-    let mut samples: Vec<f64> = Vec::new();
-    let mut series: BTreeMap<&str, (f64, u64)> = BTreeMap::new();
+    let mut acc = RunAccumulator::default();
     for r in rows {
         if !r.slice.is_empty() || is_baseline_variant(r.variant.as_deref()) {
             continue;
         }
-        if r.metric == "latency_ms" {
-            samples.push(r.value);
-            continue;
-        }
-        if r.metric == "distribution" {
-            continue;
-        }
-        if r.at.is_some() {
-            let e = series.entry(&r.metric).or_insert((0.0, 0));
-            e.0 += r.value;
-            e.1 += 1;
-            continue;
-        }
-        out.insert(
-            r.metric.clone(),
-            MetricValue {
-                value: r.value,
-                ci: r.ci_low.zip(r.ci_high),
-                n: r.n,
-            },
+        acc.push(
+            &r.metric,
+            r.value,
+            r.ci_low.zip(r.ci_high),
+            r.n,
+            r.at.is_some(),
         );
     }
-    for (metric, (sum, count)) in series {
-        out.entry(metric.to_string())
-            .or_insert_with(|| MetricValue::of(sum / count as f64));
-    }
-    if let Some(p) = Percentiles::from_samples(&mut samples) {
-        for (name, v) in [
-            ("latency_p50_ms", p.p50),
-            ("latency_p95_ms", p.p95),
-            ("latency_p99_ms", p.p99),
-        ] {
-            out.entry(name.into()).or_insert(MetricValue {
-                value: v,
-                ci: None,
-                n: Some(samples.len() as u64),
-            });
+    acc.finish()
+}
+
+/// [`summarize`]'s rule for one run, fed a row at a time: what an importer keeps while a file
+/// streams, so a run is summarised without holding its rows (latency samples are kept, since
+/// a p99 needs them all).
+///
+/// Feed it only whole-population rows of one arm; the caller picks them (see
+/// `summarize_run` and `gate::RowSummariser`).
+#[derive(Debug, Clone, Default)]
+pub struct RunAccumulator {
+    scalars: BTreeMap<String, MetricValue>,
+    samples: Vec<f64>,
+    series: BTreeMap<String, (f64, u64)>,
+}
+
+impl RunAccumulator {
+    /// One whole-population row: a `latency_ms` sample, a KPI point (`timestamped`), or a
+    /// scalar (the last one of a metric wins); `distribution` rows are not summary values.
+    pub fn push(
+        &mut self,
+        metric: &str,
+        value: f64,
+        ci: Option<(f64, f64)>,
+        n: Option<u64>,
+        timestamped: bool,
+    ) {
+        if metric == "latency_ms" {
+            self.samples.push(value);
+            return;
         }
-    }
-    let get = |out: &BTreeMap<String, MetricValue>, k: &str| out.get(k).map(|m| m.value);
-    if let Some(requests) = get(&out, "requests") {
-        let derived = [
-            ("errors", "error_rate", 1.0),
-            ("timeouts", "timeout_rate", 1.0),
-            ("blocked", "block_rate", 1.0),
-            ("escalated", "escalation_rate", 1.0),
-            ("cost_usd", "cost_per_1k_usd", 1000.0),
-        ];
-        for (count, rate, per) in derived {
-            if let Some(v) = get(&out, count).and_then(|c| rate_per(c, requests, per)) {
-                out.entry(rate.into()).or_insert(MetricValue::of(v));
+        if metric == "distribution" {
+            return;
+        }
+        if timestamped {
+            match self.series.get_mut(metric) {
+                Some(e) => {
+                    e.0 += value;
+                    e.1 += 1;
+                }
+                None => {
+                    self.series.insert(metric.to_string(), (value, 1));
+                }
+            }
+            return;
+        }
+        let v = MetricValue { value, ci, n };
+        match self.scalars.get_mut(metric) {
+            Some(slot) => *slot = v,
+            None => {
+                self.scalars.insert(metric.to_string(), v);
             }
         }
     }
-    out
+
+    /// The run's values: scalars, then series means, latency percentiles and rates from
+    /// counts for what the run did not give itself.
+    pub fn finish(mut self) -> BTreeMap<String, MetricValue> {
+        let mut out = std::mem::take(&mut self.scalars);
+        for (metric, (sum, count)) in self.series {
+            out.entry(metric)
+                .or_insert_with(|| MetricValue::of(sum / count as f64));
+        }
+        let mut samples = self.samples;
+        if let Some(p) = Percentiles::from_samples(&mut samples) {
+            for (name, v) in [
+                ("latency_p50_ms", p.p50),
+                ("latency_p95_ms", p.p95),
+                ("latency_p99_ms", p.p99),
+            ] {
+                out.entry(name.into()).or_insert(MetricValue {
+                    value: v,
+                    ci: None,
+                    n: Some(samples.len() as u64),
+                });
+            }
+        }
+        let get = |out: &BTreeMap<String, MetricValue>, k: &str| out.get(k).map(|m| m.value);
+        if let Some(requests) = get(&out, "requests") {
+            let derived = [
+                ("errors", "error_rate", 1.0),
+                ("timeouts", "timeout_rate", 1.0),
+                ("blocked", "block_rate", 1.0),
+                ("escalated", "escalation_rate", 1.0),
+                ("cost_usd", "cost_per_1k_usd", 1000.0),
+            ];
+            for (count, rate, per) in derived {
+                if let Some(v) = get(&out, count).and_then(|c| rate_per(c, requests, per)) {
+                    out.entry(rate.into()).or_insert(MetricValue::of(v));
+                }
+            }
+        }
+        out
+    }
 }
 
 /// How a candidate's metric stands against the baseline.

@@ -14,6 +14,7 @@
 mod checklist;
 mod checks;
 mod map;
+mod summary;
 pub mod time;
 
 use std::collections::BTreeMap;
@@ -25,9 +26,9 @@ use crate::artifact::Artifacts;
 use crate::dataset::Provenance;
 use crate::digest::Sha256Digest;
 use crate::document::DocumentKind;
-use crate::eval::compare::{summarize, MetricValue};
-use crate::eval::fairness::{by_group, group_keys, GroupFairness, Tolerance};
-use crate::eval::{is_baseline_variant, Catalogue, EvalKind, EvalRow};
+use crate::eval::compare::MetricValue;
+use crate::eval::fairness::{GroupFairness, Tolerance};
+use crate::eval::{Catalogue, EvalKind, EvalRow};
 use crate::policy::{Category, Policy};
 use crate::stage::Stage;
 use crate::trust::canonical::canonical_digest_of;
@@ -35,6 +36,7 @@ use crate::trust::{ApprovalState, KeyId, Role, TrustError};
 
 pub use checklist::{checklist, ChecklistItem, ChecklistMark, CHECKLIST_ITEMS};
 pub use map::auditor_map;
+pub use summary::{RowSummariser, RowSummary, RowView, ROW_SUMMARY_FORMAT};
 
 /// The roles whose current signatures a waiver needs, all of them.
 pub const WAIVER_ROLES: [Role; 2] = [Role::ResponsibleAiLegal, Role::ModelOwner];
@@ -127,8 +129,14 @@ pub struct RunSummary {
 impl RunSummary {
     /// Summarises one run's rows the way every other reader does: [`summarize`] for this
     /// version's arm, the same rule over the rows of the production arm (variants
-    /// `production`, `baseline`, `control`), and fairness per group key against `tolerance`.
-    /// The store can call this once at import and keep the result, so a gate never reads rows.
+    /// `production`, `baseline`, `control`), and fairness per group key against `tolerance`
+    /// ([`by_group`] for every key of [`group_keys`]). It is [`RowSummary::from_rows`] then
+    /// [`RowSummary::summary`]: the store keeps the row summary of each run from its import,
+    /// so a gate reads no rows.
+    ///
+    /// [`summarize`]: crate::eval::compare::summarize
+    /// [`by_group`]: crate::eval::fairness::by_group
+    /// [`group_keys`]: crate::eval::fairness::group_keys
     pub fn from_rows(
         id: &str,
         kind: EvalKind,
@@ -137,30 +145,7 @@ impl RunSummary {
         catalogue: &Catalogue,
         tolerance: Tolerance,
     ) -> RunSummary {
-        let baseline_rows: Vec<EvalRow> = rows
-            .iter()
-            .filter(|r| is_baseline_variant(r.variant.as_deref()))
-            .map(|r| EvalRow {
-                variant: None,
-                ..r.clone()
-            })
-            .collect();
-        let fairness = group_keys(rows)
-            .into_iter()
-            .map(|key| KeyFairness {
-                metrics: by_group(rows, &key, catalogue, tolerance),
-                key,
-            })
-            .filter(|k| !k.metrics.is_empty())
-            .collect();
-        RunSummary {
-            id: id.to_string(),
-            kind,
-            evidence_digest,
-            metrics: summarize([rows]),
-            baseline: summarize([baseline_rows.as_slice()]),
-            fairness,
-        }
+        RowSummary::from_rows(rows).summary(id, kind, evidence_digest, catalogue, tolerance)
     }
 }
 

@@ -454,6 +454,25 @@ fn cases() -> Vec<(&'static str, Mutation, CheckStatus)> {
             |e| plan(e).kill_switch = None,
             Missing,
         ),
+        // --- canary: fairness before real users see it (§2 Bias/Fairness)
+        ("canary.fairness.selection-rate", |_| {}, Pass),
+        (
+            "canary.fairness.selection-rate",
+            |e| {
+                let r = e
+                    .evaluations
+                    .iter_mut()
+                    .find(|r| r.id == "r-fair")
+                    .expect("run");
+                r.fairness = vec![locale_fairness(0.38)];
+            },
+            Fail,
+        ),
+        (
+            "canary.fairness.selection-rate",
+            |e| e.evaluations.retain(|r| r.kind != EvalKind::FairnessAudit),
+            Missing,
+        ),
         ("canary.safety.red-team-pass-rate", |_| {}, Pass),
         (
             "canary.safety.red-team-pass-rate",
