@@ -9,6 +9,7 @@ use steward_tests::Steward;
 
 const CANDIDATE: &str = "summarize-copilot@1.3.0-15";
 const PRODUCTION: &str = "summarize-copilot@1.1.0-8";
+const CANARY: &str = "summarize-copilot@1.2.0-12";
 
 /// The built-in default policy's text, as `policy show` prints it in a new workspace.
 fn default_policy(s: &Steward) -> String {
@@ -229,37 +230,29 @@ fn the_demo_candidates_gate_names_what_fails_and_is_deterministic() {
     assert_eq!(report["target"], "canary");
     assert_eq!(report["policy_source"], "default");
 
-    // meeting-notes holds personal data (attendee names) and no security review of it can be
-    // recorded yet.
+    // meeting-notes holds personal data (attendee names), approved by a signed
+    // security-privacy review of its manifest: the check names the dataset and the envelope.
     let personal = check(&report, "canary.data-policy.personal-data");
-    assert_eq!(personal["status"], "fail");
+    assert_eq!(personal["status"], "pass");
     assert_eq!(personal["category"], "data-policy");
     assert_eq!(personal["seed"], "§2 Data policy — Training data");
     let observed = personal["observed"].as_str().unwrap_or("");
     assert!(
-        observed.contains(
-            "meeting-notes@2026-09-15: personal data without a current security-privacy review"
-        ),
+        observed.contains("meeting-notes@2026-09-15: personal data, approved by security-privacy"),
         "{observed}"
     );
     assert!(personal["expected"]
         .as_str()
         .unwrap_or("")
         .contains("no personal data, or personal data approved by security-privacy"));
-    assert!(personal["evidence"]
-        .as_array()
-        .expect("evidence")
-        .iter()
-        .any(|e| e["kind"] == "dataset"
-            && e["label"] == "meeting-notes@2026-09-15"
-            && e["digest"].as_str().unwrap_or("").starts_with("sha256:")));
-    // No security review can be recorded yet: missing, never a pass.
+    let evidence = personal["evidence"].as_array().expect("evidence");
+    assert!(evidence.iter().any(|e| e["kind"] == "dataset"
+        && e["label"] == "meeting-notes@2026-09-15"
+        && e["digest"].as_str().unwrap_or("").starts_with("sha256:")));
+    assert!(evidence.iter().any(|e| e["kind"] == "envelope"));
     let review = check(&report, "canary.data-policy.security-review");
-    assert_eq!(review["status"], "missing-evidence");
-    assert!(report["notes"][0]
-        .as_str()
-        .unwrap_or("")
-        .contains("dataset security reviews"));
+    assert_eq!(review["status"], "pass");
+    assert_eq!(report["notes"], serde_json::json!([]));
     // What passes names its evidence too: the red-team run by its file digest.
     let red_team = check(&report, "canary.safety.red-team-pass-rate");
     assert_eq!(red_team["status"], "pass");
@@ -285,17 +278,17 @@ fn the_demo_candidates_gate_names_what_fails_and_is_deterministic() {
     assert_eq!(human.code, 1);
     let out = &human.stdout;
     assert!(out.contains("→ canary: FAIL"), "{out}");
-    assert!(out.contains("\ndata-policy\n"), "{out}");
+    assert!(out.contains("\nfairness\n"), "{out}");
     assert!(
-        out.contains("✗ fail     canary.data-policy.personal-data"),
+        out.contains("✗ fail     canary.fairness.selection-rate"),
         "{out}"
     );
     assert!(
-        out.contains("observed: meeting-notes@2026-09-15: personal data without"),
+        out.contains("locale=es fails the four-fifths rule"),
         "{out}"
     );
     assert!(
-        out.contains("expected: no personal data, or personal data"),
+        out.contains("expected: selection_rate within tolerance"),
         "{out}"
     );
 
@@ -368,23 +361,18 @@ fn the_checklist_of_the_demo_production_version_shows_each_item_with_its_checks(
     s.ok(&["demo"]);
     let list = s.ok(&["checklist", PRODUCTION, "--json"]).json();
     assert_eq!(list["stage"], "production");
-    assert_eq!(list["eligible"], false);
+    assert_eq!(list["eligible"], true, "{list}");
     let items = list["items"].as_array().expect("items");
     assert_eq!(items.len(), 10);
     let mark = |n: usize| items[n - 1]["mark"].as_str().unwrap_or("").to_string();
     // Artifacts, documents, evaluations (quality, red-team, fairness, the scenario suite's
     // safety classifier and refusals), load tests, the rollback plan, and what the runbook and
     // risk assessment declare are in place on the production version.
-    for n in [1, 2, 4, 5, 6, 7, 10] {
+    for n in [1, 2, 4, 5, 6, 7, 8, 10] {
         assert_eq!(mark(n), "met", "item {n}: {}", items[n - 1]);
     }
-    // support-threads holds personal data and no security review can be recorded yet.
-    assert_eq!(mark(8), "not-met");
-    assert!(items[7]["blocking"]
-        .as_array()
-        .expect("blocking")
-        .iter()
-        .any(|b| b == "production.data-policy.personal-data"));
+    // support-threads holds personal data, approved by a signed security-privacy review.
+    assert_eq!(items[7]["blocking"], serde_json::json!([]));
     // The demo's five reviewers signed the production version's subject: each approval is read
     // from the workspace with its current state, so the sign-off item is met.
     assert_eq!(mark(9), "met", "{}", items[8]);
@@ -415,7 +403,7 @@ fn the_checklist_of_the_demo_production_version_shows_each_item_with_its_checks(
         human.stdout
     );
     assert!(
-        human.stdout.contains("✗  8. Access controls set"),
+        human.stdout.contains("✓  8. Access controls set"),
         "{}",
         human.stdout
     );
@@ -552,26 +540,20 @@ fn not_passing(report: &Value) -> Vec<String> {
 }
 
 /// The demo's evidence meets the default policy where the seed says it should: on the
-/// production version every check that reads evaluations, datasets or documents passes. What
-/// does not is the 48 h canary rule (the stage history's times) and the personal-data rule,
-/// whose security-privacy review of support-threads cannot be signed yet.
+/// production version every check passes: evaluations, datasets and their signed
+/// security-privacy reviews, documents, the 96 h its canary ran (the demo's clock), and the
+/// five sign-offs.
 #[test]
 fn the_demo_production_versions_evidence_meets_the_default_policy() {
     let s = Steward::new();
     s.ok(&["demo"]);
     let (_, report) = gate(&s, PRODUCTION, "production");
-    assert_eq!(
-        not_passing(&report),
-        [
-            "production.canary.duration",
-            "production.data-policy.personal-data"
-        ],
-        "{report}"
-    );
+    assert!(not_passing(&report).is_empty(), "{report}");
     let personal = check(&report, "production.data-policy.personal-data");
-    assert!(personal["observed"].as_str().unwrap_or("").contains(
-        "support-threads@2026-10-01: personal data without a current security-privacy review"
-    ));
+    assert!(personal["observed"]
+        .as_str()
+        .unwrap_or("")
+        .contains("support-threads@2026-10-01: personal data, approved by security-privacy"));
     // The evidence behind the checks the demo used to lack.
     for (id, words) in [
         ("production.safety.classifier", "policy_adherence = 0.981"),
@@ -591,19 +573,15 @@ fn the_demo_production_versions_evidence_meets_the_default_policy() {
     }
     let list = s.ok(&["checklist", PRODUCTION, "--json"]).json();
     let items = list["items"].as_array().expect("items");
-    for n in [1, 2, 3, 4, 5, 6, 7, 9, 10] {
+    for n in 1..=10 {
         assert_eq!(items[n - 1]["mark"], "met", "item {n}: {}", items[n - 1]);
     }
-    assert_eq!(
-        items[7]["blocking"],
-        serde_json::json!(["production.data-policy.personal-data"])
-    );
 }
 
-/// The canary going to production passes every evidence check but the ones that need time
-/// (48 h in canary), the SRE sign-off, and the signed security review of its personal data.
+/// The canary going to production passes every evidence check but the one that needs time
+/// (48 h in canary: it has run 30) and the SRE sign-off.
 #[test]
-fn the_demo_canary_lacks_only_time_the_sre_sign_off_and_the_dataset_review() {
+fn the_demo_canary_lacks_only_time_and_the_sre_sign_off() {
     let s = Steward::new();
     s.ok(&["demo"]);
     let (code, report) = gate(&s, "summarize-copilot@1.2.0-12", "production");
@@ -611,23 +589,17 @@ fn the_demo_canary_lacks_only_time_the_sre_sign_off_and_the_dataset_review() {
     assert_eq!(report["stage"], "canary");
     assert_eq!(
         not_passing(&report),
-        [
-            "production.approvals.sre",
-            "production.canary.duration",
-            "production.data-policy.personal-data"
-        ],
+        ["production.approvals.sre", "production.canary.duration"],
         "{report}"
     );
-    let personal = check(&report, "production.data-policy.personal-data");
-    let observed = personal["observed"].as_str().unwrap_or("");
-    for dataset in ["meeting-notes@2026-09-15", "support-threads@2026-10-01"] {
-        assert!(
-            observed.contains(&format!(
-                "{dataset}: personal data without a current security-privacy review"
-            )),
-            "{observed}"
-        );
-    }
+    let duration = check(&report, "production.canary.duration");
+    assert!(
+        duration["observed"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("in canary since"),
+        "{duration}"
+    );
     // Its documents are complete, the meeting-notes data sheet among them.
     for kind in [
         "model-card",
@@ -652,9 +624,9 @@ fn the_demo_canary_lacks_only_time_the_sre_sign_off_and_the_dataset_review() {
 }
 
 /// The candidate going to canary is stopped on fairness: locale=es's selection rate fails the
-/// four-fifths rule and the difference tolerance. Otherwise it lacks what a candidate lacks
-/// before its canary: the security-privacy review of its datasets (and with it the approval
-/// of meeting-notes' personal data), and a kill switch in its draft rollout plan.
+/// four-fifths rule and the difference tolerance. Otherwise it lacks only what its draft
+/// rollout plan does not say yet: the kill switch. (Its datasets were reviewed for the
+/// versions before it.)
 #[test]
 fn the_demo_candidate_fails_fairness_on_locale_es_going_to_canary() {
     let s = Steward::new();
@@ -665,8 +637,6 @@ fn the_demo_candidate_fails_fairness_on_locale_es_going_to_canary() {
         not_passing(&report),
         [
             "canary.canary.kill-switch",
-            "canary.data-policy.personal-data",
-            "canary.data-policy.security-review",
             "canary.fairness.selection-rate"
         ],
         "{report}"
@@ -693,7 +663,7 @@ fn the_demo_candidate_fails_fairness_on_locale_es_going_to_canary() {
     );
     assert_eq!(
         check(&report, "canary.data-policy.security-review")["status"],
-        "missing-evidence"
+        "pass"
     );
     // The production version's audit was within tolerance on the same key.
     let (_, production) = gate(&s, PRODUCTION, "production");
@@ -701,4 +671,135 @@ fn the_demo_candidate_fails_fairness_on_locale_es_going_to_canary() {
         check(&production, "production.fairness.selection-rate")["status"],
         "pass"
     );
+}
+
+/// Runs `steward` on `s`'s workspace with the demo's reviewers in keyring namespace `ns-demo`
+/// (kernel keyutils), acting as `who` (empty: nobody).
+fn as_person(s: &Steward, ns: &str, who: &str, args: &[&str]) -> steward_tests::Run {
+    let mut cmd = s.command(args);
+    cmd.env("STEWARD_KEYRING_BACKEND", "keyutils");
+    if who.is_empty() {
+        cmd.env("STEWARD_KEYRING_NAMESPACE", ns);
+    } else {
+        cmd.env("STEWARD_KEYRING_NAMESPACE", format!("{ns}-demo"))
+            .env("STEWARD_IDENTITY", who);
+    }
+    let out = cmd.output().expect("run steward");
+    steward_tests::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+struct DemoKeys(String);
+
+impl Drop for DemoKeys {
+    fn drop(&mut self) {
+        let store = steward_attest::KeyStore::with_namespace(&format!("{}-demo", self.0));
+        for who in [
+            "priya@companyos.example",
+            "diego@companyos.example",
+            "hana@companyos.example",
+            "amara@companyos.example",
+            "tom@companyos.example",
+        ] {
+            let _ = store.forget(who);
+        }
+    }
+}
+
+#[test]
+fn the_seeds_section_4_flow_the_last_sign_off_promotes_and_one_action_rolls_back() {
+    let ns = format!("test-seed4-{}", std::process::id());
+    let _keys = DemoKeys(ns.clone());
+    let s = Steward::new();
+    // Twenty hours on, the current canary has run 50 h: only the SRE sign-off is missing.
+    let loaded = as_person(&s, &ns, "", &["demo", "--hours-later", "20"]);
+    assert_eq!(loaded.code, 0, "{}{}", loaded.stdout, loaded.stderr);
+    let (code, report) = gate(&s, CANARY, "production");
+    assert_eq!(code, 1);
+    assert_eq!(
+        not_passing(&report),
+        ["production.approvals.sre"],
+        "{report}"
+    );
+
+    let priya = "priya@companyos.example";
+    let refused = as_person(&s, &ns, priya, &["stage", "set", CANARY, "production"]);
+    assert_eq!(refused.code, 1, "{}", refused.stderr);
+    assert!(
+        refused
+            .stderr
+            .contains("production.approvals.sre (missing-evidence)"),
+        "{}",
+        refused.stderr
+    );
+
+    // The SRE signs the last approval; the gate passes and the promotion goes through.
+    let signed = as_person(
+        &s,
+        &ns,
+        "tom@companyos.example",
+        &["approve", CANARY, "--role", "sre", "--to", "production"],
+    );
+    assert_eq!(signed.code, 0, "{}", signed.stderr);
+    let (code, report) = gate(&s, CANARY, "production");
+    assert_eq!(code, 0, "{report}");
+    let promoted = as_person(
+        &s,
+        &ns,
+        priya,
+        &[
+            "stage",
+            "set",
+            CANARY,
+            "production",
+            "--reason",
+            "canary 50 h, all five signed",
+            "--gate-digest",
+            report["digest"].as_str().expect("digest"),
+            "--json",
+        ],
+    );
+    assert_eq!(promoted.code, 0, "{}", promoted.stderr);
+    let promoted = promoted.json();
+    let record = &promoted["release"];
+    assert_eq!(record["rollback_target"], "1.1.0-8", "{record}");
+    assert_eq!(record["approvals"], 5);
+    assert_eq!(record["gate_passed"], true);
+    assert_eq!(record["gate_digest"], report["digest"]);
+
+    // One action rolls production back and records it.
+    let rb = as_person(
+        &s,
+        &ns,
+        "tom@companyos.example",
+        &[
+            "rollback",
+            "summarize-copilot",
+            "--incident",
+            "INC-2031",
+            "--reason",
+            "p99 latency doubled on EU tenants",
+            "--json",
+        ],
+    );
+    assert_eq!(rb.code, 0, "{}", rb.stderr);
+    let rb = rb.json();
+    assert_eq!(rb["serving"], "1.1.0-8");
+    assert_eq!(rb["rolled_back"], "1.2.0-12");
+    let list = s
+        .ok(&["release", "verify", "summarize-copilot", "--json"])
+        .json();
+    assert_eq!(list["ok"], true, "{list}");
+    let last = list["records"]
+        .as_array()
+        .and_then(|r| r.last())
+        .expect("records");
+    assert_eq!(last["kind"], "rollback");
+    assert_eq!(last["incident"], "INC-2031");
+    assert_eq!(last["signer_name"], "Tom Becker");
+    let deep = s.ok(&["audit", "verify", "--deep"]).stdout;
+    assert!(deep.contains("rows ok"), "{deep}");
 }

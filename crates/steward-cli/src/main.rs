@@ -65,6 +65,10 @@ enum Command {
         /// Also generate N models with versions, for performance work.
         #[arg(long, default_value_t = 0)]
         scale: u32,
+        /// Load the demo as it stands H hours on (its current canary then has run 30 + H
+        /// hours; 18 or more passes the 48 h rule).
+        #[arg(long, value_name = "H", default_value_t = 0)]
+        hours_later: u32,
     },
     /// Models.
     #[command(subcommand)]
@@ -513,10 +517,10 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
             let ws = Workspace::init(&root, &actor)?;
             out!("workspace ready at {}", ws.root().display());
         }
-        Command::Demo { scale } => {
+        Command::Demo { scale, hours_later } => {
             let ws = Workspace::init(&root, &actor)?;
             let bar = Bar::new();
-            let s = steward_api::demo::load(&ws, scale, &bar)?;
+            let s = steward_api::demo::load_later(&ws, scale, hours_later, &bar)?;
             drop(bar);
             out!(
                 "demo loaded into {}: {} models, {} versions, {} dataset snapshots",
