@@ -225,17 +225,19 @@ fn the_demo_candidate_fails_the_four_fifths_rule() {
             .iter()
             .map(|r| r["kind"].as_str().unwrap_or(""))
             .collect();
-        assert_eq!(
-            kinds,
-            [
-                "golden-set",
-                "red-team",
-                "fairness-audit",
-                "load-test",
-                "online-kpis"
-            ],
-            "{v}"
-        );
+        // The experiment 2.0.0-17 has not run the scenario suite yet.
+        let mut want = vec![
+            "golden-set",
+            "scenario-suite",
+            "red-team",
+            "fairness-audit",
+            "load-test",
+            "online-kpis",
+        ];
+        if v == "2.0.0-17" {
+            want.retain(|k| *k != "scenario-suite");
+        }
+        assert_eq!(kinds, want, "{v}");
         let f = s
             .ok(&[
                 "eval",

@@ -78,12 +78,15 @@ impl<'a> RowView<'a> {
     }
 }
 
+/// Each group's last value and count, by group, by metric, by group key.
+type GroupValues = BTreeMap<String, BTreeMap<String, BTreeMap<String, (f64, Option<u64>)>>>;
+
 /// Builds a [`RowSummary`] from rows pushed in file order.
 #[derive(Debug, Clone, Default)]
 pub struct RowSummariser {
     arm: RunAccumulator,
     baseline: RunAccumulator,
-    groups: BTreeMap<String, BTreeMap<String, BTreeMap<String, (f64, Option<u64>)>>>,
+    groups: GroupValues,
 }
 
 impl RowSummariser {
