@@ -2618,7 +2618,7 @@ rationale: string,
  */
 expires_at: string, };
 
-export type WaiverView = { 
+export type WaiverSignatureView = { 
 /**
  * The check.
  */
