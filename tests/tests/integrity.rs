@@ -130,9 +130,11 @@ fn concurrent_writers_wait_their_turn_and_lose_nothing() {
     assert_eq!(count(&s.ok(&["version", "list", MODEL, "--json"])), 13);
     let history = s.ok(&["doc", "history", "copilot@1.0.0-1", "model-card", "--json"]);
     assert_eq!(count(&history), 12);
-    // 1 model + 13 versions + 3 imports + 12 document writes + 12 stage changes.
+    // The signer's roster and policy (2), then 1 model + 13 versions + 3 imports + 12
+    // document writes + 12 stage changes (the six promotions each with its release record in
+    // the same entry).
     let verify = s.ok(&["audit", "verify", "--deep", "--json"]).json();
-    assert_eq!(verify["entries"], 41, "{verify}");
+    assert_eq!(verify["entries"], 43, "{verify}");
     assert_eq!(verify["ok"], true, "{verify}");
 }
 
