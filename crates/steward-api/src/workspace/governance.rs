@@ -366,17 +366,30 @@ impl Workspace {
     /// The signed evidence a gate to `target` reads: the version's approvals for that stage,
     /// its waivers, and the security/privacy reviews of its datasets, each with the state the
     /// trust rules decide now (only current ones count).
+    ///
+    /// Without `signed`, the version's own approvals and waivers are left out: that is the
+    /// gate a review subject holds (`GateReport::subject_digest` drops them anyway), and
+    /// deciding an approval's state reads the subject, so reading approvals here would never end.
     fn trust_evidence(
         &self,
         model: &ModelName,
         version: &Version,
         target: Stage,
         datasets: &[steward_domain::DatasetRef],
+        signed: bool,
     ) -> Result<TrustEvidence> {
         Ok(TrustEvidence {
-            approvals: self.gate_approvals(model, version, target)?,
+            approvals: if signed {
+                self.gate_approvals(model, version, target)?
+            } else {
+                Vec::new()
+            },
             dataset_reviews: self.gate_dataset_reviews(datasets)?,
-            waivers: self.gate_waivers(model, version)?,
+            waivers: if signed {
+                self.gate_waivers(model, version)?
+            } else {
+                Vec::new()
+            },
             note: None,
         })
     }
@@ -435,6 +448,7 @@ impl Workspace {
         model: &ModelName,
         version: &Version,
         target: Stage,
+        signed: bool,
     ) -> Result<Gathered> {
         let row = self.store.version(model, version)?;
         let versions = self.store.versions(model)?;
@@ -456,7 +470,7 @@ impl Workspace {
         let linked = self.store.version_datasets(model, version)?;
         let refs: Vec<steward_domain::DatasetRef> =
             linked.iter().map(|d| d.reference.clone()).collect();
-        let trust = self.trust_evidence(model, version, target, &refs)?;
+        let trust = self.trust_evidence(model, version, target, &refs, signed)?;
         let datasets: Vec<DatasetEvidence> = linked
             .iter()
             .map(|d| {
@@ -561,7 +575,7 @@ impl Workspace {
     ) -> Result<Evaluated> {
         let (model, version) = (model.clone(), *version);
         let policy = self.policy_in_force()?;
-        let g = self.gather_evidence(&model, &version, to)?;
+        let g = self.gather_evidence(&model, &version, to, true)?;
         let mut notes = g.notes;
         if policy.policy.stage(to).is_none() {
             notes.insert(
@@ -579,6 +593,24 @@ impl Workspace {
             policy,
             notes,
         })
+    }
+
+    /// The gate digest a review subject of `model@version` going to `to` holds: the
+    /// `subject_digest` of the gate under the policy in force, evaluated without the version's
+    /// own approvals and waivers; None when the policy does not gate `to`.
+    pub(super) fn gate_subject_digest(
+        &self,
+        model: &ModelName,
+        version: &Version,
+        to: Stage,
+    ) -> Result<Option<Sha256Digest>> {
+        let policy = self.policy_in_force()?;
+        if policy.policy.stage(to).is_none() {
+            return Ok(None);
+        }
+        let g = self.gather_evidence(model, version, to, false)?;
+        let report = gate::evaluate(&policy.policy, model.as_str(), to, &g.evidence, &now());
+        Ok(Some(report.subject_digest()?))
     }
 
     /// The gate of `MODEL@VERSION` going to `req.to` under the policy in force: every check

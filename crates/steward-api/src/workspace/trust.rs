@@ -1200,7 +1200,7 @@ impl Workspace {
                 .collect(),
             documents,
             evaluations,
-            gate_report_digest: None,
+            gate_report_digest: self.gate_subject_digest(model, version, to)?,
         }
         .normalized())
     }
@@ -1847,6 +1847,13 @@ fn subject_items(s: &ReviewSubject) -> Vec<SubjectItem> {
             "evidence",
             format!("{} run {}", e.kind, e.id),
             e.evidence_digest.to_string(),
+        ));
+    }
+    if let Some(g) = &s.gate_report_digest {
+        out.push(item(
+            "gate report",
+            format!("gate to {}", s.target_stage),
+            g.to_string(),
         ));
     }
     out

@@ -316,7 +316,8 @@ impl fmt::Display for Change {
 }
 
 /// Every difference between the subject an approval signed and the current one, in a fixed
-/// order (identity, artifacts, datasets, documents, evidence). Empty means current.
+/// order (identity, artifacts, datasets, documents, evidence, then the gate report). Empty
+/// means current.
 pub fn staleness(signed: &ReviewSubject, current: &ReviewSubject) -> Vec<Change> {
     let mut changes = Vec::new();
     if signed.model != current.model {
@@ -353,11 +354,6 @@ pub fn staleness(signed: &ReviewSubject, current: &ReviewSubject) -> Vec<Change>
             Artifact::CodeCommit,
             signed.code_commit.clone(),
             current.code_commit.clone(),
-        ),
-        (
-            Artifact::GateReport,
-            digest(&signed.gate_report_digest),
-            digest(&current.gate_report_digest),
         ),
     ];
     for (artifact, s, c) in artifacts {
@@ -446,6 +442,19 @@ pub fn staleness(signed: &ReviewSubject, current: &ReviewSubject) -> Vec<Change>
         },
         &mut changes,
     );
+    // Last: the gate report follows from everything above, so a change listed before it is
+    // usually its cause; alone, it means the policy or the production baseline moved.
+    let (g_signed, g_current) = (
+        digest(&signed.gate_report_digest),
+        digest(&current.gate_report_digest),
+    );
+    if g_signed != g_current {
+        changes.push(Change::Artifact {
+            artifact: Artifact::GateReport,
+            signed: g_signed,
+            current: g_current,
+        });
+    }
     changes
 }
 
