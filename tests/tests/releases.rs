@@ -366,6 +366,18 @@ fn verify_names_an_edited_record_a_removed_link_and_a_signer_outside_the_roster(
         parts.contains(&"row"),
         "the stored digest no longer matches: {parts:?}"
     );
+    // The deep verify names the row too, against the audit log.
+    let deep = s.run(&["audit", "verify", "--deep", "--json"]);
+    assert_eq!(deep.code, 2, "{}", deep.stdout);
+    let deep = deep.json();
+    assert!(
+        deep["mismatches"]
+            .as_array()
+            .expect("mismatches")
+            .iter()
+            .any(|m| m["table"] == "release_records" && m["row"] == "copilot release 2"),
+        "{deep}"
+    );
 
     // A record removed from the chain.
     let s = with_versions("unlink", LIFECYCLE_ONLY_POLICY, None);

@@ -199,6 +199,48 @@ pub fn expected_state(entries: &[Entry<'_>]) -> (State, Vec<Mismatch>) {
                         c.get("kind").unwrap_or(&Value::Null),
                     );
                 }
+                // A promotion, rollback or deprecation wrote its release record in the same
+                // transaction.
+                if let Some(r) = d.get("release") {
+                    let get = |f: &str| text(r.get(f).unwrap_or(&Value::Null));
+                    state.insert(
+                        key("release_records", format!("{model} release {}", get("seq"))),
+                        BTreeMap::from([
+                            ("envelope_sha256", get("envelope_sha256")),
+                            ("signer", get("signer")),
+                        ]),
+                    );
+                }
+            }
+            "waiver.add" => {
+                state.insert(
+                    key(
+                        "waivers",
+                        format!("{} waiver {}", e.subject, text(&field("id"))),
+                    ),
+                    [
+                        "envelope_sha256",
+                        "signer",
+                        "role",
+                        "check_id",
+                        "expires_at",
+                    ]
+                    .into_iter()
+                    .map(|f| (f, text(&field(f))))
+                    .collect(),
+                );
+            }
+            "dataset.review" => {
+                state.insert(
+                    key(
+                        "dataset_reviews",
+                        format!("{} review {}", e.subject, text(&field("id"))),
+                    ),
+                    ["envelope_sha256", "signer", "role", "manifest_checksum"]
+                        .into_iter()
+                        .map(|f| (f, text(&field(f))))
+                        .collect(),
+                );
             }
             "dataset.snapshot" => {
                 let p = field("provenance");

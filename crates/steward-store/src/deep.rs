@@ -355,6 +355,29 @@ const SIGNED_TEXTS: &[DigestedTable] = &[
         fields: &["signer", "head_hash"],
     },
     DigestedTable {
+        table: "release_records",
+        digest_field: "envelope_sha256",
+        sql: "SELECT m.name || ' release ' || r.seq, r.envelope, r.envelope_sha256, r.signer_keyid
+              FROM release_records r JOIN models m ON m.id = r.model_id",
+        fields: &["signer"],
+    },
+    DigestedTable {
+        table: "waivers",
+        digest_field: "envelope_sha256",
+        sql: "SELECT m.name || '@' || v.version || ' waiver ' || w.id, w.envelope, w.envelope_sha256,
+                     w.signer_keyid, w.role, w.check_id, w.expires_at
+              FROM waivers w JOIN versions v ON v.id = w.version_id JOIN models m ON m.id = v.model_id",
+        fields: &["signer", "role", "check_id", "expires_at"],
+    },
+    DigestedTable {
+        table: "dataset_reviews",
+        digest_field: "envelope_sha256",
+        sql: "SELECT d.name || '@' || d.version || ' review ' || r.id, r.envelope, r.envelope_sha256,
+                     r.signer_keyid, r.role, r.manifest_checksum
+              FROM dataset_reviews r JOIN datasets d ON d.id = r.dataset_id",
+        fields: &["signer", "role", "manifest_checksum"],
+    },
+    DigestedTable {
         table: "policy_revisions",
         digest_field: "content_sha256",
         sql: "SELECT 'r' || number, content, content_sha256 FROM policy_revisions",
