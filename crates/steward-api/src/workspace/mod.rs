@@ -6,6 +6,7 @@
 mod documents;
 mod evals;
 mod governance;
+mod policy_diff;
 pub(crate) mod trust;
 
 use std::path::{Path, PathBuf};
