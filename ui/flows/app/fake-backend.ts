@@ -277,7 +277,8 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
       });
       record(`stage.${c.kind}`, `${m.name}@${c.version}`, { from: c.from, to: c.to });
     }
-    return { changes, version: versionDetail(m, v) };
+    // The core answers no release record yet (release records land with the gated stage_set).
+    return { changes, version: versionDetail(m, v), release: null };
   };
 
   const createModel = (req: ModelCreate): ModelSummary => {
