@@ -20,7 +20,9 @@ export function GatePanel({ model, version, moves }: { model: string; version: s
   const gated = policy.data?.stages ?? [];
   const options: Stage[] = [...(next ? [next] : []), ...gated.filter((s) => s !== next)];
   const [picked, setPicked] = useState<Stage | null>(null);
-  const to = picked ?? options[0] ?? null;
+  // With no promotion ahead (a production version, say), production's gate says whether it
+  // would still be eligible today.
+  const to = picked ?? next ?? (gated.includes("production") ? "production" : (gated[0] ?? null));
   const report = useLoad(`gate:${model}@${version}>${to ?? ""}`, () =>
     to ? api.gateEvaluate({ model, version, to }) : Promise.resolve(null),
   );

@@ -89,7 +89,7 @@ describe("Moves", () => {
     await screen.findByTestId("blocking-production.approvals.sre");
     expect(evaluateGate).toHaveBeenCalledTimes(2);
     expect((screen.getByTestId("confirm-move") as HTMLButtonElement).disabled).toBe(true);
-    expect(onError).not.toHaveBeenCalled();
+    expect(onError).toHaveBeenCalledWith({ code: "conflict", message: "the gate decides differently now" });
   });
 
   it("says so, and keeps confirm disabled, when the gate cannot be evaluated", async () => {

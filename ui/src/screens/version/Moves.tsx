@@ -35,7 +35,7 @@ type Props = {
    * rejects with the core's error.
    */
   onMove: (to: Stage, reason: string | null, gateDigest: string | null) => Promise<void>;
-  /** Reports an error that is not the gate's (the error banner). */
+  /** Reports the core's error (the error banner). */
   onError: (error: unknown) => void;
 };
 
@@ -90,12 +90,11 @@ export function Moves({ version, stage, moves, evaluateGate, onMove, onError }: 
       choose(null);
     } catch (e) {
       const err = toApiError(e);
+      onError(err);
       if (gated && (err.code === "conflict" || err.code === "refused")) {
         setChanged(err.message);
         setGate({ state: "evaluating", to: pending.to });
         setGeneration((g) => g + 1);
-      } else {
-        onError(err);
       }
     } finally {
       setBusy(false);
