@@ -8,12 +8,20 @@ import { join } from "node:path";
 import { ARTIFACTS, assertClean, openApp, setupFlows } from "./harness.mjs";
 
 const flows = setupFlows();
+/**
+ * A recorded answer of the real core.
+ * @param {string} name
+ * @returns {any}
+ */
 const fixture = (name) => JSON.parse(readFileSync(new URL(`./app/governance/${name}`, import.meta.url), "utf8"));
+/** @param {string} name */
 const fixtureText = (name) => readFileSync(new URL(`./app/governance/${name}`, import.meta.url), "utf8");
 
 describe("governance flows", () => {
   test("the demo canary: its production gate fails on the missing SRE approval, and promote cannot be confirmed", async () => {
+    /** @type {import("../src/api/bindings").GateReportView} */
     const report = fixture("gate-summarize-copilot_1.2.0-12-production.json");
+    /** @type {import("../src/api/bindings").ChecklistView} */
     const list = fixture("checklist-summarize-copilot_1.2.0-12.json");
     const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}#/models/summarize-copilot/versions/1.2.0-12`);
     const panel = page.getByTestId("gate-panel");
