@@ -55,10 +55,10 @@ fn a_version_s_gate_and_checklist_come_from_the_core() {
         "model_create",
         json!({"req": {"name": "copilot", "owner": "ml-team"}}),
     );
-    h.ok(
-        "version_add",
-        json!({"req": {"model": "copilot", "version": "1.0.0-1"}, "operation": "a"}),
-    );
+    let bundle = h.dir.path().join("bundle.bin");
+    std::fs::write(&bundle, b"weights").unwrap();
+    let add = json!({"model": "copilot", "version": "1.0.0-1", "bundle_file": bundle.display().to_string()});
+    h.ok("version_add", json!({"req": add, "operation": "a"}));
     let gate = h.ok(
         "gate_evaluate",
         json!({"req": {"model": "copilot", "version": "1.0.0-1", "to": "production"}}),
@@ -73,6 +73,22 @@ fn a_version_s_gate_and_checklist_come_from_the_core() {
         .sum();
     assert_eq!(total, checks.len() as u64, "{gate}");
     assert!(gate["digest"].as_str().unwrap().len() >= 64, "{gate}");
+    let status = |id: &str| {
+        checks
+            .iter()
+            .find(|c| c["id"] == id)
+            .map(|c| c["status"].clone())
+    };
+    assert_eq!(
+        status("production.artifacts.bundle"),
+        Some(json!("pass")),
+        "{gate}"
+    );
+    assert_eq!(
+        status("production.approvals.sre"),
+        Some(json!("missing-evidence")),
+        "{gate}"
+    );
 
     let list = h.ok(
         "gate_checklist",
