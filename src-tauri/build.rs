@@ -55,6 +55,13 @@ const COMMANDS: &[&str] = &[
     "review_export",
     "review_open",
     "review_sign",
+    "gate_evaluate",
+    "gate_checklist",
+    "policy_show",
+    "policy_check",
+    "policy_set",
+    "policy_history",
+    "policy_diff",
     "export_pick",
     "export_write",
 ];

@@ -1,10 +1,10 @@
 //! Steward's desktop shell: the Tauri app that hosts the `ui/` front end.
 //!
 //! This crate owns the window, the IPC commands and the progress events, and nothing else.
-//! Every `#[tauri::command]` in [`commands`], [`documents`], [`evals`] and [`trust`] is a one-line
-//! adapter into [`steward_api::Workspace`] ([`export`] writes only to paths the user picked);
-//! there is no SQL, HTTP or governance rule here, and no other crate of ours may depend on
-//! Tauri. What the window may call is declared twice on purpose:
+//! Every `#[tauri::command]` in [`commands`], [`documents`], [`evals`], [`governance`] and
+//! [`trust`] is a one-line adapter into [`steward_api::Workspace`] ([`export`] writes only to
+//! paths the user picked); there is no SQL, HTTP or governance rule here, and no other crate of
+//! ours may depend on Tauri. What the window may call is declared twice on purpose:
 //! `build.rs` lists the commands for Tauri's ACL, and `capabilities/default.json` allows them
 //! one by one (plus core events and the open dialog; no fs or shell plugin).
 //!
@@ -15,6 +15,7 @@ pub mod commands;
 pub mod documents;
 pub mod evals;
 pub mod export;
+pub mod governance;
 mod studio;
 pub mod trust;
 
@@ -79,6 +80,13 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             trust::review_export,
             trust::review_open,
             trust::review_sign,
+            governance::gate_evaluate,
+            governance::gate_checklist,
+            governance::policy_show,
+            governance::policy_check,
+            governance::policy_set,
+            governance::policy_history,
+            governance::policy_diff,
             export::export_pick,
             export::export_write,
         ])

@@ -115,8 +115,19 @@ describe("the studio on the demo workspace", () => {
   });
 
   it("promotes the canary to production after confirmation", async () => {
+    // The demo's canary does not pass the default policy's production gate (governance.test.js
+    // shows that); this journey sets, through the window's own IPC, a policy whose gates ask
+    // only for a bundle, so the promotion and its side effects can be followed.
+    const text = fs.readFileSync(path.join(ROOT, "ui/flows/app/governance/bundle-only.toml"), "utf8");
+    const set = await ok("policy_set", { req: { text, file: null, message: "e2e journey: bundle-only gates" } });
+    assert.equal(set.revision.name, "flows-bundle-only");
     await (await byTestId(browser, "move-production")).click();
     await byTestId(browser, "confirm-panel");
+    const gate = await byTestId(browser, "promote-gate", 15_000);
+    await browser.waitUntil(async () => (await gate.getAttribute("data-passed")) === "true", {
+      timeout: 10_000,
+      timeoutMsg: "the bundle-only gate did not pass",
+    });
     await (await byTestId(browser, "move-reason")).setValue("canary held 48 h; e2e promotion");
     await shot("version");
     await (await byTestId(browser, "confirm-move")).click();

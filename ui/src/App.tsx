@@ -10,13 +10,16 @@ import { EvaluationsScreen } from "./screens/evaluations/EvaluationsScreen";
 import { DocumentScreen } from "./screens/documents/DocumentScreen";
 import { HomeScreen } from "./screens/home/HomeScreen";
 import { ModelScreen } from "./screens/model/ModelScreen";
+import { PolicyScreen } from "./screens/policy/PolicyScreen";
 import { PacketScreen } from "./screens/roster/PacketScreen";
 import { RosterScreen } from "./screens/roster/RosterScreen";
 import { SettingsScreen } from "./screens/settings/SettingsScreen";
 import { VersionScreen } from "./screens/version/VersionScreen";
 import { useShortcuts } from "./shortcuts";
 
-function section(route: Route): "home" | "roster" | "audit" | "settings" | null {
+type Section = "home" | "roster" | "audit" | "settings" | "policy";
+
+function section(route: Route): Section | null {
   switch (route.name) {
     case "home":
     case "model":
@@ -32,6 +35,8 @@ function section(route: Route): "home" | "roster" | "audit" | "settings" | null 
       return "audit";
     case "settings":
       return "settings";
+    case "policy":
+      return "policy";
     default:
       return null;
   }
@@ -58,6 +63,8 @@ function Screen({ route, workspace, onWorkspace }: { route: Route; workspace: nu
       return <SettingsScreen onWorkspaceChanged={onWorkspace} />;
     case "roster":
       return <RosterScreen key={`r-${workspace}`} />;
+    case "policy":
+      return <PolicyScreen key={`pol-${workspace}`} />;
     case "packet":
       return <PacketScreen key={`p-${route.path}`} path={route.path} />;
     case "not-found":
@@ -94,7 +101,7 @@ function Shell() {
   }, [routeKey]);
 
   const current = section(route);
-  const nav = (id: "home" | "roster" | "audit" | "settings", label: string, to: string, key: string) => (
+  const nav = (id: Section, label: string, to: string, key: string) => (
     <a
       href={to}
       className={`nav-link${current === id ? " is-current" : ""}`}
@@ -123,6 +130,7 @@ function Shell() {
           {nav("audit", "Audit log", href.audit(), "Alt+2")}
           {nav("settings", "Settings", href.settings(), "Alt+3")}
           {nav("roster", "Roster", href.roster(), "Alt+4")}
+          {nav("policy", "Policy", href.policy(), "Alt+5")}
         </nav>
         <div className="sidebar-foot small muted" data-testid="sidebar-workspace">
           {workspace ? (

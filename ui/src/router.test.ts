@@ -11,6 +11,8 @@ describe("router", () => {
     expect(parseHash(href.dataset("tickets@2"))).toEqual({ name: "dataset", reference: "tickets@2" });
     expect(parseHash(href.audit())).toEqual({ name: "audit" });
     expect(parseHash(href.settings())).toEqual({ name: "settings" });
+    expect(parseHash(href.policy())).toEqual({ name: "policy" });
+    expect(parseHash("#/policy/x")).toEqual({ name: "not-found", path: "/policy/x" });
     expect(parseHash("#/nope/x")).toEqual({ name: "not-found", path: "/nope/x" });
   });
 });

@@ -14,6 +14,7 @@ export type Route =
   | { name: "audit" }
   | { name: "settings" }
   | { name: "roster" }
+  | { name: "policy" }
   | { name: "packet"; path: string }
   | { name: "not-found"; path: string };
 
@@ -33,6 +34,7 @@ export function parseHash(hash: string): Route {
   if (a === "audit" && parts.length === 1) return { name: "audit" };
   if (a === "settings" && parts.length === 1) return { name: "settings" };
   if (a === "roster" && parts.length === 1) return { name: "roster" };
+  if (a === "policy" && parts.length === 1) return { name: "policy" };
   if (a === "packets" && b !== undefined && parts.length === 2) return { name: "packet", path: b };
   return { name: "not-found", path };
 }
@@ -50,6 +52,8 @@ export const href = {
   audit: () => "#/audit",
   settings: () => "#/settings",
   roster: () => "#/roster",
+  /** The governance policy: in force, editor, history. */
+  policy: () => "#/policy",
   /** A review packet opened read-only from a file. */
   packet: (path: string) => `#/packets/${enc(path)}`,
 };

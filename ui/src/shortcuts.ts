@@ -8,6 +8,7 @@ export const SHORTCUTS: { keys: string; what: string }[] = [
   { keys: "g a  or  Alt+2", what: "Go to the audit log" },
   { keys: "g s  or  Alt+3", what: "Go to settings" },
   { keys: "g r  or  Alt+4", what: "Go to the trust roster" },
+  { keys: "g p  or  Alt+5", what: "Go to the governance policy" },
   { keys: "↑ ↓  Enter", what: "Move through a list and open the row" },
   { keys: "Backspace  or  Alt+←", what: "Go back" },
   { keys: "Escape", what: "Close a dialog" },
@@ -34,8 +35,8 @@ function focusSearch(attempts = 10): void {
   }
 }
 
-const GO: Record<string, () => string> = { h: href.home, a: href.audit, s: href.settings, r: href.roster };
-const ALT: Record<string, () => string> = { "1": href.home, "2": href.audit, "3": href.settings, "4": href.roster };
+const GO: Record<string, () => string> = { h: href.home, a: href.audit, s: href.settings, r: href.roster, p: href.policy };
+const ALT: Record<string, () => string> = { "1": href.home, "2": href.audit, "3": href.settings, "4": href.roster, "5": href.policy };
 
 export function useShortcuts(): void {
   useEffect(() => {
@@ -44,7 +45,7 @@ export function useShortcuts(): void {
       if (e.defaultPrevented) return;
       if (document.querySelector('[role="dialog"]')) return;
       if (e.altKey && !e.ctrlKey && !e.metaKey) {
-        const to = ALT[e.key] ?? (/^Digit[1234]$/.test(e.code) ? ALT[e.code.slice(5)] : undefined);
+        const to = ALT[e.key] ?? (/^Digit[12345]$/.test(e.code) ? ALT[e.code.slice(5)] : undefined);
         if (to) {
           e.preventDefault();
           navigate(to());

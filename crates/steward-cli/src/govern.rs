@@ -52,6 +52,17 @@ pub enum PolicyCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Show what changed between two policy revisions as a unified diff (0 is the built-in
+    /// default).
+    Diff {
+        /// The older revision.
+        from: u32,
+        /// The newer revision.
+        to: u32,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs `steward policy check` (no workspace needed).
@@ -88,6 +99,16 @@ pub fn run(ws: &Workspace, cmd: PolicyCmd) -> Result<ExitCode, ApiError> {
             print_set(&result, json);
         }
         PolicyCmd::History { json } => print_history(&ws.policy_history()?, json),
+        PolicyCmd::Diff { from, to, json } => {
+            let diff = ws.policy_diff(from, to)?;
+            if json {
+                output::json(&diff);
+            } else if diff.unified.is_empty() {
+                out!("no differences between {from} and {to}");
+            } else {
+                out!("{}", diff.unified.trim_end());
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

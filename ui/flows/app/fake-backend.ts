@@ -4,6 +4,7 @@
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { installEvalFake } from "./fake-evals";
+import { installGovernanceFake } from "./fake-governance";
 import { installTrustFake } from "./fake-trust";
 import { fakeDocuments } from "./fake-documents";
 import riskAssessment from "./documents/risk-assessment.md?raw";
@@ -277,7 +278,8 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
       });
       record(`stage.${c.kind}`, `${m.name}@${c.version}`, { from: c.from, to: c.to });
     }
-    return { changes, version: versionDetail(m, v) };
+    // The core answers no release record yet (release records land with the gated stage_set).
+    return { changes, version: versionDetail(m, v), release: null };
   };
 
   const createModel = (req: ModelCreate): ModelSummary => {
@@ -487,7 +489,12 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     write: evals.write,
   });
 
+  // Gates, checklists and the policy: recorded answers of the real core.
+  const governance = installGovernanceFake({ checkVersion: (model, version) => void getVersion(getModel(model), version) });
+
   const handle = async (cmd: string, a: Record<string, unknown>): Promise<unknown> => {
+    const governanceAnswer = governance.handle(cmd, a);
+    if (governanceAnswer) return governanceAnswer;
     const evalAnswer = evals.handle(cmd, a);
     if (evalAnswer) return evalAnswer;
     const trustAnswer = trust.handle(cmd, a);

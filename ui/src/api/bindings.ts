@@ -2204,7 +2204,7 @@ label: string,
  */
 digest: string | null, };
 
-export type WaiverView = { 
+export type GateWaiverView = { 
 /**
  * What the check said before the waiver.
  */
@@ -2258,7 +2258,7 @@ evidence: Array<EvidenceRefView>,
 /**
  * The waiver, when waived.
  */
-waiver: WaiverView | null, 
+waiver: GateWaiverView | null, 
 /**
  * Why waivers of this check did not count.
  */
@@ -2421,6 +2421,32 @@ items: Array<ChecklistItemView>,
  * What the gate could not yet read.
  */
 notes: Array<string>, };
+
+export type PolicyDiff = { 
+/**
+ * The older side: a stored revision, or 0 for the built-in default.
+ */
+from: number, 
+/**
+ * The newer side: a stored revision, or 0 for the built-in default.
+ */
+to: number, 
+/**
+ * Every line, in order.
+ */
+lines: Array<DiffLine>, 
+/**
+ * Lines added.
+ */
+insertions: number, 
+/**
+ * Lines removed.
+ */
+deletions: number, 
+/**
+ * The same as a unified diff (3 lines of context).
+ */
+unified: string, };
 
 export type RecordPart = "signature" | "signer" | "chain" | "row" | "artifact" | "dataset" | "document" | "evaluation" | "envelope" | "gate";
 

@@ -66,6 +66,18 @@ import type {
   Role,
   RosterView,
 } from "./bindings";
+import type {
+  ChecklistView,
+  GateReportView,
+  GateRequest,
+  PolicyCheck,
+  PolicyCheckRequest,
+  PolicyDiff,
+  PolicyHistory,
+  PolicySet,
+  PolicySetResult,
+  PolicyView,
+} from "./bindings";
 
 /** The event long operations report progress on. */
 export const PROGRESS_EVENT = "steward://progress";
@@ -224,6 +236,21 @@ export const api = {
   /** Signs a packet's subject offline; the approval goes to a path from exportPick. */
   reviewSign: (packet: string, role: Role, decision: Decision, comment: string, path: string) =>
     call<ApprovalCheck>("review_sign", { packet, role, decision, comment, path }),
+
+  /** A version's gate for one target stage, every check evaluated by the core now. */
+  gateEvaluate: (req: GateRequest) => call<GateReportView>("gate_evaluate", { req }),
+  /** The ten production-eligibility items, derived by the core from the production gate. */
+  gateChecklist: (model: string, version: string) => call<ChecklistView>("gate_checklist", { model, version }),
+  /** The policy in force: a stored revision or the built-in default. */
+  policyShow: () => call<PolicyView>("policy_show"),
+  /** Validates a policy text without storing it (line, key and what is expected). */
+  policyCheck: (req: PolicyCheckRequest) => call<PolicyCheck>("policy_check", { req }),
+  /** Validates and stores the text as the next revision (refused when invalid). */
+  policySet: (req: PolicySet) => call<PolicySetResult>("policy_set", { req }),
+  /** Stored revisions, newest first. */
+  policyHistory: () => call<PolicyHistory>("policy_history"),
+  /** A line diff between two revisions; 0 is the built-in default. */
+  policyDiff: (from: number, to: number) => call<PolicyDiff>("policy_diff", { from, to }),
 };
 
 export type Api = typeof api;

@@ -163,8 +163,10 @@ pub struct EvidenceRefView {
     pub digest: Option<String>,
 }
 
-/// The waiver that turned a check to waived.
+/// The waiver that turned a check to waived. `GateWaiverView` in TypeScript, where the
+/// release records' `WaiverView` (a stored waiver signature) already has the plain name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(rename = "GateWaiverView")]
 pub struct WaiverView {
     /// What the check said before the waiver.
     pub waived_status: CheckStatus,
@@ -324,5 +326,23 @@ pub(super) fn governance_decls(cfg: &ts_rs::Config) -> Vec<String> {
         ChecklistCheckView::decl(cfg),
         ChecklistItemView::decl(cfg),
         ChecklistView::decl(cfg),
+        PolicyDiff::decl(cfg),
     ]
+}
+
+/// A line diff between two policy texts (the policy screen's history).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PolicyDiff {
+    /// The older side: a stored revision, or 0 for the built-in default.
+    pub from: u32,
+    /// The newer side: a stored revision, or 0 for the built-in default.
+    pub to: u32,
+    /// Every line, in order.
+    pub lines: Vec<super::DiffLine>,
+    /// Lines added.
+    pub insertions: u32,
+    /// Lines removed.
+    pub deletions: u32,
+    /// The same as a unified diff (3 lines of context).
+    pub unified: String,
 }

@@ -392,41 +392,21 @@ impl Workspace {
         let target = self.resolve_target(&doc.target, doc.kind)?;
         let old = self.store.revision(&target, doc.kind, from)?;
         let new = self.store.revision(&target, doc.kind, to)?;
-        let diff = TextDiff::from_lines(&old.content, &new.content);
-        let line = |i: Option<usize>| i.and_then(|i| u32::try_from(i + 1).ok());
-        let lines: Vec<DiffLine> = diff
-            .iter_all_changes()
-            .map(|c| DiffLine {
-                tag: match c.tag() {
-                    ChangeTag::Equal => DiffTag::Equal,
-                    ChangeTag::Insert => DiffTag::Insert,
-                    ChangeTag::Delete => DiffTag::Delete,
-                },
-                old_line: line(c.old_index()),
-                new_line: line(c.new_index()),
-                text: c.value().trim_end_matches(['\n', '\r']).to_string(),
-            })
-            .collect();
-        let count = |t: DiffTag| {
-            u32::try_from(lines.iter().filter(|l| l.tag == t).count()).unwrap_or(u32::MAX)
-        };
-        let unified = diff
-            .unified_diff()
-            .context_radius(3)
-            .header(
-                &format!("{target} {} r{from}", doc.kind),
-                &format!("{target} {} r{to}", doc.kind),
-            )
-            .to_string();
+        let diff = line_diff(
+            &old.content,
+            &new.content,
+            &format!("{target} {} r{from}", doc.kind),
+            &format!("{target} {} r{to}", doc.kind),
+        );
         Ok(DocumentDiff {
             target: target.to_string(),
             kind: doc.kind,
             from,
             to,
-            insertions: count(DiffTag::Insert),
-            deletions: count(DiffTag::Delete),
-            lines,
-            unified,
+            insertions: diff.insertions,
+            deletions: diff.deletions,
+            lines: diff.lines,
+            unified: diff.unified,
         })
     }
 
@@ -767,6 +747,50 @@ impl Workspace {
                 format!("cannot remove the draft at {}: {e}", path.display()),
             )),
         }
+    }
+}
+
+/// A line diff of two texts, as documents and policy revisions show it.
+pub(super) struct LineDiff {
+    /// Every line, in order.
+    pub lines: Vec<DiffLine>,
+    /// Lines added.
+    pub insertions: u32,
+    /// Lines removed.
+    pub deletions: u32,
+    /// The same as a unified diff (3 lines of context) under the two headers.
+    pub unified: String,
+}
+
+/// Diffs `old` against `new` line by line; the headers name the two sides in `unified`.
+pub(super) fn line_diff(old: &str, new: &str, old_header: &str, new_header: &str) -> LineDiff {
+    let diff = TextDiff::from_lines(old, new);
+    let line = |i: Option<usize>| i.and_then(|i| u32::try_from(i + 1).ok());
+    let lines: Vec<DiffLine> = diff
+        .iter_all_changes()
+        .map(|c| DiffLine {
+            tag: match c.tag() {
+                ChangeTag::Equal => DiffTag::Equal,
+                ChangeTag::Insert => DiffTag::Insert,
+                ChangeTag::Delete => DiffTag::Delete,
+            },
+            old_line: line(c.old_index()),
+            new_line: line(c.new_index()),
+            text: c.value().trim_end_matches(['\n', '\r']).to_string(),
+        })
+        .collect();
+    let count =
+        |t: DiffTag| u32::try_from(lines.iter().filter(|l| l.tag == t).count()).unwrap_or(u32::MAX);
+    let unified = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(old_header, new_header)
+        .to_string();
+    LineDiff {
+        insertions: count(DiffTag::Insert),
+        deletions: count(DiffTag::Delete),
+        lines,
+        unified,
     }
 }
 

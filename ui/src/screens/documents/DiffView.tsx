@@ -6,12 +6,27 @@ import { plural } from "./kinds";
 const SIGN = { equal: " ", insert: "+", delete: "−" } as const;
 const SPOKEN = { equal: "", insert: "added", delete: "removed" } as const;
 
-export function DiffView({ diff }: { diff: DocumentDiff }) {
+/** What a line diff needs, from a document's revisions or the policy's. */
+export type LineDiff = Pick<DocumentDiff, "from" | "to" | "lines" | "insertions" | "deletions">;
+
+const short = (n: number) => `r${n}`;
+const spoken = (n: number) => `revision ${n}`;
+
+/** `label` names a side briefly (`r2`), `spokenLabel` in words for the table's caption. */
+export function DiffView({
+  diff,
+  label = short,
+  spokenLabel = spoken,
+}: {
+  diff: LineDiff;
+  label?: (n: number) => string;
+  spokenLabel?: (n: number) => string;
+}) {
   const same = diff.insertions === 0 && diff.deletions === 0;
   return (
     <div className="diff" data-testid="diff-view">
       <p className="diff-summary" data-testid="diff-summary">
-        r{diff.from} → r{diff.to}:{" "}
+        {label(diff.from)} → {label(diff.to)}:{" "}
         {same ? (
           "no differences"
         ) : (
@@ -24,12 +39,12 @@ export function DiffView({ diff }: { diff: DocumentDiff }) {
       <div className="table-wrap diff-wrap">
         <table className="diff-table">
           <caption className="sr-only">
-            Changes from revision {diff.from} to revision {diff.to}
+            Changes from {spokenLabel(diff.from)} to {spokenLabel(diff.to)}
           </caption>
           <thead className="sr-only">
             <tr>
-              <th scope="col">Line in r{diff.from}</th>
-              <th scope="col">Line in r{diff.to}</th>
+              <th scope="col">Line in {label(diff.from)}</th>
+              <th scope="col">Line in {label(diff.to)}</th>
               <th scope="col">Change</th>
               <th scope="col">Text</th>
             </tr>

@@ -9,6 +9,7 @@ import { href } from "../../router";
 import { useLoad } from "../../useLoad";
 import { ApprovalsPanel } from "../approvals/ApprovalsPanel";
 import { VersionDocuments } from "../documents/DocumentList";
+import { Checklist, GatePanel } from "./GatePanel";
 import { Moves, StageResult } from "./Moves";
 
 function ArtifactRow({ label, value, link, missingKey, artifacts }: {
@@ -92,15 +93,12 @@ export function VersionScreen({ model, version }: { model: string; version: stri
     );
   }
 
-  const move = async (to: Stage, reason: string | null) => {
-    try {
-      const r = await api.stageSet({ model, version, stage: to, reason });
-      setResult(r);
-      detail.set(r.version);
-      detail.reload();
-    } catch (e) {
-      report(e);
-    }
+  // Errors go back to Moves, which evaluates the gate again when the core refused a promotion.
+  const move = async (to: Stage, reason: string | null, gateDigest: string | null) => {
+    const r = await api.stageSet({ model, version, stage: to, reason, ...(gateDigest ? { gate_digest: gateDigest } : {}) });
+    setResult(r);
+    detail.set(r.version);
+    detail.reload();
   };
 
   const link = async (reference: string): Promise<boolean> => {
@@ -138,7 +136,15 @@ export function VersionScreen({ model, version }: { model: string; version: stri
       <div className="columns">
         <div>
           <h2>Stage</h2>
-          <Moves key={`${v.version}:${v.stage}`} version={v.version} stage={v.stage} moves={v.moves} onMove={move} />
+          <Moves
+            key={`${v.version}:${v.stage}`}
+            version={v.version}
+            stage={v.stage}
+            moves={v.moves}
+            evaluateGate={(to) => api.gateEvaluate({ model, version, to })}
+            onMove={move}
+            onError={report}
+          />
 
           <h2>Artifacts</h2>
           {a.missing.length > 0 ? (
@@ -182,6 +188,17 @@ export function VersionScreen({ model, version }: { model: string; version: stri
           <h2>History</h2>
           <Timeline events={v.history} showVersion={false} />
         </div>
+      </div>
+
+      <div className="columns">
+        <section aria-labelledby="gate-title">
+          <h2 id="gate-title">Gate</h2>
+          <GatePanel key={`${v.version}:${v.stage}`} model={model} version={version} moves={v.moves} />
+        </section>
+        <section aria-labelledby="checklist-title">
+          <h2 id="checklist-title">Production eligibility</h2>
+          <Checklist key={`${v.version}:${v.stage}`} model={model} version={version} />
+        </section>
       </div>
 
       <h2 id="approvals-title">Approvals</h2>
