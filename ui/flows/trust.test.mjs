@@ -21,8 +21,8 @@ describe("trust flows", () => {
     assert.match(await page.getByTestId("role-sre").innerText(), /Not signed yet/);
     assert.match(await page.getByTestId("approvals-root").innerText(), /[0-9A-F]{4}( [0-9A-F]{4}){9}/);
     await page.getByTestId("subject-items").waitFor();
-    assert.match(await page.getByTestId("subject-items").innerText(), /bundle[\s\S]*summarize-copilot@1\.2\.0-12[\s\S]*evidence\tgolden-set run 11/);
-    const sheet = page.getByTestId("subject-items").getByRole("link", { name: "data-sheet of meeting-notes@2026-09-15 r1" });
+    assert.match(await page.getByTestId("subject-items").innerText(), /bundle[\s\S]*summarize-copilot@1\.2\.0-12[\s\S]*evidence\tgolden-set run \d+[\s\S]*gate report\tgate to production\t/);
+    const sheet = page.getByTestId("subject-items").getByRole("link", { name: "data-sheet of meeting-notes@2026-09-15 r2" });
     assert.equal(await sheet.getAttribute("href"), "#/documents/meeting-notes%402026-09-15/data-sheet");
     await page.setViewportSize({ width: 1280, height: 2600 });
     await page.screenshot({ path: join(ARTIFACTS, "approvals-canary.png") });

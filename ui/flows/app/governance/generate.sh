@@ -56,6 +56,9 @@ run policy diff 0 1 --json >"$here/policy-diff-0-1.json"
 # The flows' invented models, under a policy that only asks for a bundle.
 f="$ws/f"
 "$steward" --workspace "$f" init >/dev/null
+# Promotions are signed release records: Ana's key and a roster with it as root.
+"$steward" --workspace "$f" key init --name "Ana López" --email ana@companyos.example >/dev/null
+"$steward" --workspace "$f" roster init >/dev/null
 "$steward" --workspace "$f" policy set "$here/bundle-only.toml" -m "flows" >/dev/null
 printf 'weights' >"$ws/bundle.bin"
 "$steward" --workspace "$f" model add fraud-scorer --owner risk-ml >/dev/null
