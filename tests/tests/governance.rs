@@ -736,6 +736,30 @@ fn the_seeds_section_4_flow_the_last_sign_off_promotes_and_one_action_rolls_back
         refused.stderr
     );
 
+    // The home screen's inbox: the SRE is waited for, the owner's stale sign-off says why.
+    let tom = "tom@companyos.example";
+    let inbox = as_person(&s, &ns, tom, &["inbox", "--json"]).json();
+    assert_eq!(inbox["roles"], serde_json::json!(["sre"]));
+    assert_eq!(inbox["awaiting"][0]["version"], "1.2.0-12", "{inbox}");
+    assert_eq!(inbox["awaiting"][0]["role"], "sre");
+    assert_eq!(inbox["awaiting"][0]["target"], "production");
+    let owner = as_person(&s, &ns, priya, &["inbox", "--json"]).json();
+    assert_eq!(owner["stale"][0]["version"], "1.3.0-15", "{owner}");
+    assert!(owner["stale"][0]["reasons"][0]
+        .as_str()
+        .unwrap_or("")
+        .contains("model-card is at revision 3"));
+    let failing: Vec<&str> = owner["failing_gates"]
+        .as_array()
+        .expect("gates")
+        .iter()
+        .filter_map(|g| g["version"].as_str())
+        .collect();
+    assert!(
+        failing.contains(&"1.2.0-12") && failing.contains(&"1.3.0-15"),
+        "{owner}"
+    );
+
     // The SRE signs the last approval; the gate passes and the promotion goes through.
     let signed = as_person(
         &s,
@@ -744,6 +768,8 @@ fn the_seeds_section_4_flow_the_last_sign_off_promotes_and_one_action_rolls_back
         &["approve", CANARY, "--role", "sre", "--to", "production"],
     );
     assert_eq!(signed.code, 0, "{}", signed.stderr);
+    let inbox = as_person(&s, &ns, tom, &["inbox", "--json"]).json();
+    assert_eq!(inbox["awaiting"], serde_json::json!([]), "{inbox}");
     let (code, report) = gate(&s, CANARY, "production");
     assert_eq!(code, 0, "{report}");
     let promoted = as_person(

@@ -131,6 +131,9 @@ enum Command {
     Waive(release::WaiveArgs),
     /// A version's waivers and whether each counts now.
     Waivers(release::WaiversArgs),
+    /// What waits for you: sign-offs your roles owe, your sign-offs that went stale, and the
+    /// failing gates of the models you own.
+    Inbox(release::InboxArgs),
     /// The seed's production-eligibility checklist for a version, from its production gate.
     Checklist {
         /// MODEL@VERSION.
@@ -568,6 +571,7 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
         Command::Rollback(args) => release::rollback(&open()?, args)?,
         Command::Waive(args) => release::waive(&open()?, args)?,
         Command::Waivers(args) => release::waivers(&open()?, args)?,
+        Command::Inbox(args) => release::inbox(&open()?, args)?,
         Command::Policy(govern::PolicyCmd::Check { file, json }) => {
             return govern::check(&file, json)
         }

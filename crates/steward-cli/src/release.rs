@@ -293,3 +293,77 @@ pub fn waivers(ws: &Workspace, a: WaiversArgs) -> Result<(), ApiError> {
     }
     Ok(())
 }
+
+#[derive(Args)]
+pub struct InboxArgs {
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `steward inbox`.
+pub fn inbox(ws: &Workspace, a: InboxArgs) -> Result<(), ApiError> {
+    let v = ws.review_inbox()?;
+    if a.json {
+        output::json(&v);
+        return Ok(());
+    }
+    let roles: Vec<&str> = v.roles.iter().map(|r| r.as_str()).collect();
+    out!(
+        "inbox of {} <{}> ({})",
+        v.name,
+        v.email,
+        if roles.is_empty() {
+            "no roles".to_string()
+        } else {
+            roles.join(", ")
+        }
+    );
+    if v.awaiting.is_empty() && v.stale.is_empty() && v.failing_gates.is_empty() {
+        out!("nothing waits for you");
+    }
+    if !v.awaiting.is_empty() {
+        out!("waiting for your sign-off:");
+        for s in &v.awaiting {
+            out!(
+                "  {}@{} ({}) → {} as {}",
+                s.model,
+                s.version,
+                s.stage.as_str(),
+                s.target.as_str(),
+                s.role.as_str()
+            );
+        }
+    }
+    if !v.stale.is_empty() {
+        out!("your sign-offs that no longer count:");
+        for s in &v.stale {
+            out!(
+                "  {}@{} → {} as {}: {}",
+                s.model,
+                s.version,
+                s.target.as_str(),
+                s.role.as_str(),
+                s.state
+            );
+            for r in &s.reasons {
+                out!("      {r}");
+            }
+        }
+    }
+    if !v.failing_gates.is_empty() {
+        out!("gates that stop your models:");
+        for g in &v.failing_gates {
+            out!(
+                "  {}@{} ({}) → {}: {} check(s), first {}",
+                g.model,
+                g.version,
+                g.stage.as_str(),
+                g.target.as_str(),
+                g.blocking,
+                g.first.join(", ")
+            );
+        }
+    }
+    Ok(())
+}

@@ -107,7 +107,8 @@ fn rule(from: Stage, to: Stage) -> Result<(TransitionKind, &'static str), String
     }
 }
 
-fn next_promotion(from: Stage) -> Option<Stage> {
+/// The stage a version in `from` is promoted to next, if any.
+pub fn next_promotion(from: Stage) -> Option<Stage> {
     match from {
         Stage::Experiment => Some(Stage::Candidate),
         Stage::Candidate => Some(Stage::Canary),

@@ -2719,6 +2719,89 @@ reasons: Array<string>,
  */
 digest: string, };
 
+export type InboxSignOff = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * Its stage now.
+ */
+stage: Stage, 
+/**
+ * The stage the sign-off is for.
+ */
+target: Stage, 
+/**
+ * The role owed.
+ */
+role: Role, 
+/**
+ * `awaiting`, or the state of this person's signature that no longer counts (`stale`,
+ * `revoked-key`, …).
+ */
+state: string, 
+/**
+ * Why it no longer counts (what changed since signing), when stale.
+ */
+reasons: Array<string>, };
+
+export type InboxGate = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * Its stage now.
+ */
+stage: Stage, 
+/**
+ * Its next promotion.
+ */
+target: Stage, 
+/**
+ * How many checks stop it.
+ */
+blocking: number, 
+/**
+ * The first few of them, by id.
+ */
+first: Array<string>, };
+
+export type InboxView = { 
+/**
+ * Who (the signing identity).
+ */
+name: string, 
+/**
+ * Their email.
+ */
+email: string, 
+/**
+ * The roles the roster grants their key.
+ */
+roles: Array<Role>, 
+/**
+ * Sign-offs waiting for one of their roles.
+ */
+awaiting: Array<InboxSignOff>, 
+/**
+ * Their sign-offs that no longer count, with why.
+ */
+stale: Array<InboxSignOff>, 
+/**
+ * Failing gates of the models they own (the model's owner is their email or name).
+ */
+failing_gates: Array<InboxGate>, };
+
 /** The treatments a risk row may name, in the order a choice lists them. */
 export const RISK_TREATMENTS: readonly RiskTreatment[] = ["avoid","mitigate","transfer","accept"];
 

@@ -198,3 +198,66 @@ pub(crate) fn release_decls(cfg: &ts_rs::Config) -> Vec<String> {
         DatasetReviewView::decl(cfg),
     ]
 }
+
+/// A sign-off the person at the keyboard owes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InboxSignOff {
+    /// The model.
+    pub model: String,
+    /// The version.
+    pub version: String,
+    /// Its stage now.
+    pub stage: Stage,
+    /// The stage the sign-off is for.
+    pub target: Stage,
+    /// The role owed.
+    pub role: Role,
+    /// `awaiting`, or the state of this person's signature that no longer counts (`stale`,
+    /// `revoked-key`, …).
+    pub state: String,
+    /// Why it no longer counts (what changed since signing), when stale.
+    pub reasons: Vec<String>,
+}
+
+/// A failing gate of a model the person owns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InboxGate {
+    /// The model.
+    pub model: String,
+    /// The version.
+    pub version: String,
+    /// Its stage now.
+    pub stage: Stage,
+    /// Its next promotion.
+    pub target: Stage,
+    /// How many checks stop it.
+    pub blocking: u32,
+    /// The first few of them, by id.
+    pub first: Vec<String>,
+}
+
+/// The review inbox of the person at the keyboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct InboxView {
+    /// Who (the signing identity).
+    pub name: String,
+    /// Their email.
+    pub email: String,
+    /// The roles the roster grants their key.
+    pub roles: Vec<Role>,
+    /// Sign-offs waiting for one of their roles.
+    pub awaiting: Vec<InboxSignOff>,
+    /// Their sign-offs that no longer count, with why.
+    pub stale: Vec<InboxSignOff>,
+    /// Failing gates of the models they own (the model's owner is their email or name).
+    pub failing_gates: Vec<InboxGate>,
+}
+
+/// The inbox's declarations.
+pub(crate) fn inbox_decls(cfg: &ts_rs::Config) -> Vec<String> {
+    vec![
+        InboxSignOff::decl(cfg),
+        InboxGate::decl(cfg),
+        InboxView::decl(cfg),
+    ]
+}

@@ -6,6 +6,7 @@
 mod documents;
 mod evals;
 mod governance;
+mod inbox;
 mod policy_diff;
 mod releases;
 pub(crate) mod trust;

@@ -13,6 +13,7 @@
 
 mod checklist;
 mod checks;
+pub mod inbox;
 mod map;
 mod summary;
 pub mod time;
