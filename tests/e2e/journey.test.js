@@ -5,6 +5,7 @@
 // front end uses, so the test holds no lifecycle rule of its own.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { ROOT, byTestId, go, invoke, openStudio, tid } from "./studio.js";
@@ -121,6 +122,16 @@ describe("the studio on the demo workspace", () => {
     const text = fs.readFileSync(path.join(ROOT, "ui/flows/app/governance/bundle-only.toml"), "utf8");
     const set = await ok("policy_set", { req: { text, file: null, message: "e2e journey: bundle-only gates" } });
     assert.equal(set.revision.name, "flows-bundle-only");
+    // A promotion is a release record signed by the person at the keyboard, who must be in
+    // the roster: the demo's root (its model owner) adds the studio's identity with the CLI.
+    execFileSync(process.env.E2E_STEWARD, ["--workspace", workspace, "roster", "add", process.env.E2E_IDENTITY_FILE], {
+      env: {
+        ...process.env,
+        STEWARD_KEYRING_NAMESPACE: `${process.env.STEWARD_KEYRING_NAMESPACE}-demo`,
+        STEWARD_IDENTITY: "priya@companyos.example",
+      },
+      encoding: "utf8",
+    });
     await (await byTestId(browser, "move-production")).click();
     await byTestId(browser, "confirm-panel");
     const gate = await byTestId(browser, "promote-gate", 15_000);
