@@ -56,6 +56,9 @@ struct WaiverPredicate {
     signed_at: String,
 }
 
+/// A stored waiver signature as shown, with what it counts for when it could be read.
+type DecidedWaiver = (WaiverSignatureView, Option<(WaiverPredicate, Signature)>);
+
 /// What a dataset review's statement says.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct ReviewPredicate {
@@ -1008,7 +1011,7 @@ impl Workspace {
         model: &ModelName,
         version: &Version,
         state: &TrustState,
-    ) -> Result<Vec<(WaiverSignatureView, Option<(WaiverPredicate, Signature)>)>> {
+    ) -> Result<Vec<DecidedWaiver>> {
         let now_at = gate::time::parse_rfc3339(&now());
         let mut out = Vec::new();
         for row in self.store.waivers(model, version)? {

@@ -208,7 +208,8 @@ fn the_chain_rule() {
 #[test]
 fn a_record_against_the_store() {
     type Edit = fn(&mut StoreFacts, &mut ReleaseRecord);
-    let cases: Vec<(&str, Edit, Vec<(RecordPart, &str)>)> = vec![
+    type Case = (&'static str, Edit, Vec<(RecordPart, &'static str)>);
+    let cases: Vec<Case> = vec![
         ("holds", |_, _| {}, vec![]),
         (
             "version gone",
