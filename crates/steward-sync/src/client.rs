@@ -372,7 +372,7 @@ impl Registry {
                 what: what.to_string(),
                 message: message(),
             }),
-            _ if html => Err(SyncError::NotMlflow {
+            _ if html && !(200..=299).contains(&status) => Err(SyncError::NotMlflow {
                 url,
                 what: what.to_string(),
                 detail: format!(
@@ -431,7 +431,10 @@ impl Registry {
         serde_json::from_slice(&bytes).map_err(|e| SyncError::NotMlflow {
             url: self.base.to_string(),
             what: what.to_string(),
-            detail: format!("a body that is not JSON ({e})"),
+            detail: format!(
+                "a body that is not JSON ({e}): {:?}",
+                html_title(&String::from_utf8_lossy(&bytes))
+            ),
         })
     }
 

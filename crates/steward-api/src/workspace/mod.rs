@@ -7,6 +7,7 @@ mod documents;
 mod evals;
 mod governance;
 mod releases;
+pub(crate) mod sync;
 pub(crate) mod trust;
 
 use std::path::{Path, PathBuf};
