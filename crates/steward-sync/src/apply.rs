@@ -14,18 +14,20 @@ use crate::error::{Result, SyncError};
 use crate::plan::{index_versions, Op, Plan, VersionRef, VERSION_TAG};
 
 /// What an apply did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Default)]
 pub struct Applied {
     /// Operations sent successfully.
     pub done: usize,
     /// Steward version → registry number, for each version created (or found after a lost
     /// answer).
     pub created: BTreeMap<String, String>,
+    /// Why it stopped before the end (the rest is planned again next time).
+    pub error: Option<SyncError>,
 }
 
 /// Sends `plan`'s operations for model `name`; envelope bytes come from `artifacts` (path →
 /// bytes). `cancelled` is checked before each operation; `progress(done, total)` after each.
-/// On failure returns what was done with the error: the rest is planned again next time.
+/// On failure, what was done comes back with the error that stopped it.
 pub fn apply(
     registry: &Registry,
     name: &str,
@@ -33,20 +35,22 @@ pub fn apply(
     artifacts: &BTreeMap<String, Vec<u8>>,
     cancelled: &dyn Fn() -> bool,
     progress: &mut dyn FnMut(usize, usize),
-) -> std::result::Result<Applied, (Applied, SyncError)> {
+) -> Applied {
     let mut applied = Applied::default();
     let total = plan.ops.len();
     for op in &plan.ops {
         if cancelled() {
-            return Err((applied, SyncError::Cancelled));
+            applied.error = Some(SyncError::Cancelled);
+            return applied;
         }
         if let Err(e) = apply_one(registry, name, op, artifacts, &mut applied.created) {
-            return Err((applied, e));
+            applied.error = Some(e);
+            return applied;
         }
         applied.done += 1;
         progress(applied.done, total);
     }
-    Ok(applied)
+    applied
 }
 
 fn apply_one(

@@ -188,7 +188,7 @@ fn verify_record(
 fn desired_aliases(versions: &[(Version, Stage)]) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut sorted: Vec<&(Version, Stage)> = versions.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    sorted.sort_by_key(|a| a.0);
     for (v, stage) in sorted {
         if let Some(alias) = registry_alias(*stage) {
             out.insert(alias.to_string(), v.to_string());
@@ -196,6 +196,9 @@ fn desired_aliases(versions: &[(Version, Stage)]) -> BTreeMap<String, String> {
     }
     out
 }
+
+/// A sync that stopped: what it had done, and why.
+type Stopped = Box<(Option<SyncReport>, ApiError)>;
 
 struct Gathered {
     local: LocalModel,
@@ -402,7 +405,10 @@ impl Workspace {
         let result = self.sync_with(&reg, push, pull, req.restore, cancelled);
         let (report, error) = match result {
             Ok(r) => (Some(r), None),
-            Err((partial, e)) => (partial, Some(e)),
+            Err(stopped) => {
+                let (partial, e) = *stopped;
+                (partial, Some(e))
+            }
         };
         let ops = report.as_ref().map_or(0, |r| r.ops);
         let _ = self.store.sync_run_add(
@@ -451,8 +457,8 @@ impl Workspace {
         pull: bool,
         restore: bool,
         cancelled: &dyn Fn() -> bool,
-    ) -> std::result::Result<SyncReport, (Option<SyncReport>, ApiError)> {
-        let fail = |e: ApiError| (None, e);
+    ) -> std::result::Result<SyncReport, Stopped> {
+        let fail = |e: ApiError| Box::new((None, e));
         // Reach the server before anything else: an unreachable, refusing or non-MLflow server
         // fails here, having changed nothing.
         reg.check_read().map_err(|e| fail(registry_error(e)))?;
@@ -478,7 +484,10 @@ impl Workspace {
             .map_err(|e| fail(e.into()))?;
         for (m, versions) in models {
             if cancelled() {
-                return Err((Some(report), registry_error(SyncError::Cancelled)));
+                return Err(Box::new((
+                    Some(report),
+                    registry_error(SyncError::Cancelled),
+                )));
             }
             report.models += 1;
             let name = m.name.clone();
@@ -495,7 +504,7 @@ impl Workspace {
             if pull && remote_model.is_some() {
                 let changed = self
                     .pull_model(reg, &state, &name, &remote_versions, &gathered, &mut report)
-                    .map_err(|e| (Some(report.clone()), e))?;
+                    .map_err(|e| Box::new((Some(report.clone()), e)))?;
                 if changed {
                     gathered = self.gather(&name, &versions).map_err(fail)?;
                 }
@@ -521,9 +530,8 @@ impl Workspace {
                         continue;
                     }
                     if let Ok(version) = sv.parse::<Version>() {
-                        if let Some(record) = fetch_record(reg, &state, &name, &version, digest)
-                            .map_err(|e| (Some(report.clone()), e))?
-                            .ok()
+                        if let Ok(record) = fetch_record(reg, &state, &name, &version, digest)
+                            .map_err(|e| Box::new((Some(report.clone()), e)))?
                         {
                             if registry_alias(record.to) == Some(alias.as_str()) {
                                 gathered
@@ -573,23 +581,19 @@ impl Workspace {
                 .iter()
                 .filter(|o| matches!(o, Op::CreateVersion { .. }))
                 .count();
-            match steward_sync::apply(
+            let applied = steward_sync::apply(
                 reg,
                 name.as_str(),
                 &plan,
                 &gathered.artifacts,
                 cancelled,
                 &mut |_, _| {},
-            ) {
-                Ok(applied) => {
-                    report.ops += u32::try_from(applied.done).unwrap_or(u32::MAX);
-                    report.versions_created += u32::try_from(created).unwrap_or(u32::MAX);
-                }
-                Err((applied, e)) => {
-                    report.ops += u32::try_from(applied.done).unwrap_or(u32::MAX);
-                    return Err((Some(report), registry_error(e)));
-                }
+            );
+            report.ops += u32::try_from(applied.done).unwrap_or(u32::MAX);
+            if let Some(e) = applied.error {
+                return Err(Box::new((Some(report), registry_error(e))));
             }
+            report.versions_created += u32::try_from(created).unwrap_or(u32::MAX);
         }
         Ok(report)
     }
