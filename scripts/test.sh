@@ -17,6 +17,8 @@ have_ui=0
 # huggingface_hub and fairlearn check our exports and fairness maths from the Rust tests;
 # securesystemslib verifies our DSSE envelopes.
 need_python
+# A pinned MLflow server (3.17.2, in .venv-mlflow) for the registry-sync journeys.
+need_mlflow
 # keyctl runs the keyring test's second process in a session keyring of its own.
 need_apt keyutils
 # gnome-keyring, dbus-run-session and secret-tool run the Secret Service test in a D-Bus

@@ -7,6 +7,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod mlflow;
+
 /// The outcome of one `steward` run.
 #[derive(Debug)]
 pub struct Run {

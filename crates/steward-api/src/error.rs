@@ -32,6 +32,9 @@ pub enum ErrorCode {
     Keyring,
     /// A signature, key or roster check refused an envelope; the message names what failed.
     Untrusted,
+    /// The central registry could not be used (unreachable, too slow, not MLflow, refusing
+    /// the credential or the permission); nothing in the workspace changed.
+    Registry,
     /// A bug or an unexpected database failure.
     Internal,
 }

@@ -441,6 +441,43 @@ impl KeyStore {
         };
         keyring_error(backend, what, e)
     }
+
+    /// Stores a secret that is not a signing key (the registry credential) under `name`,
+    /// which must start with `secret:` so it can never collide with an identity.
+    pub fn set_secret(&self, name: &str, secret: &str) -> Result<()> {
+        self.secret_entry(name)?
+            .set_password(secret)
+            .map_err(|e| self.keyring_error("could not store the secret", e))
+    }
+
+    /// The secret stored under `name`, if any.
+    pub fn secret(&self, name: &str) -> Result<Option<Zeroizing<String>>> {
+        match self.secret_entry(name)?.get_password() {
+            Ok(text) => Ok(Some(Zeroizing::new(text))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(self.keyring_error("could not read the secret", e)),
+        }
+    }
+
+    /// Deletes the secret under `name`; `false` when there was none.
+    pub fn delete_secret(&self, name: &str) -> Result<bool> {
+        match self.secret_entry(name)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(self.keyring_error("could not delete the secret", e)),
+        }
+    }
+
+    fn secret_entry(&self, name: &str) -> Result<keyring::Entry> {
+        if !name.starts_with("secret:") {
+            return Err(AttestError::Keyring {
+                backend: self.backend(),
+                problem: format!("secret entry {name:?} does not start with \"secret:\""),
+                remedy: "name secrets secret:<what>".into(),
+            });
+        }
+        self.entry(name)
+    }
 }
 
 /// Re-words a keyring error. Never formats `BadEncoding` (it holds the stored bytes) or

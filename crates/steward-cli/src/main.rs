@@ -29,6 +29,7 @@ mod eval;
 mod govern;
 mod output;
 mod release;
+mod sync;
 mod trust;
 
 use std::path::PathBuf;
@@ -120,6 +121,15 @@ enum Command {
         #[command(flatten)]
         json: Json,
     },
+    /// The central registry (MLflow): set its URL, log in (OS keyring), test the connection.
+    #[command(subcommand)]
+    Registry(sync::RegistryCmd),
+    /// Sync with the registry: pull others' approvals and compare records, then push what
+    /// waits; `sync status` shows the outbox. Exits 1 on an ungoverned alias or a conflict.
+    Sync(sync::SyncArgs),
+    /// Deploy-time admission (no workspace): exits 0 only when the version the alias points at
+    /// has a valid signed release record for that stage, verified against the roster file.
+    Admit(sync::AdmitArgs),
     /// A model's signed release records: list, show, verify, export.
     #[command(subcommand)]
     Release(release::ReleaseCmd),
@@ -568,6 +578,9 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
         }
         Command::Doc(cmd) => return doc::run(&open()?, cmd),
         Command::Release(cmd) => return release::run(&open()?, cmd),
+        Command::Registry(cmd) => sync::registry(cmd, &open)?,
+        Command::Sync(args) => return sync::sync(&open()?, args),
+        Command::Admit(args) => return sync::admit(args),
         Command::Rollback(args) => release::rollback(&open()?, args)?,
         Command::Waive(args) => release::waive(&open()?, args)?,
         Command::Waivers(args) => release::waivers(&open()?, args)?,

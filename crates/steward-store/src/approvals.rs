@@ -125,6 +125,13 @@ impl Store {
                 })
             })?;
             let id = tx.last_insert_rowid();
+            crate::outbox::enqueue(
+                tx,
+                crate::models::get(tx, a.model)?.id,
+                crate::outbox::OutboxKind::Approval,
+                &format!("{}@{}", a.model, a.version),
+                id,
+            )?;
             let row = list(tx, v.id)?
                 .into_iter()
                 .find(|r| r.id == id)

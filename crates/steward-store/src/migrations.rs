@@ -60,6 +60,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "releases",
         include_str!("../migrations/20261202100000_releases.sql"),
     ),
+    (
+        "20261202120000",
+        "outbox",
+        include_str!("../migrations/20261202120000_outbox.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

@@ -315,6 +315,14 @@ impl Store {
                     ),
                 )
                 .map_err(|e| conflict_on_unique(e, || format!("release record {} of {model} is already stored", head.next_seq)))?;
+                // The registry learns of the record through the outbox, in this transaction.
+                crate::outbox::enqueue(
+                    tx,
+                    m.id,
+                    crate::outbox::OutboxKind::ReleaseRecord,
+                    &format!("{model}@{version}"),
+                    tx.last_insert_rowid(),
+                )?;
                 if let Some(detail) = event.detail.as_object_mut() {
                     detail.insert(
                         "release".into(),
@@ -423,6 +431,13 @@ impl Store {
             )
             .map_err(|e| conflict_on_unique(e, || format!("this waiver of {} on {}@{} is already stored", w.check_id, w.model, w.version)))?;
             let id = tx.last_insert_rowid();
+            crate::outbox::enqueue(
+                tx,
+                crate::models::get(tx, w.model)?.id,
+                crate::outbox::OutboxKind::Waiver,
+                &format!("{}@{}", w.model, w.version),
+                id,
+            )?;
             let row = waivers_of(tx, v.id)?
                 .into_iter()
                 .find(|r| r.signed.id == id)

@@ -9,6 +9,7 @@ mod governance;
 mod inbox;
 mod policy_diff;
 mod releases;
+pub(crate) mod sync;
 pub(crate) mod trust;
 
 use std::path::{Path, PathBuf};

@@ -1858,3 +1858,34 @@ fn subject_items(s: &ReviewSubject) -> Vec<SubjectItem> {
     }
     out
 }
+
+/// The roster a roster file (`steward roster export`) describes, every change verified, for
+/// checks that run without a workspace (`steward admit`). A file with any untrusted change is
+/// refused whole.
+pub(super) fn trust_state_from_file(path: &Path) -> Result<TrustState> {
+    let bytes = read_small(path, "roster")?;
+    let file: RosterFile = serde_json::from_slice(&bytes).map_err(|e| {
+        ApiError::invalid(format!(
+            "{} is not a roster file ({e}); export one with `steward roster export -o FILE`",
+            path.display()
+        ))
+    })?;
+    if file.format != ROSTER_FORMAT {
+        return Err(ApiError::invalid(format!(
+            "{} has format {:?}; expected {ROSTER_FORMAT:?}",
+            path.display(),
+            file.format
+        )));
+    }
+    let state = fold(
+        file.changes
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (i as u64 + 1, Ok(e.clone()))),
+    );
+    if let Some(p) = state.problems.first() {
+        return Err(untrusted(format!("{} is refused: {p}", path.display())));
+    }
+    state.roster()?;
+    Ok(state)
+}

@@ -1,0 +1,304 @@
+//! `steward registry set|login|test`, `steward sync [--push|--pull] [--restore]`,
+//! `steward sync status`, and `steward admit` (no workspace): the central registry. Each is
+//! one steward-api call and a printer. `sync` exits 1 when it finds an ungoverned alias or a
+//! new conflict, so a scheduled sync fails loudly; `admit` exits 0 only for an admitted version.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use steward_api::wire::{AdmitView, SyncReport, SyncRequest, SyncStatusView};
+use steward_api::{ApiError, Workspace};
+
+use crate::output;
+
+#[derive(Subcommand)]
+pub enum RegistryCmd {
+    /// Set the workspace's registry (an MLflow server's root URL).
+    Set {
+        /// The URL, e.g. http://mlflow.internal:5000.
+        url: String,
+    },
+    /// Store the registry credential in the OS keyring: a token, or with --user a password.
+    /// The secret is read from $STEWARD_REGISTRY_SECRET when set, else from standard input.
+    Login {
+        /// The registry (default: the workspace's).
+        #[arg(long)]
+        url: Option<String>,
+        /// Log in as this user (MLflow basic auth) instead of with a token.
+        #[arg(long)]
+        user: Option<String>,
+    },
+    /// Check the registry: reachable, MLflow version, credential, permissions.
+    Test {
+        /// The registry (default: the workspace's).
+        #[arg(long)]
+        url: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct SyncArgs {
+    #[command(subcommand)]
+    status: Option<SyncCmd>,
+    /// Only send what waits.
+    #[arg(long, conflicts_with = "pull")]
+    push: bool,
+    /// Only bring others' approvals back and compare records.
+    #[arg(long)]
+    pull: bool,
+    /// Move ungoverned aliases back to the governed state.
+    #[arg(long)]
+    restore: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum SyncCmd {
+    /// What waits for the registry, each entry's last error, the last sync, the conflicts.
+    Status {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct AdmitArgs {
+    /// The registry (an MLflow server's root URL).
+    #[arg(long)]
+    registry: String,
+    /// The registered model.
+    #[arg(long)]
+    model: String,
+    /// The alias to admit: production, canary, candidate or rollback.
+    #[arg(long, default_value = "production")]
+    alias: String,
+    /// The team's roster file (`steward roster export`).
+    #[arg(long)]
+    roster: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn read_secret() -> Result<String, ApiError> {
+    if let Ok(s) = std::env::var("STEWARD_REGISTRY_SECRET") {
+        return Ok(s);
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .take(64 * 1024)
+        .read_to_string(&mut text)
+        .map_err(|e| {
+            ApiError::invalid(format!("cannot read the secret from standard input: {e}"))
+        })?;
+    Ok(text.lines().next().unwrap_or_default().to_string())
+}
+
+fn url_or_workspace(
+    url: Option<String>,
+    open: &dyn Fn() -> Result<Workspace, ApiError>,
+) -> Result<String, ApiError> {
+    match url {
+        Some(u) => Ok(u),
+        None => open()?.registry_url()?.ok_or_else(|| {
+            ApiError::invalid("no registry is set: pass --url or run `steward registry set URL`")
+        }),
+    }
+}
+
+pub fn registry(
+    cmd: RegistryCmd,
+    open: &dyn Fn() -> Result<Workspace, ApiError>,
+) -> Result<(), ApiError> {
+    match cmd {
+        RegistryCmd::Set { url } => {
+            let url = open()?.registry_set(&url)?;
+            out!("registry set to {url}; next: steward registry login, steward registry test");
+        }
+        RegistryCmd::Login { url, user } => {
+            let url = url_or_workspace(url, open)?;
+            let secret = read_secret()?;
+            out!(
+                "{}",
+                steward_api::registry_login(&url, user.as_deref(), &secret)?
+            );
+        }
+        RegistryCmd::Test { url, json } => {
+            let url = url_or_workspace(url, open)?;
+            let t = steward_api::registry_test(&url)?;
+            if json {
+                output::json(&t);
+            } else {
+                out!("registry   {}", t.url);
+                out!(
+                    "mlflow     {}{}",
+                    t.mlflow_version,
+                    if t.supported {
+                        " (supported)"
+                    } else {
+                        " (not tested with Steward: 3.17 is)"
+                    }
+                );
+                out!(
+                    "credential {}",
+                    t.credential.as_deref().unwrap_or("none (anonymous)")
+                );
+                out!("read       ok");
+                out!("permission {}", t.permissions);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_status(s: &SyncStatusView) {
+    out!("registry: {}", s.url.as_deref().unwrap_or("not set"));
+    match &s.last_sync {
+        None => out!("last sync: never"),
+        Some(r) => out!(
+            "last sync: {} ({}, {} operations, {} requests){}",
+            r.at,
+            r.direction,
+            r.ops,
+            r.requests,
+            r.error
+                .as_ref()
+                .map(|e| format!(" failed: {e}"))
+                .unwrap_or_default()
+        ),
+    }
+    out!("waiting: {}", s.waiting.len());
+    for w in &s.waiting {
+        out!(
+            "  #{} {} {} (since {}, {} attempts{})",
+            w.id,
+            w.kind,
+            w.subject,
+            w.created_at,
+            w.attempts,
+            w.last_error
+                .as_ref()
+                .map(|e| format!(", last error: {e}"))
+                .unwrap_or_default()
+        );
+    }
+    for c in &s.conflicts {
+        out!(
+            "conflict: {}@{} {}: {}",
+            c.model,
+            c.version,
+            c.kind,
+            c.detail
+        );
+    }
+}
+
+fn print_report(r: &SyncReport) {
+    out!(
+        "synced {} models with {} ({}): {} operations, {} versions created, {} requests, {} outbox entries sent, {} approvals pulled",
+        r.models, r.url, r.direction, r.ops, r.versions_created, r.requests, r.sent, r.pulled_approvals
+    );
+    for u in &r.ungoverned {
+        out!(
+            "UNGOVERNED {}: alias {} points at registry version {} ({}), but signed records put {} there{}{}",
+            u.model,
+            u.alias,
+            u.number,
+            u.points_at.as_deref().unwrap_or("not a Steward version"),
+            u.governed.as_deref().unwrap_or("no version"),
+            u.user_id.as_ref().map(|w| format!("; that version was last changed by {w}")).unwrap_or_default(),
+            if u.restored { "; restored" } else { "; run `steward sync --restore` to restore the governed state" }
+        );
+    }
+    for c in &r.conflicts {
+        out!(
+            "CONFLICT {}@{} {}: {}",
+            c.model,
+            c.version,
+            c.kind,
+            c.detail
+        );
+    }
+    for a in &r.remote_ahead {
+        out!("remote ahead: {a}");
+    }
+    for d in &r.duplicates {
+        out!("duplicate: {d}");
+    }
+    for x in &r.refused {
+        out!("refused: {x}");
+    }
+}
+
+pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode, ApiError> {
+    if let Some(SyncCmd::Status { json }) = args.status {
+        let s = ws.sync_status()?;
+        if json || args.json {
+            output::json(&s);
+        } else {
+            print_status(&s);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let report = ws.sync(
+        &SyncRequest {
+            push: args.push,
+            pull: args.pull,
+            restore: args.restore,
+        },
+        &|| false,
+    )?;
+    if args.json {
+        output::json(&report);
+    } else {
+        print_report(&report);
+    }
+    let unresolved = report.ungoverned.iter().any(|u| !u.restored) || !report.conflicts.is_empty();
+    Ok(if unresolved {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_admit(a: &AdmitView) {
+    if a.admitted {
+        out!(
+            "ADMITTED {} alias {} = registry version {} ({}): release record {} signed by {}, {} approvals verified",
+            a.model,
+            a.alias,
+            a.number.as_deref().unwrap_or("?"),
+            a.version.as_deref().unwrap_or("?"),
+            a.record.as_deref().unwrap_or("?"),
+            a.signer.as_deref().unwrap_or("?"),
+            a.approvals
+        );
+    } else {
+        out!("REFUSED {} alias {}:", a.model, a.alias);
+        for p in &a.problems {
+            out!("  {p}");
+        }
+    }
+}
+
+pub fn admit(args: AdmitArgs) -> Result<ExitCode, ApiError> {
+    let a = steward_api::admit(&args.registry, &args.model, &args.alias, &args.roster)?;
+    if args.json {
+        output::json(&a);
+    } else {
+        print_admit(&a);
+    }
+    Ok(if a.admitted {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

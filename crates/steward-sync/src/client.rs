@@ -1,0 +1,850 @@
+//! The MLflow REST client: the registered-model, model-version, alias and tag calls Steward's
+//! mapping needs, and the proxied artifact API (`/api/2.0/mlflow-artifacts/artifacts/…`).
+//!
+//! Every request has a timeout; idempotent requests are retried on connection errors,
+//! timeouts, 5xx and 429 with exponential backoff and full jitter. Creating a model version is
+//! not idempotent (each call makes a new version number), so it is never retried here: the
+//! applier looks the version up by its `steward.version` tag before trying again.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use rand_core::{OsRng, RngCore};
+use reqwest::blocking::{Client, RequestBuilder, Response};
+use reqwest::Method;
+use serde_json::{json, Value};
+use url::Url;
+use zeroize::Zeroizing;
+
+use crate::error::{Result, SyncError};
+
+/// A secret (token or password) that cannot be printed or logged.
+#[derive(Clone)]
+pub struct Secret(Zeroizing<String>);
+
+impl Secret {
+    /// Wraps `text`.
+    pub fn new(text: impl Into<String>) -> Secret {
+        Secret(Zeroizing::new(text.into()))
+    }
+
+    /// The secret text, for the request header and the keyring only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// How Steward authenticates to the registry.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// `Authorization: Bearer TOKEN` (managed MLflow, a token-checking proxy).
+    Token(Secret),
+    /// HTTP basic auth (MLflow's basic-auth app).
+    Basic {
+        /// The user name.
+        user: String,
+        /// The password.
+        password: Secret,
+    },
+}
+
+impl Credential {
+    /// `token` or `user/password`, for reports (never the secret).
+    pub fn kind(&self) -> String {
+        match self {
+            Credential::Token(_) => "token".into(),
+            Credential::Basic { user, .. } => format!("user {user}"),
+        }
+    }
+}
+
+/// Timeouts and retries.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientOptions {
+    /// Connect timeout.
+    pub connect_timeout: Duration,
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Attempts per idempotent request (1 = no retry).
+    pub attempts: u32,
+    /// First backoff.
+    pub backoff: Duration,
+    /// Longest backoff.
+    pub max_backoff: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(5),
+            timeout: Duration::from_secs(30),
+            attempts: 5,
+            backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The backoff before attempt `attempt + 1` (from 0): exponential up to `max`, with full
+/// jitter scaled by `jitter` in [0, 1) so many clients do not retry in step.
+pub fn backoff_delay(base: Duration, max: Duration, attempt: u32, jitter: f64) -> Duration {
+    let exp = base.saturating_mul(2u32.saturating_pow(attempt.min(16)));
+    let capped = exp.min(max);
+    // Half fixed, half random: never zero, never more than the cap.
+    capped.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+}
+
+fn jitter() -> f64 {
+    f64::from(OsRng.next_u32()) / f64::from(u32::MAX)
+}
+
+/// A model version as the registry holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteVersion {
+    /// MLflow's version number (a string in JSON).
+    pub number: String,
+    /// Its tags.
+    pub tags: BTreeMap<String, String>,
+    /// Who last changed it, when MLflow says.
+    pub user_id: Option<String>,
+    /// When it last changed (ms since the epoch).
+    pub last_updated_ms: Option<i64>,
+}
+
+/// A registered model as the registry holds it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemoteModel {
+    /// Its description.
+    pub description: String,
+    /// Its tags.
+    pub tags: BTreeMap<String, String>,
+    /// Alias → version number.
+    pub aliases: BTreeMap<String, String>,
+}
+
+/// The MLflow server at one URL, with its credential.
+pub struct Registry {
+    base: Url,
+    http: Client,
+    credential: Option<Credential>,
+    options: ClientOptions,
+    requests: AtomicU64,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry")
+            .field("url", &self.base.as_str())
+            .finish()
+    }
+}
+
+/// Parses a registry URL: http or https, with a host, no query.
+pub fn parse_url(text: &str) -> Result<Url> {
+    let bad = |detail: &str| SyncError::BadUrl {
+        value: text.to_string(),
+        detail: detail.to_string(),
+    };
+    let mut url = Url::parse(text.trim()).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad(&format!(
+            "the scheme is {:?}, not http or https",
+            url.scheme()
+        )));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("it has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("it has a query or fragment"));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+fn field_str(v: &Value, key: &str) -> String {
+    match v.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn tags_of(v: &Value) -> BTreeMap<String, String> {
+    v.get("tags")
+        .and_then(Value::as_array)
+        .map(|tags| {
+            tags.iter()
+                .map(|t| (field_str(t, "key"), field_str(t, "value")))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn version_of(v: &Value) -> RemoteVersion {
+    RemoteVersion {
+        number: field_str(v, "version"),
+        tags: tags_of(v),
+        user_id: v
+            .get("user_id")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        last_updated_ms: v.get("last_updated_timestamp").and_then(Value::as_i64),
+    }
+}
+
+fn tag_list(tags: &BTreeMap<String, String>) -> Value {
+    Value::Array(
+        tags.iter()
+            .map(|(k, v)| json!({ "key": k, "value": v }))
+            .collect(),
+    )
+}
+
+/// Quotes `text` for an MLflow search filter.
+fn quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// The first characters of an HTML answer's `<title>`, for error messages.
+fn html_title(body: &str) -> String {
+    let lower = body.to_ascii_lowercase();
+    match (lower.find("<title>"), lower.find("</title>")) {
+        (Some(a), Some(b)) if b > a + 7 => body[a + 7..b].trim().chars().take(80).collect(),
+        _ => body.trim().chars().take(80).collect(),
+    }
+}
+
+impl Registry {
+    /// A client for the server at `url` (http or https).
+    pub fn new(url: &str, credential: Option<Credential>, options: ClientOptions) -> Result<Self> {
+        let base = parse_url(url)?;
+        // rustls without aws-lc: ring is the process's provider (a second install is a no-op).
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.timeout)
+            .user_agent(concat!("steward/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| SyncError::Unreachable {
+                url: base.to_string(),
+                detail: format!("the HTTP client could not be built: {e}"),
+            })?;
+        Ok(Registry {
+            base,
+            http,
+            credential,
+            options,
+            requests: AtomicU64::new(0),
+        })
+    }
+
+    /// The server's URL.
+    pub fn url(&self) -> &str {
+        self.base.as_str()
+    }
+
+    /// How many HTTP requests this client has sent (retries included).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    fn endpoint(&self, path: &str) -> Result<Url> {
+        self.base.join(path).map_err(|e| SyncError::BadUrl {
+            value: format!("{}{path}", self.base),
+            detail: e.to_string(),
+        })
+    }
+
+    fn authorized(&self, req: RequestBuilder) -> RequestBuilder {
+        match &self.credential {
+            None => req,
+            Some(Credential::Token(t)) => req.bearer_auth(t.expose()),
+            Some(Credential::Basic { user, password }) => {
+                req.basic_auth(user, Some(password.expose()))
+            }
+        }
+    }
+
+    fn send_once(&self, build: &dyn Fn() -> Result<RequestBuilder>) -> Result<Response> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        self.authorized(build()?).send().map_err(|e| {
+            if e.is_timeout() {
+                SyncError::Timeout {
+                    url: self.base.to_string(),
+                    after: self.options.timeout,
+                }
+            } else {
+                let mut detail = e.to_string();
+                let mut src = std::error::Error::source(&e);
+                while let Some(s) = src {
+                    detail = format!("{detail}: {s}");
+                    src = s.source();
+                }
+                SyncError::Unreachable {
+                    url: self.base.to_string(),
+                    detail,
+                }
+            }
+        })
+    }
+
+    /// Sends, classifies the answer, and retries a retryable failure when `retry`.
+    fn send(
+        &self,
+        what: &str,
+        retry: bool,
+        build: &dyn Fn() -> Result<RequestBuilder>,
+    ) -> Result<(u16, Vec<u8>)> {
+        let attempts = if retry {
+            self.options.attempts.max(1)
+        } else {
+            1
+        };
+        let mut attempt = 0;
+        loop {
+            let outcome = self
+                .send_once(build)
+                .and_then(|resp| self.classify(what, resp));
+            match outcome {
+                Err(e) if e.is_retryable() && attempt + 1 < attempts => {
+                    std::thread::sleep(backoff_delay(
+                        self.options.backoff,
+                        self.options.max_backoff,
+                        attempt,
+                        jitter(),
+                    ));
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn classify(&self, what: &str, resp: Response) -> Result<(u16, Vec<u8>)> {
+        let status = resp.status().as_u16();
+        let html = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
+        let body = resp
+            .bytes()
+            .map_err(|e| {
+                if e.is_timeout() {
+                    SyncError::Timeout {
+                        url: self.base.to_string(),
+                        after: self.options.timeout,
+                    }
+                } else {
+                    SyncError::Unreachable {
+                        url: self.base.to_string(),
+                        detail: format!("the answer was cut off: {e}"),
+                    }
+                }
+            })?
+            .to_vec();
+        let url = self.base.to_string();
+        let text = || String::from_utf8_lossy(&body).into_owned();
+        let parsed: Option<Value> = serde_json::from_slice(&body).ok();
+        let message = || {
+            parsed
+                .as_ref()
+                .map(|v| field_str(v, "message"))
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| html_title(&text()))
+        };
+        match status {
+            401 => Err(SyncError::Unauthenticated { url }),
+            403 => Err(SyncError::PermissionDenied {
+                url,
+                what: what.to_string(),
+                message: message(),
+            }),
+            _ if html && !(200..=299).contains(&status) => Err(SyncError::NotMlflow {
+                url,
+                what: what.to_string(),
+                detail: format!(
+                    "HTTP {status} with an HTML page ({:?})",
+                    html_title(&text())
+                ),
+            }),
+            200..=299 => Ok((status, body)),
+            _ => match parsed {
+                Some(v) if v.get("error_code").is_some() => Err(SyncError::Api {
+                    url,
+                    what: what.to_string(),
+                    status,
+                    code: field_str(&v, "error_code"),
+                    message: field_str(&v, "message"),
+                }),
+                _ if status >= 500 || status == 429 => Err(SyncError::Api {
+                    url,
+                    what: what.to_string(),
+                    status,
+                    code: String::new(),
+                    message: html_title(&text()),
+                }),
+                _ => Err(SyncError::NotMlflow {
+                    url,
+                    what: what.to_string(),
+                    detail: format!("HTTP {status} that is not MLflow's JSON error"),
+                }),
+            },
+        }
+    }
+
+    fn json(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+        what: &str,
+        retry: bool,
+    ) -> Result<Value> {
+        let mut url = self.endpoint(path)?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let (_, bytes) = self.send(what, retry, &|| {
+            let mut req = self.http.request(method.clone(), url.clone());
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            Ok(req)
+        })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(json!({}));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| SyncError::NotMlflow {
+            url: self.base.to_string(),
+            what: what.to_string(),
+            detail: format!(
+                "a body that is not JSON ({e}): {:?}",
+                html_title(&String::from_utf8_lossy(&bytes))
+            ),
+        })
+    }
+
+    fn not_found(e: &SyncError) -> bool {
+        matches!(e, SyncError::Api { status: 404, .. })
+            || matches!(e, SyncError::Api { code, .. } if code == "RESOURCE_DOES_NOT_EXIST")
+    }
+
+    /// `GET /health` and `GET /version`: the server's MLflow version.
+    pub fn server_version(&self) -> Result<String> {
+        let url = self.endpoint("version")?;
+        let (_, body) = self.send("GET /version", true, &|| Ok(self.http.get(url.clone())))?;
+        let text = String::from_utf8_lossy(&body).trim().to_string();
+        let looks_like_version = !text.is_empty()
+            && text.len() < 40
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '+' || c == '-');
+        if !looks_like_version {
+            return Err(SyncError::NotMlflow {
+                url: self.base.to_string(),
+                what: "GET /version".into(),
+                detail: format!("{:?} instead of a version number", html_title(&text)),
+            });
+        }
+        Ok(text)
+    }
+
+    /// A registered model with its aliases, or None when it does not exist.
+    pub fn get_model(&self, name: &str) -> Result<Option<RemoteModel>> {
+        match self.json(
+            Method::GET,
+            "api/2.0/mlflow/registered-models/get",
+            &[("name", name)],
+            None,
+            &format!("reading registered model {name}"),
+            true,
+        ) {
+            Ok(v) => {
+                let m = v.get("registered_model").cloned().unwrap_or_default();
+                let aliases = m
+                    .get("aliases")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .map(|x| (field_str(x, "alias"), field_str(x, "version")))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Ok(Some(RemoteModel {
+                    description: field_str(&m, "description"),
+                    tags: tags_of(&m),
+                    aliases,
+                }))
+            }
+            Err(e) if Self::not_found(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Creates a registered model with its tags inline; an existing one is left as it is.
+    pub fn create_model(
+        &self,
+        name: &str,
+        description: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<()> {
+        let body = json!({ "name": name, "description": description, "tags": tag_list(tags) });
+        match self.json(
+            Method::POST,
+            "api/2.0/mlflow/registered-models/create",
+            &[],
+            Some(&body),
+            &format!("creating registered model {name}"),
+            true,
+        ) {
+            Ok(_) => Ok(()),
+            Err(SyncError::Api { code, .. }) if code == "RESOURCE_ALREADY_EXISTS" => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sets a registered model's description.
+    pub fn set_model_description(&self, name: &str, description: &str) -> Result<()> {
+        let body = json!({ "name": name, "description": description });
+        self.json(
+            Method::PATCH,
+            "api/2.0/mlflow/registered-models/update",
+            &[],
+            Some(&body),
+            &format!("updating registered model {name}"),
+            true,
+        )
+        .map(drop)
+    }
+
+    /// Sets (upserts) a registered-model tag.
+    pub fn set_model_tag(&self, name: &str, key: &str, value: &str) -> Result<()> {
+        let body = json!({ "name": name, "key": key, "value": value });
+        self.json(
+            Method::POST,
+            "api/2.0/mlflow/registered-models/set-tag",
+            &[],
+            Some(&body),
+            &format!("tagging registered model {name}"),
+            true,
+        )
+        .map(drop)
+    }
+
+    /// Every version of a model with its tags (paged), or those whose tag `key` is `value`.
+    pub fn search_versions(
+        &self,
+        name: &str,
+        tag: Option<(&str, &str)>,
+    ) -> Result<Vec<RemoteVersion>> {
+        let mut filter = format!("name={}", quoted(name));
+        if let Some((k, v)) = tag {
+            filter.push_str(&format!(" and tags.`{k}`={}", quoted(v)));
+        }
+        let mut out = Vec::new();
+        let mut token = String::new();
+        loop {
+            let mut query = vec![("filter", filter.as_str()), ("max_results", "10000")];
+            if !token.is_empty() {
+                query.push(("page_token", token.as_str()));
+            }
+            let v = self.json(
+                Method::GET,
+                "api/2.0/mlflow/model-versions/search",
+                &query,
+                None,
+                &format!("searching the versions of {name}"),
+                true,
+            )?;
+            if let Some(list) = v.get("model_versions").and_then(Value::as_array) {
+                out.extend(list.iter().map(version_of));
+            }
+            token = field_str(&v, "next_page_token");
+            if token.is_empty() {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// Creates a model version with its tags inline. Not idempotent and never retried: the
+    /// caller looks for the version by tag before calling again.
+    pub fn create_version(
+        &self,
+        name: &str,
+        source: &str,
+        description: &str,
+        tags: &BTreeMap<String, String>,
+    ) -> Result<RemoteVersion> {
+        let body = json!({
+            "name": name, "source": source, "description": description, "tags": tag_list(tags),
+        });
+        let v = self.json(
+            Method::POST,
+            "api/2.0/mlflow/model-versions/create",
+            &[],
+            Some(&body),
+            &format!("creating a version of {name}"),
+            false,
+        )?;
+        Ok(version_of(
+            &v.get("model_version").cloned().unwrap_or_default(),
+        ))
+    }
+
+    /// One model version, or None.
+    pub fn get_version(&self, name: &str, number: &str) -> Result<Option<RemoteVersion>> {
+        match self.json(
+            Method::GET,
+            "api/2.0/mlflow/model-versions/get",
+            &[("name", name), ("version", number)],
+            None,
+            &format!("reading version {number} of {name}"),
+            true,
+        ) {
+            Ok(v) => Ok(Some(version_of(
+                &v.get("model_version").cloned().unwrap_or_default(),
+            ))),
+            Err(e) if Self::not_found(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sets (upserts) a model-version tag.
+    pub fn set_version_tag(&self, name: &str, number: &str, key: &str, value: &str) -> Result<()> {
+        let body = json!({ "name": name, "version": number, "key": key, "value": value });
+        self.json(
+            Method::POST,
+            "api/2.0/mlflow/model-versions/set-tag",
+            &[],
+            Some(&body),
+            &format!("tagging version {number} of {name}"),
+            true,
+        )
+        .map(drop)
+    }
+
+    /// Points `alias` at version `number`.
+    pub fn set_alias(&self, name: &str, alias: &str, number: &str) -> Result<()> {
+        let body = json!({ "name": name, "alias": alias, "version": number });
+        self.json(
+            Method::POST,
+            "api/2.0/mlflow/registered-models/alias",
+            &[],
+            Some(&body),
+            &format!("pointing alias {alias} of {name} at version {number}"),
+            true,
+        )
+        .map(drop)
+    }
+
+    /// Removes `alias` (a missing alias is not an error).
+    pub fn delete_alias(&self, name: &str, alias: &str) -> Result<()> {
+        let body = json!({ "name": name, "alias": alias });
+        self.json(
+            Method::DELETE,
+            "api/2.0/mlflow/registered-models/alias",
+            &[],
+            Some(&body),
+            &format!("removing alias {alias} of {name}"),
+            true,
+        )
+        .map(drop)
+    }
+
+    /// The version `alias` points at, or None.
+    pub fn version_by_alias(&self, name: &str, alias: &str) -> Result<Option<RemoteVersion>> {
+        match self.json(
+            Method::GET,
+            "api/2.0/mlflow/registered-models/alias",
+            &[("name", name), ("alias", alias)],
+            None,
+            &format!("reading alias {alias} of {name}"),
+            true,
+        ) {
+            Ok(v) => Ok(Some(version_of(
+                &v.get("model_version").cloned().unwrap_or_default(),
+            ))),
+            Err(e) if Self::not_found(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn artifact_url(&self, path: &str) -> Result<Url> {
+        let mut url = self.endpoint("api/2.0/mlflow-artifacts/artifacts/")?;
+        {
+            let mut segs = url.path_segments_mut().map_err(|()| SyncError::BadUrl {
+                value: self.base.to_string(),
+                detail: "it cannot take a path".into(),
+            })?;
+            segs.pop_if_empty();
+            for s in path.split('/').filter(|s| !s.is_empty()) {
+                segs.push(s);
+            }
+        }
+        Ok(url)
+    }
+
+    /// Uploads `bytes` to `path` through the server's artifact proxy (overwrites).
+    pub fn put_artifact(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let url = self.artifact_url(path)?;
+        let body = bytes.to_vec();
+        self.send(&format!("uploading artifact {path}"), true, &|| {
+            Ok(self
+                .http
+                .put(url.clone())
+                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .body(body.clone()))
+        })
+        .map(drop)
+    }
+
+    /// Downloads the artifact at `path`, or None when there is none.
+    pub fn get_artifact(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        let url = self.artifact_url(path)?;
+        match self.send(&format!("downloading artifact {path}"), true, &|| {
+            Ok(self.http.get(url.clone()))
+        }) {
+            Ok((_, body)) => Ok(Some(body)),
+            Err(e) if Self::not_found(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The file names directly under artifact folder `path` (none when it does not exist).
+    pub fn list_artifacts(&self, path: &str) -> Result<Vec<String>> {
+        let v = self.json(
+            Method::GET,
+            "api/2.0/mlflow-artifacts/artifacts",
+            &[("path", path)],
+            None,
+            &format!("listing artifacts under {path}"),
+            true,
+        )?;
+        Ok(v.get("files")
+            .and_then(Value::as_array)
+            .map(|files| {
+                files
+                    .iter()
+                    .filter(|f| f.get("is_dir").and_then(Value::as_bool) != Some(true))
+                    .map(|f| field_str(f, "path"))
+                    .map(|p| p.rsplit('/').next().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// What the current user may do, from the basic-auth app's
+    /// `/api/3.0/mlflow/users/current/permissions`; None when the server has no auth app
+    /// (then anyone who reaches it may write).
+    pub fn current_permissions(&self) -> Result<Option<Value>> {
+        match self.json(
+            Method::GET,
+            "api/3.0/mlflow/users/current/permissions",
+            &[],
+            None,
+            "reading your permissions",
+            true,
+        ) {
+            Ok(v) => Ok(Some(v)),
+            Err(SyncError::NotMlflow { .. }) => Ok(None),
+            Err(e) if Self::not_found(&e) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether a read of the registry succeeds with this credential (a one-result search).
+    pub fn check_read(&self) -> Result<()> {
+        self.json(
+            Method::GET,
+            "api/2.0/mlflow/registered-models/search",
+            &[("max_results", "1")],
+            None,
+            "searching registered models",
+            true,
+        )
+        .map(drop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_to_its_cap_and_jitter_stays_within_half() {
+        let base = Duration::from_millis(100);
+        let max = Duration::from_secs(2);
+        let cases: &[(u32, f64, u64)] = &[
+            (0, 0.0, 50),
+            (0, 1.0, 100),
+            (1, 0.0, 100),
+            (3, 1.0, 800),
+            (5, 1.0, 2000),
+            (30, 0.0, 1000),
+        ];
+        for &(attempt, j, ms) in cases {
+            assert_eq!(
+                backoff_delay(base, max, attempt, j),
+                Duration::from_millis(ms),
+                "attempt {attempt} jitter {j}"
+            );
+        }
+    }
+
+    #[test]
+    fn urls_are_checked_and_end_with_a_slash() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("http://127.0.0.1:5000", Some("http://127.0.0.1:5000/")),
+            (
+                "https://mlflow.example.org/ml",
+                Some("https://mlflow.example.org/ml/"),
+            ),
+            ("ftp://x", None),
+            ("127.0.0.1:5000", None),
+            ("http://x/?a=1", None),
+            ("not a url", None),
+        ];
+        for (text, want) in cases {
+            let got = parse_url(text).ok().map(|u| u.to_string());
+            assert_eq!(got.as_deref(), *want, "{text}");
+        }
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let c = Credential::Basic {
+            user: "ann".into(),
+            password: Secret::new("hunter2"),
+        };
+        assert!(!format!("{c:?}").contains("hunter2"));
+        assert_eq!(c.kind(), "user ann");
+    }
+
+    #[test]
+    fn html_titles_are_read_for_messages() {
+        assert_eq!(
+            html_title("<html><title>404 Not Found</title>"),
+            "404 Not Found"
+        );
+        assert_eq!(html_title("plain text"), "plain text");
+    }
+
+    #[test]
+    fn filter_values_are_quoted() {
+        assert_eq!(quoted("a'b"), "'a\\'b'");
+    }
+}

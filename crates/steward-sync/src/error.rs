@@ -1,0 +1,103 @@
+//! What can go wrong talking to the registry, each with what to do about it.
+
+use std::time::Duration;
+
+/// A registry error. Every message names the server and says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The registry URL does not parse or is not http(s).
+    #[error("registry URL {value:?} is not usable: {detail}; give it as http://HOST:PORT or https://HOST")]
+    BadUrl {
+        /// What was given.
+        value: String,
+        /// Why not.
+        detail: String,
+    },
+    /// No connection could be made (refused, DNS, TLS).
+    #[error("the registry at {url} is unreachable ({detail}); check the URL with `steward registry test`, or work offline: changes wait in the outbox")]
+    Unreachable {
+        /// The server.
+        url: String,
+        /// What the connection said.
+        detail: String,
+    },
+    /// The server did not answer in time.
+    #[error("the registry at {url} did not answer within {} s; it may be overloaded — try again later (changes wait in the outbox)", after.as_secs())]
+    Timeout {
+        /// The server.
+        url: String,
+        /// The timeout.
+        after: Duration,
+    },
+    /// 401: no or wrong credentials.
+    #[error("the registry at {url} refused the credentials (HTTP 401): log in again with `steward registry login`")]
+    Unauthenticated {
+        /// The server.
+        url: String,
+    },
+    /// 403: authenticated, but not allowed.
+    #[error("the registry at {url} denied {what} (HTTP 403: {message}); ask the registry's admin for EDIT permission on the model")]
+    PermissionDenied {
+        /// The server.
+        url: String,
+        /// The request.
+        what: String,
+        /// What the server said.
+        message: String,
+    },
+    /// The server answered something that is not MLflow's JSON (an HTML page, a proxy).
+    #[error("the server at {url} is not an MLflow registry: {what} answered {detail}; check the URL (it should be the MLflow server's root, e.g. http://host:5000)")]
+    NotMlflow {
+        /// The server.
+        url: String,
+        /// The request.
+        what: String,
+        /// What it answered.
+        detail: String,
+    },
+    /// MLflow answered an error.
+    #[error("the registry at {url} refused {what}: HTTP {status} {code}: {message}")]
+    Api {
+        /// The server.
+        url: String,
+        /// The request.
+        what: String,
+        /// HTTP status.
+        status: u16,
+        /// MLflow's error code.
+        code: String,
+        /// MLflow's message.
+        message: String,
+    },
+    /// The operation was cancelled.
+    #[error("the sync was cancelled; what was sent stays sent, the rest waits in the outbox")]
+    Cancelled,
+}
+
+impl SyncError {
+    /// Whether trying again may succeed: connections, timeouts, 5xx and 429.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            SyncError::Unreachable { .. } | SyncError::Timeout { .. } => true,
+            SyncError::Api { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+
+    /// A short code for reports: `unreachable`, `timeout`, `unauthenticated`, …
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::BadUrl { .. } => "bad-url",
+            SyncError::Unreachable { .. } => "unreachable",
+            SyncError::Timeout { .. } => "timeout",
+            SyncError::Unauthenticated { .. } => "unauthenticated",
+            SyncError::PermissionDenied { .. } => "permission-denied",
+            SyncError::NotMlflow { .. } => "not-mlflow",
+            SyncError::Api { .. } => "registry-error",
+            SyncError::Cancelled => "cancelled",
+        }
+    }
+}
+
+/// The result type of this crate.
+pub type Result<T> = std::result::Result<T, SyncError>;

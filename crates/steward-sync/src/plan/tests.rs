@@ -1,0 +1,327 @@
+//! The planner as a table: each case is a local model, a registry state, and the operations
+//! and findings expected, written as short strings.
+
+use super::*;
+
+fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn lv(version: &str, stage: &str, envelopes: &str) -> LocalVersion {
+    LocalVersion {
+        version: version.into(),
+        source: format!("steward://m/{version}"),
+        description: String::new(),
+        tags: tags(&[
+            (VERSION_TAG, version),
+            ("steward.stage", stage),
+            (ENVELOPES_TAG, envelopes),
+        ]),
+        artifacts: vec![format!("steward/m/{version}/records/a.dsse.json")],
+    }
+}
+
+fn rv(number: &str, version: &str, stage: &str, envelopes: &str) -> RemoteVersion {
+    RemoteVersion {
+        number: number.into(),
+        tags: tags(&[
+            (VERSION_TAG, version),
+            ("steward.stage", stage),
+            (ENVELOPES_TAG, envelopes),
+        ]),
+        user_id: Some("bob".into()),
+        last_updated_ms: Some(5),
+    }
+}
+
+fn model(aliases: &[(&str, &str)]) -> RemoteModel {
+    RemoteModel {
+        description: "d".into(),
+        tags: tags(&[("steward.owner", "ann")]),
+        aliases: tags(aliases),
+    }
+}
+
+fn local(
+    versions: Vec<LocalVersion>,
+    aliases: &[(&str, &str)],
+    held: &[(&str, &str)],
+) -> LocalModel {
+    let mut h: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (a, v) in held {
+        h.entry(a.to_string()).or_default().insert(v.to_string());
+    }
+    LocalModel {
+        name: "m".into(),
+        description: "d".into(),
+        tags: tags(&[("steward.owner", "ann")]),
+        versions,
+        aliases: tags(aliases),
+        held: h,
+        remote_held: BTreeMap::new(),
+    }
+}
+
+fn show(p: &Plan) -> Vec<String> {
+    let mut out: Vec<String> = p
+        .ops
+        .iter()
+        .map(|op| match op {
+            Op::CreateModel { .. } => "create-model".to_string(),
+            Op::SetModelDescription { .. } => "describe-model".to_string(),
+            Op::SetModelTag { key, .. } => format!("model-tag {key}"),
+            Op::UploadArtifact { version, .. } => format!("upload {version}"),
+            Op::CreateVersion { version, tags, .. } => {
+                format!("create {version} with {} tags", tags.len())
+            }
+            Op::SetVersionTag {
+                number, key, value, ..
+            } => format!("tag #{number} {key}={value}"),
+            Op::SetAlias { alias, target } => match target {
+                VersionRef::Number(n) => format!("alias {alias} -> #{n}"),
+                VersionRef::Steward(v) => format!("alias {alias} -> new {v}"),
+            },
+            Op::DeleteAlias { alias } => format!("unalias {alias}"),
+        })
+        .collect();
+    out.extend(p.ungoverned.iter().map(|u| {
+        format!(
+            "UNGOVERNED {} #{} ({}) governed {}",
+            u.alias,
+            u.number,
+            u.points_at.as_deref().unwrap_or("untagged"),
+            u.governed.as_deref().unwrap_or("none")
+        )
+    }));
+    out.extend(
+        p.remote_ahead
+            .iter()
+            .map(|r| format!("REMOTE-AHEAD {} {}", r.alias, r.version)),
+    );
+    out.extend(
+        p.duplicates
+            .iter()
+            .map(|d| format!("DUPLICATE {} {:?}", d.version, d.numbers)),
+    );
+    out
+}
+
+#[test]
+fn plans_as_a_table() {
+    struct Case {
+        name: &'static str,
+        local: LocalModel,
+        remote: RemoteState,
+        restore: bool,
+        want: &'static [&'static str],
+    }
+    let prod = |v: &str| {
+        local(
+            vec![lv(v, "production", "e1")],
+            &[("production", v)],
+            &[("production", v)],
+        )
+    };
+    let cases = vec![
+        Case {
+            name: "an empty registry: model, envelopes, version with tags inline, alias to the new version",
+            local: prod("1.0.0"),
+            remote: RemoteState::default(),
+            restore: false,
+            want: &["create-model", "upload 1.0.0", "create 1.0.0 with 3 tags", "alias production -> new 1.0.0"],
+        },
+        Case {
+            name: "in sync: nothing to do (a re-push creates nothing)",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(model(&[("production", "1")])),
+                versions: vec![rv("1", "1.0.0", "production", "e1")],
+            },
+            restore: false,
+            want: &[],
+        },
+        Case {
+            name: "found by tag, not by number: version 7 is 1.0.0",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(model(&[])),
+                versions: vec![rv("7", "1.0.0", "production", "e1")],
+            },
+            restore: false,
+            want: &["alias production -> #7"],
+        },
+        Case {
+            name: "a stage moved: only the tag that differs is set",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(model(&[("production", "1")])),
+                versions: vec![rv("1", "1.0.0", "canary", "e1")],
+            },
+            restore: false,
+            want: &["tag #1 steward.stage=production"],
+        },
+        Case {
+            name: "new envelopes: upload them, then the envelope tag last",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(model(&[("production", "1")])),
+                versions: vec![rv("1", "1.0.0", "canary", "e0")],
+            },
+            restore: false,
+            want: &["upload 1.0.0", "tag #1 steward.stage=production", "tag #1 steward.envelopes=e1"],
+        },
+        Case {
+            name: "a changed description and owner are set",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(RemoteModel {
+                    description: "old".into(),
+                    tags: BTreeMap::new(),
+                    aliases: tags(&[("production", "1")]),
+                }),
+                versions: vec![rv("1", "1.0.0", "production", "e1")],
+            },
+            restore: false,
+            want: &["describe-model", "model-tag steward.owner"],
+        },
+        Case {
+            name: "stale alias: the old production version held it under a signed record, the push moves it",
+            local: local(
+                vec![lv("1.0.0", "rollback-target", "e1"), lv("2.0.0", "production", "e2")],
+                &[("production", "2.0.0"), ("rollback", "1.0.0")],
+                &[("production", "1.0.0"), ("production", "2.0.0"), ("rollback", "1.0.0")],
+            ),
+            remote: RemoteState {
+                model: Some(model(&[("production", "1")])),
+                versions: vec![rv("1", "1.0.0", "rollback-target", "e1"), rv("2", "2.0.0", "production", "e2")],
+            },
+            restore: false,
+            want: &["alias production -> #2", "alias rollback -> #1"],
+        },
+        Case {
+            name: "ungoverned: production set by hand at a version no record put there; reported, not moved",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(model(&[("production", "2")])),
+                versions: vec![rv("1", "1.0.0", "production", "e1"), rv("2", "2.0.0", "candidate", "e2")],
+            },
+            restore: false,
+            want: &["UNGOVERNED production #2 (2.0.0) governed 1.0.0"],
+        },
+        Case {
+            name: "ungoverned and restore asked: moved back to the governed version",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(model(&[("production", "2")])),
+                versions: vec![rv("1", "1.0.0", "production", "e1"), rv("2", "2.0.0", "candidate", "e2")],
+            },
+            restore: true,
+            want: &["alias production -> #1", "UNGOVERNED production #2 (2.0.0) governed 1.0.0"],
+        },
+        Case {
+            name: "ungoverned: canary set on a version made outside Steward (no steward tag)",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(model(&[("production", "1"), ("canary", "9")])),
+                versions: vec![
+                    rv("1", "1.0.0", "production", "e1"),
+                    RemoteVersion { number: "9".into(), tags: BTreeMap::new(), user_id: None, last_updated_ms: None },
+                ],
+            },
+            restore: true,
+            want: &["unalias canary", "UNGOVERNED canary #9 (untagged) governed none"],
+        },
+        Case {
+            name: "other aliases are not Steward's",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(model(&[("production", "1"), ("champion", "1")])),
+                versions: vec![rv("1", "1.0.0", "production", "e1")],
+            },
+            restore: false,
+            want: &[],
+        },
+        Case {
+            name: "duplicate versions from a lost create answer: reported, the lowest is used",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(model(&[])),
+                versions: vec![rv("4", "1.0.0", "production", "e1"), rv("3", "1.0.0", "production", "e1")],
+            },
+            restore: false,
+            want: &["alias production -> #3", "DUPLICATE 1.0.0 [\"3\", \"4\"]"],
+        },
+        Case {
+            name: "an alias on the duplicate is not governed",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(model(&[("production", "4")])),
+                versions: vec![rv("3", "1.0.0", "production", "e1"), rv("4", "1.0.0", "production", "e1")],
+            },
+            restore: false,
+            want: &["UNGOVERNED production #4 (1.0.0) governed 1.0.0", "DUPLICATE 1.0.0 [\"3\", \"4\"]"],
+        },
+        Case {
+            name: "remote ahead: another workspace's verified record explains the alias; not touched",
+            local: LocalModel {
+                remote_held: [("production".to_string(), ["2.0.0".to_string()].into())].into(),
+                ..prod("1.0.0")
+            },
+            remote: RemoteState {
+                model: Some(model(&[("production", "2")])),
+                versions: vec![rv("1", "1.0.0", "production", "e1"), rv("2", "2.0.0", "production", "e2")],
+            },
+            restore: false,
+            want: &["REMOTE-AHEAD production 2.0.0"],
+        },
+        Case {
+            name: "a version that no stage holds any more loses its alias",
+            local: local(vec![lv("1.0.0", "deprecated", "e1")], &[], &[("canary", "1.0.0")]),
+            remote: RemoteState {
+                model: Some(model(&[("canary", "1")])),
+                versions: vec![rv("1", "1.0.0", "canary", "e1")],
+            },
+            restore: false,
+            want: &["tag #1 steward.stage=deprecated", "unalias canary"],
+        },
+    ];
+    for case in cases {
+        let got = show(&plan(&case.local, &case.remote, case.restore));
+        assert_eq!(got, case.want, "{}", case.name);
+    }
+}
+
+#[test]
+fn planning_the_result_of_a_plan_is_empty() {
+    // Apply a plan to a registry by hand: the second plan has nothing left to do.
+    let l = local(
+        vec![
+            lv("1.0.0", "rollback-target", "e1"),
+            lv("2.0.0", "production", "e2"),
+        ],
+        &[("production", "2.0.0"), ("rollback", "1.0.0")],
+        &[("production", "2.0.0"), ("rollback", "1.0.0")],
+    );
+    let after = RemoteState {
+        model: Some(RemoteModel {
+            description: l.description.clone(),
+            tags: l.tags.clone(),
+            aliases: tags(&[("production", "2"), ("rollback", "1")]),
+        }),
+        versions: l
+            .versions
+            .iter()
+            .enumerate()
+            .map(|(i, v)| RemoteVersion {
+                number: (i + 1).to_string(),
+                tags: v.tags.clone(),
+                user_id: None,
+                last_updated_ms: None,
+            })
+            .collect(),
+    };
+    assert_eq!(plan(&l, &after, false), Plan::default());
+}

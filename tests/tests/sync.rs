@@ -1,0 +1,385 @@
+//! Registry sync against a real MLflow server on loopback (issue 11): push the demo and read
+//! it back with MLflow's own client; a re-push creates nothing; a second workspace pulls a new
+//! approval; an alias set by hand is ungoverned until restored; `steward admit` gates on it
+//! and on a tampered tag; work done while the registry is unreachable waits in the outbox and
+//! goes out later. Errors from servers that are not a usable MLflow change nothing locally.
+
+use steward_tests::mlflow::{canned_server, free_port, Mlflow};
+use steward_tests::{Run, Steward};
+
+/// `steward args…` with the keyring namespace `ns` (the demo's people live in `ns-demo`).
+fn run(s: &Steward, ns: &str, identity: Option<&str>, args: &[&str]) -> Run {
+    let mut cmd = s.command(args);
+    cmd.env("STEWARD_KEYRING_NAMESPACE", ns)
+        .env("STEWARD_KEYRING_BACKEND", "keyutils")
+        .env("STEWARD_REGISTRY_ATTEMPTS", "2")
+        .env("STEWARD_REGISTRY_TIMEOUT_MS", "20000");
+    if let Some(id) = identity {
+        cmd.env("STEWARD_IDENTITY", id);
+    }
+    let out = cmd.output().expect("run steward");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn ok(s: &Steward, ns: &str, args: &[&str]) -> Run {
+    let r = run(s, ns, None, args);
+    assert_eq!(r.code, 0, "steward {args:?}: {}{}", r.stdout, r.stderr);
+    r
+}
+
+fn namespace(test: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("test-sync-{test}-{}-{nanos}", std::process::id())
+}
+
+const READ_BACK: &str = r#"
+import json
+from mlflow import MlflowClient
+from mlflow.artifacts import list_artifacts
+c = MlflowClient()
+out = {}
+for m in c.search_registered_models():
+    full = c.get_registered_model(m.name)
+    versions = c.search_model_versions(f"name='{m.name}'")
+    out[m.name] = {
+        "owner": full.tags.get("steward.owner"),
+        "aliases": {a: full.aliases[a] for a in full.aliases} if isinstance(full.aliases, dict) else {},
+        "versions": {v.tags.get("steward.version"): {"number": v.version, "tags": v.tags} for v in versions},
+        "count": len(versions),
+    }
+    for a, n in out[m.name]["aliases"].items():
+        v = c.get_model_version_by_alias(m.name, a)
+        out[m.name]["aliases"][a] = v.tags.get("steward.version")
+print(json.dumps(out))
+"#;
+
+fn artifacts_of(server: &Mlflow, path: &str) -> Vec<String> {
+    let script = format!(
+        r#"
+import json, urllib.request, os
+u = os.environ["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow-artifacts/artifacts?path={path}"
+print(json.dumps([f["path"] for f in json.load(urllib.request.urlopen(u)).get("files", [])]))
+"#
+    );
+    server
+        .python(&script)
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_demo_reaches_mlflow_once_and_the_registry_is_governed() {
+    let server = Mlflow::start();
+    let ns = namespace("demo");
+    let a = Steward::new();
+    ok(&a, &ns, &["demo"]);
+    let waiting = ok(&a, &ns, &["sync", "status", "--json"]).json();
+    let queued = waiting["waiting"].as_array().map_or(0, Vec::len);
+    assert!(
+        queued > 0,
+        "the demo's records and approvals wait: {waiting}"
+    );
+
+    ok(&a, &ns, &["registry", "set", &server.url]);
+    let test = ok(&a, &ns, &["registry", "test", "--json"]).json();
+    assert_eq!(test["mlflow_version"], "3.17.2");
+    assert_eq!(test["supported"], true);
+
+    let first = ok(&a, &ns, &["sync", "--push", "--json"]).json();
+    assert_eq!(first["models"], 3);
+    assert_eq!(first["versions_created"], 9, "{first}");
+    assert_eq!(first["sent"].as_u64(), Some(queued as u64));
+    let status = ok(&a, &ns, &["sync", "status", "--json"]).json();
+    assert_eq!(
+        status["waiting"].as_array().map(Vec::len),
+        Some(0),
+        "{status}"
+    );
+
+    // MLflow's own client sees the mapping: models, versions with steward tags, aliases.
+    let seen = server.python(READ_BACK);
+    let copilot = &seen["summarize-copilot"];
+    assert_eq!(copilot["owner"], "maya.chen@companyos.example");
+    assert_eq!(copilot["count"], 5);
+    assert_eq!(copilot["aliases"]["production"], "1.1.0-8");
+    assert_eq!(copilot["aliases"]["canary"], "1.2.0-12");
+    assert_eq!(copilot["aliases"]["candidate"], "1.3.0-15");
+    assert_eq!(copilot["aliases"]["rollback"], "1.0.0-3");
+    let prod = &copilot["versions"]["1.1.0-8"]["tags"];
+    assert_eq!(prod["steward.stage"], "production");
+    let record = prod["steward.release_record_digest"]
+        .as_str()
+        .expect("record tag");
+    let files = artifacts_of(&server, "steward/summarize-copilot/1.1.0-8/records");
+    assert!(
+        files
+            .iter()
+            .any(|f| record.ends_with(f.trim_end_matches(".dsse.json"))),
+        "the record {record} is uploaded: {files:?}"
+    );
+    assert!(!artifacts_of(&server, "steward/summarize-copilot/1.1.0-8/approvals").is_empty());
+
+    // A re-push creates nothing and sends nothing.
+    let again = ok(&a, &ns, &["sync", "--push", "--json"]).json();
+    assert_eq!(again["ops"], 0, "{again}");
+    assert_eq!(again["versions_created"], 0);
+    assert_eq!(server.python(READ_BACK)["summarize-copilot"]["count"], 5);
+
+    // Deploy-time admission passes for the governed production version.
+    let roster = a.path("roster.json");
+    ok(
+        &a,
+        &ns,
+        &["roster", "export", "-o", &roster.display().to_string()],
+    );
+    let roster = roster.display().to_string();
+    let admit = |s: &Steward| {
+        run(
+            s,
+            &ns,
+            None,
+            &[
+                "admit",
+                "--registry",
+                &server.url,
+                "--model",
+                "summarize-copilot",
+                "--alias",
+                "production",
+                "--roster",
+                &roster,
+                "--json",
+            ],
+        )
+    };
+    let passed = admit(&a);
+    assert_eq!(passed.code, 0, "{}{}", passed.stdout, passed.stderr);
+    assert_eq!(passed.json()["version"], "1.1.0-8");
+
+    // Someone points production at the experiment by hand in MLflow.
+    let experiment = copilot["versions"]["2.0.0-17"]["number"]
+        .as_str()
+        .expect("number")
+        .to_string();
+    server.python(&format!(
+        "from mlflow import MlflowClient; MlflowClient().set_registered_model_alias('summarize-copilot', 'production', '{experiment}'); print('{{}}')"
+    ));
+    let caught = run(&a, &ns, None, &["sync", "--json"]);
+    assert_eq!(
+        caught.code, 1,
+        "an ungoverned alias fails the sync: {}",
+        caught.stderr
+    );
+    let report = caught.json();
+    let ung = &report["ungoverned"][0];
+    assert_eq!(ung["alias"], "production");
+    assert_eq!(ung["points_at"], "2.0.0-17");
+    assert_eq!(ung["governed"], "1.1.0-8");
+    assert_eq!(ung["restored"], false);
+    let refused = admit(&a);
+    assert_eq!(
+        refused.code, 1,
+        "admit refuses a hand-set alias: {}",
+        refused.stdout
+    );
+    assert!(
+        refused.stdout.contains("no steward.release_record_digest")
+            || refused.stdout.contains("not production"),
+        "{}",
+        refused.stdout
+    );
+    // Restoring puts the governed version back; admit passes again.
+    let restored = ok(&a, &ns, &["sync", "--restore", "--json"]).json();
+    assert_eq!(restored["ungoverned"][0]["restored"], true);
+    assert_eq!(
+        server.python(READ_BACK)["summarize-copilot"]["aliases"]["production"],
+        "1.1.0-8"
+    );
+    assert_eq!(admit(&a).code, 0);
+
+    // A tampered record tag is refused by admit, and the next push sets it back.
+    let number = copilot["versions"]["1.1.0-8"]["number"]
+        .as_str()
+        .expect("number")
+        .to_string();
+    let forged = format!("sha256:{}", "ab".repeat(32));
+    server.python(&format!(
+        "from mlflow import MlflowClient; MlflowClient().set_model_version_tag('summarize-copilot', '{number}', 'steward.release_record_digest', '{forged}'); print('{{}}')"
+    ));
+    let tampered = admit(&a);
+    assert_eq!(tampered.code, 1, "{}", tampered.stdout);
+    assert!(tampered.stdout.contains("holds no"), "{}", tampered.stdout);
+    ok(&a, &ns, &["sync", "--push"]);
+    assert_eq!(admit(&a).code, 0);
+
+    // A second workspace (a copy of the first) pulls a reviewer's new approval, verified.
+    let b = Steward::new();
+    std::fs::create_dir_all(b.workspace()).expect("mkdir");
+    std::fs::copy(a.db(), b.db()).expect("copy the workspace");
+    let demo_ns = format!("{ns}-demo");
+    let approved = run(
+        &a,
+        &demo_ns,
+        Some("priya@companyos.example"),
+        &[
+            "approve",
+            "summarize-copilot@1.3.0-15",
+            "--role",
+            "model-owner",
+            "--to",
+            "canary",
+        ],
+    );
+    assert_eq!(approved.code, 0, "{}{}", approved.stdout, approved.stderr);
+    ok(&a, &ns, &["sync", "--push"]);
+    let pulled = ok(&b, &ns, &["sync", "--pull", "--json"]).json();
+    assert_eq!(pulled["pulled_approvals"], 1, "{pulled}");
+    let before = ok(
+        &b,
+        &ns,
+        &["approvals", "summarize-copilot@1.3.0-15", "--json"],
+    )
+    .stdout;
+    let again = ok(&b, &ns, &["sync", "--pull", "--json"]).json();
+    assert_eq!(
+        again["pulled_approvals"], 0,
+        "approvals merge as a set: {again}"
+    );
+    assert_eq!(
+        ok(
+            &b,
+            &ns,
+            &["approvals", "summarize-copilot@1.3.0-15", "--json"]
+        )
+        .stdout,
+        before
+    );
+
+    // Offline: a change made while the registry is unreachable waits with its error, then
+    // goes out.
+    let gone = format!("http://127.0.0.1:{}", free_port());
+    ok(&a, &ns, &["registry", "set", &gone]);
+    let approved = run(
+        &a,
+        &demo_ns,
+        Some("tom@companyos.example"),
+        &[
+            "approve",
+            "summarize-copilot@1.3.0-15",
+            "--role",
+            "sre",
+            "--to",
+            "canary",
+        ],
+    );
+    assert_eq!(approved.code, 0, "{}{}", approved.stdout, approved.stderr);
+    let offline = run(&a, &ns, None, &["sync", "--push"]);
+    assert_eq!(offline.code, 1);
+    assert!(offline.stderr.contains("unreachable"), "{}", offline.stderr);
+    let status = ok(&a, &ns, &["sync", "status", "--json"]).json();
+    let waiting = &status["waiting"][0];
+    assert_eq!(waiting["kind"], "approval");
+    assert!(
+        waiting["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("unreachable")),
+        "{status}"
+    );
+    ok(&a, &ns, &["registry", "set", &server.url]);
+    ok(&a, &ns, &["sync", "--push"]);
+    let status = ok(&a, &ns, &["sync", "status", "--json"]).json();
+    assert_eq!(
+        status["waiting"].as_array().map(Vec::len),
+        Some(0),
+        "{status}"
+    );
+    assert_eq!(
+        artifacts_of(&server, "steward/summarize-copilot/1.3.0-15/approvals").len(),
+        pulled_count(&b, &ns) + 1
+    );
+}
+
+fn pulled_count(s: &Steward, ns: &str) -> usize {
+    ok(
+        s,
+        ns,
+        &["approvals", "summarize-copilot@1.3.0-15", "--json"],
+    )
+    .json()["approvals"]
+        .as_array()
+        .map_or(0, Vec::len)
+}
+
+#[test]
+fn servers_that_cannot_be_used_get_clear_errors_and_change_nothing() {
+    let ns = namespace("errors");
+    let s = Steward::new();
+    ok(&s, &ns, &["demo"]);
+    let waiting = |s: &Steward| {
+        ok(s, &ns, &["sync", "status", "--json"]).json()["waiting"]
+            .as_array()
+            .map_or(0, Vec::len)
+    };
+    let models = ok(&s, &ns, &["model", "list", "--json"]).stdout;
+    let before = waiting(&s);
+    let cases: Vec<(String, &str)> = vec![
+        (
+            format!("http://127.0.0.1:{}", free_port()),
+            "is unreachable",
+        ),
+        (
+            canned_server(
+                "200 OK",
+                "text/html",
+                "<html><title>Welcome to nginx</title></html>",
+                8,
+            ),
+            "is not an MLflow registry",
+        ),
+        (
+            canned_server("401 Unauthorized", "application/json", "{}", 8),
+            "refused the credentials (HTTP 401): log in again with `steward registry login`",
+        ),
+        (
+            canned_server(
+                "403 Forbidden",
+                "application/json",
+                r#"{"error_code": "PERMISSION_DENIED", "message": "Permission denied"}"#,
+                8,
+            ),
+            "denied searching registered models",
+        ),
+    ];
+    for (url, needle) in cases {
+        ok(&s, &ns, &["registry", "set", &url]);
+        let r = run(&s, &ns, None, &["sync", "--push"]);
+        assert_eq!(r.code, 1, "{url}: {}{}", r.stdout, r.stderr);
+        assert!(
+            r.stderr.contains(needle),
+            "{url}: stderr lacks {needle:?}: {}",
+            r.stderr
+        );
+        assert_eq!(
+            waiting(&s),
+            before,
+            "{url}: nothing is lost from the outbox"
+        );
+        assert_eq!(ok(&s, &ns, &["model", "list", "--json"]).stdout, models);
+    }
+    // A bad URL is named.
+    let r = run(&s, &ns, None, &["registry", "set", "ftp://x"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("\"ftp://x\""), "{}", r.stderr);
+}
