@@ -111,7 +111,7 @@ fn the_demo_reaches_mlflow_once_and_the_registry_is_governed() {
     // MLflow's own client sees the mapping: models, versions with steward tags, aliases.
     let seen = server.python(READ_BACK);
     let copilot = &seen["summarize-copilot"];
-    assert_eq!(copilot["owner"], "maya.chen@companyos.example");
+    assert_eq!(copilot["owner"], "priya@companyos.example");
     assert_eq!(copilot["count"], 5);
     assert_eq!(copilot["aliases"]["production"], "1.1.0-8");
     assert_eq!(copilot["aliases"]["canary"], "1.2.0-12");
