@@ -14,6 +14,8 @@ have_ui=0
 [ $have_desktop = 1 ] && need_desktop_build
 [ $have_ui = 1 ] && { need_test_tools; need_npm "$ROOT/ui"; }
 [ -f tests/e2e/package.json ] && need_npm "$ROOT/tests/e2e"
+# flagd's own evaluation engine reads the flag files the traffic journey writes.
+[ -f tests/flagd/package.json ] && need_npm "$ROOT/tests/flagd"
 # huggingface_hub and fairlearn check our exports and fairness maths from the Rust tests;
 # securesystemslib verifies our DSSE envelopes.
 need_python

@@ -30,6 +30,7 @@ mod govern;
 mod output;
 mod release;
 mod sync;
+mod traffic;
 mod trust;
 
 use std::path::PathBuf;
@@ -141,6 +142,9 @@ enum Command {
     Waive(release::WaiveArgs),
     /// A version's waivers and whether each counts now.
     Waivers(release::WaiversArgs),
+    /// The traffic dial as an OpenFeature flagd flag file: show, set, dir.
+    #[command(subcommand)]
+    Traffic(traffic::TrafficCmd),
     /// What waits for you: sign-offs your roles owe, your sign-offs that went stale, and the
     /// failing gates of the models you own.
     Inbox(release::InboxArgs),
@@ -585,6 +589,7 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
         Command::Waive(args) => release::waive(&open()?, args)?,
         Command::Waivers(args) => release::waivers(&open()?, args)?,
         Command::Inbox(args) => release::inbox(&open()?, args)?,
+        Command::Traffic(cmd) => traffic::run(&open()?, cmd)?,
         Command::Policy(govern::PolicyCmd::Check { file, json }) => {
             return govern::check(&file, json)
         }

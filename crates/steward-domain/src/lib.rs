@@ -22,6 +22,7 @@ pub mod model;
 pub mod policy;
 pub mod release;
 pub mod stage;
+pub mod traffic;
 pub mod trust;
 pub mod version;
 

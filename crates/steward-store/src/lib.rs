@@ -25,6 +25,7 @@ mod releases;
 mod roster;
 mod seals;
 mod stages;
+mod traffic;
 mod versions;
 
 use std::path::{Path, PathBuf};
@@ -50,6 +51,7 @@ pub use releases::{
 pub use roster::{NewRosterChange, RosterChangeRow};
 pub use seals::{NewSeal, SealRow};
 pub use stages::StageEventRow;
+pub use traffic::{NewTrafficChange, TrafficChangeRow};
 pub use versions::VersionRow;
 
 /// The name of the database file inside a workspace folder.

@@ -65,6 +65,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "outbox",
         include_str!("../migrations/20261202120000_outbox.sql"),
     ),
+    (
+        "20261202140000",
+        "traffic",
+        include_str!("../migrations/20261202140000_traffic.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

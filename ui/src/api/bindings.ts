@@ -3076,6 +3076,109 @@ admitted: boolean,
  */
 problems: Array<string>, };
 
+export type TrafficChangeView = { 
+/**
+ * The serving epoch after it.
+ */
+epoch: number, 
+/**
+ * Serving version.
+ */
+serving: string | null, 
+/**
+ * Canary version.
+ */
+canary: string | null, 
+/**
+ * Canary share, percent.
+ */
+canary_percent: number, 
+/**
+ * Flagged tenants.
+ */
+tenants: Array<string>, 
+/**
+ * Shadow mode.
+ */
+shadow: boolean, 
+/**
+ * Kill switch.
+ */
+killed: boolean, 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * The release record behind it.
+ */
+release: string | null, 
+/**
+ * Whether the flag file was written; why not in `file_note`.
+ */
+written: boolean, 
+/**
+ * Why the flag file was not written.
+ */
+file_note: string, 
+/**
+ * Who.
+ */
+actor: string, 
+/**
+ * When.
+ */
+at: string, };
+
+export type TrafficView = { 
+/**
+ * The model (also the flag's key).
+ */
+model: string, 
+/**
+ * The flag file a flagd (or any OpenFeature provider reading flagd files) is pointed at.
+ */
+path: string, 
+/**
+ * `in-sync`, `missing` (not written yet), or `changed-outside` (edited by hand since
+ * Steward wrote it: Steward will not overwrite it without `--overwrite`).
+ */
+file: string, 
+/**
+ * The dial now (the newest change), if any.
+ */
+current: TrafficChangeView | null, 
+/**
+ * Every change, oldest first.
+ */
+history: Array<TrafficChangeView>, };
+
+export type TrafficSet = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * Route this share of traffic to the canary.
+ */
+canary_percent?: number, 
+/**
+ * Route these tenants to the canary.
+ */
+tenants?: Array<string>, 
+/**
+ * Pull (true) or release (false) the kill switch.
+ */
+kill?: boolean, 
+/**
+ * Why.
+ */
+reason: string, 
+/**
+ * Replace a flag file changed outside Steward.
+ */
+overwrite: boolean, };
+
 /** The treatments a risk row may name, in the order a choice lists them. */
 export const RISK_TREATMENTS: readonly RiskTreatment[] = ["avoid","mitigate","transfer","accept"];
 

@@ -241,7 +241,7 @@ fn field_text(v: &Value) -> Option<String> {
 }
 
 /// The scalar front-matter fields of a document (the same splitter every reader uses).
-fn front_matter_fields(text: &str) -> BTreeMap<String, String> {
+pub(super) fn front_matter_fields(text: &str) -> BTreeMap<String, String> {
     parse_document(text)
         .map(|doc| {
             doc.front_matter

@@ -10,6 +10,7 @@ mod inbox;
 mod policy_diff;
 mod releases;
 pub(crate) mod sync;
+mod traffic;
 pub(crate) mod trust;
 
 use std::path::{Path, PathBuf};

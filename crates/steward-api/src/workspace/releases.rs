@@ -565,6 +565,13 @@ impl Workspace {
         )?;
         let mut release = None;
         if let Some(r) = &done.record {
+            // The traffic dial follows the stages; a flag file that cannot be written is
+            // recorded with the change (`steward traffic show`), the promotion stands.
+            self.traffic_follow(
+                &model,
+                &r.envelope_sha256.to_string(),
+                kind == TransitionKind::Rollback,
+            )?;
             let tagged = self.tag_release(&model, r, &record_signer)?;
             let view_row = tagged.as_ref().unwrap_or(r);
             let record =
