@@ -62,6 +62,13 @@ const COMMANDS: &[&str] = &[
     "policy_set",
     "policy_history",
     "policy_diff",
+    "release_list",
+    "rollback",
+    "waive",
+    "waivers",
+    "dataset_review",
+    "dataset_reviews",
+    "review_inbox",
     "export_pick",
     "export_write",
 ];

@@ -1,8 +1,8 @@
 //! Steward's desktop shell: the Tauri app that hosts the `ui/` front end.
 //!
 //! This crate owns the window, the IPC commands and the progress events, and nothing else.
-//! Every `#[tauri::command]` in [`commands`], [`documents`], [`evals`], [`governance`] and
-//! [`trust`] is a one-line adapter into [`steward_api::Workspace`] ([`export`] writes only to
+//! Every `#[tauri::command]` in [`commands`], [`documents`], [`evals`], [`governance`],
+//! [`releases`] and [`trust`] is a one-line adapter into [`steward_api::Workspace`] ([`export`] writes only to
 //! paths the user picked); there is no SQL, HTTP or governance rule here, and no other crate of
 //! ours may depend on Tauri. What the window may call is declared twice on purpose:
 //! `build.rs` lists the commands for Tauri's ACL, and `capabilities/default.json` allows them
@@ -16,6 +16,7 @@ pub mod documents;
 pub mod evals;
 pub mod export;
 pub mod governance;
+pub mod releases;
 mod studio;
 pub mod trust;
 
@@ -87,6 +88,13 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             governance::policy_set,
             governance::policy_history,
             governance::policy_diff,
+            releases::release_list,
+            releases::rollback,
+            releases::waive,
+            releases::waivers,
+            releases::dataset_review,
+            releases::dataset_reviews,
+            releases::review_inbox,
             export::export_pick,
             export::export_write,
         ])

@@ -24,6 +24,7 @@ function section(route: Route): Section | null {
     case "home":
     case "model":
     case "version":
+    case "approvals":
     case "evaluations":
     case "dataset":
     case "document":
@@ -51,6 +52,10 @@ function Screen({ route, workspace, onWorkspace }: { route: Route; workspace: nu
       return <ModelScreen key={`m-${workspace}-${route.model}`} name={route.model} />;
     case "version":
       return <VersionScreen key={`v-${workspace}-${route.model}-${route.version}`} model={route.model} version={route.version} />;
+    case "approvals":
+      return (
+        <VersionScreen key={`v-${workspace}-${route.model}-${route.version}`} model={route.model} version={route.version} section="approvals" />
+      );
     case "evaluations":
       return <EvaluationsScreen key={`e-${workspace}-${route.model}-${route.version}`} model={route.model} version={route.version} />;
     case "dataset":

@@ -8,6 +8,7 @@ export type Route =
   | { name: "home" }
   | { name: "model"; model: string }
   | { name: "version"; model: string; version: string }
+  | { name: "approvals"; model: string; version: string }
   | { name: "evaluations"; model: string; version: string }
   | { name: "dataset"; reference: string }
   | { name: "document"; target: string; kind: DocumentKind }
@@ -26,6 +27,8 @@ export function parseHash(hash: string): Route {
   if (a === "models" && b !== undefined && parts.length === 2) return { name: "model", model: b };
   if (a === "models" && b !== undefined && c === "versions" && d !== undefined && parts.length === 4)
     return { name: "version", model: b, version: d };
+  if (a === "models" && b !== undefined && c === "versions" && d !== undefined && parts[4] === "approvals" && parts.length === 5)
+    return { name: "approvals", model: b, version: d };
   if (a === "models" && b !== undefined && c === "versions" && d !== undefined && parts[4] === "evaluations" && parts.length === 5)
     return { name: "evaluations", model: b, version: d };
   if (a === "datasets" && b !== undefined && parts.length === 2) return { name: "dataset", reference: b };
@@ -45,6 +48,8 @@ export const href = {
   home: () => "#/",
   model: (model: string) => `#/models/${enc(model)}`,
   version: (model: string, version: string) => `#/models/${enc(model)}/versions/${enc(version)}`,
+  /** The version screen, scrolled to its approvals. */
+  approvals: (model: string, version: string) => `#/models/${enc(model)}/versions/${enc(version)}/approvals`,
   evaluations: (model: string, version: string) => `#/models/${enc(model)}/versions/${enc(version)}/evaluations`,
   dataset: (reference: string) => `#/datasets/${enc(reference)}`,
   /** A document: `target` is MODEL@VERSION, or NAME@VERSION of a dataset for a data sheet. */

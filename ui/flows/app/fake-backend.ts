@@ -5,6 +5,7 @@ import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { installEvalFake } from "./fake-evals";
 import { installGovernanceFake } from "./fake-governance";
+import { installReleasesFake } from "./fake-releases";
 import { installTrustFake } from "./fake-trust";
 import { fakeDocuments } from "./fake-documents";
 import riskAssessment from "./documents/risk-assessment.md?raw";
@@ -492,7 +493,18 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
   // Gates, checklists and the policy: recorded answers of the real core.
   const governance = installGovernanceFake({ checkVersion: (model, version) => void getVersion(getModel(model), version) });
 
+  // Release records, rollback and the review inbox: recorded answers of the real core.
+  const releases = installReleasesFake({
+    checkModel: (model) => void getModel(model),
+    checkVersion: (model, version) => void getVersion(getModel(model), version),
+    checkDataset: (reference) => void datasetSummary(reference),
+    identity: trust.who,
+    noIdentity: trust.noIdentity,
+  });
+
   const handle = async (cmd: string, a: Record<string, unknown>): Promise<unknown> => {
+    const releasesAnswer = releases.handle(cmd, a);
+    if (releasesAnswer) return releasesAnswer;
     const governanceAnswer = governance.handle(cmd, a);
     if (governanceAnswer) return governanceAnswer;
     const evalAnswer = evals.handle(cmd, a);

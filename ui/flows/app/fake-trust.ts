@@ -53,6 +53,10 @@ function notRecorded(what: string): never {
 
 export type TrustFake = {
   handle: (cmd: string, a: Record<string, unknown>) => Promise<unknown> | undefined;
+  /** Who is at the keyboard: the demo's SRE (recorded), a key made in the flow, or nobody. */
+  who: () => "demo-sre" | "other" | "none";
+  /** The core's words when there is no identity. */
+  noIdentity: string;
 };
 
 export function installTrustFake(deps: {
@@ -166,5 +170,7 @@ export function installTrustFake(deps: {
         return undefined;
     }
   };
-  return { handle };
+  const sre = parse<IdentityView>(keyShowJson).keyid;
+  const who = () => (identity === null ? "none" : identity.keyid === sre ? "demo-sre" : "other");
+  return { handle, who, noIdentity: keyShowNone.trim() };
 }

@@ -78,6 +78,16 @@ import type {
   PolicySetResult,
   PolicyView,
 } from "./bindings";
+import type {
+  DatasetReviewRequest,
+  DatasetReviewView,
+  InboxView,
+  ReleaseList,
+  RollbackRequest,
+  RollbackResult,
+  WaiverRequest,
+  WaiverSignatureView,
+} from "./bindings";
 
 /** The event long operations report progress on. */
 export const PROGRESS_EVENT = "steward://progress";
@@ -251,6 +261,21 @@ export const api = {
   policyHistory: () => call<PolicyHistory>("policy_history"),
   /** A line diff between two revisions; 0 is the built-in default. */
   policyDiff: (from: number, to: number) => call<PolicyDiff>("policy_diff", { from, to }),
+
+  /** A model's release records, oldest first, each verified by the core now. */
+  releaseList: (model: string) => call<ReleaseList>("release_list", { model }),
+  /** One action: the rollback target serves again; the core signs the record. */
+  rollback: (req: RollbackRequest) => call<RollbackResult>("rollback", { req }),
+  /** Signs one role's waiver of one check for one version with the keyring's key. */
+  waive: (req: WaiverRequest) => call<WaiverSignatureView>("waive", { req }),
+  /** A version's waiver signatures, each with whether it counts now. */
+  waivers: (model: string, version: string) => call<WaiverSignatureView[]>("waivers", { model, version }),
+  /** Signs a security/privacy review of a dataset snapshot with the keyring's key. */
+  datasetReview: (req: DatasetReviewRequest) => call<DatasetReviewView>("dataset_review", { req }),
+  /** A dataset snapshot's reviews, each with whether it counts now. */
+  datasetReviews: (dataset: string) => call<DatasetReviewView[]>("dataset_reviews", { dataset }),
+  /** What the person at the keyboard owes: sign-offs, stale sign-offs, failing gates they own. */
+  reviewInbox: () => call<InboxView>("review_inbox"),
 };
 
 export type Api = typeof api;

@@ -71,7 +71,7 @@ export function versionDetail(extra: Partial<VersionDetail> = {}): VersionDetail
   };
 }
 
-/** Trust answers for screens whose tests are about something else: no approvals, no roster. */
+/** Trust answers for screens whose tests are about something else: no approvals, no waivers, no roster. */
 export function noApprovals(model = "fraud-scorer", version = "1.2.0-3"): Record<string, Handler> {
   return {
     approval_list: () => ({ model, version, roster_root_fingerprint: null, approvals: [] }),
@@ -81,6 +81,7 @@ export function noApprovals(model = "fraud-scorer", version = "1.2.0-3"): Record
     key_show: () => {
       throw { code: "keyring", message: "no identity in the OS keyring" };
     },
+    waivers: () => [],
     review_subject: (a) => ({ target: `${model}@${version}`, target_stage: a.to, subject_digest: "sha256:" + "0".repeat(64), items: [] }),
   };
 }

@@ -2,6 +2,8 @@ import type { ProvenanceView } from "../../api/bindings";
 import { api } from "../../api/client";
 import { formatBytes, formatTime } from "../../components/format";
 import { DatasetDocuments } from "../documents/DocumentList";
+import { DatasetReviews } from "./DatasetReviews";
+import "../version/gate.css";
 import { href } from "../../router";
 import { useLoad } from "../../useLoad";
 
@@ -99,6 +101,9 @@ export function DatasetScreen({ reference }: { reference: string }) {
           );
         })}
       </dl>
+
+      <h2>Security and privacy reviews</h2>
+      <DatasetReviews reference={reference} />
 
       <h2>Data sheet</h2>
       <DatasetDocuments reference={reference} />

@@ -17,8 +17,16 @@ const MODELS = [
   model("churn-predictor", { owner: "growth", risk_tier: "low", versions: [{ version: "0.3.0-7", stage: "experiment" }] }),
 ];
 
+// No identity in the keyring: the inbox stays away and the model list works as before.
+const noIdentity = {
+  review_inbox: () => {
+    throw { code: "keyring", message: "no identity in the OS keyring" };
+  },
+};
+
 function backend() {
   return mockBackend({
+    ...noIdentity,
     model_list: ({ query }) => {
       // Stand-in for the core's filter, so the screen can be seen to pass the query through.
       const q = query as ModelQuery;
@@ -41,6 +49,8 @@ describe("HomeScreen", () => {
     expect(chips[0]?.textContent).toContain("1.2.0-3");
     expect(chips[0]?.textContent).toContain("Canary");
     expect(screen.getByTestId("model-count").textContent).toBe("2 models");
+    expect(screen.queryByTestId("inbox")).toBeNull();
+    expect(screen.queryByRole("alert")).toBeNull();
   });
 
   it("passes search text and filters to model_list and shows what comes back", async () => {
@@ -66,7 +76,7 @@ describe("HomeScreen", () => {
   });
 
   it("tells an empty workspace to load the demo or create a model", async () => {
-    mockBackend({ model_list: () => [] });
+    mockBackend({ ...noIdentity, model_list: () => [] });
     renderWithErrors(<HomeScreen />);
     const empty = await screen.findByTestId("empty-state");
     expect(empty.textContent).toContain("steward demo");
@@ -86,6 +96,7 @@ describe("HomeScreen", () => {
 
   it("shows a failing model_list in the error banner", async () => {
     mockBackend({
+      ...noIdentity,
       model_list: () => {
         throw { code: "corrupt", message: "the workspace database is damaged" };
       },

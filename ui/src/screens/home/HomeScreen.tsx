@@ -5,7 +5,10 @@ import { RiskBadge, STAGE_LABEL, STAGES, StageChip } from "../../components/Stag
 import { VirtualList } from "../../components/VirtualList";
 import { href, navigate } from "../../router";
 import { useLoad } from "../../useLoad";
+import { Inbox } from "./Inbox";
 import { NewModelDialog } from "./NewModelDialog";
+import "../version/gate.css";
+import "../model/releases.css";
 import { SnapshotDialog } from "../dataset/SnapshotDialog";
 
 const ROW_HEIGHT = 64;
@@ -75,6 +78,8 @@ export function HomeScreen() {
           </button>
         </div>
       </header>
+
+      <Inbox />
 
       <div className="toolbar" role="search">
         <label className="field field-grow">

@@ -8,6 +8,7 @@ import { VirtualList } from "../../components/VirtualList";
 import { href, navigate } from "../../router";
 import { useLoad } from "../../useLoad";
 import { AddVersionDialog } from "./AddVersionDialog";
+import { ReleaseTimeline, RollbackDialog } from "./Releases";
 
 const ROW_HEIGHT = 52;
 
@@ -42,7 +43,10 @@ function VersionRow({ v, detail }: { v: VersionSummary; detail: ModelDetail }) {
 
 export function ModelScreen({ name }: { name: string }) {
   const detail = useLoad(`model:${name}`, () => api.modelShow(name));
+  const releases = useLoad(`releases:${name}`, () => api.releaseList(name));
   const [adding, setAdding] = useState(false);
+  // What the confirmation was opened for: it stays open on the result after the model reloads.
+  const [rollingBack, setRollingBack] = useState<{ production: string; target: string } | null>(null);
   const d = detail.data;
 
   if (!d) {
@@ -70,6 +74,11 @@ export function ModelScreen({ name }: { name: string }) {
           {m.description ? <p className="lede">{m.description}</p> : null}
         </div>
         <div className="actions">
+          {d.production && d.rollback_target ? (
+            <button type="button" className="btn btn-danger" onClick={() => d.production && d.rollback_target && setRollingBack({ production: d.production, target: d.rollback_target })} data-testid="rollback">
+              Roll back…
+            </button>
+          ) : null}
           <button type="button" className="btn btn-primary" onClick={() => setAdding(true)} data-testid="add-version">
             Add version…
           </button>
@@ -110,9 +119,28 @@ export function ModelScreen({ name }: { name: string }) {
         </div>
       )}
 
+      <h2>Release records</h2>
+      {releases.data ? (
+        <ReleaseTimeline list={releases.data} />
+      ) : (
+        <p className="muted">{releases.failed ? "The release records could not be loaded." : "Loading the release records…"}</p>
+      )}
+
       <h2>Stage timeline</h2>
       <Timeline events={d.timeline} />
 
+      {rollingBack ? (
+        <RollbackDialog
+          model={m.name}
+          production={rollingBack.production}
+          target={rollingBack.target}
+          onClose={() => setRollingBack(null)}
+          onDone={() => {
+            detail.reload();
+            releases.reload();
+          }}
+        />
+      ) : null}
       {adding ? (
         <AddVersionDialog
           model={m.name}

@@ -3,11 +3,14 @@
 // request; and the seed's production-eligibility checklist, derived by the core from the
 // production gate.
 import { useState } from "react";
-import type { ChecklistMark, Stage, StageMove } from "../../api/bindings";
+import type { ChecklistMark, GateCheckView, Stage, StageMove } from "../../api/bindings";
 import { api } from "../../api/client";
 import { STAGE_LABEL } from "../../components/StageChip";
+import { noRoster } from "../../components/trust";
+import { useIdentity } from "../../components/useIdentity";
 import { useLoad } from "../../useLoad";
 import { GateReport, STATUS_LABEL } from "./gate";
+import { WAIVER_ROLES, WaiveDialog } from "./Waivers";
 
 /** The stage a promotion would take this version to, as the core offers it. */
 export function nextPromotion(moves: StageMove[]): Stage | null {
@@ -26,6 +29,12 @@ export function GatePanel({ model, version, moves }: { model: string; version: s
   const report = useLoad(`gate:${model}@${version}>${to ?? ""}`, () =>
     to ? api.gateEvaluate({ model, version, to }) : Promise.resolve(null),
   );
+  const signatures = useLoad(`waivers:${model}@${version}`, () => api.waivers(model, version));
+  const roster = useLoad("roster", () => api.rosterShow().catch(noRoster));
+  const identity = useIdentity();
+  const [waiving, setWaiving] = useState<GateCheckView | null>(null);
+  const me = roster.data?.members.find((m) => m.keyid === identity.identity?.keyid && m.active);
+  const waiverRoles = WAIVER_ROLES.filter((r) => me?.roles.includes(r));
 
   if (!policy.data) return <p className="muted">{policy.failed ? "The policy could not be loaded." : "Loading the gate…"}</p>;
   if (!to) return <p className="muted" data-testid="gate-none">The policy in force gates no stage.</p>;
@@ -52,10 +61,27 @@ export function GatePanel({ model, version, moves }: { model: string; version: s
         <p className="small muted">The policy in force does not list {STAGE_LABEL[next]} among the stages it gates.</p>
       ) : null}
       {r && r.target === to ? (
-        <GateReport report={r} />
+        <GateReport
+          report={r}
+          waivers={{ signatures: signatures.data ?? [], canWaive: waiverRoles.length > 0, onWaive: setWaiving }}
+        />
       ) : (
         <p className="muted">{report.failed ? "The gate could not be evaluated." : "Evaluating the gate…"}</p>
       )}
+      {waiving ? (
+        <WaiveDialog
+          model={model}
+          version={version}
+          check={waiving}
+          roles={waiverRoles}
+          onClose={() => setWaiving(null)}
+          onSigned={() => {
+            setWaiving(null);
+            signatures.reload();
+            report.reload();
+          }}
+        />
+      ) : null}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import type { ArtifactsView, Stage, StageSetResult } from "../../api/bindings";
 import { api } from "../../api/client";
 import { formatBytes, formatTime } from "../../components/format";
@@ -72,11 +72,19 @@ function LinkDatasetForm({ onLink }: { onLink: (reference: string) => Promise<bo
   );
 }
 
-export function VersionScreen({ model, version }: { model: string; version: string }) {
+export function VersionScreen({ model, version, section }: { model: string; version: string; section?: "approvals" }) {
   const { report } = useErrors();
   const detail = useLoad(`version:${model}@${version}`, () => api.versionGet(model, version));
   const [result, setResult] = useState<StageSetResult | null>(null);
   const v = detail.data;
+  const loaded = v !== null;
+  // Opened on its approvals (from the review inbox): bring them into view and focus their heading.
+  useEffect(() => {
+    if (section !== "approvals" || !loaded) return;
+    const heading = document.getElementById("approvals-title");
+    heading?.scrollIntoView?.({ block: "start" });
+    heading?.focus();
+  }, [section, loaded]);
 
   const crumbs = (
     <nav className="crumbs" aria-label="Breadcrumb">
@@ -201,7 +209,9 @@ export function VersionScreen({ model, version }: { model: string; version: stri
         </section>
       </div>
 
-      <h2 id="approvals-title">Approvals</h2>
+      <h2 id="approvals-title" tabIndex={-1}>
+        Approvals
+      </h2>
       <ApprovalsPanel key={`${v.version}:${v.stage}`} model={model} version={version} stage={v.stage} moves={v.moves} />
     </section>
   );

@@ -1,10 +1,19 @@
 // A gate report as the core decided it: the summary line, then every check grouped by the
 // seed's categories with its status, observed and expected values, the evidence it read and
 // any waiver. Nothing here decides a status; the words and marks only name the core's.
-import type { Category, CheckStatus, GateCheckView, GateCounts, GateReportView } from "../../api/bindings";
+import type { Category, CheckStatus, GateCheckView, GateCounts, GateReportView, WaiverSignatureView } from "../../api/bindings";
 import { shortDigest } from "../../components/format";
 import { STAGE_LABEL } from "../../components/StageChip";
+import { WaiverSignatures } from "./Waivers";
 import "./gate.css";
+
+/** Waivers beside the checks: the signatures the core holds, and "Waive…" when the person may. */
+export type WaiverProps = {
+  signatures: WaiverSignatureView[];
+  /** Whether the person at the keyboard holds a role that may waive. */
+  canWaive: boolean;
+  onWaive: (check: GateCheckView) => void;
+};
 
 export const STATUS_LABEL: Record<CheckStatus, string> = {
   pass: "Pass",
@@ -70,8 +79,11 @@ function Evidence({ check }: { check: GateCheckView }) {
   );
 }
 
-function Check({ check }: { check: GateCheckView }) {
+function Check({ check, waivers }: { check: GateCheckView; waivers?: WaiverProps }) {
   const w = check.waiver;
+  const signatures = waivers?.signatures.filter((s) => s.check_id === check.id) ?? [];
+  // A sign-off check is met by an approval and never waived (the core refuses it too).
+  const waivable = (check.status === "fail" || check.status === "missing-evidence") && check.category !== "approvals";
   return (
     <li className={`gate-check gate-check-${check.status}`} data-testid={`gate-check-${check.id}`} data-status={check.status}>
       <div className="gate-check-head">
@@ -111,6 +123,12 @@ function Check({ check }: { check: GateCheckView }) {
           ))}
         </ul>
       ) : null}
+      <WaiverSignatures signatures={signatures} />
+      {waivers?.canWaive && waivable ? (
+        <button type="button" className="btn btn-small" onClick={() => waivers.onWaive(check)} data-testid={`waive-${check.id}`}>
+          Waive…
+        </button>
+      ) : null}
     </li>
   );
 }
@@ -126,7 +144,7 @@ function groups(checks: GateCheckView[]): [Category, GateCheckView[]][] {
   return [...out.entries()];
 }
 
-export function GateReport({ report }: { report: GateReportView }) {
+export function GateReport({ report, waivers }: { report: GateReportView; waivers?: WaiverProps }) {
   const id = `gate-${report.target}`;
   return (
     <div className="gate-report" data-testid="gate-report" data-passed={report.passed}>
@@ -156,7 +174,7 @@ export function GateReport({ report }: { report: GateReportView }) {
           </summary>
           <ul className="gate-checks" aria-labelledby={`${id}-${category}`}>
             {checks.map((c) => (
-              <Check key={c.id} check={c} />
+              <Check key={c.id} check={c} waivers={waivers} />
             ))}
           </ul>
         </details>
