@@ -52,7 +52,7 @@ fn errors_cross_as_code_and_message() {
 }
 
 #[test]
-fn a_version_is_added_off_thread_and_promoted_with_an_audit_entry() {
+fn a_version_is_added_off_thread_and_its_ungoverned_promotion_is_refused() {
     let h = harness();
     let req = json!({"name": "copilot", "owner": "ml-team"});
     h.ok("model_create", json!({ "req": req }));
@@ -69,19 +69,24 @@ fn a_version_is_added_off_thread_and_promoted_with_an_audit_entry() {
     let next = h.ok("version_next", json!({"model": "copilot", "change": "fix"}));
     assert_eq!(next["next"], "1.0.1-2", "{next}");
 
+    // Under the default policy the candidate gate wants a config, a dataset, evaluations and
+    // a model card this version lacks: the move is refused with the checks, and nothing moved.
     let set =
         json!({"model": "copilot", "version": "1.0.0-1", "stage": "candidate", "reason": "ready"});
-    let moved = h.ok("stage_set", json!({ "req": set }));
-    assert_eq!(moved["version"]["stage"], "candidate", "{moved}");
+    let err = h.invoke("stage_set", json!({ "req": set })).unwrap_err();
+    assert_eq!(err["code"], "refused", "{err}");
+    let message = err["message"].as_str().unwrap_or("");
+    assert!(message.contains("the gate refuses copilot@1.0.0-1 to candidate"), "{message}");
+    assert!(message.contains("candidate.artifacts.config"), "{message}");
 
     let got = h.ok(
         "version_get",
         json!({"model": "copilot", "version": "1.0.0-1"}),
     );
-    assert_eq!(got["stage"], "candidate");
+    assert_eq!(got["stage"], "experiment");
     let log = h.ok("audit_log", json!({"limit": 1}));
     assert_eq!(log.as_array().unwrap().len(), 1);
-    assert_eq!(log[0]["action"], "stage.set", "{log}");
+    assert_eq!(log[0]["action"], "version.add", "{log}");
     assert_eq!(h.ok("audit_verify", json!({}))["ok"], true);
     // Nothing is running any more, so there is nothing to cancel.
     assert_eq!(
