@@ -76,7 +76,10 @@ fn a_version_is_added_off_thread_and_its_ungoverned_promotion_is_refused() {
     let err = h.invoke("stage_set", json!({ "req": set })).unwrap_err();
     assert_eq!(err["code"], "refused", "{err}");
     let message = err["message"].as_str().unwrap_or("");
-    assert!(message.contains("the gate refuses copilot@1.0.0-1 to candidate"), "{message}");
+    assert!(
+        message.contains("the gate refuses copilot@1.0.0-1 to candidate"),
+        "{message}"
+    );
     assert!(message.contains("candidate.artifacts.config"), "{message}");
 
     let got = h.ok(
