@@ -49,6 +49,7 @@ const CODE_LABEL: Record<ApiError["code"], string> = {
   busy: "Workspace busy",
   keyring: "Keyring",
   untrusted: "Not trusted",
+  registry: "Registry",
   internal: "Error",
 };
 

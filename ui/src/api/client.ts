@@ -105,6 +105,7 @@ const ERROR_CODE_SET: Record<ErrorCode, true> = {
   busy: true,
   keyring: true,
   untrusted: true,
+  registry: true,
   internal: true,
 };
 const ERROR_CODES = Object.keys(ERROR_CODE_SET) as readonly string[];
