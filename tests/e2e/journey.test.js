@@ -180,8 +180,10 @@ describe("the studio on the demo workspace", () => {
   it("the audit log shows the stage change and the chain verifies", async () => {
     await (await byTestId(browser, "nav-audit")).click();
     await byTestId(browser, "audit-table");
-    const [newest] = await ok("audit_log", { limit: 1 });
-    assert.equal(newest.action, "stage.set");
+    // The promotion's stage change, and after it the traffic dial it moved.
+    const recent = await ok("audit_log", { limit: 2 });
+    assert.deepEqual(recent.map((e) => e.action), ["traffic.change", "stage.set"]);
+    const newest = recent[1];
     assert.match(newest.subject, new RegExp(escape(`${MODEL}@${canary}`)));
     const row = await byTestId(browser, `audit-row-${newest.seq}`);
     assert.match(await row.getText(), /stage\.set/);
