@@ -181,7 +181,10 @@ fn a_model_from_first_version_to_rollback() {
     // Each move into canary or production also moved the traffic dial (its flag file).
     assert_eq!(actions.len(), 19, "{actions:?}");
     assert_eq!(actions.first(), Some(&"traffic.change"));
-    assert_eq!(actions.iter().filter(|a| **a == "traffic.change").count(), 5);
+    assert_eq!(
+        actions.iter().filter(|a| **a == "traffic.change").count(),
+        5
+    );
     assert_eq!(actions.last(), Some(&"roster.change"));
 
     // Every promotion and the rollback left a signed record, chained, with its N-1.
