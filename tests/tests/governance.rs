@@ -760,6 +760,11 @@ fn the_seeds_section_4_flow_the_last_sign_off_promotes_and_one_action_rolls_back
         "{owner}"
     );
 
+    // A pipeline checked the gate, then the evidence moved (the SRE signs below): the digest it
+    // pinned is refused, and nothing moves until the gate is looked at again.
+    let (_, pinned) = gate(&s, CANARY, "production");
+    let pinned = pinned["digest"].as_str().expect("digest").to_string();
+
     // The SRE signs the last approval; the gate passes and the promotion goes through.
     let signed = as_person(
         &s,
@@ -772,6 +777,28 @@ fn the_seeds_section_4_flow_the_last_sign_off_promotes_and_one_action_rolls_back
     assert_eq!(inbox["awaiting"], serde_json::json!([]), "{inbox}");
     let (code, report) = gate(&s, CANARY, "production");
     assert_eq!(code, 0, "{report}");
+    assert_ne!(report["digest"].as_str(), Some(pinned.as_str()));
+    let stale = as_person(
+        &s,
+        &ns,
+        priya,
+        &[
+            "stage",
+            "set",
+            CANARY,
+            "production",
+            "--gate-digest",
+            &pinned,
+        ],
+    );
+    assert_eq!(stale.code, 1, "{}", stale.stdout);
+    assert!(
+        stale.stderr.contains("changed since it was shown"),
+        "{}",
+        stale.stderr
+    );
+    let still = s.ok(&["version", "show", CANARY, "--json"]).json();
+    assert_eq!(still["stage"], "canary");
     let promoted = as_person(
         &s,
         &ns,

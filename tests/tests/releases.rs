@@ -108,6 +108,23 @@ fn waivers_need_both_roles_and_a_future_expiry() {
     // The signer is the roster's root; grant it both waiver roles.
     let me = s.ok(&["key", "show", "--json"]).json();
     let keyid = me["keyid"].as_str().expect("keyid").to_string();
+    // Before the roster grants the role, the key may not sign a waiver for it.
+    s.fails(
+        1,
+        &[
+            "waive",
+            "copilot@1.0.0-1",
+            "--check",
+            "candidate.artifacts.config",
+            "--role",
+            "model-owner",
+            "--rationale",
+            "x",
+            "--expires",
+            "2099-01-01",
+        ],
+        "does not hold the role model-owner",
+    );
     for role in ["responsible-ai-legal", "model-owner"] {
         s.ok(&["roster", "grant", &keyid, role]);
     }
