@@ -19,6 +19,7 @@ mod error;
 mod evals;
 mod migrations;
 mod models;
+mod packs;
 mod policies;
 mod releases;
 mod roster;
@@ -40,6 +41,7 @@ pub use error::{Result, StoreError};
 pub use evals::{EvalRowRef, EvalRowSink, EvalRunRow, NewEvalRun};
 pub use migrations::{latest_migration, MIGRATIONS};
 pub use models::{ModelFilter, ModelRow, ModelStages, NewModel};
+pub use packs::PackRow;
 pub use policies::PolicyRevisionRow;
 pub use releases::{
     ChainHead, DatasetReviewRow, NewDatasetReview, NewRelease, NewWaiver, RecordedStageChange,

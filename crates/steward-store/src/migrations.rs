@@ -60,6 +60,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "releases",
         include_str!("../migrations/20261202100000_releases.sql"),
     ),
+    (
+        "20261202130000",
+        "packs",
+        include_str!("../migrations/20261202130000_packs.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is
