@@ -71,7 +71,10 @@ fn print_pack(p: &PackSummary) {
         p.requirements,
         p.title,
         p.origin,
-        p.added.as_deref().map(|a| format!(" {a}")).unwrap_or_default()
+        p.added
+            .as_deref()
+            .map(|a| format!(" {a}"))
+            .unwrap_or_default()
     );
 }
 
@@ -110,13 +113,18 @@ pub fn run(ws: &Workspace, cmd: PackCmd) -> Result<ExitCode, ApiError> {
         }
         PackCmd::Add { file, json } => {
             let text = Workspace::pack_read_file(&file)?;
-            let added = ws.pack_add(&text).map_err(|e| {
-                ApiError::new(e.code, format!("{}: {}", file.display(), e.message))
-            })?;
+            let added = ws
+                .pack_add(&text)
+                .map_err(|e| ApiError::new(e.code, format!("{}: {}", file.display(), e.message)))?;
             if json {
                 output::json(&added);
             } else {
-                out!("added pack {} {} ({})", added.name, added.version, added.sha256);
+                out!(
+                    "added pack {} {} ({})",
+                    added.name,
+                    added.version,
+                    added.sha256
+                );
             }
         }
     }
@@ -152,7 +160,12 @@ fn print_coverage(c: &CoverageView) {
                 .map(|f| format!("{} ({})", f.what, f.reference))
                 .collect();
             if !found.is_empty() {
-                out!("      {} {}: {}", mark(s.status).trim(), s.selector, found.join("; "));
+                out!(
+                    "      {} {}: {}",
+                    mark(s.status).trim(),
+                    s.selector,
+                    found.join("; ")
+                );
             } else {
                 out!("      {} {}", mark(s.status).trim(), s.selector);
             }
@@ -183,7 +196,9 @@ fn print_retention(r: &RetentionView) {
         r.model,
         r.pack,
         r.retention_years
-            .map_or("no retention period".into(), |y| format!("kept {y} years after placing on the market"))
+            .map_or("no retention period".into(), |y| format!(
+                "kept {y} years after placing on the market"
+            ))
     );
     for v in &r.versions {
         out!(

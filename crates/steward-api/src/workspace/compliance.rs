@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use steward_domain::compliance::{
-    self, coverage, parse_pack, retention_until, ApprovalFact, Coverage,
-    CoverageEvidence, DocumentFacts, EvaluationFact, GateCheckFact, Pack,
-    PackError, ReleaseFact, Selector, BUILTIN_PACKS,
+    self, coverage, parse_pack, retention_until, ApprovalFact, Coverage, CoverageEvidence,
+    DocumentFacts, EvaluationFact, GateCheckFact, Pack, PackError, ReleaseFact, Selector,
+    BUILTIN_PACKS,
 };
 use steward_domain::{DocumentKind, ModelName, Sha256Digest, Stage, Version};
 use steward_store::DocumentTarget;
@@ -108,7 +108,11 @@ impl Workspace {
     /// Every pack in force: the built-in ones, then those added to the workspace (the newest
     /// of a name supersedes an older one and a built-in one of that name).
     pub fn pack_list(&self) -> Result<Vec<PackSummary>> {
-        Ok(self.packs_in_force()?.into_iter().map(|p| p.summary).collect())
+        Ok(self
+            .packs_in_force()?
+            .into_iter()
+            .map(|p| p.summary)
+            .collect())
     }
 
     fn packs_in_force(&self) -> Result<Vec<LoadedPack>> {
@@ -129,7 +133,10 @@ impl Workspace {
             let pack = parse_pack(&row.content).map_err(|e| {
                 ApiError::new(
                     ErrorCode::Internal,
-                    format!("stored pack {} (row {}) no longer parses: {e}", row.name, row.id),
+                    format!(
+                        "stored pack {} (row {}) no longer parses: {e}",
+                        row.name, row.id
+                    ),
                 )
             })?;
             let loaded = LoadedPack {
@@ -168,9 +175,8 @@ impl Workspace {
     /// Validates a pack's text and appends it to the workspace, audited (`pack.add`); a pack
     /// that does not validate stores nothing.
     pub fn pack_add(&self, text: &str) -> Result<PackSummary> {
-        let pack = parse_pack(text).map_err(|e| {
-            ApiError::invalid(format!("{e}; nothing was added"))
-        })?;
+        let pack =
+            parse_pack(text).map_err(|e| ApiError::invalid(format!("{e}; nothing was added")))?;
         let row = self
             .store
             .add_pack(&pack.name, &pack.version, text, &self.actor)?;
