@@ -443,3 +443,263 @@ fn retention_is_ten_years_from_the_first_production_promotion() {
         .iter()
         .all(|v| v["keep_until"].is_null()));
 }
+
+/// Reads an Annex IV HTML file with Python's HTML parser: the item headings in order, the
+/// gaps, the attached envelopes and keys; then verifies every record and approval envelope
+/// with securesystemslib and the key of its signer from the same file.
+const READ_HTML_PY: &str = r#"
+import json, sys
+from html.parser import HTMLParser
+from securesystemslib.dsse import Envelope
+from securesystemslib.signer import SSlibKey
+
+class Reader(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.stack, self.items, self.gaps, self.pres, self.scripts, self.failed = [], [], [], [], 0, 0
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "script": self.scripts += 1
+        if "failed" in (a.get("class") or "").split(): self.failed += 1
+        self.stack.append((tag, a, []))
+    def handle_endtag(self, tag):
+        t, a, text = self.stack.pop()
+        s = "".join(text)
+        if t == "h2" and s.startswith("Item "): self.items.append(s)
+        if t == "li" and s.startswith("GAP: "): self.gaps.append(s)
+        if t == "pre": self.pres.append((a.get("class"), a.get("data-kind"), s))
+        if self.stack: self.stack[-1][2].append(s)
+    def handle_data(self, data):
+        if self.stack: self.stack[-1][2].append(data)
+
+r = Reader()
+r.feed(open(sys.argv[1], encoding="utf-8").read())
+keys = {}
+for cls, _, text in r.pres:
+    if cls == "key":
+        k = json.loads(text)
+        keys[k["keyid"]] = SSlibKey(k["keyid"], k["keytype"], k["scheme"], k["keyval"])
+verified = {"record": 0, "approval": 0}
+refused = {"record": 0, "approval": 0}
+for cls, kind, text in r.pres:
+    if cls == "envelope":
+        try:
+            env = Envelope.from_dict(json.loads(text))
+            sigs = list(env.signatures.values()) if isinstance(env.signatures, dict) else env.signatures
+            env.verify([keys[sigs[0].keyid]], 1)
+            verified[kind] += 1
+        except Exception:
+            refused[kind] += 1
+instruction = [text for cls, _, text in r.pres if cls == "instruction"]
+print(json.dumps({"items": r.items, "gaps": r.gaps, "verified": verified, "refused": refused, "keys": len(keys), "scripts": r.scripts, "failed": r.failed, "instruction": instruction}))
+"#;
+
+fn python() -> String {
+    std::env::var("STEWARD_PYTHON")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .expect("STEWARD_PYTHON is not set: run scripts/test.sh (it installs securesystemslib)")
+}
+
+fn read_html(d: &Demo, file: &std::path::Path) -> serde_json::Value {
+    let script = d.s.path("read_html.py");
+    std::fs::write(&script, READ_HTML_PY).expect("script");
+    let out = std::process::Command::new(python())
+        .arg(&script)
+        .arg(file)
+        .output()
+        .expect("python");
+    assert!(
+        out.status.success(),
+        "reading the HTML failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn pdf_text(file: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(file)
+        .arg("-")
+        .output()
+        .expect("pdftotext is not installed: run scripts/test.sh (it installs poppler-utils)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Lines wrap where the page ends; words are what was set.
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const ITEM_TITLES: [&str; 9] = [
+    "Item 1. General description of the AI system",
+    "Item 2. Elements of the system and its development process",
+    "Item 3. Monitoring, functioning and control",
+    "Item 4. Appropriateness of the performance metrics",
+    "Item 5. Risk management system (Article 9)",
+    "Item 6. Relevant changes through the lifecycle",
+    "Item 7. Harmonised standards and other specifications applied",
+    "Item 8. Copy of the EU declaration of conformity",
+    "Item 9. Post-market performance evaluation and monitoring plan (Article 72)",
+];
+
+#[test]
+fn the_annex_iv_file_of_the_production_version_reads_back_as_html_and_pdf_and_its_records_verify() {
+    let d = Demo::load("annex");
+    let html = d.s.path("annex.html");
+    let e = d
+        .ok(&[
+            "dossier",
+            PRODUCTION,
+            "--annex-iv",
+            "-o",
+            &html.display().to_string(),
+            "--json",
+        ])
+        .json();
+    assert_eq!(
+        (
+            e["format"].as_str(),
+            e["records"].as_u64(),
+            e["records_verify"].as_bool()
+        ),
+        (Some("html"), Some(3), Some(true))
+    );
+    assert_eq!(
+        (
+            e["counts"]["satisfied"].as_u64(),
+            e["counts"]["missing"].as_u64()
+        ),
+        (Some(6), Some(3))
+    );
+    let read = read_html(&d, &html);
+    assert_eq!(
+        read["items"],
+        serde_json::json!(ITEM_TITLES),
+        "nine items in order"
+    );
+    assert_eq!(read["scripts"], 0);
+    assert_eq!(read["failed"], 0, "nothing is marked failed");
+    assert_eq!(
+        read["verified"],
+        serde_json::json!({"record": 3, "approval": 5}),
+        "{read}"
+    );
+    assert_eq!(read["keys"], 5);
+    let gaps = read["gaps"].as_array().expect("gaps");
+    assert_eq!(gaps.len(), 3, "{read}");
+    assert!(gaps.iter().any(|g| g
+        .as_str()
+        .unwrap_or("")
+        .contains("no declaration-of-conformity")));
+    assert!(gaps.iter().any(|g| g
+        .as_str()
+        .unwrap_or("")
+        .contains("no post-market-monitoring-plan")));
+    assert!(read["instruction"][0]
+        .as_str()
+        .unwrap_or("")
+        .contains("pip install securesystemslib"));
+    let text = std::fs::read_to_string(&html).expect("html");
+    assert!(text.contains("Content-Security-Policy") && text.contains("@media print"));
+    assert!(!text.contains("<script") && !text.contains("src=\"http"));
+
+    let pdf = d.s.path("annex.pdf");
+    d.ok(&[
+        "dossier",
+        PRODUCTION,
+        "--annex-iv",
+        "-o",
+        &pdf.display().to_string(),
+    ]);
+    let bytes = std::fs::read(&pdf).expect("pdf");
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(
+        bytes.windows(9).any(|w| w == b"FontFile2"),
+        "fonts are embedded"
+    );
+    let text = pdf_text(&pdf);
+    let mut at = 0;
+    for title in ITEM_TITLES {
+        let found = text[at..]
+            .find(title)
+            .unwrap_or_else(|| panic!("{title} missing or out of order"));
+        at += found + title.len();
+    }
+    assert_eq!(text.matches("GAP: ").count(), 3, "{text}");
+    assert!(text.contains("Every record VERIFIED"));
+    assert!(!text.contains("FAILED"));
+    assert!(text.contains("pip install securesystemslib"));
+    assert!(text.contains("Status: MISSING"));
+    assert!(text.contains("sha256:"), "digests are shown");
+
+    // A name that is neither: refused, nothing written.
+    let odd = d.s.path("annex.docx");
+    let r = d.run(&[
+        "dossier",
+        PRODUCTION,
+        "--annex-iv",
+        "-o",
+        &odd.display().to_string(),
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("FILE.html or FILE.pdf"), "{}", r.stderr);
+    assert!(!odd.exists());
+}
+
+#[test]
+fn an_annex_iv_file_never_presents_records_that_fail_verification_as_valid() {
+    let d = Demo::load("annex-bad");
+    let conn = rusqlite::Connection::open(d.s.db()).expect("db");
+    conn.execute_batch(
+        "DROP TRIGGER release_records_immutable; DROP TRIGGER release_records_append_only;
+         UPDATE release_records SET envelope = replace(envelope, '\"payload\": \"', '\"payload\": \"e')
+         WHERE seq = (SELECT MAX(seq) FROM release_records WHERE model_id = (SELECT id FROM models WHERE name = 'summarize-copilot') AND to_stage = 'production');",
+    )
+    .expect("tamper");
+    drop(conn);
+    let html = d.s.path("annex.html");
+    let e = d
+        .ok(&[
+            "dossier",
+            PRODUCTION,
+            "--annex-iv",
+            "-o",
+            &html.display().to_string(),
+            "--json",
+        ])
+        .json();
+    assert_eq!(e["records_verify"], false);
+    let text = std::fs::read_to_string(&html).expect("html");
+    assert!(text.contains("Verification FAILED for at least one record"));
+    assert!(!text.contains("every record verified"));
+    let read = read_html(&d, &html);
+    assert!(
+        read["failed"].as_u64().unwrap_or(0) >= 2,
+        "the banner and the record: {read}"
+    );
+    assert_eq!(
+        read["refused"]["record"], 1,
+        "securesystemslib refuses the edited record too: {read}"
+    );
+    assert_eq!(read["verified"]["record"], 2, "{read}");
+    let pdf = d.s.path("annex.pdf");
+    d.ok(&[
+        "dossier",
+        PRODUCTION,
+        "--annex-iv",
+        "-o",
+        &pdf.display().to_string(),
+    ]);
+    let text = pdf_text(&pdf);
+    assert!(text.contains("Verification FAILED"), "{text}");
+    assert!(!text.contains("Every record VERIFIED"));
+    // Coverage agrees: the records are partial, not satisfied.
+    let c = d.coverage(PRODUCTION, "eu-ai-act");
+    assert_eq!(requirement(&c, "annex-iv-6")["status"], "partial");
+}

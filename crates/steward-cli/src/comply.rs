@@ -222,3 +222,42 @@ pub fn retention(ws: &Workspace, args: RetentionArgs) -> Result<ExitCode, ApiErr
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Args)]
+pub struct DossierArgs {
+    /// MODEL@VERSION.
+    target: String,
+    /// The EU AI Act Annex IV technical documentation file (the only dossier this command
+    /// writes; `steward doc export --format html` writes the release dossier).
+    #[arg(long = "annex-iv", required = true)]
+    annex_iv: bool,
+    /// Where to write it: FILE.html or FILE.pdf.
+    #[arg(short = 'o', long = "output")]
+    output: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs `steward dossier MODEL@VERSION --annex-iv -o FILE.html|FILE.pdf`.
+pub fn dossier(ws: &Workspace, args: DossierArgs) -> Result<ExitCode, ApiError> {
+    debug_assert!(args.annex_iv);
+    let e = ws.dossier_annex_iv(&args.target, &args.output, None)?;
+    if args.json {
+        output::json(&e);
+    } else {
+        out!(
+            "wrote {} ({} bytes): Annex IV items {} satisfied, {} partial, {} missing; {} release record(s) {}, {} approval(s), {} public key(s)",
+            e.file,
+            e.bytes,
+            e.counts.satisfied,
+            e.counts.partial,
+            e.counts.missing,
+            e.records,
+            if e.records_verify { "verified" } else { "FAILING verification" },
+            e.approvals,
+            e.keys
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

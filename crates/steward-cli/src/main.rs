@@ -143,6 +143,9 @@ enum Command {
     Coverage(comply::CoverageArgs),
     /// The retention date of each version of a model under a pack (EU AI Act: ten years).
     Retention(comply::RetentionArgs),
+    /// The EU AI Act Annex IV technical documentation file of a version (HTML or PDF), with
+    /// its signed records, approvals and the public keys that verify them.
+    Dossier(comply::DossierArgs),
     /// The seed's production-eligibility checklist for a version, from its production gate.
     Checklist {
         /// MODEL@VERSION.
@@ -589,6 +592,7 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
         Command::Pack(cmd) => return comply::run(&open()?, cmd),
         Command::Coverage(args) => return comply::coverage(&open()?, args),
         Command::Retention(args) => return comply::retention(&open()?, args),
+        Command::Dossier(args) => return comply::dossier(&open()?, args),
         Command::Gate { target, to, json } => {
             return govern::gate(&open()?, &target, to, json.json)
         }

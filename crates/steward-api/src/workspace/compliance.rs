@@ -10,10 +10,15 @@ use std::path::Path;
 
 use steward_domain::compliance::{
     self, coverage, parse_pack, retention_until, ApprovalFact, Coverage, CoverageEvidence,
-    DocumentFacts, EvaluationFact, GateCheckFact, Pack, PackError, ReleaseFact, Selector,
-    BUILTIN_PACKS,
+    CoverageStatus, DocumentFacts, EvaluationFact, GateCheckFact, Pack, PackError, ReleaseFact,
+    Selector, BUILTIN_PACKS,
 };
 use steward_domain::{DocumentKind, ModelName, Sha256Digest, Stage, Version};
+use steward_render::export::annex_iv::{
+    annex_iv_blocks, annex_iv_html, AnnexItem, AnnexIv, AnnexPart, AttachedApproval, AttachedKey,
+    AttachedRecord,
+};
+use steward_render::pdf::blocks_pdf;
 use steward_store::DocumentTarget;
 
 use super::{parse, parse_model_version, Workspace};
@@ -394,5 +399,361 @@ fn requirement_view(r: &compliance::RequirementCoverage) -> RequirementCoverageV
                 next_step: s.next_step.clone(),
             })
             .collect(),
+    }
+}
+
+/// The text of a document's section `title` (matched as completeness matches it), guidance
+/// removed; or the whole body without front matter and guidance when `title` is None.
+fn document_text(text: &str, title: Option<&str>) -> String {
+    use steward_domain::document::{parse_document, sections, strip_guidance};
+    let Ok(doc) = parse_document(text) else {
+        return String::new();
+    };
+    let norm = |t: &str| {
+        t.chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase()
+    };
+    match title {
+        None => strip_guidance(doc.body).trim().to_string(),
+        Some(t) => sections(doc.body, doc.body_line)
+            .into_iter()
+            .find(|s| norm(&s.title) == norm(t))
+            .map(|s| strip_guidance(&s.text).trim().to_string())
+            .unwrap_or_default(),
+    }
+}
+
+impl Workspace {
+    /// The EU AI Act Annex IV technical documentation of `MODEL@VERSION`, written to `path`
+    /// as HTML or PDF (by the format given, else by its extension): the nine items from the
+    /// `eu-ai-act` pack's coverage, every gap shown as one, the version's signed release
+    /// records with their verification now (a failing record is marked failed), its signed
+    /// approvals, the roster's public keys and the two lines that verify them.
+    pub fn dossier_annex_iv(
+        &self,
+        target: &str,
+        path: &Path,
+        format: Option<DossierFormat>,
+    ) -> Result<DossierExport> {
+        let format = match format {
+            Some(f) => f,
+            None => match path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
+                Some("html" | "htm") => DossierFormat::Html,
+                Some("pdf") => DossierFormat::Pdf,
+                _ => {
+                    return Err(ApiError::invalid(format!(
+                        "{} ends in neither .html nor .pdf; name the file FILE.html or FILE.pdf",
+                        path.display()
+                    )))
+                }
+            },
+        };
+        let d = self.annex_iv(target)?;
+        let bytes = match format {
+            DossierFormat::Html => annex_iv_html(&d).into_bytes(),
+            DossierFormat::Pdf => blocks_pdf(
+                &format!("{}@{} Annex IV technical documentation", d.model, d.version),
+                &annex_iv_blocks(&d),
+            )
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?,
+        };
+        std::fs::write(path, &bytes).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Io,
+                format!("cannot write {}: {e}", path.display()),
+            )
+        })?;
+        let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        let count = |s: &str| n(d.items.iter().filter(|i| i.status == s).count());
+        Ok(DossierExport {
+            file: path.display().to_string(),
+            format,
+            bytes: bytes.len() as u64,
+            counts: CoverageCounts {
+                satisfied: count("satisfied"),
+                partial: count("partial"),
+                missing: count("missing"),
+            },
+            records: n(d.records.len()),
+            records_verify: d.records_verify(),
+            approvals: n(d.approvals.len()),
+            keys: n(d.keys.len()),
+        })
+    }
+
+    /// Everything the Annex IV file shows, gathered.
+    fn annex_iv(&self, target: &str) -> Result<AnnexIv> {
+        let (model, version) = parse_model_version(target)?;
+        let loaded = self.pack_named("eu-ai-act")?;
+        let pack = &loaded.pack;
+        let (cov, _) = self.coverage_of(&model, &version, pack)?;
+        let model_row = self.store.model(&model)?;
+        let row = self.store.version(&model, &version)?;
+        let on_version = DocumentTarget::Version(model.clone(), version);
+        let mut docs = Vec::new();
+        for d in self.store.documents(&on_version)? {
+            docs.push((d.kind, None::<String>, d.head));
+        }
+        for ds in self.store.version_datasets(&model, &version)? {
+            let t = DocumentTarget::Dataset(ds.reference.clone());
+            if let Some(d) = self.store.document(&t, DocumentKind::DataSheet)? {
+                docs.push((d.kind, Some(ds.reference.to_string()), d.head));
+            }
+        }
+        let runs = self.store.eval_runs(&model, &version)?;
+        let releases = self.release_list(model.as_str())?;
+        let version_text = version.to_string();
+        let mine: Vec<&ReleaseView> = releases
+            .records
+            .iter()
+            .filter(|r| r.version == version_text)
+            .collect();
+        let mut items = Vec::new();
+        for n in 1..=9u8 {
+            let id = format!("annex-iv-{n}");
+            let Some(req) = pack.requirement(&id) else {
+                return Err(ApiError::invalid(format!(
+                    "the eu-ai-act pack in force has no requirement {id}; the Annex IV file needs annex-iv-1 to annex-iv-9"
+                )));
+            };
+            let c = cov.requirement(&id).ok_or_else(|| {
+                ApiError::new(ErrorCode::Internal, format!("no coverage of {id}"))
+            })?;
+            let mut parts = Vec::new();
+            let mut gaps = Vec::new();
+            for s in &c.selectors {
+                if let Some(next) = &s.next_step {
+                    gaps.push(format!("{}: {next}", s.label));
+                }
+                if s.status == CoverageStatus::Missing {
+                    continue;
+                }
+                match &s.selector {
+                    Selector::Document { kind, section } => {
+                        for (k, of, head) in docs.iter().filter(|(k, _, _)| k == kind) {
+                            let text = document_text(&head.content, section.as_deref());
+                            let heading = match section {
+                                Some(sec) => format!("{} — {sec}", k.label()),
+                                None => k.label().to_string(),
+                            };
+                            let source = format!(
+                                "{}{} revision {}, {}",
+                                k,
+                                of.as_deref()
+                                    .map(|o| format!(" of {o}"))
+                                    .unwrap_or_default(),
+                                head.meta.number,
+                                head.meta.sha256
+                            );
+                            let text = if text.is_empty() {
+                                "*(no text of its own)*".to_string()
+                            } else {
+                                text
+                            };
+                            parts.push(AnnexPart::Markdown {
+                                heading,
+                                source,
+                                text,
+                            });
+                        }
+                    }
+                    Selector::MonitoringPlan => {
+                        for (k, _, head) in docs
+                            .iter()
+                            .filter(|(k, _, _)| *k == DocumentKind::PostMarketMonitoringPlan)
+                        {
+                            parts.push(AnnexPart::Markdown {
+                                heading: k.label().to_string(),
+                                source: format!(
+                                    "{k} revision {}, {}",
+                                    head.meta.number, head.meta.sha256
+                                ),
+                                text: document_text(&head.content, None),
+                            });
+                        }
+                    }
+                    Selector::Evaluation(kind) => parts.push(AnnexPart::Table {
+                        heading: format!("{} runs", kind.label()),
+                        columns: ["run", "suite", "ran", "file", "evidence digest"]
+                            .map(String::from)
+                            .to_vec(),
+                        rows: runs
+                            .iter()
+                            .filter(|r| r.kind == *kind)
+                            .map(|r| {
+                                vec![
+                                    r.id.to_string(),
+                                    r.suite.to_string(),
+                                    r.run_at.clone().unwrap_or_else(|| r.imported_at.clone()),
+                                    r.file_name.clone(),
+                                    r.file_digest.to_string(),
+                                ]
+                            })
+                            .collect(),
+                    }),
+                    Selector::ReleaseRecord => parts.push(AnnexPart::Table {
+                        heading: "Lifecycle changes (signed release records)".into(),
+                        columns: ["record", "change", "signed", "by", "verification", "digest"]
+                            .map(String::from)
+                            .to_vec(),
+                        rows: mine
+                            .iter()
+                            .map(|r| {
+                                vec![
+                                    r.seq.to_string(),
+                                    format!("{} → {}", r.from, r.to),
+                                    r.recorded_at.clone(),
+                                    r.signer_name.clone(),
+                                    if r.problems.is_empty() {
+                                        "verified".into()
+                                    } else {
+                                        format!(
+                                            "FAILED: {}",
+                                            r.problems
+                                                .iter()
+                                                .map(|p| p.message.clone())
+                                                .collect::<Vec<_>>()
+                                                .join("; ")
+                                        )
+                                    },
+                                    r.digest.clone(),
+                                ]
+                            })
+                            .collect(),
+                    }),
+                    Selector::GateCheck(_) | Selector::Approval(_) => {
+                        parts.push(AnnexPart::Table {
+                            heading: s.label.clone(),
+                            columns: vec!["evidence".into(), "reference".into()],
+                            rows: s
+                                .found
+                                .iter()
+                                .map(|f| vec![f.what.clone(), f.reference.clone()])
+                                .collect(),
+                        })
+                    }
+                }
+            }
+            if n == 7 {
+                parts.push(AnnexPart::Table {
+                    heading: "Frameworks mapped in Steward (compliance packs in force)".into(),
+                    columns: ["pack", "framework", "version", "source"]
+                        .map(String::from)
+                        .to_vec(),
+                    rows: self
+                        .packs_in_force()?
+                        .iter()
+                        .map(|p| {
+                            vec![
+                                p.pack.name.clone(),
+                                p.pack.title.clone(),
+                                p.pack.version.clone(),
+                                p.pack.source.clone(),
+                            ]
+                        })
+                        .collect(),
+                });
+            }
+            items.push(AnnexItem {
+                number: n,
+                title: req.title.clone(),
+                status: c.status.as_str().to_string(),
+                meaning: c.meaning.clone(),
+                parts,
+                gaps,
+            });
+        }
+        let envelopes = self.store.release_records(&model)?;
+        let records = mine
+            .iter()
+            .map(|r| AttachedRecord {
+                seq: r.seq,
+                version: r.version.clone(),
+                change: format!("{} → {}", r.from, r.to),
+                recorded_at: r.recorded_at.clone(),
+                signer: r.signer_name.clone(),
+                digest: r.digest.clone(),
+                problems: r
+                    .problems
+                    .iter()
+                    .map(|p| format!("{}: {}", p.part.as_str(), p.message))
+                    .collect(),
+                envelope: envelopes
+                    .iter()
+                    .find(|e| e.seq == u64::from(r.seq))
+                    .map(|e| e.envelope.clone())
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let views = self.approvals(model.as_str(), &version_text)?.approvals;
+        let approvals = self
+            .store
+            .approvals(&model, &version)?
+            .into_iter()
+            .map(|a| {
+                let state = views
+                    .iter()
+                    .find(|v| i64::from(v.id) == a.id)
+                    .map_or_else(|| "unknown".to_string(), |v| v.state.clone());
+                let signer = views
+                    .iter()
+                    .find(|v| i64::from(v.id) == a.id)
+                    .map_or_else(|| a.signer_keyid.clone(), |v| v.signer_name.clone());
+                AttachedApproval {
+                    role: a.role.to_string(),
+                    stage: a.target_stage.to_string(),
+                    decision: a.decision.to_string(),
+                    signer,
+                    state,
+                    envelope: a.envelope,
+                }
+            })
+            .collect();
+        let state = self.trust_state()?;
+        let mut keys = Vec::new();
+        if let Some(roster) = &state.roster {
+            for m in roster.members() {
+                if let Some(k) = state.keys.get(m.keyid.as_str()) {
+                    let mut dict = k.to_sslib_dict();
+                    if let Some(o) = dict.as_object_mut() {
+                        o.insert("name".into(), serde_json::Value::String(m.name.clone()));
+                        o.insert("email".into(), serde_json::Value::String(m.email.clone()));
+                    }
+                    keys.push(AttachedKey {
+                        name: format!("{} <{}>", m.name, m.email),
+                        fingerprint: m.keyid.fingerprint(),
+                        json: serde_json::to_string_pretty(&dict).unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        let promotions: Vec<&str> = mine
+            .iter()
+            .filter(|r| r.to == Stage::Production)
+            .map(|r| r.recorded_at.as_str())
+            .collect();
+        let keep_until =
+            retention_until(&version_text, &promotions, pack.retention_years).keep_until;
+        Ok(AnnexIv {
+            model: model.to_string(),
+            title: model_row.title.clone(),
+            version: version_text,
+            stage: row.stage.to_string(),
+            pack: format!("{} ({})", pack.title, pack.version),
+            generated_at: steward_store::clock::now(),
+            items,
+            records,
+            approvals,
+            keys,
+            instruction: VERIFY_INSTRUCTION.iter().map(|s| s.to_string()).collect(),
+            keep_until,
+        })
     }
 }
