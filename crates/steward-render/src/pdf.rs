@@ -301,3 +301,49 @@ pub fn blocks_pdf(title: &str, blocks: &[Block]) -> Result<Vec<u8>, ExportError>
         .producer(pdf_writer::TextStr("Steward"));
     Ok(pdf.finish())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_wrap_at_the_margin_and_long_words_break() {
+        let font = Font::load(SANS, b"DejaVuSans", b"F1").expect("font");
+        let width = 100.0;
+        let text = "the quick brown fox jumps over the lazy dog again and again";
+        let lines = wrap(&font, text, 10.0, width);
+        assert!(lines.len() > 1);
+        assert_eq!(lines.join(" "), text, "no word lost");
+        let scale = 10.0 / f32::from(font.face.units_per_em());
+        let w = |s: &str| {
+            s.chars()
+                .map(|c| f32::from(font.glyph(c).1) * scale)
+                .sum::<f32>()
+        };
+        assert!(lines.iter().all(|l| w(l) <= width), "{lines:?}");
+        let long = "x".repeat(200);
+        let broken = wrap(&font, &long, 10.0, width);
+        assert!(broken.len() > 2 && broken.concat() == long);
+        assert_eq!(wrap(&font, "", 10.0, width), [""]);
+    }
+
+    #[test]
+    fn a_pdf_embeds_its_fonts_and_maps_glyphs_to_unicode() {
+        let pdf = blocks_pdf(
+            "t",
+            &[
+                Block::Title("Überschrift — ünïcödé".into()),
+                Block::Text("generated today".into()),
+                Block::Heading("Item 1".into()),
+                Block::Mono("{\"a\": 1}".into()),
+            ],
+        )
+        .expect("pdf");
+        assert!(pdf.starts_with(b"%PDF-"));
+        let has = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
+        assert!(has(b"/FontFile2") && has(b"/ToUnicode") && has(b"/Identity-H"));
+        assert!(has(b"DejaVuSansMono"));
+        // Two pages: a heading after the title block starts a new one.
+        assert!(has(b"/Count 2"));
+    }
+}

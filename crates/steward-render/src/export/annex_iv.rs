@@ -471,3 +471,99 @@ pub fn annex_iv_blocks(d: &AnnexIv) -> Vec<Block> {
     }
     b
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(problems: Vec<String>) -> AnnexIv {
+        AnnexIv {
+            model: "copilot".into(),
+            title: "Co-pilot <beta>".into(),
+            version: "1.0.0-1".into(),
+            stage: "production".into(),
+            pack: "EU AI Act".into(),
+            generated_at: "2026-12-01T00:00:00Z".into(),
+            items: (1..=9)
+                .map(|n| AnnexItem {
+                    number: n,
+                    title: format!("Item title {n}"),
+                    status: if n == 9 { "missing" } else { "satisfied" }.into(),
+                    meaning: "m".into(),
+                    parts: if n == 1 {
+                        vec![AnnexPart::Markdown {
+                            heading: "Model card — Uses".into(),
+                            source: "model-card revision 2, sha256:ab".into(),
+                            text: "Answers *tickets*.\n\n<script>alert(1)</script>\n\n- one\n- two"
+                                .into(),
+                        }]
+                    } else {
+                        Vec::new()
+                    },
+                    gaps: if n == 9 {
+                        vec!["monitoring plan: no post-market-monitoring-plan".into()]
+                    } else {
+                        Vec::new()
+                    },
+                })
+                .collect(),
+            records: vec![AttachedRecord {
+                seq: 1,
+                version: "1.0.0-1".into(),
+                change: "canary → production".into(),
+                recorded_at: "2026-11-01".into(),
+                signer: "Priya".into(),
+                digest: "sha256:cd".into(),
+                problems,
+                envelope: "{\"payload\": \"<x>\"}".into(),
+            }],
+            approvals: Vec::new(),
+            keys: Vec::new(),
+            instruction: vec!["pip install securesystemslib".into(), "python -c …".into()],
+            keep_until: Some("2036-11-01".into()),
+        }
+    }
+
+    #[test]
+    fn the_html_is_self_contained_in_order_with_gaps_as_gaps() {
+        let html = annex_iv_html(&sample(Vec::new()));
+        assert!(!html.contains("<script"), "document HTML is sanitized");
+        assert!(
+            html.contains("Co-pilot &lt;beta&gt;")
+                && html.contains("{&quot;payload&quot;: &quot;&lt;x&gt;&quot;}")
+        );
+        let mut at = 0;
+        for n in 1..=9 {
+            let h = format!("<h2>Item {n}. Item title {n}</h2>");
+            at += html[at..].find(&h).unwrap_or_else(|| panic!("item {n}"));
+        }
+        assert!(html.contains("<li>GAP: monitoring plan: no post-market-monitoring-plan</li>"));
+        assert!(html.contains("GAP: the version has no signed approvals."));
+        assert!(html.contains("every record verified") && !html.contains("Verification FAILED"));
+        assert!(html.contains("keep until 2036-11-01"));
+    }
+
+    #[test]
+    fn a_failing_record_is_marked_failed_in_html_and_blocks() {
+        let d = sample(vec!["signature: bad".into()]);
+        assert!(!d.records_verify());
+        let html = annex_iv_html(&d);
+        assert!(html.contains("Verification FAILED") && html.contains("signature: bad"));
+        assert!(!html.contains("every record verified"));
+        let blocks = annex_iv_blocks(&d);
+        assert!(blocks
+            .iter()
+            .any(|b| matches!(b, Block::Text(t) if t.starts_with("FAILED: signature: bad"))));
+        assert!(!blocks
+            .iter()
+            .any(|b| matches!(b, Block::Text(t) if t.contains("VERIFIED"))));
+    }
+
+    #[test]
+    fn markdown_becomes_plain_paragraphs_for_the_pdf() {
+        assert_eq!(
+            markdown_text("# Head\n\nSome *text*\nwrapped.\n\n- one\n- two\n"),
+            ["Head", "Some text wrapped.", "• one", "• two"]
+        );
+    }
+}
