@@ -150,14 +150,11 @@ fn key_path_at(text: &str, offset: usize) -> String {
             evidence_at = None;
         } else if t.starts_with("evidence") && t.contains('=') {
             evidence_at = Some(start + line.find('=').unwrap_or(0));
-        } else if !t.is_empty()
-            && !t.starts_with('{')
-            && !t.starts_with(']')
+        } else if !t.starts_with('{')
             && t.contains('=')
-            && evidence_at.is_some_and(|at| !text[at..start].contains(']'))
+            && evidence_at.is_some_and(|at| text[at..start].contains(']'))
         {
-            // Still inside the evidence array only while its `]` has not been seen.
-        } else if !t.starts_with('{') && t.contains('=') {
+            // A key after the evidence array closed: no longer inside it.
             evidence_at = None;
         }
     }
