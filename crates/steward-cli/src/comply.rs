@@ -65,11 +65,11 @@ pub struct RetentionArgs {
 
 fn print_pack(p: &PackSummary) {
     out!(
-        "{:<14} {:<10} {:>4} requirement(s)  {}  [{}{}]",
+        "{:<14} {:>3} requirement(s)  {} ({})  [{}{}]",
         p.name,
-        p.version.chars().take(10).collect::<String>(),
         p.requirements,
         p.title,
+        p.version,
         p.origin,
         p.added
             .as_deref()
