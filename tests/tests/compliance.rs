@@ -195,6 +195,38 @@ fn bad_packs_name_line_and_key_and_add_nothing_a_good_one_is_added_and_audited()
     );
     let audit = s.ok(&["audit", "log", "--json"]).stdout;
     assert!(audit.contains("pack.add"), "{audit}");
+
+    // A pack named like a built-in one supersedes it in this workspace, and coverage reads it.
+    let own_eu = TEAM_PACK.replace("name = \"team-release\"", "name = \"eu-ai-act\"");
+    std::fs::write(&file, own_eu).expect("write");
+    s.ok(&["pack", "add", &f]);
+    let listed = s.ok(&["pack", "list", "--json"]).json();
+    let eu = listed
+        .as_array()
+        .and_then(|l| l.iter().find(|p| p["name"] == "eu-ai-act"))
+        .expect("listed");
+    assert_eq!(
+        (eu["origin"].as_str(), eu["requirements"].as_u64()),
+        (Some("workspace"), Some(1))
+    );
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(4),
+        "superseded, not doubled"
+    );
+    s.ok(&["model", "add", "m", "--owner", "maya@example.com"]);
+    s.ok(&["version", "add", "m", "1.0.0-1"]);
+    let c = s
+        .ok(&["coverage", "m@1.0.0-1", "--pack", "eu-ai-act", "--json"])
+        .json();
+    assert_eq!(counts(&c), (0, 0, 1));
+    // Without Annex IV items the file cannot be made, and says why.
+    let out = s.path("annex.html").display().to_string();
+    s.fails(
+        1,
+        &["dossier", "m@1.0.0-1", "--annex-iv", "-o", &out],
+        "has no requirement annex-iv-1",
+    );
     assert!(s.ok(&["audit", "verify"]).code == 0);
 }
 
