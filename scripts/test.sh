@@ -26,6 +26,8 @@ need_apt keyutils
 # gnome-keyring, dbus-run-session and secret-tool run the Secret Service test in a D-Bus
 # session of its own.
 need_apt gnome-keyring dbus libsecret-tools
+# pdftotext reads the Annex IV PDF back in the compliance journeys.
+need_apt poppler-utils
 
 say "cargo fmt --check"
 cargo fmt --all -- --check

@@ -18,7 +18,8 @@ pub enum DocCmd {
     New {
         /// MODEL@VERSION, or NAME@VERSION of a dataset snapshot for a data sheet.
         target: String,
-        /// model-card, data-sheet, risk-assessment, eval-report, runbook or rollout-plan.
+        /// model-card, data-sheet, risk-assessment, eval-report, runbook, rollout-plan,
+        /// ai-impact-assessment, post-market-monitoring-plan or declaration-of-conformity.
         #[arg(value_parser = parse_kind)]
         kind: DocumentKind,
     },

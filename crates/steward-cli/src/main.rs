@@ -24,6 +24,7 @@ macro_rules! out_raw {
     };
 }
 
+mod comply;
 mod doc;
 mod eval;
 mod govern;
@@ -148,6 +149,17 @@ enum Command {
     /// What waits for you: sign-offs your roles owe, your sign-offs that went stale, and the
     /// failing gates of the models you own.
     Inbox(release::InboxArgs),
+    /// Compliance packs (NIST AI RMF, ISO/IEC 42001 Annex A, EU AI Act, your own): list, check, add.
+    #[command(subcommand)]
+    Pack(comply::PackCmd),
+    /// A version's coverage against a pack: each requirement satisfied, partial or missing,
+    /// with the evidence found and the next step for each gap.
+    Coverage(comply::CoverageArgs),
+    /// The retention date of each version of a model under a pack (EU AI Act: ten years).
+    Retention(comply::RetentionArgs),
+    /// The EU AI Act Annex IV technical documentation file of a version (HTML or PDF), with
+    /// its signed records, approvals and the public keys that verify them.
+    Dossier(comply::DossierArgs),
     /// The seed's production-eligibility checklist for a version, from its production gate.
     Checklist {
         /// MODEL@VERSION.
@@ -594,6 +606,11 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
             return govern::check(&file, json)
         }
         Command::Policy(cmd) => return govern::run(&open()?, cmd),
+        Command::Pack(comply::PackCmd::Check { file, json }) => return comply::check(&file, json),
+        Command::Pack(cmd) => return comply::run(&open()?, cmd),
+        Command::Coverage(args) => return comply::coverage(&open()?, args),
+        Command::Retention(args) => return comply::retention(&open()?, args),
+        Command::Dossier(args) => return comply::dossier(&open()?, args),
         Command::Gate { target, to, json } => {
             return govern::gate(&open()?, &target, to, json.json)
         }

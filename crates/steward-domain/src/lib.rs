@@ -10,6 +10,7 @@
 //! get back a value or a typed refusal. That keeps every rule testable as a table of cases.
 
 pub mod artifact;
+pub mod compliance;
 pub mod dataset;
 pub mod digest;
 pub mod document;

@@ -20,6 +20,7 @@ mod evals;
 mod migrations;
 mod models;
 mod outbox;
+mod packs;
 mod policies;
 mod releases;
 mod roster;
@@ -43,6 +44,7 @@ pub use evals::{EvalRowRef, EvalRowSink, EvalRunRow, NewEvalRun};
 pub use migrations::{latest_migration, MIGRATIONS};
 pub use models::{ModelFilter, ModelRow, ModelStages, NewModel};
 pub use outbox::{ConflictRow, NewConflict, OutboxKind, OutboxRow, SyncRunRow};
+pub use packs::PackRow;
 pub use policies::PolicyRevisionRow;
 pub use releases::{
     ChainHead, DatasetReviewRow, NewDatasetReview, NewRelease, NewWaiver, RecordedStageChange,

@@ -66,6 +66,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/20261202120000_outbox.sql"),
     ),
     (
+        "20261202130000",
+        "packs",
+        include_str!("../migrations/20261202130000_packs.sql"),
+    ),
+    (
         "20261202140000",
         "traffic",
         include_str!("../migrations/20261202140000_traffic.sql"),

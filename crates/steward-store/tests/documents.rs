@@ -255,3 +255,73 @@ fn revisions_cannot_be_edited_and_tampering_is_detected() {
         "{err}"
     );
 }
+
+#[test]
+fn the_compliance_kinds_are_stored_and_the_documents_table_keeps_its_triggers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    for kind in [
+        DocumentKind::AiImpactAssessment,
+        DocumentKind::PostMarketMonitoringPlan,
+        DocumentKind::DeclarationOfConformity,
+    ] {
+        store
+            .create_document(&card(), kind, "text\n", "from template", &actor())
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        assert!(
+            store.document(&card(), kind).expect("read").is_some(),
+            "{kind}"
+        );
+    }
+    let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).expect("raw");
+    conn.pragma_update(None, "foreign_keys", "ON").expect("fk");
+    let refused = conn
+        .execute(
+            "INSERT INTO documents (kind, version_id, created_at) VALUES ('memo', 1, 'x')",
+            [],
+        )
+        .expect_err("unknown kind");
+    assert!(refused.to_string().contains("CHECK"), "{refused}");
+    let deleted = conn
+        .execute("DELETE FROM documents", [])
+        .expect_err("append-only");
+    assert!(deleted.to_string().contains("never deleted"), "{deleted}");
+    let moved = conn
+        .execute("UPDATE documents SET kind = 'runbook'", [])
+        .expect_err("identity");
+    assert!(moved.to_string().contains("keeps its kind"), "{moved}");
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity");
+    assert_eq!(integrity, "ok");
+}
+
+#[test]
+fn packs_are_appended_with_their_audit_entry_and_never_changed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    let before = audit_count(&store);
+    let a = store
+        .add_pack("team", "1", "text one", &actor())
+        .expect("add");
+    let b = store
+        .add_pack("team", "2", "text two", &actor())
+        .expect("add");
+    assert_eq!((a.id, b.id), (1, 2));
+    assert_eq!(audit_count(&store), before + 2);
+    let rows = store.packs().expect("list");
+    assert_eq!(
+        rows.iter().map(|r| r.version.as_str()).collect::<Vec<_>>(),
+        ["1", "2"]
+    );
+    assert_eq!(rows[1].sha256, Sha256Digest::of(b"text two"));
+    let conn = rusqlite::Connection::open(dir.path().join(DB_FILE)).expect("raw");
+    let del = conn
+        .execute("DELETE FROM packs", [])
+        .expect_err("append-only");
+    assert!(del.to_string().contains("never deleted"), "{del}");
+    let upd = conn
+        .execute("UPDATE packs SET content = 'x'", [])
+        .expect_err("immutable");
+    assert!(upd.to_string().contains("immutable"), "{upd}");
+}

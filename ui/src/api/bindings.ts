@@ -635,7 +635,7 @@ versions: number,
  */
 datasets: number, };
 
-export type DocumentKind = "model-card" | "data-sheet" | "risk-assessment" | "eval-report" | "runbook" | "rollout-plan";
+export type DocumentKind = "model-card" | "data-sheet" | "risk-assessment" | "eval-report" | "runbook" | "rollout-plan" | "ai-impact-assessment" | "post-market-monitoring-plan" | "declaration-of-conformity";
 
 export type FindingCode = "broken-front-matter" | "missing-field" | "invalid-field" | "missing-section" | "empty-section" | "guidance-left" | "risk-incomplete" | "risk-out-of-range" | "risk-no-owner" | "risk-no-mitigation" | "risk-no-acceptance" | "no-kill-switch" | "canary-too-short" | "canary-too-large" | "provenance-mismatch";
 
@@ -3178,6 +3178,252 @@ reason: string,
  * Replace a flag file changed outside Steward.
  */
 overwrite: boolean, };
+
+export type CoverageStatus = "satisfied" | "partial" | "missing";
+
+export type PackSummary = { 
+/**
+ * The slug commands name it by.
+ */
+name: string, 
+/**
+ * The framework's title.
+ */
+title: string, 
+/**
+ * The framework's version or edition.
+ */
+version: string, 
+/**
+ * Where the framework is published.
+ */
+source: string, 
+/**
+ * Requirements in it.
+ */
+requirements: number, 
+/**
+ * Years documentation is kept after placing on the market, when the pack says.
+ */
+retention_years: number | null, 
+/**
+ * `built-in`, or `workspace` for a pack added with `steward pack add`.
+ */
+origin: string, 
+/**
+ * For a workspace pack: who added it and when.
+ */
+added: string | null, 
+/**
+ * `sha256:…` of the pack text.
+ */
+sha256: string, };
+
+export type PackErrorView = { 
+/**
+ * 1-based line (0: the file gives no position).
+ */
+line: number, 
+/**
+ * Dotted key path.
+ */
+key: string, 
+/**
+ * `syntax-error`, `unknown-selector`, `duplicate-id`, …
+ */
+kind: string, 
+/**
+ * The whole message.
+ */
+message: string, };
+
+export type PackCheck = { 
+/**
+ * Whether the pack can be used.
+ */
+ok: boolean, 
+/**
+ * The pack, when it parses.
+ */
+pack: PackSummary | null, 
+/**
+ * Why not, when it does not.
+ */
+error: PackErrorView | null, };
+
+export type FoundView = { 
+/**
+ * What it is (`model-card revision 3 § Uses`, `red-team run 4`).
+ */
+what: string, 
+/**
+ * The digest, id or check that pins it.
+ */
+reference: string, };
+
+export type SelectorCoverageView = { 
+/**
+ * How the selector reads (`document model-card § Uses`).
+ */
+selector: string, 
+/**
+ * Met, part met or not met.
+ */
+status: CoverageStatus, 
+/**
+ * The evidence found.
+ */
+found: Array<FoundView>, 
+/**
+ * For a gap: what is wrong and what to do next.
+ */
+next_step: string | null, };
+
+export type RequirementCoverageView = { 
+/**
+ * Its id in the framework.
+ */
+id: string, 
+/**
+ * Its function, objective or chapter.
+ */
+group: string, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * Satisfied, partial or missing.
+ */
+status: CoverageStatus, 
+/**
+ * What that status means for it.
+ */
+meaning: string, 
+/**
+ * Per selector.
+ */
+selectors: Array<SelectorCoverageView>, };
+
+export type CoverageCounts = { 
+/**
+ * Requirements satisfied.
+ */
+satisfied: number, 
+/**
+ * Partly satisfied.
+ */
+partial: number, 
+/**
+ * With no evidence.
+ */
+missing: number, };
+
+export type CoverageView = { 
+/**
+ * The pack.
+ */
+pack: PackSummary, 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * Its stage now.
+ */
+stage: string, 
+/**
+ * The counts.
+ */
+counts: CoverageCounts, 
+/**
+ * Per requirement, in the pack's order.
+ */
+requirements: Array<RequirementCoverageView>, 
+/**
+ * What the coverage could not read, in words (a stage the policy does not gate…).
+ */
+notes: Array<string>, };
+
+export type RetentionVersionView = { 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * Its stage now.
+ */
+stage: string, 
+/**
+ * Its first signed promotion to production (`YYYY-MM-DD`), if any.
+ */
+placed_on_market: string | null, 
+/**
+ * The last day its documentation and records are kept.
+ */
+keep_until: string | null, };
+
+export type RetentionView = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The pack.
+ */
+pack: string, 
+/**
+ * The pack's period.
+ */
+retention_years: number | null, 
+/**
+ * Per version, oldest first.
+ */
+versions: Array<RetentionVersionView>, 
+/**
+ * What Steward refuses to remove, in words.
+ */
+policy: string, };
+
+export type DossierFormat = "html" | "pdf";
+
+export type DossierExport = { 
+/**
+ * The file written.
+ */
+file: string, 
+/**
+ * Its format.
+ */
+format: DossierFormat, 
+/**
+ * Its size.
+ */
+bytes: number, 
+/**
+ * Annex IV items satisfied / partial / missing.
+ */
+counts: CoverageCounts, 
+/**
+ * Release records attached.
+ */
+records: number, 
+/**
+ * Whether every attached record verifies.
+ */
+records_verify: boolean, 
+/**
+ * Approvals attached.
+ */
+approvals: number, 
+/**
+ * Public keys attached.
+ */
+keys: number, };
 
 /** The treatments a risk row may name, in the order a choice lists them. */
 export const RISK_TREATMENTS: readonly RiskTreatment[] = ["avoid","mitigate","transfer","accept"];

@@ -465,7 +465,8 @@ impl Workspace {
         let on_version = DocumentTarget::Version(model.clone(), *version);
         let datasets = self.store.version_datasets(model, version)?;
         let mut documents = Vec::new();
-        for kind in DocumentKind::ALL {
+        // The seed's six: the compliance documents are asked for by packs (`steward coverage`).
+        for kind in steward_domain::document::RELEASE_DOCUMENTS {
             if kind.is_per_dataset() {
                 for d in &datasets {
                     documents

@@ -3,6 +3,7 @@
 //! Each capability adds its operations in a submodule (`documents`, `evals`) as another
 //! `impl Workspace` block.
 
+mod compliance;
 mod documents;
 mod evals;
 mod governance;

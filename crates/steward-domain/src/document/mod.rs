@@ -1,4 +1,6 @@
-//! Release documents: the six kinds the seed asks a production release to carry, their
+//! Release documents: the six kinds the seed asks a production release to carry (and three a
+//! compliance framework asks for: an AI impact assessment, a post-market monitoring plan and
+//! an EU declaration of conformity), their
 //! Markdown-with-front-matter form, the templates that say what a complete one holds, the risk
 //! register's scoring, and [`check_document`], the one completeness rule later gates call.
 //!
@@ -21,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{DomainError, Result};
 
 pub use check::{check_document, CheckContext, Completeness, DatasetContext, Finding, FindingCode};
+pub(crate) use markdown::{has_content, normalize_title};
 pub use markdown::{
     markdown_options, parse_document, sections, strip_guidance, FrontMatterError, ParsedDocument,
     Section, HF_PLACEHOLDER,
@@ -49,17 +52,28 @@ pub enum DocumentKind {
     Runbook,
     /// Canary share and duration, feature flag, shadow mode, kill switch, rollback trigger.
     RolloutPlan,
+    /// Who the system affects and how, fundamental rights included (ISO/IEC 42001 A.5, EU AI
+    /// Act Article 27).
+    AiImpactAssessment,
+    /// How the system's performance is watched once it is on the market (EU AI Act Article 72).
+    PostMarketMonitoringPlan,
+    /// The provider's declaration that the system conforms (EU AI Act Article 47, Annex V).
+    DeclarationOfConformity,
 }
 
 impl DocumentKind {
-    /// Every kind, in the order the seed lists a release's documents.
-    pub const ALL: [DocumentKind; 6] = [
+    /// Every kind: the seed's six in the order it lists a release's documents, then the
+    /// compliance documents.
+    pub const ALL: [DocumentKind; 9] = [
         DocumentKind::ModelCard,
         DocumentKind::EvalReport,
         DocumentKind::DataSheet,
         DocumentKind::RiskAssessment,
         DocumentKind::Runbook,
         DocumentKind::RolloutPlan,
+        DocumentKind::AiImpactAssessment,
+        DocumentKind::PostMarketMonitoringPlan,
+        DocumentKind::DeclarationOfConformity,
     ];
 
     /// The name on the command line, in the database and over the wire.
@@ -71,6 +85,9 @@ impl DocumentKind {
             DocumentKind::EvalReport => "eval-report",
             DocumentKind::Runbook => "runbook",
             DocumentKind::RolloutPlan => "rollout-plan",
+            DocumentKind::AiImpactAssessment => "ai-impact-assessment",
+            DocumentKind::PostMarketMonitoringPlan => "post-market-monitoring-plan",
+            DocumentKind::DeclarationOfConformity => "declaration-of-conformity",
         }
     }
 
@@ -83,6 +100,9 @@ impl DocumentKind {
             DocumentKind::EvalReport => "Evaluation report",
             DocumentKind::Runbook => "Runbook",
             DocumentKind::RolloutPlan => "Rollout plan",
+            DocumentKind::AiImpactAssessment => "AI impact assessment",
+            DocumentKind::PostMarketMonitoringPlan => "Post-market monitoring plan",
+            DocumentKind::DeclarationOfConformity => "EU declaration of conformity",
         }
     }
 
@@ -117,8 +137,16 @@ impl FromStr for DocumentKind {
 }
 
 /// The documents the seed requires for a production release (section 2, "Docs to attach to
-/// release record"): all six kinds. Data sheets are required once per linked dataset snapshot.
-pub const RELEASE_DOCUMENTS: [DocumentKind; 6] = DocumentKind::ALL;
+/// release record"): the first six kinds. Data sheets are required once per linked dataset
+/// snapshot. The compliance documents are asked for by packs and policies, not by the seed.
+pub const RELEASE_DOCUMENTS: [DocumentKind; 6] = [
+    DocumentKind::ModelCard,
+    DocumentKind::EvalReport,
+    DocumentKind::DataSheet,
+    DocumentKind::RiskAssessment,
+    DocumentKind::Runbook,
+    DocumentKind::RolloutPlan,
+];
 
 #[cfg(test)]
 mod tests {
@@ -141,7 +169,7 @@ mod tests {
         assert!(
             text.contains("\"modelcard\"")
                 && text.contains(
-                    "model-card, eval-report, data-sheet, risk-assessment, runbook, rollout-plan"
+                    "model-card, eval-report, data-sheet, risk-assessment, runbook, rollout-plan, ai-impact-assessment, post-market-monitoring-plan, declaration-of-conformity"
                 ),
             "{text}"
         );

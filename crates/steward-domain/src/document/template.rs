@@ -169,6 +169,15 @@ fn builtin_text(kind: DocumentKind) -> &'static str {
         DocumentKind::EvalReport => include_str!("../../../../assets/templates/eval-report.md"),
         DocumentKind::Runbook => include_str!("../../../../assets/templates/runbook.md"),
         DocumentKind::RolloutPlan => include_str!("../../../../assets/templates/rollout-plan.md"),
+        DocumentKind::AiImpactAssessment => {
+            include_str!("../../../../assets/templates/ai-impact-assessment.md")
+        }
+        DocumentKind::PostMarketMonitoringPlan => {
+            include_str!("../../../../assets/templates/post-market-monitoring-plan.md")
+        }
+        DocumentKind::DeclarationOfConformity => {
+            include_str!("../../../../assets/templates/declaration-of-conformity.md")
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! ([`dossier`]). Each takes plain inputs (document texts, evaluation results as a list) so
 //! it can be tested without a store.
 
+pub mod annex_iv;
 pub mod dossier;
 pub mod hf;
 pub mod mct;
@@ -50,6 +51,9 @@ pub enum ExportError {
     /// The metadata could not be written as YAML.
     #[error("cannot write the metadata as YAML: {0}")]
     Yaml(String),
+    /// The PDF could not be written (an embedded font unreadable).
+    #[error("cannot write the PDF: {0}")]
+    Pdf(String),
 }
 
 /// The text under the first heading titled `title` (any level, matched ignoring case),

@@ -9,6 +9,9 @@ export const KIND_LABEL: Record<DocumentKind, string> = {
   "eval-report": "Evaluation report",
   runbook: "Runbook",
   "rollout-plan": "Rollout plan",
+  "ai-impact-assessment": "AI impact assessment",
+  "post-market-monitoring-plan": "Post-market monitoring plan",
+  "declaration-of-conformity": "EU declaration of conformity",
 };
 
 export const BAND_LABEL: Record<RiskBand, string> = {
