@@ -66,10 +66,30 @@ const LABEL: Record<DocumentKind, string> = {
   "eval-report": "Evaluation report",
   runbook: "Runbook",
   "rollout-plan": "Rollout plan",
+  "ai-impact-assessment": "AI impact assessment",
+  "post-market-monitoring-plan": "Post-market monitoring plan",
+  "declaration-of-conformity": "EU declaration of conformity",
 };
 
 type Template = { fields: string[]; sections: string[]; front: string };
 const TEMPLATES: Record<DocumentKind, Template> = {
+  // The compliance kinds, abbreviated from assets/templates like the others (the flows do not
+  // open them; issue 14 replaces this fake with recorded answers).
+  "ai-impact-assessment": {
+    fields: ["assessor", "assessment_date"],
+    sections: ["System and context of use", "Affected individuals and groups", "Potential impacts"],
+    front: 'assessor: ""\nassessment_date: ""\n',
+  },
+  "post-market-monitoring-plan": {
+    fields: ["owner", "review_cadence"],
+    sections: ["Scope", "Data collected", "Metrics and thresholds"],
+    front: 'owner: ""\nreview_cadence: ""\n',
+  },
+  "declaration-of-conformity": {
+    fields: ["provider", "system_name", "signatory"],
+    sections: ["System", "Declaration"],
+    front: 'provider: ""\nsystem_name: ""\nsignatory: ""\n',
+  },
   "model-card": {
     fields: ["license", "language", "base_model", "intended_use"],
     sections: ["Model details", "Uses", "Bias, risks and limitations", "Evaluation"],
