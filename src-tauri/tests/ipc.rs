@@ -217,10 +217,17 @@ fn cancelling_a_running_snapshot_stores_nothing() {
 fn a_document_is_written_previewed_revised_diffed_restored_and_exported() {
     let h = harness_with_copilot();
     let doc = json!({"target": "copilot@1.0.0-1", "kind": "model-card"});
-    assert_eq!(
-        h.ok("doc_templates", json!({})).as_array().unwrap().len(),
-        6
-    );
+    // The six release documents and the three compliance ones (impact assessment,
+    // post-market monitoring plan, declaration of conformity).
+    let templates = h.ok("doc_templates", json!({}));
+    let kinds: Vec<&str> = templates
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["kind"].as_str())
+        .collect();
+    assert_eq!(kinds.len(), 9, "{kinds:?}");
+    assert!(kinds.contains(&"model-card") && kinds.contains(&"declaration-of-conformity"));
     let created = h.ok("doc_new", json!({ "doc": doc }));
     assert_eq!(created["revision"]["number"], 1);
     assert_eq!(created["completeness"]["complete"], false);
