@@ -211,3 +211,45 @@ impl Default for Steward {
         Steward::new()
     }
 }
+
+/// The demo's reviewers' keys, forgotten on drop: a `steward demo` run with keyring namespace
+/// `ns` makes them in `<ns>-demo` (see `steward_api::demo::keyring_namespace`).
+pub struct DemoKeys(String);
+
+impl DemoKeys {
+    /// The keys a demo loaded under namespace `ns` makes.
+    pub fn of(ns: &str) -> DemoKeys {
+        DemoKeys(format!("{ns}-demo"))
+    }
+}
+
+impl Drop for DemoKeys {
+    fn drop(&mut self) {
+        let store = steward_attest::KeyStore::with_namespace(&self.0);
+        for who in ["priya", "diego", "hana", "amara", "tom"] {
+            let _ = store.forget(&format!("{who}@companyos.example"));
+        }
+    }
+}
+
+impl Steward {
+    /// `steward args…` on this workspace in kernel keyutils under namespace `ns` (a demo loaded
+    /// so keeps its reviewers in `<ns>-demo`), acting as demo reviewer `who` (an email) when
+    /// given.
+    pub fn run_as(&self, ns: &str, who: Option<&str>, args: &[&str]) -> Run {
+        let mut cmd = self.command(args);
+        cmd.env("STEWARD_KEYRING_BACKEND", "keyutils");
+        match who {
+            None => cmd.env("STEWARD_KEYRING_NAMESPACE", ns),
+            Some(w) => cmd
+                .env("STEWARD_KEYRING_NAMESPACE", format!("{ns}-demo"))
+                .env("STEWARD_IDENTITY", w),
+        };
+        let out = cmd.output().expect("run steward");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}

@@ -673,46 +673,15 @@ fn the_demo_candidate_fails_fairness_on_locale_es_going_to_canary() {
     );
 }
 
-/// Runs `steward` on `s`'s workspace with the demo's reviewers in keyring namespace `ns-demo`
-/// (kernel keyutils), acting as `who` (empty: nobody).
+/// `steward` on `s` under keyring namespace `ns`, as demo reviewer `who` (empty: nobody).
 fn as_person(s: &Steward, ns: &str, who: &str, args: &[&str]) -> steward_tests::Run {
-    let mut cmd = s.command(args);
-    cmd.env("STEWARD_KEYRING_BACKEND", "keyutils");
-    if who.is_empty() {
-        cmd.env("STEWARD_KEYRING_NAMESPACE", ns);
-    } else {
-        cmd.env("STEWARD_KEYRING_NAMESPACE", format!("{ns}-demo"))
-            .env("STEWARD_IDENTITY", who);
-    }
-    let out = cmd.output().expect("run steward");
-    steward_tests::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-struct DemoKeys(String);
-
-impl Drop for DemoKeys {
-    fn drop(&mut self) {
-        let store = steward_attest::KeyStore::with_namespace(&format!("{}-demo", self.0));
-        for who in [
-            "priya@companyos.example",
-            "diego@companyos.example",
-            "hana@companyos.example",
-            "amara@companyos.example",
-            "tom@companyos.example",
-        ] {
-            let _ = store.forget(who);
-        }
-    }
+    s.run_as(ns, (!who.is_empty()).then_some(who), args)
 }
 
 #[test]
 fn the_seeds_section_4_flow_the_last_sign_off_promotes_and_one_action_rolls_back() {
     let ns = format!("test-seed4-{}", std::process::id());
-    let _keys = DemoKeys(ns.clone());
+    let _keys = steward_tests::DemoKeys::of(&ns);
     let s = Steward::new();
     // Twenty hours on, the current canary has run 50 h: only the SRE sign-off is missing.
     let loaded = as_person(&s, &ns, "", &["demo", "--hours-later", "20"]);

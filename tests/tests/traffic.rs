@@ -8,26 +8,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-use steward_tests::{Run, Steward};
+use steward_tests::{DemoKeys, Run, Steward};
 
 const MODEL: &str = "summarize-copilot";
 const KEYS: u32 = 10_000;
 
 fn run(s: &Steward, ns: &str, who: Option<&str>, args: &[&str]) -> Run {
-    let mut cmd = s.command(args);
-    cmd.env("STEWARD_KEYRING_BACKEND", "keyutils");
-    match who {
-        None => cmd.env("STEWARD_KEYRING_NAMESPACE", ns),
-        Some(w) => cmd
-            .env("STEWARD_KEYRING_NAMESPACE", format!("{ns}-demo"))
-            .env("STEWARD_IDENTITY", w),
-    };
-    let out = cmd.output().expect("run steward");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    s.run_as(ns, who, args)
 }
 
 /// flagd's engine over the flag file: counts per variant over KEYS targeting keys, the
@@ -57,21 +44,10 @@ fn share(answer: &Value, version: &str) -> f64 {
     f64::from(answer["counts"][version].as_u64().unwrap_or(0) as u32) * 100.0 / f64::from(KEYS)
 }
 
-struct DemoKeys(String);
-
-impl Drop for DemoKeys {
-    fn drop(&mut self) {
-        let store = steward_attest::KeyStore::with_namespace(&format!("{}-demo", self.0));
-        for who in ["priya", "diego", "hana", "amara", "tom"] {
-            let _ = store.forget(&format!("{who}@companyos.example"));
-        }
-    }
-}
-
 #[test]
 fn the_flag_file_is_what_flagd_serves_and_follows_every_change() {
     let ns = format!("test-traffic-{}", std::process::id());
-    let _keys = DemoKeys(ns.clone());
+    let _keys = DemoKeys::of(&ns);
     let s = Steward::new();
     let loaded = run(&s, &ns, None, &["demo"]);
     assert_eq!(loaded.code, 0, "{}", loaded.stderr);

@@ -887,16 +887,7 @@ fn the_demo_has_a_roster_of_five_and_a_newcomer_can_join_it() {
     let t = Team::new("demo");
     let demo_ns = format!("{}-demo", t.ns);
     // The demo's reviewers' keys live in `<namespace>-demo`; delete them when done.
-    struct DemoKeys(String);
-    impl Drop for DemoKeys {
-        fn drop(&mut self) {
-            let store = KeyStore::with_namespace(&self.0);
-            for email in ["priya", "diego", "hana", "amara", "tom"] {
-                let _ = store.forget(&format!("{email}@companyos.example"));
-            }
-        }
-    }
-    let _demo_keys = DemoKeys(demo_ns.clone());
+    let _demo_keys = steward_tests::DemoKeys::of(&t.ns);
     let loaded = t.ok("", &["demo"]);
     assert!(loaded.stdout.contains(&demo_ns), "{}", loaded.stdout);
     let count = |v: &serde_json::Value, state: &str| {
@@ -1278,16 +1269,7 @@ fn an_unavailable_keyring_is_a_clear_error_and_nothing_is_stored() {
 #[test]
 fn the_studio_recordings_are_what_the_core_answers_for_the_demo() {
     let t = Team::new("recordings");
-    struct DemoKeys(String);
-    impl Drop for DemoKeys {
-        fn drop(&mut self) {
-            let store = KeyStore::with_namespace(&self.0);
-            for email in ["priya", "diego", "hana", "amara", "tom"] {
-                let _ = store.forget(&format!("{email}@companyos.example"));
-            }
-        }
-    }
-    let _demo_keys = DemoKeys(format!("{}-demo", t.ns));
+    let _demo_keys = steward_tests::DemoKeys::of(&t.ns);
     t.ok("", &["demo"]);
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/flows/app/trust");
     let recorded = |name: &str| -> serde_json::Value {

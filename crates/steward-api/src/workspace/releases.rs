@@ -425,17 +425,14 @@ impl Workspace {
             )));
         }
         let roster_seq = u64::try_from(roster.history().len()).unwrap_or(u64::MAX);
-        let subject = self.review_subject(&model, &version, req.stage);
         let row = self.store.version(&model, &version)?;
-        let in_toto = match (&subject, row.artifacts.bundle_digest) {
-            (_, Some(bundle)) => Subject::sha256(format!("{model}@{version}"), bundle),
-            (_, None) => {
-                return Err(ApiError::invalid(format!(
-                    "{model}@{version} has no bundle digest, and a release record is a statement about the bundle; versions without one stay where they are"
-                )))
-            }
+        let Some(bundle) = row.artifacts.bundle_digest else {
+            return Err(ApiError::invalid(format!(
+                "{model}@{version} has no bundle digest, and a release record is a statement about the bundle; versions without one stay where they are"
+            )));
         };
-        let subject = subject?;
+        let in_toto = Subject::sha256(format!("{model}@{version}"), bundle);
+        let subject = self.review_subject(&model, &version, req.stage)?;
         let (approvals, waivers) = match &evaluated {
             Some(e) => {
                 let mut a: Vec<EnvelopeRef> = e
