@@ -5,6 +5,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
+# A test run builds once; incremental caches only cost disk (11 GB on a warm tree here).
+export CARGO_INCREMENTAL=0
 
 have_desktop=0
 [ -d src-tauri ] && have_desktop=1
