@@ -100,7 +100,8 @@ pub enum DocCmd {
         /// The revision to restore.
         revision: u32,
     },
-    /// Completeness of every document a release of the version requires; exits 1 on any gap.
+    /// Completeness of every document a release of the version requires (exits 1 on any gap),
+    /// and of the three compliance documents packs ask for (listed, never a failure).
     Check {
         /// MODEL@VERSION.
         target: String,
@@ -340,31 +341,39 @@ fn print_check(c: &VersionDocuments) {
         }
     );
     for d in &c.documents {
-        let state = match (d.exists, d.complete) {
-            (false, _) => "MISSING".to_string(),
-            (true, true) => "complete".to_string(),
-            (true, false) => format!("{} gaps", d.findings.len()),
-        };
-        let rev = d
-            .revision
-            .map_or_else(|| "-".to_string(), |n| format!("r{n}"));
-        out!(
-            "  {:16} {:36} {:5} {}",
-            d.kind.as_str(),
-            d.target,
-            rev,
-            state
-        );
-        if d.exists {
-            for f in &d.findings {
-                match f.line {
-                    Some(line) => out!("      line {line:>4}: {}", f.message),
-                    None => out!("      {}", f.message),
-                }
+        print_status(d, 16, "MISSING");
+    }
+    out!("compliance documents (packs ask for them; a release does not require them):");
+    for d in &c.compliance {
+        print_status(d, 27, "not written");
+    }
+}
+
+fn print_status(d: &steward_api::wire::DocumentStatus, width: usize, absent: &str) {
+    let state = match (d.exists, d.complete) {
+        (false, _) => absent.to_string(),
+        (true, true) => "complete".to_string(),
+        (true, false) => format!("{} gaps", d.findings.len()),
+    };
+    let rev = d
+        .revision
+        .map_or_else(|| "-".to_string(), |n| format!("r{n}"));
+    out!(
+        "  {:width$} {:36} {:5} {}",
+        d.kind.as_str(),
+        d.target,
+        rev,
+        state
+    );
+    if d.exists {
+        for f in &d.findings {
+            match f.line {
+                Some(line) => out!("      line {line:>4}: {}", f.message),
+                None => out!("      {}", f.message),
             }
-        } else if let Some(f) = d.findings.first() {
-            out!("      {}", f.message);
         }
+    } else if let Some(f) = d.findings.first() {
+        out!("      {}", f.message);
     }
 }
 

@@ -1044,7 +1044,13 @@ complete: boolean,
 /**
  * Every required document, present or not, in the seed's order.
  */
-documents: Array<DocumentStatus>, };
+documents: Array<DocumentStatus>, 
+/**
+ * The compliance documents (AI impact assessment, post-market monitoring plan, EU
+ * declaration of conformity), present or not: packs ask for them, a release does not, so
+ * they do not count towards `complete`.
+ */
+compliance: Array<DocumentStatus>, };
 
 export type DocumentTemplateView = { 
 /**
@@ -3181,6 +3187,66 @@ overwrite: boolean, };
 
 export type CoverageStatus = "satisfied" | "partial" | "missing";
 
+export type Pin = { "is": "document", 
+/**
+ * The kind.
+ */
+kind: DocumentKind, 
+/**
+ * The dataset snapshot (`NAME@VERSION`) for a data sheet.
+ */
+of: string | null, 
+/**
+ * The revision read.
+ */
+revision: number, } | { "is": "run", 
+/**
+ * Its id.
+ */
+id: number, } | { "is": "approval", 
+/**
+ * Its id.
+ */
+id: number, } | { "is": "gate-check", 
+/**
+ * The check id.
+ */
+id: string, 
+/**
+ * The stage it gates.
+ */
+stage: Stage | null, } | { "is": "release-record", 
+/**
+ * Its sequence number.
+ */
+seq: number, };
+
+export type Fix = { "step": "write-document", 
+/**
+ * The kind.
+ */
+kind: DocumentKind, 
+/**
+ * The section to write, when one section is the evidence.
+ */
+section: string | null, } | { "step": "write-data-sheets" } | { "step": "import-evaluation", 
+/**
+ * The kind.
+ */
+kind: EvalKind, } | { "step": "approve", 
+/**
+ * The role.
+ */
+role: Role, } | { "step": "meet-gate-check", 
+/**
+ * The check id.
+ */
+id: string, 
+/**
+ * The stage it gates.
+ */
+stage: Stage | null, } | { "step": "edit-policy" } | { "step": "promote" } | { "step": "repair-release-records" };
+
 export type PackSummary = { 
 /**
  * The slug commands name it by.
@@ -3259,7 +3325,11 @@ what: string,
 /**
  * The digest, id or check that pins it.
  */
-reference: string, };
+reference: string, 
+/**
+ * Which record it is, for a link to its screen.
+ */
+pin: Pin, };
 
 export type SelectorCoverageView = { 
 /**
@@ -3277,7 +3347,11 @@ found: Array<FoundView>,
 /**
  * For a gap: what is wrong and what to do next.
  */
-next_step: string | null, };
+next_step: string | null, 
+/**
+ * For a gap: the step, for a link to where it is taken.
+ */
+fix: Fix | null, };
 
 export type RequirementCoverageView = { 
 /**

@@ -1,7 +1,7 @@
 //! Wire types of compliance packs, coverage, retention and the Annex IV dossier.
 
 use serde::{Deserialize, Serialize};
-use steward_domain::compliance::CoverageStatus;
+use steward_domain::compliance::{CoverageStatus, Fix, Pin};
 use ts_rs::TS;
 
 /// A pack as `pack list` shows it.
@@ -58,6 +58,8 @@ pub struct FoundView {
     pub what: String,
     /// The digest, id or check that pins it.
     pub reference: String,
+    /// Which record it is, for a link to its screen.
+    pub pin: Pin,
 }
 
 /// What one evidence selector found.
@@ -71,6 +73,8 @@ pub struct SelectorCoverageView {
     pub found: Vec<FoundView>,
     /// For a gap: what is wrong and what to do next.
     pub next_step: Option<String>,
+    /// For a gap: the step, for a link to where it is taken.
+    pub fix: Option<Fix>,
 }
 
 /// One requirement's coverage.
@@ -182,6 +186,8 @@ pub struct DossierExport {
 pub(crate) fn compliance_decls(cfg: &ts_rs::Config) -> Vec<String> {
     vec![
         CoverageStatus::decl(cfg),
+        Pin::decl(cfg),
+        Fix::decl(cfg),
         PackSummary::decl(cfg),
         PackErrorView::decl(cfg),
         PackCheck::decl(cfg),

@@ -227,6 +227,10 @@ pub struct VersionDocuments {
     pub complete: bool,
     /// Every required document, present or not, in the seed's order.
     pub documents: Vec<DocumentStatus>,
+    /// The compliance documents (AI impact assessment, post-market monitoring plan, EU
+    /// declaration of conformity), present or not: packs ask for them, a release does not, so
+    /// they do not count towards `complete`.
+    pub compliance: Vec<DocumentStatus>,
 }
 
 /// A template as the studio shows it.

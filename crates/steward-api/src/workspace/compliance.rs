@@ -394,9 +394,11 @@ fn requirement_view(r: &compliance::RequirementCoverage) -> RequirementCoverageV
                     .map(|f| FoundView {
                         what: f.what.clone(),
                         reference: f.reference.clone(),
+                        pin: f.pin.clone(),
                     })
                     .collect(),
                 next_step: s.next_step.clone(),
+                fix: s.fix.clone(),
             })
             .collect(),
     }

@@ -454,7 +454,8 @@ impl Workspace {
 
     /// Every document a release of `MODEL@VERSION` requires — its model card, eval report,
     /// risk assessment, runbook and rollout plan, and a data sheet for each linked dataset
-    /// snapshot — with completeness; missing ones are listed as such.
+    /// snapshot — with completeness; missing ones are listed as such. Beside them, the three
+    /// compliance documents packs ask for, which do not count towards `complete`.
     pub fn doc_check(&self, target: &str) -> Result<VersionDocuments> {
         let (model, version) = parse_model_version(target)?;
         self.version_documents(&model, &version)
@@ -476,11 +477,16 @@ impl Workspace {
                 documents.push(self.status(&on_version, kind)?);
             }
         }
+        let compliance = steward_domain::document::COMPLIANCE_DOCUMENTS
+            .into_iter()
+            .map(|kind| self.status(&on_version, kind))
+            .collect::<Result<Vec<_>>>()?;
         Ok(VersionDocuments {
             model: model.to_string(),
             version: version.to_string(),
             complete: documents.iter().all(|d| d.complete),
             documents,
+            compliance,
         })
     }
 

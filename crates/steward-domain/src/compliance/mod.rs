@@ -308,6 +308,86 @@ pub struct Found {
     pub what: String,
     /// The digest or id that pins it (`sha256:…`, a check id).
     pub reference: String,
+    /// Which record it is, for a link to it.
+    pub pin: Pin,
+}
+
+/// Which stored record a piece of evidence is (of the version coverage was read for).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "is", rename_all = "kebab-case")]
+pub enum Pin {
+    /// A document at a revision: of the version, or of the dataset snapshot `of`.
+    Document {
+        /// The kind.
+        kind: DocumentKind,
+        /// The dataset snapshot (`NAME@VERSION`) for a data sheet.
+        of: Option<String>,
+        /// The revision read.
+        revision: u32,
+    },
+    /// An evaluation run.
+    Run {
+        /// Its id.
+        id: u32,
+    },
+    /// An approval.
+    Approval {
+        /// Its id.
+        id: u32,
+    },
+    /// A check of a stage's gate.
+    GateCheck {
+        /// The check id.
+        id: String,
+        /// The stage it gates.
+        stage: Option<Stage>,
+    },
+    /// A signed release record of the model.
+    ReleaseRecord {
+        /// Its sequence number.
+        seq: u32,
+    },
+}
+
+/// The step that closes a gap, for a link to where it is taken (the words are in
+/// [`SelectorCoverage::next_step`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "step", rename_all = "kebab-case")]
+pub enum Fix {
+    /// Create or complete the version's document of `kind` (`section`: the one section short).
+    WriteDocument {
+        /// The kind.
+        kind: DocumentKind,
+        /// The section to write, when one section is the evidence.
+        section: Option<String>,
+    },
+    /// Write the data sheets of the version's dataset snapshots (or link one first).
+    WriteDataSheets,
+    /// Import an evaluation run of `kind`.
+    ImportEvaluation {
+        /// The kind.
+        kind: EvalKind,
+    },
+    /// Ask `role` to sign the version.
+    Approve {
+        /// The role.
+        role: Role,
+    },
+    /// Meet a gate check (its evidence is on the version's gate).
+    MeetGateCheck {
+        /// The check id.
+        id: String,
+        /// The stage it gates.
+        stage: Option<Stage>,
+    },
+    /// Change the policy in force (a stage or check it does not have).
+    EditPolicy,
+    /// Promote the version, which signs a release record.
+    Promote,
+    /// Look into release records that fail verification.
+    RepairReleaseRecords,
 }
 
 /// What one selector found.
@@ -323,6 +403,8 @@ pub struct SelectorCoverage {
     pub found: Vec<Found>,
     /// For anything short of met: what is wrong and what to do.
     pub next_step: Option<String>,
+    /// For anything short of met: the step, for a link to where it is taken.
+    pub fix: Option<Fix>,
 }
 
 /// One requirement's coverage.
@@ -429,7 +511,8 @@ fn doc_label(d: &DocumentFacts) -> String {
 pub fn select(selector: &Selector, e: &CoverageEvidence) -> SelectorCoverage {
     use CoverageStatus::{Missing, Partial, Satisfied};
     let t = &e.target;
-    let (status, found, next): (CoverageStatus, Vec<Found>, Option<String>) = match selector {
+    let (status, found, next): (CoverageStatus, Vec<Found>, Option<(String, Fix)>) = match selector
+    {
         Selector::Document { kind, section } => document(e, *kind, section.as_deref()),
         Selector::MonitoringPlan => document(e, DocumentKind::PostMarketMonitoringPlan, None),
         Selector::Evaluation(kind) => {
@@ -440,14 +523,18 @@ pub fn select(selector: &Selector, e: &CoverageEvidence) -> SelectorCoverage {
                 .map(|r| Found {
                     what: format!("{kind} run {}", r.id),
                     reference: r.digest.clone(),
+                    pin: Pin::Run { id: r.id },
                 })
                 .collect();
             if runs.is_empty() {
                 (
                     Missing,
                     runs,
-                    Some(format!(
-                        "no {kind} run; import one: `steward eval import {t} FILE --kind {kind}`"
+                    Some((
+                        format!(
+                            "no {kind} run; import one: `steward eval import {t} FILE --kind {kind}`"
+                        ),
+                        Fix::ImportEvaluation { kind: *kind },
                     )),
                 )
             } else {
@@ -463,6 +550,7 @@ pub fn select(selector: &Selector, e: &CoverageEvidence) -> SelectorCoverage {
                     a.role, a.decision, t, a.stage, a.signer, a.state
                 ),
                 reference: format!("approval {}", a.id),
+                pin: Pin::Approval { id: a.id },
             };
             let current: Vec<Found> = of_role
                 .iter()
@@ -475,9 +563,9 @@ pub fn select(selector: &Selector, e: &CoverageEvidence) -> SelectorCoverage {
                 (
                     Missing,
                     Vec::new(),
-                    Some(format!(
+                    Some((format!(
                         "no approval by {role}; ask for one: `steward approve {t} --role {role} --to STAGE`"
-                    )),
+                    ), Fix::Approve { role: *role })),
                 )
             } else {
                 let states: Vec<String> = of_role
@@ -487,44 +575,52 @@ pub fn select(selector: &Selector, e: &CoverageEvidence) -> SelectorCoverage {
                 (
                     Partial,
                     of_role.iter().map(|a| found(a)).collect(),
-                    Some(format!(
+                    Some((format!(
                         "the {role} approvals do not count ({}); ask {role} to sign the version as it is now",
                         states.join(", ")
-                    )),
+                    ), Fix::Approve { role: *role })),
                 )
             }
         }
         Selector::GateCheck(id) => {
             let stage = selector.gate_stage();
+            let meet = || Fix::MeetGateCheck {
+                id: id.clone(),
+                stage,
+            };
             match e.gate_checks.iter().find(|c| &c.id == id) {
                 Some(c) => {
                     let f = vec![Found {
                         what: format!("{} {}: {}", c.id, c.status.as_str(), c.observed),
                         reference: c.id.clone(),
+                        pin: Pin::GateCheck {
+                            id: c.id.clone(),
+                            stage,
+                        },
                     }];
                     match c.status {
                         CheckStatus::Pass => (Satisfied, f, None),
                         CheckStatus::Waived => (
                             Partial,
                             f,
-                            Some(format!("{id} passes only by a waiver; meet {} and let the waiver lapse", c.expected)),
+                            Some((format!("{id} passes only by a waiver; meet {} and let the waiver lapse", c.expected), meet())),
                         ),
                         CheckStatus::Fail => (
                             Missing,
                             f,
-                            Some(format!("{id} fails: expected {}; `steward gate {t} --to {}` shows the evidence", c.expected, stage.map_or("STAGE".into(), |s| s.to_string()))),
+                            Some((format!("{id} fails: expected {}; `steward gate {t} --to {}` shows the evidence", c.expected, stage.map_or("STAGE".into(), |s| s.to_string())), meet())),
                         ),
                         CheckStatus::MissingEvidence => (
                             Missing,
                             f,
-                            Some(format!("{id} has no evidence: expected {}", c.expected)),
+                            Some((format!("{id} has no evidence: expected {}", c.expected), meet())),
                         ),
                     }
                 }
                 None => (
                     Missing,
                     Vec::new(),
-                    Some(match stage {
+                    Some((match stage {
                         Some(s) if e.gated_stages.contains(&s) => format!(
                             "the policy in force has no check {id}; add it to the {s} gate (`steward policy set FILE`) or map this requirement to another selector"
                         ),
@@ -532,7 +628,7 @@ pub fn select(selector: &Selector, e: &CoverageEvidence) -> SelectorCoverage {
                             "the policy in force does not gate {}; gate it (`steward policy set FILE`) so {id} is checked",
                             stage.map_or("that stage".into(), |s| s.to_string())
                         ),
-                    }),
+                    }, Fix::EditPolicy)),
                 ),
             }
         }
@@ -556,6 +652,7 @@ pub fn select(selector: &Selector, e: &CoverageEvidence) -> SelectorCoverage {
                         )
                     },
                     reference: r.digest.clone(),
+                    pin: Pin::ReleaseRecord { seq: r.seq },
                 })
                 .collect();
             let failing = e
@@ -567,29 +664,34 @@ pub fn select(selector: &Selector, e: &CoverageEvidence) -> SelectorCoverage {
                 (
                     Missing,
                     found,
-                    Some(format!(
+                    Some((format!(
                         "no release record; one is signed when the version is promoted: `steward stage set {t} STAGE`"
-                    )),
+                    ), Fix::Promote)),
                 )
             } else if failing > 0 {
                 (
                     Partial,
                     found,
-                    Some(format!(
+                    Some((format!(
                         "{failing} release record(s) fail verification; `steward release list MODEL` names the broken part"
-                    )),
+                    ), Fix::RepairReleaseRecords)),
                 )
             } else {
                 (Satisfied, found, None)
             }
         }
     };
+    let (next_step, fix) = match next {
+        Some((words, fix)) => (Some(words), Some(fix)),
+        None => (None, None),
+    };
     SelectorCoverage {
         label: selector.describe(),
         selector: selector.clone(),
         status,
         found,
-        next_step: next,
+        next_step,
+        fix,
     }
 }
 
@@ -597,9 +699,19 @@ fn document(
     e: &CoverageEvidence,
     kind: DocumentKind,
     section: Option<&str>,
-) -> (CoverageStatus, Vec<Found>, Option<String>) {
+) -> (CoverageStatus, Vec<Found>, Option<(String, Fix)>) {
     use CoverageStatus::{Missing, Partial, Satisfied};
     let t = &e.target;
+    let fix = || {
+        if kind.is_per_dataset() {
+            Fix::WriteDataSheets
+        } else {
+            Fix::WriteDocument {
+                kind,
+                section: section.map(str::to_string),
+            }
+        }
+    };
     let docs: Vec<&DocumentFacts> = e.documents.iter().filter(|d| d.kind == kind).collect();
     if docs.is_empty() {
         let how = if kind.is_per_dataset() {
@@ -607,7 +719,7 @@ fn document(
         } else {
             format!("no {kind}; create it: `steward doc new {t} {kind}`")
         };
-        return (Missing, Vec::new(), Some(how));
+        return (Missing, Vec::new(), Some((how, fix())));
     }
     let found: Vec<Found> = docs
         .iter()
@@ -617,6 +729,11 @@ fn document(
                 None => doc_label(d),
             },
             reference: d.sha256.clone(),
+            pin: Pin::Document {
+                kind: d.kind,
+                of: d.of.clone(),
+                revision: d.revision,
+            },
         })
         .collect();
     let short: Vec<String> = docs
@@ -643,6 +760,6 @@ fn document(
     if short.is_empty() {
         (Satisfied, found, None)
     } else {
-        (Partial, found, Some(short.join("; ")))
+        (Partial, found, Some((short.join("; "), fix())))
     }
 }

@@ -481,6 +481,11 @@ fn every_selector_as_a_table() {
     for (what, s, ev, want, next) in cases {
         let got = select(&s, &ev);
         assert_eq!(got.status, want, "{what}: {got:?}");
+        assert_eq!(
+            got.next_step.is_some(),
+            got.fix.is_some(),
+            "{what}: a gap has both words and a step: {got:?}"
+        );
         match (&got.next_step, next.is_empty()) {
             (None, true) => {}
             (Some(n), false) => assert!(n.contains(next), "{what}: {n}"),
@@ -593,4 +598,165 @@ fn retention_dates() {
     assert_eq!((never.placed_on_market, never.keep_until), (None, None));
     let no_period = retention_until("1.1.0-8", &["2026-11-03"], None);
     assert_eq!(no_period.keep_until, None);
+}
+
+#[test]
+fn every_gap_names_its_fix_and_every_finding_its_record() {
+    let e = |f: &dyn Fn(&mut CoverageEvidence)| {
+        let mut ev = CoverageEvidence {
+            target: "m@1.0.0-1".into(),
+            gated_stages: vec![Stage::Production],
+            ..Default::default()
+        };
+        f(&mut ev);
+        ev
+    };
+    let uses = Selector::Document {
+        kind: DocumentKind::ModelCard,
+        section: Some("Uses".into()),
+    };
+    let sheet = Selector::Document {
+        kind: DocumentKind::DataSheet,
+        section: None,
+    };
+    let fair = "production.fairness.selection-rate";
+    type Case = (
+        &'static str,
+        Selector,
+        CoverageEvidence,
+        Option<Fix>,
+        Vec<Pin>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "absent document",
+            uses.clone(),
+            e(&|_| {}),
+            Some(Fix::WriteDocument {
+                kind: DocumentKind::ModelCard,
+                section: Some("Uses".into()),
+            }),
+            vec![],
+        ),
+        (
+            "empty section",
+            uses.clone(),
+            e(&|x| {
+                x.documents
+                    .push(doc(DocumentKind::ModelCard, true, &[("Uses", false)]))
+            }),
+            Some(Fix::WriteDocument {
+                kind: DocumentKind::ModelCard,
+                section: Some("Uses".into()),
+            }),
+            vec![Pin::Document {
+                kind: DocumentKind::ModelCard,
+                of: None,
+                revision: 2,
+            }],
+        ),
+        (
+            "written section",
+            uses,
+            e(&|x| {
+                x.documents
+                    .push(doc(DocumentKind::ModelCard, true, &[("Uses", true)]))
+            }),
+            None,
+            vec![Pin::Document {
+                kind: DocumentKind::ModelCard,
+                of: None,
+                revision: 2,
+            }],
+        ),
+        (
+            "no data sheet",
+            sheet,
+            e(&|_| {}),
+            Some(Fix::WriteDataSheets),
+            vec![],
+        ),
+        (
+            "no monitoring plan",
+            Selector::MonitoringPlan,
+            e(&|_| {}),
+            Some(Fix::WriteDocument {
+                kind: DocumentKind::PostMarketMonitoringPlan,
+                section: None,
+            }),
+            vec![],
+        ),
+        (
+            "no run",
+            Selector::Evaluation(EvalKind::RedTeam),
+            e(&|_| {}),
+            Some(Fix::ImportEvaluation {
+                kind: EvalKind::RedTeam,
+            }),
+            vec![],
+        ),
+        (
+            "a run",
+            Selector::Evaluation(EvalKind::RedTeam),
+            e(&|x| {
+                x.evaluations.push(EvaluationFact {
+                    id: 4,
+                    kind: EvalKind::RedTeam,
+                    digest: "sha256:r".into(),
+                })
+            }),
+            None,
+            vec![Pin::Run { id: 4 }],
+        ),
+        (
+            "a stale approval",
+            Selector::Approval(Role::Sre),
+            e(&|x| {
+                x.approvals
+                    .push(approval(Role::Sre, Decision::Approve, "stale"))
+            }),
+            Some(Fix::Approve { role: Role::Sre }),
+            vec![Pin::Approval { id: 1 }],
+        ),
+        (
+            "a failing check",
+            Selector::GateCheck(fair.into()),
+            e(&|x| x.gate_checks.push(check(fair, CheckStatus::Fail))),
+            Some(Fix::MeetGateCheck {
+                id: fair.into(),
+                stage: Some(Stage::Production),
+            }),
+            vec![Pin::GateCheck {
+                id: fair.into(),
+                stage: Some(Stage::Production),
+            }],
+        ),
+        (
+            "a check the policy lacks",
+            Selector::GateCheck(fair.into()),
+            e(&|_| {}),
+            Some(Fix::EditPolicy),
+            vec![],
+        ),
+        (
+            "no record",
+            Selector::ReleaseRecord,
+            e(&|_| {}),
+            Some(Fix::Promote),
+            vec![],
+        ),
+        (
+            "a failing record",
+            Selector::ReleaseRecord,
+            e(&|x| x.release_records.push(record(&["signature: bad"]))),
+            Some(Fix::RepairReleaseRecords),
+            vec![Pin::ReleaseRecord { seq: 3 }],
+        ),
+    ];
+    for (what, s, ev, fix, pins) in cases {
+        let got = select(&s, &ev);
+        assert_eq!(got.fix, fix, "{what}: {got:?}");
+        let found: Vec<Pin> = got.found.into_iter().map(|f| f.pin).collect();
+        assert_eq!(found, pins, "{what}");
+    }
 }

@@ -148,9 +148,31 @@ pub const RELEASE_DOCUMENTS: [DocumentKind; 6] = [
     DocumentKind::RolloutPlan,
 ];
 
+/// The documents compliance packs ask for (an AI impact assessment, a post-market monitoring
+/// plan, an EU declaration of conformity): listed beside the release documents so they can be
+/// written and checked, but no release requires them (a pack's coverage does).
+pub const COMPLIANCE_DOCUMENTS: [DocumentKind; 3] = [
+    DocumentKind::AiImpactAssessment,
+    DocumentKind::PostMarketMonitoringPlan,
+    DocumentKind::DeclarationOfConformity,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn release_and_compliance_documents_are_every_kind_once() {
+        let mut listed: Vec<DocumentKind> = RELEASE_DOCUMENTS
+            .iter()
+            .chain(COMPLIANCE_DOCUMENTS.iter())
+            .copied()
+            .collect();
+        listed.sort_by_key(|k| k.as_str());
+        let mut all = DocumentKind::ALL.to_vec();
+        all.sort_by_key(|k| k.as_str());
+        assert_eq!(listed, all);
+    }
 
     #[test]
     fn kinds_parse_and_print() {
