@@ -5,6 +5,7 @@ import { FirstStartPrompt } from "./components/FirstStartPrompt";
 import { ErrorBanner, ErrorsProvider, useErrors } from "./errors";
 import { href, useRoute, type Route } from "./router";
 import { AuditScreen } from "./screens/audit/AuditScreen";
+import { CoverageScreen } from "./screens/coverage/CoverageScreen";
 import { DatasetScreen } from "./screens/dataset/DatasetScreen";
 import { EvaluationsScreen } from "./screens/evaluations/EvaluationsScreen";
 import { DocumentScreen } from "./screens/documents/DocumentScreen";
@@ -26,6 +27,7 @@ function section(route: Route): Section | null {
     case "version":
     case "approvals":
     case "evaluations":
+    case "coverage":
     case "dataset":
     case "document":
       return "home";
@@ -58,6 +60,8 @@ function Screen({ route, workspace, onWorkspace }: { route: Route; workspace: nu
       );
     case "evaluations":
       return <EvaluationsScreen key={`e-${workspace}-${route.model}-${route.version}`} model={route.model} version={route.version} />;
+    case "coverage":
+      return <CoverageScreen key={`c-${workspace}-${route.model}-${route.version}`} model={route.model} version={route.version} pack={route.pack} />;
     case "dataset":
       return <DatasetScreen key={`d-${workspace}-${route.reference}`} reference={route.reference} />;
     case "document":

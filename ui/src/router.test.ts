@@ -10,6 +10,9 @@ describe("router", () => {
     expect(parseHash(href.version("a.b_c", "1.2.0-3"))).toEqual({ name: "version", model: "a.b_c", version: "1.2.0-3" });
     expect(parseHash(href.approvals("a.b_c", "1.2.0-3"))).toEqual({ name: "approvals", model: "a.b_c", version: "1.2.0-3" });
     expect(parseHash("#/models/a/versions/1.0.0-1/nothing")).toEqual({ name: "not-found", path: "/models/a/versions/1.0.0-1/nothing" });
+    expect(parseHash(href.coverage("a.b_c", "1.2.0-3"))).toEqual({ name: "coverage", model: "a.b_c", version: "1.2.0-3", pack: null });
+    expect(parseHash(href.coverage("a.b_c", "1.2.0-3", "eu-ai-act"))).toEqual({ name: "coverage", model: "a.b_c", version: "1.2.0-3", pack: "eu-ai-act" });
+    expect(parseHash("#/models/a/versions/1.0.0-1/coverage/eu-ai-act/x").name).toBe("not-found");
     expect(parseHash(href.dataset("tickets@2"))).toEqual({ name: "dataset", reference: "tickets@2" });
     expect(parseHash(href.audit())).toEqual({ name: "audit" });
     expect(parseHash(href.settings())).toEqual({ name: "settings" });

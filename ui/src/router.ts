@@ -2,7 +2,17 @@
 import { useSyncExternalStore } from "react";
 import type { DocumentKind } from "./api/bindings";
 
-const DOCUMENT_KINDS: readonly string[] = ["model-card", "data-sheet", "risk-assessment", "eval-report", "runbook", "rollout-plan"] satisfies DocumentKind[];
+const DOCUMENT_KINDS: readonly string[] = [
+  "model-card",
+  "data-sheet",
+  "risk-assessment",
+  "eval-report",
+  "runbook",
+  "rollout-plan",
+  "ai-impact-assessment",
+  "post-market-monitoring-plan",
+  "declaration-of-conformity",
+] satisfies DocumentKind[];
 
 export type Route =
   | { name: "home" }
@@ -10,6 +20,7 @@ export type Route =
   | { name: "version"; model: string; version: string }
   | { name: "approvals"; model: string; version: string }
   | { name: "evaluations"; model: string; version: string }
+  | { name: "coverage"; model: string; version: string; pack: string | null }
   | { name: "dataset"; reference: string }
   | { name: "document"; target: string; kind: DocumentKind }
   | { name: "audit" }
@@ -31,6 +42,8 @@ export function parseHash(hash: string): Route {
     return { name: "approvals", model: b, version: d };
   if (a === "models" && b !== undefined && c === "versions" && d !== undefined && parts[4] === "evaluations" && parts.length === 5)
     return { name: "evaluations", model: b, version: d };
+  if (a === "models" && b !== undefined && c === "versions" && d !== undefined && parts[4] === "coverage" && parts.length <= 6)
+    return { name: "coverage", model: b, version: d, pack: parts[5] ?? null };
   if (a === "datasets" && b !== undefined && parts.length === 2) return { name: "dataset", reference: b };
   if (a === "documents" && b !== undefined && c !== undefined && parts.length === 3 && DOCUMENT_KINDS.includes(c))
     return { name: "document", target: b, kind: c as DocumentKind };
@@ -51,6 +64,9 @@ export const href = {
   /** The version screen, scrolled to its approvals. */
   approvals: (model: string, version: string) => `#/models/${enc(model)}/versions/${enc(version)}/approvals`,
   evaluations: (model: string, version: string) => `#/models/${enc(model)}/versions/${enc(version)}/evaluations`,
+  /** A version's compliance coverage against a pack (by default the first the core lists). */
+  coverage: (model: string, version: string, pack?: string) =>
+    `#/models/${enc(model)}/versions/${enc(version)}/coverage${pack ? `/${enc(pack)}` : ""}`,
   dataset: (reference: string) => `#/datasets/${enc(reference)}`,
   /** A document: `target` is MODEL@VERSION, or NAME@VERSION of a dataset for a data sheet. */
   document: (target: string, kind: DocumentKind) => `#/documents/${enc(target)}/${kind}`,

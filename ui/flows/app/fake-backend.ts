@@ -4,6 +4,7 @@
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { installEvalFake } from "./fake-evals";
+import { installComplianceFake } from "./fake-compliance";
 import { installGovernanceFake } from "./fake-governance";
 import { installReleasesFake } from "./fake-releases";
 import { installTrustFake } from "./fake-trust";
@@ -502,7 +503,15 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     noIdentity: trust.noIdentity,
   });
 
+  // Packs, coverage and the Annex IV file: recorded answers of the real core.
+  const compliance = installComplianceFake({
+    checkVersion: (model, version) => void getVersion(getModel(model), version),
+    write: evals.write,
+  });
+
   const handle = async (cmd: string, a: Record<string, unknown>): Promise<unknown> => {
+    const complianceAnswer = compliance.handle(cmd, a);
+    if (complianceAnswer) return complianceAnswer;
     const releasesAnswer = releases.handle(cmd, a);
     if (releasesAnswer) return releasesAnswer;
     const governanceAnswer = governance.handle(cmd, a);

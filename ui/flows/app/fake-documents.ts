@@ -59,6 +59,8 @@ function fail(code: ApiError["code"], message: string): never {
 }
 
 const KINDS: DocumentKind[] = ["model-card", "data-sheet", "risk-assessment", "eval-report", "runbook", "rollout-plan"];
+// Listed beside the release documents, not counted towards `complete` (as the core does).
+const COMPLIANCE_KINDS: DocumentKind[] = ["ai-impact-assessment", "post-market-monitoring-plan", "declaration-of-conformity"];
 const LABEL: Record<DocumentKind, string> = {
   "model-card": "Model card",
   "data-sheet": "Data sheet",
@@ -317,7 +319,7 @@ export function fakeDocuments(world: DocumentWorld) {
   };
 
   const resolve = (d: DocumentRef) => {
-    if (!KINDS.includes(d.kind)) fail("invalid_input", `unknown document kind '${d.kind}'`);
+    if (!KINDS.includes(d.kind) && !COMPLIANCE_KINDS.includes(d.kind)) fail("invalid_input", `unknown document kind '${d.kind}'`);
     if (d.kind === "data-sheet") world.dataset(d.target);
     else world.versionDatasets(d.target);
   };
@@ -470,7 +472,7 @@ export function fakeDocuments(world: DocumentWorld) {
           else documents.push(status({ target, kind }));
         }
         const at = target.lastIndexOf("@");
-        const value: VersionDocuments = { model: target.slice(0, at), version: target.slice(at + 1), complete: documents.every((d) => d.complete), documents };
+        const value: VersionDocuments = { model: target.slice(0, at), version: target.slice(at + 1), complete: documents.every((d) => d.complete), documents, compliance: COMPLIANCE_KINDS.map((kind) => status({ target, kind })) };
         return { handled: true, value };
       }
       case "doc_list_dataset":

@@ -5,6 +5,10 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { open } from "@tauri-apps/plugin-dialog";
 import type {
+  CoverageView,
+  DossierExport,
+  DossierFormat,
+  PackSummary,
   ApiError,
   AuditEntryView,
   AuditVerifyResult,
@@ -277,6 +281,14 @@ export const api = {
   datasetReviews: (dataset: string) => call<DatasetReviewView[]>("dataset_reviews", { dataset }),
   /** What the person at the keyboard owes: sign-offs, stale sign-offs, failing gates they own. */
   reviewInbox: () => call<InboxView>("review_inbox"),
+
+  /** The compliance packs in force: built in, then those the workspace added. */
+  packList: () => call<PackSummary[]>("pack_list"),
+  /** A version's coverage against a pack; the core decides every requirement's status. */
+  coverage: (model: string, version: string, pack: string) => call<CoverageView>("coverage", { model, version, pack }),
+  /** The core writes the Annex IV file to a path from exportPick. */
+  dossierAnnexIv: (model: string, version: string, format: DossierFormat, path: string) =>
+    call<DossierExport>("dossier_annex_iv", { model, version, format, path }),
 };
 
 export type Api = typeof api;

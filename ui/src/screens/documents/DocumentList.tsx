@@ -29,8 +29,8 @@ function Status({ d }: { d: DocumentStatus }) {
   );
 }
 
-/** The list itself: one row per required document. */
-export function DocumentList({ documents, onCreated }: { documents: DocumentStatus[]; onCreated: () => void }) {
+/** The list itself: one row per document. */
+export function DocumentList({ documents, onCreated, testId = "doc-list" }: { documents: DocumentStatus[]; onCreated: () => void; testId?: string }) {
   const { report } = useErrors();
   const [busy, setBusy] = useState<string | null>(null);
   const create = async (d: DocumentStatus) => {
@@ -46,7 +46,7 @@ export function DocumentList({ documents, onCreated }: { documents: DocumentStat
     }
   };
   return (
-    <ul className="doc-list" data-testid="doc-list">
+    <ul className="doc-list" data-testid={testId}>
       {documents.map((d) => {
         const id = `${d.kind}${d.kind === "data-sheet" ? `-${d.target}` : ""}`;
         const first = d.findings[0];
@@ -165,6 +165,9 @@ export function VersionDocuments({ model, version }: { model: string; version: s
               : `${l.documents.filter((d) => d.complete).length} of ${l.documents.length} required documents complete`}
           </p>
           <DocumentList documents={l.documents} onCreated={listing.reload} />
+          <h3 className="small-heading">Compliance documents</h3>
+          <p className="small muted">Compliance packs ask for these; a release does not require them.</p>
+          <DocumentList documents={l.compliance} onCreated={listing.reload} testId="compliance-documents" />
           <h3 className="small-heading">Export</h3>
           <ExportButtons target={target} />
         </>

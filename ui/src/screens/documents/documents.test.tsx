@@ -32,6 +32,18 @@ const LISTING: VersionDocuments = {
     },
     { kind: "runbook", target: "copilot@1.0.0-1", exists: false, revision: null, author: null, updated_at: null, complete: false, findings: [{ code: "missing-section", message: "there is no runbook", line: null }] },
   ],
+  compliance: [
+    {
+      kind: "post-market-monitoring-plan",
+      target: "copilot@1.0.0-1",
+      exists: false,
+      revision: null,
+      author: null,
+      updated_at: null,
+      complete: false,
+      findings: [{ code: "missing-section", message: "there is no post-market-monitoring-plan", line: null }],
+    },
+  ],
 };
 
 function risk(extra: Partial<RiskRow>): RiskRow {
@@ -77,8 +89,22 @@ describe("document list", () => {
     expect(calls.find((c) => c.cmd === "doc_new")?.args).toEqual({ doc: { target: "copilot@1.0.0-1", kind: "runbook" } });
   });
 
+  it("lists the compliance documents apart, not counted as required, and creates one from its template", async () => {
+    const calls = mockBackend({ doc_check: () => LISTING, doc_new: () => ({}) });
+    renderWithErrors(<VersionDocumentsPanel model="copilot" version="1.0.0-1" />);
+    const list = await screen.findByTestId("compliance-documents");
+    expect(screen.getByTestId("docs-summary").textContent).toContain("of 3 required documents");
+    const plan = within(list).getByTestId("doc-row-post-market-monitoring-plan");
+    expect(plan.textContent).toContain("Post-market monitoring plan");
+    await userEvent.setup().click(within(plan).getByTestId("doc-create-post-market-monitoring-plan"));
+    await waitFor(() => expect(window.location.hash).toBe(href.document("copilot@1.0.0-1", "post-market-monitoring-plan")));
+    expect(calls.find((c) => c.cmd === "doc_new")?.args).toEqual({ doc: { target: "copilot@1.0.0-1", kind: "post-market-monitoring-plan" } });
+  });
+
   it("routes to a document and back", () => {
     expect(parseHash(href.document("tickets@2", "data-sheet"))).toEqual({ name: "document", target: "tickets@2", kind: "data-sheet" });
+    for (const kind of ["ai-impact-assessment", "post-market-monitoring-plan", "declaration-of-conformity"] as const)
+      expect(parseHash(href.document("copilot@1", kind))).toEqual({ name: "document", target: "copilot@1", kind });
     expect(parseHash("#/documents/copilot@1/poem").name).toBe("not-found");
   });
 });

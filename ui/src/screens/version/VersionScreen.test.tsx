@@ -6,7 +6,7 @@ import { mockBackend, noApprovals, renderWithErrors, versionDetail } from "../..
 import { check, checklist, gateReport, policy } from "../../test/gate";
 import { VersionScreen } from "./VersionScreen";
 
-const noDocuments: VersionDocuments = { model: "fraud-scorer", version: "1.2.0-3", complete: true, documents: [] };
+const noDocuments: VersionDocuments = { model: "fraud-scorer", version: "1.2.0-3", complete: true, documents: [], compliance: [] };
 const PASSING = gateReport([check("production.quality.rouge-l")], { passed: true });
 const gate = (report: GateReportView = PASSING) => ({
   policy_show: () => policy(),

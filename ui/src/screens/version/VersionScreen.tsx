@@ -136,6 +136,9 @@ export function VersionScreen({ model, version, section }: { model: string; vers
           <a className="btn" href={href.evaluations(model, version)} data-testid="version-evaluations">
             Evaluations
           </a>
+          <a className="btn" href={href.coverage(model, version)} data-testid="version-coverage">
+            Compliance coverage
+          </a>
         </div>
       </header>
 
