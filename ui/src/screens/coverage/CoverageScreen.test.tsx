@@ -53,6 +53,17 @@ describe("CoverageScreen", () => {
     expect(oversight.textContent).toBe("Write “Mitigations and human oversight” in the AI impact assessment");
   });
 
+  it("narrows to the requirements the core did not find satisfied", async () => {
+    setup();
+    await screen.findByTestId("coverage-requirements");
+    await userEvent.setup().click(screen.getByTestId("coverage-gaps-only"));
+    const shown = within(screen.getByTestId("coverage-requirements"))
+      .getAllByRole("listitem")
+      .filter((li) => li.classList.contains("coverage-req"))
+      .map((li) => li.getAttribute("data-testid"));
+    expect(shown).toEqual(EU.requirements.filter((r) => r.status !== "satisfied").map((r) => `req-${r.id}`));
+  });
+
   it("switches pack through the route", async () => {
     setup();
     const picker = await screen.findByTestId("coverage-pack");

@@ -87,10 +87,15 @@ function Requirement({ r, model, version }: { r: RequirementCoverageView; model:
                     <li key={j} data-testid="coverage-found">
                       <a href={pinHref(f.pin, model, version)} data-testid={`found-${f.pin.is}`}>
                         {f.what}
-                      </a>{" "}
-                      <span className="mono small muted" title={f.reference}>
-                        {f.reference.startsWith("sha256:") ? shortDigest(f.reference) : f.reference}
-                      </span>
+                      </a>
+                      {f.what.includes(f.reference) ? null : (
+                        <>
+                          {" "}
+                          <span className="mono small muted" title={f.reference}>
+                            {f.reference.startsWith("sha256:") ? shortDigest(f.reference) : f.reference}
+                          </span>
+                        </>
+                      )}
                     </li>
                   ))}
                 </ul>
@@ -192,6 +197,8 @@ export function CoverageScreen({ model, version, pack }: { model: string; versio
     chosen === null ? Promise.resolve(null) : api.coverage(model, version, chosen),
   );
   const c = coverage.data;
+  const [gapsOnly, setGapsOnly] = useState(false);
+  const shown = c === null ? [] : gapsOnly ? c.requirements.filter((r) => r.status !== "satisfied") : c.requirements;
   return (
     <section className="screen" aria-labelledby="coverage-title">
       <nav className="crumbs" aria-label="Breadcrumb">
@@ -224,6 +231,10 @@ export function CoverageScreen({ model, version, pack }: { model: string; versio
             ))}
           </select>
         </label>
+        <label className="field field-inline">
+          <input type="checkbox" checked={gapsOnly} onChange={(e) => setGapsOnly(e.target.checked)} data-testid="coverage-gaps-only" />
+          Show only requirements not satisfied
+        </label>
       </div>
       <h2>Annex IV technical documentation</h2>
       <AnnexIvExport model={model} version={version} />
@@ -243,7 +254,7 @@ export function CoverageScreen({ model, version, pack }: { model: string; versio
             </ul>
           ) : null}
           <ol className="coverage-list" data-testid="coverage-requirements">
-            {c.requirements.map((r) => (
+            {shown.map((r) => (
               <Requirement key={r.id} r={r} model={model} version={version} />
             ))}
           </ol>

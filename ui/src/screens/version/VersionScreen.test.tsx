@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { GateReportView, GateRequest, StageSetResult, VersionDetail, VersionDocuments } from "../../api/bindings";
+import { href } from "../../router";
 import { mockBackend, noApprovals, renderWithErrors, versionDetail } from "../../test/backend";
 import { check, checklist, gateReport, policy } from "../../test/gate";
 import { VersionScreen } from "./VersionScreen";
@@ -22,6 +23,7 @@ describe("VersionScreen", () => {
     expect(screen.queryByTestId("artifact-missing-bundle")).toBeNull();
     expect(screen.getByTestId("artifact-missing-commit")).toBeTruthy();
     expect(screen.getByTestId("artifact-missing-config")).toBeTruthy();
+    expect(screen.getByTestId("version-coverage").getAttribute("href")).toBe(href.coverage("fraud-scorer", "1.2.0-3"));
   });
 
   it("promotes through stage_set, shows the side effects, and refreshes", async () => {
