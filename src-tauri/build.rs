@@ -69,6 +69,9 @@ const COMMANDS: &[&str] = &[
     "dataset_review",
     "dataset_reviews",
     "review_inbox",
+    "pack_list",
+    "coverage",
+    "dossier_annex_iv",
     "export_pick",
     "export_write",
 ];

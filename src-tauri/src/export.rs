@@ -1,9 +1,10 @@
 //! Saving files the user asked for. There is no fs plugin: the window cannot name a path and
 //! write to it. `export_pick` shows the native save dialog from Rust and remembers the one path
 //! the user chose; `export_write` (and `eval_chart_save`) write only to a remembered path, once.
+//! Under the WebDriver suite, [`SAVE_DIR_ENV`] answers the dialog instead (see there).
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use steward_api::{ApiError, ErrorCode, Result};
@@ -71,6 +72,22 @@ impl Exports {
     }
 }
 
+/// Set by the WebDriver suite (`tests/e2e/run.sh`), which cannot drive a native dialog: the save
+/// dialog is not shown and its answer is the suggested file name in this folder, granted as a
+/// pick is. The person who starts the app sets its environment; the window cannot.
+pub const SAVE_DIR_ENV: &str = "STEWARD_E2E_SAVE_DIR";
+
+/// The answer [`SAVE_DIR_ENV`] gives for the suggested `name`: its last path component in `dir`
+/// (a name with no file part is refused, naming it).
+pub fn answer_in(dir: &Path, name: &str) -> Result<PathBuf> {
+    let file = Path::new(name).file_name().ok_or_else(|| {
+        ApiError::invalid(format!(
+            "{name:?} is not a file name to save as; suggest one such as report.html"
+        ))
+    })?;
+    Ok(dir.join(file))
+}
+
 /// Asks the user where to save a file (`name` suggested, `extension` filtered); `None` when
 /// they cancel. The answer is the only path a following write may use.
 #[tauri::command]
@@ -81,6 +98,11 @@ pub async fn export_pick<R: Runtime>(
     name: String,
     extension: String,
 ) -> Reply<Option<String>> {
+    if let Some(dir) = std::env::var_os(SAVE_DIR_ENV).filter(|d| !d.is_empty()) {
+        let path = answer_in(Path::new(&dir), &name)?;
+        exports.grant(path.clone())?;
+        return Ok(Some(path.display().to_string()));
+    }
     let dialog = app
         .dialog()
         .file()

@@ -1,10 +1,12 @@
 //! Steward's desktop shell: the Tauri app that hosts the `ui/` front end.
 //!
 //! This crate owns the window, the IPC commands and the progress events, and nothing else.
-//! Every `#[tauri::command]` in [`commands`], [`documents`], [`evals`], [`governance`],
-//! [`releases`] and [`trust`] is a one-line adapter into [`steward_api::Workspace`] ([`export`] writes only to
-//! paths the user picked); there is no SQL, HTTP or governance rule here, and no other crate of
-//! ours may depend on Tauri. What the window may call is declared twice on purpose:
+//! Every `#[tauri::command]` in [`commands`], [`compliance`], [`documents`], [`evals`],
+//! [`governance`], [`releases`] and [`trust`] is a one-line adapter into
+//! [`steward_api::Workspace`] ([`export`] writes only to paths the user picked, or under the
+//! WebDriver suite to [`export::SAVE_DIR_ENV`]); there is no SQL, HTTP or governance rule
+//! here, and no other crate of ours may depend on Tauri. What the window may call is declared
+//! twice on purpose:
 //! `build.rs` lists the commands for Tauri's ACL, and `capabilities/default.json` allows them
 //! one by one (plus core events and the open dialog; no fs or shell plugin).
 //!
@@ -12,6 +14,7 @@
 //! same handler through `tauri::test`'s mock runtime without a window.
 
 pub mod commands;
+pub mod compliance;
 pub mod documents;
 pub mod evals;
 pub mod export;
@@ -95,6 +98,9 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             releases::dataset_review,
             releases::dataset_reviews,
             releases::review_inbox,
+            compliance::pack_list,
+            compliance::coverage,
+            compliance::dossier_annex_iv,
             export::export_pick,
             export::export_write,
         ])

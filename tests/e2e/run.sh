@@ -63,8 +63,11 @@ mkdir -p "$WORK/keys"
 "$E2E_STEWARD" --workspace "$WORK/keys/none" key init --name "Erin Reviewer" --email "$STEWARD_IDENTITY" >/dev/null
 "$E2E_STEWARD" --workspace "$WORK/keys/none" key export -o "$WORK/keys/erin.json" >/dev/null
 export E2E_IDENTITY_FILE="$WORK/keys/erin.json" E2E_APPROVALS_WORKSPACE="$WORK/approvals"
+# The native save dialog cannot be driven through WebDriver: the shell answers it with the
+# suggested name in this folder instead (src-tauri/src/export.rs, SAVE_DIR_ENV).
+export STEWARD_E2E_SAVE_DIR="$WORK/saved"
 harness_start "$WORK"
 export E2E_WORKSPACE="$WORK/workspace"
 mkdir -p "$ROOT/artifacts/screenshots"
 cd "$HERE"
-node --test --test-reporter=spec --test-concurrency=1 journey.test.js approvals.test.js governance.test.js releases.test.js
+node --test --test-reporter=spec --test-concurrency=1 journey.test.js approvals.test.js governance.test.js releases.test.js compliance.test.js
