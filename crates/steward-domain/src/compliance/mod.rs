@@ -339,6 +339,8 @@ pub struct RequirementCoverage {
     /// What the status means for this requirement (the pack's `satisfied` or `partial`
     /// text, or the evidence that is missing).
     pub meaning: String,
+    /// What "satisfied" means for it (the pack's text), whatever its status.
+    pub satisfied: String,
     /// Per selector.
     pub selectors: Vec<SelectorCoverage>,
 }
@@ -407,6 +409,7 @@ pub fn coverage(pack: &Pack, evidence: &CoverageEvidence) -> Coverage {
                 title: r.title.clone(),
                 status,
                 meaning,
+                satisfied: r.satisfied.clone(),
                 selectors,
             }
         })
