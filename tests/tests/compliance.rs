@@ -526,6 +526,115 @@ fn doc_check_covers_the_compliance_documents_without_failing_a_release_on_them()
     assert_eq!(d.run(&["doc", "check", CANDIDATE]).code, 1);
 }
 
+/// The gate of `target` going to `to`, as JSON (exit 0 or 1).
+fn gate(d: &Demo, target: &str, to: &str) -> serde_json::Value {
+    let r = d.run(&["gate", target, "--to", to, "--json"]);
+    assert!(r.code == 0 || r.code == 1, "gate: {}{}", r.stdout, r.stderr);
+    r.json()
+}
+
+fn pack_checks(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter_map(|c| {
+            let id = c["id"].as_str()?;
+            let req = id.strip_prefix("production.pack.eu-ai-act.")?;
+            Some((req.to_string(), c["status"].as_str()?.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn a_pack_enabled_in_the_policy_makes_its_gaps_gate_checks() {
+    let d = Demo::load("packgate");
+    let canary = "summarize-copilot@1.2.0-12";
+    let before = gate(&d, canary, "production");
+    assert!(
+        pack_checks(&before).is_empty(),
+        "the default policy enables no pack"
+    );
+
+    let text = include_str!("../../assets/policy/default.toml").replacen(
+        "[stages.production]\n",
+        "[stages.production]\npacks = [\"eu-ai-act\"]\n",
+        1,
+    );
+    let file = d.s.path("policy.toml");
+    std::fs::write(&file, text).expect("write");
+    d.ok(&[
+        "policy",
+        "set",
+        &file.display().to_string(),
+        "-m",
+        "the EU AI Act gates production",
+    ]);
+
+    // One check per requirement, each saying what coverage says.
+    let report = gate(&d, canary, "production");
+    let checks = pack_checks(&report);
+    let cov = d.coverage(canary, "eu-ai-act");
+    let expected: Vec<(String, String)> = cov["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .map(|r| {
+            let id = r["id"].as_str().unwrap_or("").to_string();
+            let check = match r["status"].as_str().unwrap_or("") {
+                "satisfied" => "pass",
+                "partial" => "fail",
+                _ => "missing-evidence",
+            };
+            (id, check.to_string())
+        })
+        .collect();
+    assert_eq!(checks, expected);
+    assert_eq!(checks.len(), 19);
+    assert_eq!(report["passed"], false);
+    let art72 = report["checks"]
+        .as_array()
+        .expect("in the report")
+        .iter()
+        .find(|c| c["id"] == "production.pack.eu-ai-act.art-72")
+        .expect("art-72");
+    // The canary has online KPIs but no monitoring plan: partial, so the check fails.
+    assert_eq!(art72["status"], "fail", "{art72}");
+    assert!(
+        art72["observed"]
+            .as_str()
+            .expect("in the report")
+            .contains("steward doc new summarize-copilot@1.2.0-12 post-market-monitoring-plan"),
+        "{art72}"
+    );
+
+    // The promotion names the pack's gaps among what blocks it.
+    let refused = d.run(&["stage", "set", canary, "production", "--reason", "try"]);
+    assert_ne!(refused.code, 0);
+    assert!(
+        refused.stderr.contains("production.pack.eu-ai-act.art-72"),
+        "{}",
+        refused.stderr
+    );
+
+    // Writing the plan turns that check to pass.
+    let plan = d.s.path("plan.md");
+    std::fs::write(&plan, PLAN.replace("1.1.0-8", "1.2.0-12")).expect("write");
+    d.ok(&["doc", "new", canary, "post-market-monitoring-plan"]);
+    d.ok(&[
+        "doc",
+        "save",
+        canary,
+        "post-market-monitoring-plan",
+        &plan.display().to_string(),
+    ]);
+    let after = pack_checks(&gate(&d, canary, "production"));
+    assert!(
+        after.contains(&("art-72".into(), "pass".into())),
+        "{after:?}"
+    );
+}
+
 #[test]
 fn retention_is_ten_years_from_the_first_production_promotion() {
     let d = Demo::load("ret");

@@ -13,6 +13,7 @@ use steward_domain::compliance::{
     CoverageStatus, DocumentFacts, EvaluationFact, GateCheckFact, Pack, PackError, ReleaseFact,
     Selector, BUILTIN_PACKS,
 };
+use steward_domain::policy::Policy;
 use steward_domain::{DocumentKind, ModelName, Sha256Digest, Stage, Version};
 use steward_render::export::annex_iv::{
     annex_iv_blocks, annex_iv_html, AnnexItem, AnnexIv, AnnexPart, AttachedApproval, AttachedKey,
@@ -199,6 +200,8 @@ impl Workspace {
         model: &ModelName,
         version: &Version,
         pack: &Pack,
+        gate_policy: &Policy,
+        signed: bool,
         notes: &mut Vec<String>,
     ) -> Result<CoverageEvidence> {
         self.store.version(model, version)?;
@@ -240,6 +243,18 @@ impl Workspace {
                 digest: r.file_digest.to_string(),
             })
             .collect();
+        if !signed {
+            // A review subject's gate reads only what is there before anyone signs: documents
+            // and runs. Approvals, gate checks and release records are left out, as the checks
+            // that read them are left out of the subject digest (and reading approval states
+            // here would ask for this very digest).
+            return Ok(CoverageEvidence {
+                target,
+                documents,
+                evaluations,
+                ..CoverageEvidence::default()
+            });
+        }
         let approvals = self
             .approvals(model.as_str(), &version.to_string())?
             .approvals
@@ -260,22 +275,17 @@ impl Workspace {
             .iter()
             .flat_map(|r| r.evidence.iter().filter_map(Selector::gate_stage))
             .collect();
-        let policy = self.policy_in_force()?;
         let mut gate_checks = Vec::new();
         let mut gated_stages = Vec::new();
         for stage in stages {
-            if policy.policy.stage(stage).is_none() {
+            if gate_policy.stage(stage).is_none() {
                 notes.push(format!(
                     "the policy in force does not gate {stage}; its checks are missing evidence"
                 ));
                 continue;
             }
             gated_stages.push(stage);
-            let report = self.gate_evaluate(&GateRequest {
-                model: model.to_string(),
-                version: version.to_string(),
-                to: stage,
-            })?;
+            let report = self.base_gate(model, version, stage, gate_policy)?;
             gate_checks.extend(report.checks.into_iter().map(|c| GateCheckFact {
                 id: c.id,
                 status: c.status,
@@ -336,8 +346,37 @@ impl Workspace {
         pack: &Pack,
     ) -> Result<(Coverage, Vec<String>)> {
         let mut notes = Vec::new();
-        let evidence = self.coverage_evidence(model, version, pack, &mut notes)?;
+        let gate_policy = self.policy_in_force()?.policy.without_packs();
+        let evidence =
+            self.coverage_evidence(model, version, pack, &gate_policy, true, &mut notes)?;
         Ok((coverage(pack, &evidence), notes))
+    }
+
+    /// The coverage of `model@version` against each pack of `names` that the workspace has,
+    /// for a gate that enables them; its `gate-check` selectors read gates under
+    /// `gate_policy`, which enables no pack. Unless `signed`, only documents and runs are read
+    /// (what a review subject's gate holds). A name the workspace lacks is left out, and the
+    /// gate reports that pack as missing evidence.
+    pub(super) fn pack_coverages(
+        &self,
+        model: &ModelName,
+        version: &Version,
+        names: &[String],
+        gate_policy: &Policy,
+        signed: bool,
+        notes: &mut Vec<String>,
+    ) -> Result<Vec<Coverage>> {
+        let all = self.packs_in_force()?;
+        let mut out = Vec::new();
+        for name in names {
+            let Some(loaded) = all.iter().find(|p| &p.pack.name == name) else {
+                continue;
+            };
+            let evidence =
+                self.coverage_evidence(model, version, &loaded.pack, gate_policy, signed, notes)?;
+            out.push(coverage(&loaded.pack, &evidence));
+        }
+        Ok(out)
     }
 
     /// The retention date of each of `model`'s versions under `pack`.

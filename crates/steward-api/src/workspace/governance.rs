@@ -554,6 +554,7 @@ impl Workspace {
             rollback_target: other.map(|v| v.to_string()),
             canary_plan,
             deprecation,
+            packs: Vec::new(),
         };
         Ok(Gathered {
             row,
@@ -575,8 +576,16 @@ impl Workspace {
     ) -> Result<Evaluated> {
         let (model, version) = (model.clone(), *version);
         let policy = self.policy_in_force()?;
-        let g = self.gather_evidence(&model, &version, to, true)?;
+        let mut g = self.gather_evidence(&model, &version, to, true)?;
         let mut notes = g.notes;
+        notes.extend(self.add_pack_coverage(
+            &model,
+            &version,
+            to,
+            &policy.policy,
+            true,
+            &mut g.evidence,
+        )?);
         if policy.policy.stage(to).is_none() {
             notes.insert(
                 0,
@@ -608,9 +617,51 @@ impl Workspace {
         if policy.policy.stage(to).is_none() {
             return Ok(None);
         }
-        let g = self.gather_evidence(model, version, to, false)?;
+        let mut g = self.gather_evidence(model, version, to, false)?;
+        self.add_pack_coverage(model, version, to, &policy.policy, false, &mut g.evidence)?;
         let report = gate::evaluate(&policy.policy, model.as_str(), to, &g.evidence, &now());
         Ok(Some(report.subject_digest()?))
+    }
+
+    /// Puts the version's coverage against the packs `policy` enables for `to` into
+    /// `evidence`, read from gates that enable none; unless `signed`, from documents and runs
+    /// only (the review subject's gate, whose digest leaves out the checks reading signatures).
+    fn add_pack_coverage(
+        &self,
+        model: &ModelName,
+        version: &Version,
+        to: Stage,
+        policy: &Policy,
+        signed: bool,
+        evidence: &mut Evidence,
+    ) -> Result<Vec<String>> {
+        let mut notes = Vec::new();
+        let Some(sp) = policy.stage(to).filter(|s| !s.packs.is_empty()) else {
+            return Ok(notes);
+        };
+        let base = policy.without_packs();
+        evidence.packs =
+            self.pack_coverages(model, version, &sp.packs, &base, signed, &mut notes)?;
+        Ok(notes)
+    }
+
+    /// The gate of `model@version` going to `to` under `policy` as given (coverage's
+    /// `gate-check` selectors read it with a policy that enables no pack).
+    pub(super) fn base_gate(
+        &self,
+        model: &ModelName,
+        version: &Version,
+        to: Stage,
+        policy: &Policy,
+    ) -> Result<gate::GateReport> {
+        let g = self.gather_evidence(model, version, to, true)?;
+        Ok(gate::evaluate(
+            policy,
+            model.as_str(),
+            to,
+            &g.evidence,
+            &now(),
+        ))
     }
 
     /// The gate of `MODEL@VERSION` going to `req.to` under the policy in force: every check

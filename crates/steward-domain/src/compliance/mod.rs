@@ -421,6 +421,8 @@ pub struct RequirementCoverage {
     /// What the status means for this requirement (the pack's `satisfied` or `partial`
     /// text, or the evidence that is missing).
     pub meaning: String,
+    /// What "satisfied" means for it (the pack's text), whatever its status.
+    pub satisfied: String,
     /// Per selector.
     pub selectors: Vec<SelectorCoverage>,
 }
@@ -489,6 +491,7 @@ pub fn coverage(pack: &Pack, evidence: &CoverageEvidence) -> Coverage {
                 title: r.title.clone(),
                 status,
                 meaning,
+                satisfied: r.satisfied.clone(),
                 selectors,
             }
         })

@@ -84,6 +84,9 @@ pub(super) fn all_checks(
     for role in &stage_policy.approvals {
         out.push(approval_check(target, stage_policy, *role, &ev.approvals));
     }
+    for pack in &stage_policy.packs {
+        out.extend(super::packs::pack_checks(target, pack, &ev.packs));
+    }
     for c in &mut out {
         apply_waivers(c, ev, now);
     }
@@ -106,6 +109,7 @@ fn check(id: &str, category: Category, seed: &str, checklist: Option<u8>, j: Jud
         waiver: None,
         waiver_notes: Vec::new(),
         clocked: false,
+        reads_signatures: false,
     }
 }
 

@@ -15,6 +15,8 @@ mod checklist;
 mod checks;
 pub mod inbox;
 mod map;
+mod packs;
+pub use packs::pack_check_id;
 mod summary;
 pub mod time;
 
@@ -73,6 +75,12 @@ pub struct Evidence {
     pub canary_plan: Option<CanaryPlan>,
     /// The deprecation plan, for a version going to deprecated.
     pub deprecation: Option<DeprecationPlan>,
+    /// The version's coverage against each pack the target stage enables, computed by
+    /// [`crate::compliance::coverage`] with its `gate-check` selectors read from gates without
+    /// pack checks ([`Policy::without_packs`]). A pack the stage enables that is absent here is
+    /// not in the workspace.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packs: Vec<crate::compliance::Coverage>,
 }
 
 /// A linked dataset snapshot.
@@ -403,6 +411,11 @@ pub struct GateCheck {
     /// do not go stale when the clock passes its minimum duration.
     #[serde(default)]
     pub clocked: bool,
+    /// Whether its outcome depends on signatures (a pack requirement that reads approvals,
+    /// release records or other gate checks): left out of [`GateReport::subject_digest`] like
+    /// the approval checks, so signing does not make earlier signatures stale.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reads_signatures: bool,
 }
 
 /// The gate for one version going to one stage.
@@ -459,7 +472,7 @@ impl GateReport {
         unsigned.evaluated_at = String::new();
         unsigned
             .checks
-            .retain(|c| c.category != Category::Approvals && !c.clocked);
+            .retain(|c| c.category != Category::Approvals && !c.clocked && !c.reads_signatures);
         for c in &mut unsigned.checks {
             if let Some(w) = c.waiver.take() {
                 c.status = w.waived_status;

@@ -243,6 +243,7 @@ fn full() -> Evidence {
             migration_plan: Some("move tenants to 2.0.0-1".into()),
             removal_date: Some("2027-01-31".into()),
         }),
+        packs: Vec::new(),
     }
 }
 
@@ -1758,4 +1759,228 @@ fn the_subject_digest_does_not_move_with_the_clock_but_the_report_digest_does() 
         r.subject_digest().expect("digest"),
         late.subject_digest().expect("digest")
     );
+}
+
+fn pack_policy(packs: &str) -> Policy {
+    let text = crate::policy::DEFAULT_POLICY.replacen(
+        "[stages.production]\n",
+        &format!("[stages.production]\npacks = {packs}\n"),
+        1,
+    );
+    Policy::parse(&text).expect("parses").0
+}
+
+const TEST_PACK: &str = "format = \"steward.pack/v1\"\nname = \"t\"\ntitle = \"T\"\nversion = \"1\"\nsource = \"s\"\n\n\
+[[requirement]]\nid = \"R-doc\"\ntitle = \"uses written\"\nsatisfied = \"the uses are written\"\npartial = \"p\"\n\
+evidence = [ { document = \"model-card\", section = \"Uses\" } ]\n\n\
+[[requirement]]\nid = \"R-eval\"\ntitle = \"red team\"\nsatisfied = \"a red-team run\"\npartial = \"p\"\n\
+evidence = [ { evaluation = \"red-team\" } ]\n\n\
+[[requirement]]\nid = \"R-sign\"\ntitle = \"sre signed\"\nsatisfied = \"sre approved\"\npartial = \"p\"\n\
+evidence = [ { approval = \"sre\" } ]\n";
+
+/// Coverage of the test pack: the model card's Uses written or not, a red-team run or not,
+/// an SRE approval current or stale.
+fn test_coverage(uses: bool, red_team: bool, sre: &str) -> crate::compliance::Coverage {
+    use crate::compliance::{
+        coverage, parse_pack, ApprovalFact, CoverageEvidence, DocumentFacts, EvaluationFact,
+    };
+    let pack = parse_pack(TEST_PACK).expect("test pack");
+    let e = CoverageEvidence {
+        target: "copilot@1.2.0-7".into(),
+        documents: vec![DocumentFacts {
+            kind: DocumentKind::ModelCard,
+            of: None,
+            revision: 3,
+            sha256: digest("card").to_string(),
+            complete: uses,
+            sections: vec![("Uses".into(), uses)],
+        }],
+        evaluations: if red_team {
+            vec![EvaluationFact {
+                id: 4,
+                kind: EvalKind::RedTeam,
+                digest: digest("rt").to_string(),
+            }]
+        } else {
+            Vec::new()
+        },
+        approvals: vec![ApprovalFact {
+            id: 9,
+            role: Role::Sre,
+            stage: Stage::Production,
+            decision: crate::trust::Decision::Approve,
+            state: sre.into(),
+            signer: "sam".into(),
+        }],
+        ..CoverageEvidence::default()
+    };
+    coverage(&pack, &e)
+}
+
+#[test]
+fn an_enabled_pack_turns_each_requirement_into_a_check() {
+    let policy = pack_policy("[\"t\"]");
+    // (case, uses written, red-team run, sre state, R-doc, R-eval, R-sign)
+    let cases: Vec<(
+        &str,
+        bool,
+        bool,
+        &str,
+        CheckStatus,
+        CheckStatus,
+        CheckStatus,
+    )> = vec![
+        ("all satisfied", true, true, "current", Pass, Pass, Pass),
+        (
+            "section empty: partial fails",
+            false,
+            true,
+            "current",
+            Fail,
+            Pass,
+            Pass,
+        ),
+        (
+            "no run: missing evidence",
+            true,
+            false,
+            "current",
+            Pass,
+            Missing,
+            Pass,
+        ),
+        (
+            "stale approval: partial fails",
+            true,
+            true,
+            "stale",
+            Pass,
+            Pass,
+            Fail,
+        ),
+    ];
+    for (name, uses, rt, sre, doc, eval, sign) in cases {
+        let mut ev = full();
+        ev.packs = vec![test_coverage(uses, rt, sre)];
+        let report = evaluate(&policy, "copilot", Stage::Production, &ev, NOW);
+        let status = |id: &str| {
+            report
+                .check(&format!("production.pack.t.{id}"))
+                .unwrap_or_else(|| panic!("{name}: {id}"))
+                .status
+        };
+        assert_eq!(
+            (status("R-doc"), status("R-eval"), status("R-sign")),
+            (doc, eval, sign),
+            "{name}"
+        );
+        assert_eq!(
+            report.passed,
+            doc == Pass && eval == Pass && sign == Pass,
+            "{name}"
+        );
+    }
+    let mut ev = full();
+    ev.packs = vec![test_coverage(false, false, "current")];
+    let report = evaluate(&policy, "copilot", Stage::Production, &ev, NOW);
+    let doc = report.check("production.pack.t.R-doc").expect("R-doc");
+    assert!(
+        doc.observed
+            .starts_with("partial: model-card revision 3 § Uses"),
+        "{}",
+        doc.observed
+    );
+    assert!(
+        doc.observed.contains("next: the section \"Uses\""),
+        "{}",
+        doc.observed
+    );
+    assert_eq!(doc.expected, "satisfied: the uses are written");
+    assert_eq!(doc.category, Category::Documentation);
+    let eval = report.check("production.pack.t.R-eval").expect("R-eval");
+    assert!(
+        eval.observed
+            .contains("steward eval import copilot@1.2.0-7"),
+        "{}",
+        eval.observed
+    );
+    // The other stages do not enable it.
+    let canary = evaluate(&policy, "copilot", Stage::Canary, &ev, NOW);
+    assert!(canary.checks.iter().all(|c| !c.id.contains(".pack.")));
+}
+
+#[test]
+fn an_enabled_pack_the_workspace_lacks_is_missing_evidence() {
+    let policy = pack_policy("[\"acme-rules\", \"t\"]");
+    let mut ev = full();
+    ev.packs = vec![test_coverage(true, true, "current")];
+    let report = evaluate(&policy, "copilot", Stage::Production, &ev, NOW);
+    let c = report
+        .check("production.pack.acme-rules")
+        .expect("one check for the absent pack");
+    assert_eq!(c.status, Missing);
+    assert!(
+        c.observed.contains("not in this workspace"),
+        "{}",
+        c.observed
+    );
+    assert!(!report.passed);
+    assert!(report.check("production.pack.t.R-sign").is_some());
+}
+
+#[test]
+fn a_pack_check_can_be_waived_and_signatures_stay_out_of_the_subject() {
+    use ApprovalState::Current;
+    let policy = pack_policy("[\"t\"]");
+    let mut ev = full();
+    ev.packs = vec![test_coverage(true, false, "current")];
+    ev.waivers = vec![waiver(
+        "production.pack.t.R-eval",
+        &[
+            (Role::ResponsibleAiLegal, Current),
+            (Role::ModelOwner, Current),
+        ],
+        "2027-01-01T00:00:00Z",
+    )];
+    let report = evaluate(&policy, "copilot", Stage::Production, &ev, NOW);
+    let c = report.check("production.pack.t.R-eval").expect("R-eval");
+    assert_eq!(c.status, CheckStatus::Waived);
+    assert!(report.passed);
+
+    // An approval going stale changes the signature-reading check, not the subject digest.
+    let subject = |uses: bool, sre: &str| {
+        let mut ev = full();
+        ev.packs = vec![test_coverage(uses, true, sre)];
+        evaluate(&policy, "copilot", Stage::Production, &ev, NOW)
+    };
+    let (a, b) = (subject(true, "current"), subject(true, "stale"));
+    assert_ne!(
+        a.digest().expect("in the test"),
+        b.digest().expect("in the test")
+    );
+    assert_eq!(
+        a.subject_digest().expect("in the test"),
+        b.subject_digest().expect("in the test")
+    );
+    assert!(
+        a.check("production.pack.t.R-sign")
+            .expect("in the test")
+            .reads_signatures
+    );
+    // A document gap is in the subject.
+    let c = subject(false, "current");
+    assert_ne!(
+        a.subject_digest().expect("in the test"),
+        c.subject_digest().expect("in the test")
+    );
+    // A report with no pack check digests as before the field existed.
+    let plain = evaluate(
+        &super::tests::policy(),
+        "copilot",
+        Stage::Production,
+        &full(),
+        NOW,
+    );
+    let json = serde_json::to_string(&plain).expect("in the test");
+    assert!(!json.contains("reads_signatures"), "{json}");
 }

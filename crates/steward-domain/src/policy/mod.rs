@@ -313,6 +313,9 @@ pub struct StagePolicy {
     pub approvals: Vec<Role>,
     /// The seed rule the approvals implement.
     pub approvals_seed: String,
+    /// Compliance packs enabled for this stage (`packs = ["eu-ai-act"]`): each requirement of
+    /// each becomes a gate check that passes only when its coverage is satisfied.
+    pub packs: Vec<String>,
 }
 
 /// One model's own limits and extra criteria.
@@ -349,6 +352,21 @@ impl Policy {
     /// The built-in default policy (`assets/policy/default.toml`).
     pub fn builtin() -> Result<Policy, PolicyError> {
         Policy::parse(DEFAULT_POLICY).map(|(p, _)| p)
+    }
+
+    /// The same policy with no pack enabled at any stage: the gate whose checks a pack's
+    /// `gate-check` selectors read, so a pack check never reads pack checks.
+    pub fn without_packs(&self) -> Policy {
+        let mut p = self.clone();
+        for s in &mut p.stages {
+            s.packs.clear();
+        }
+        p
+    }
+
+    /// Whether any stage enables a pack.
+    pub fn enables_packs(&self) -> bool {
+        self.stages.iter().any(|s| !s.packs.is_empty())
     }
 
     /// The policy for `stage`, if the file has one.

@@ -66,6 +66,8 @@ struct RawStage {
     approvals_seed: Option<Spanned<String>>,
     #[serde(default)]
     criteria: Vec<Spanned<RawCriterion>>,
+    #[serde(default)]
+    packs: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -462,6 +464,37 @@ fn stage_policy(
         }
         criteria.push(criterion(ctx, rc, span, catalogue, ids)?);
     }
+    let mut packs: Vec<String> = Vec::new();
+    for p in &rs.packs {
+        let name = p.get_ref();
+        if check_slug("pack name", name).is_err() {
+            return Err(ctx.err(
+                p.span(),
+                PolicyErrorKind::InvalidValue,
+                format!("pack name {name:?}"),
+                "a pack's name: lowercase letters, digits and dashes (eu-ai-act, iso-42001, nist-ai-rmf, or a team pack's)",
+            ));
+        }
+        if packs.contains(name) {
+            return Err(ctx.err(
+                p.span(),
+                PolicyErrorKind::InvalidValue,
+                format!("pack {name:?} listed twice"),
+                "each pack once",
+            ));
+        }
+        if !crate::compliance::BUILTIN_PACKS
+            .iter()
+            .any(|(n, _)| n == name)
+        {
+            let message = format!(
+                "pack {name:?} is not built in: the gate finds it only in a workspace that has \
+                 added it (`steward pack add FILE`), and reports it missing elsewhere"
+            );
+            ctx.warn(p.span(), message);
+        }
+        packs.push(name.clone());
+    }
     Ok(StagePolicy {
         stage,
         criteria,
@@ -469,6 +502,7 @@ fn stage_policy(
         documents_seed,
         approvals,
         approvals_seed,
+        packs,
     })
 }
 

@@ -127,6 +127,25 @@ fn bad_policies_are_refused_with_line_key_and_expectation() {
             "model-owner",
         ),
         (
+            "a pack name that is not a slug",
+            wrap(GOOD).replace("approvals = [\"sre\"]", "approvals = [\"sre\"]\npacks = [\"EU AI Act\"]"),
+            PolicyErrorKind::InvalidValue,
+            13,
+            "stages.production.packs",
+            "lowercase letters",
+        ),
+        (
+            "a pack enabled twice",
+            wrap(GOOD).replace(
+                "approvals = [\"sre\"]",
+                "approvals = [\"sre\"]\npacks = [\"eu-ai-act\", \"eu-ai-act\"]",
+            ),
+            PolicyErrorKind::InvalidValue,
+            13,
+            "stages.production.packs",
+            "each pack once",
+        ),
+        (
             "unknown document kind",
             wrap(GOOD).replace("[\"model-card\"]", "[\"press-release\"]"),
             PolicyErrorKind::UnknownDocument,
@@ -410,4 +429,44 @@ proptest! {
             prop_assert!(!e.key.is_empty() && !e.expected.is_empty(), "{e}");
         }
     }
+}
+
+#[test]
+fn packs_are_enabled_per_stage_and_a_team_pack_is_a_warning() {
+    let with = |packs: &str| {
+        wrap(GOOD).replace(
+            "approvals = [\"sre\"]",
+            &format!("approvals = [\"sre\"]\npacks = {packs}"),
+        )
+    };
+    let (p, warnings) = Policy::parse(&with("[\"eu-ai-act\", \"iso-42001\"]")).expect("parses");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(
+        p.stage(Stage::Production).expect("in the test").packs,
+        vec!["eu-ai-act".to_string(), "iso-42001".to_string()]
+    );
+    assert!(p.enables_packs());
+    let base = p.without_packs();
+    assert!(!base.enables_packs());
+    assert_eq!(
+        base.stage(Stage::Production).expect("in the test").criteria,
+        p.stage(Stage::Production).expect("in the test").criteria
+    );
+
+    let (p, warnings) = Policy::parse(&with("[\"acme-rules\"]")).expect("parses");
+    assert_eq!(
+        p.stage(Stage::Production).expect("in the test").packs,
+        vec!["acme-rules".to_string()]
+    );
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings[0].line, 13);
+    assert!(
+        warnings[0].message.contains("steward pack add"),
+        "{}",
+        warnings[0]
+    );
+
+    let (p, _) = Policy::parse(&wrap(GOOD)).expect("parses");
+    assert!(!p.enables_packs());
+    assert!(!Policy::builtin().expect("in the test").enables_packs());
 }
