@@ -164,6 +164,18 @@ pub fn needs_review(flagged: bool, safety: bool) -> bool {
     flagged || safety
 }
 
+/// The review queue of `items`: the ones that [`needs_review`], without a label unless
+/// `with_labelled`; safety reports first, then oldest first (by id).
+pub fn review_queue(items: &[FeedbackFacts], with_labelled: bool) -> Vec<&FeedbackFacts> {
+    let mut out: Vec<&FeedbackFacts> = items
+        .iter()
+        .filter(|it| needs_review(it.flagged, it.safety))
+        .filter(|it| with_labelled || it.label.is_none())
+        .collect();
+    out.sort_by_key(|it| (!it.safety, it.id));
+    out
+}
+
 /// A stored feedback item as the rules read it (texts already redacted).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FeedbackFacts {

@@ -9,19 +9,22 @@ use crate::version::Version;
 
 /// Labels given by reviewers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LabelCounts {
     /// `correct`.
     pub correct: u64,
     /// `wrong`.
     pub wrong: u64,
     /// `unsafe`.
-    pub r#unsafe: u64,
+    #[serde(rename = "unsafe")]
+    pub unsafe_: u64,
     /// `other`.
     pub other: u64,
 }
 
 /// One version and variant's feedback.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct VariantSummary {
     /// The model version.
     pub version: String,
@@ -93,7 +96,7 @@ pub fn summarize(items: &[FeedbackFacts]) -> Vec<VariantSummary> {
         match it.label {
             Some(Label::Correct) => s.labels.correct += 1,
             Some(Label::Wrong) => s.labels.wrong += 1,
-            Some(Label::Unsafe) => s.labels.r#unsafe += 1,
+            Some(Label::Unsafe) => s.labels.unsafe_ += 1,
             Some(Label::Other) => s.labels.other += 1,
             None => {}
         }

@@ -309,3 +309,20 @@ fn review_queue_rule_and_names() {
         .expect_err("refused")
         .contains("unsafe"));
 }
+
+#[test]
+fn the_queue_puts_safety_first_then_oldest() {
+    use FeedbackKind::*;
+    let mut items: Vec<FeedbackFacts> = (1..=5)
+        .map(|i| item(i, "1.2.0-12", "a", ThumbsDown, "2026-12-01T00:00:00Z"))
+        .collect();
+    items[0].flagged = true;
+    items[1].flagged = true;
+    items[1].label = Some(Label::Correct);
+    items[3].safety = true;
+    items[4].flagged = true;
+    // items[2] is neither flagged nor a safety report.
+    let ids = |q: Vec<&FeedbackFacts>| q.iter().map(|i| i.id).collect::<Vec<_>>();
+    assert_eq!(ids(review_queue(&items, false)), [4, 1, 5]);
+    assert_eq!(ids(review_queue(&items, true)), [4, 1, 2, 5]);
+}

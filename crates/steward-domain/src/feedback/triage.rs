@@ -15,6 +15,7 @@ pub const TRIAGE_SAMPLES: usize = 10;
 
 /// One item shown in the triage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TriageItem {
     /// The stored item's id.
     pub id: i64,
@@ -34,6 +35,7 @@ pub struct TriageItem {
 
 /// A model's week.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Triage {
     /// Start of the window (exclusive), RFC 3339.
     pub from: String,
