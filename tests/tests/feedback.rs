@@ -4,7 +4,7 @@
 //! data is anywhere in the workspace's SQLite file or its WAL, nor in an error message.
 //! Bad files are refused naming the line, and store nothing.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
 use steward_tests::Steward;
@@ -539,4 +539,33 @@ fn bad_feedback_names_the_line_stores_nothing_and_leaks_nothing() {
             "{needle:?} is in the SQLite file"
         );
     }
+}
+
+#[test]
+fn a_policy_pattern_that_does_not_compile_is_refused_with_its_line_and_key() {
+    let s = workspace();
+    let default = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../assets/policy/default.toml");
+    let text = std::fs::read_to_string(default).expect("default policy");
+    let bad = text.replacen(
+        r"pattern = '\b(?:sk|pk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b'",
+        "pattern = 'sk_(live'",
+        1,
+    );
+    assert_ne!(bad, text, "the default policy's pattern moved");
+    let line = bad
+        .lines()
+        .position(|l| l.starts_with("pattern = 'sk_(live'"))
+        .map_or(0, |i| i + 1);
+    let file = s.path("bad-policy.toml");
+    std::fs::write(&file, bad).expect("write policy");
+    let file = file.display().to_string();
+    let run = s.fails(
+        1,
+        &["policy", "check", &file],
+        &format!("policy line {line}, feedback.patterns[0].pattern: invalid value"),
+    );
+    assert!(run.stderr.contains("regular expression"), "{}", run.stderr);
+    let json = s.run(&["policy", "check", &file, "--json"]).json();
+    assert_eq!(json["error"]["key"], "feedback.patterns[0].pattern");
+    assert_eq!(json["error"]["line"], line);
 }
