@@ -326,3 +326,60 @@ fn the_queue_puts_safety_first_then_oldest() {
     assert_eq!(ids(review_queue(&items, false)), [4, 1, 5]);
     assert_eq!(ids(review_queue(&items, true)), [4, 1, 2, 5]);
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::super::*;
+
+    fn luhn_complete(body: &[u8]) -> Vec<u8> {
+        // The check digit that makes body + digit pass.
+        (0..10u8)
+            .map(|d| {
+                let mut n = body.to_vec();
+                n.push(d);
+                n
+            })
+            .find(|n| luhn_valid(n))
+            .unwrap_or_default()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Whatever the text (any Unicode, separators, digits), redaction answers; it never
+        /// panics, and a text without digits, `@` or `:` comes back unchanged.
+        #[test]
+        fn redaction_never_panics(text in "\\PC{0,200}") {
+            let r = Redactor::new(&FeedbackRules::default()).expect("default rules");
+            let out = r.redact(&text);
+            if !text.chars().any(|c| c.is_ascii_digit() || c == '@' || c == ':') {
+                prop_assert_eq!(out.text, text);
+            }
+        }
+
+        /// A Luhn-valid 16-digit card, in any of the three spellings, between any words,
+        /// is gone from the output.
+        #[test]
+        fn every_luhn_valid_card_is_redacted(
+            body in proptest::collection::vec(0u8..10, 15),
+            sep in prop_oneof![Just(""), Just(" "), Just("-")],
+            before in "[a-z]{1,8}",
+            after in "[a-z]{1,8}",
+        ) {
+            let mut digits = body.clone();
+            digits[0] = 4;
+            let number = luhn_complete(&digits);
+            prop_assume!(number.len() == 16);
+            let plain: String = number.iter().map(|d| char::from(b'0' + d)).collect();
+            let spelled: Vec<String> = plain
+                .as_bytes()
+                .chunks(4)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect();
+            let text = format!("{before} {} {after}", spelled.join(sep));
+            let out = Redactor::new(&FeedbackRules::default()).expect("rules").redact(&text);
+            prop_assert_eq!(out.text, format!("{before} [CARD] {after}"));
+        }
+    }
+}
