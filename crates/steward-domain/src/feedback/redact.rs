@@ -100,6 +100,7 @@ impl Redacted {
 #[derive(Debug, Clone)]
 pub struct Redactor {
     email: Regex,
+    email_spelled: Regex,
     iban: Regex,
     card: Regex,
     ipv6: Regex,
@@ -142,6 +143,11 @@ impl Redactor {
         Ok(Redactor {
             email: builtin(
                 r"(?i)[a-z0-9._%+\-]+@[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?)*\.[a-z]{2,}",
+            ),
+            // `jane.doe at example dot com`, `jane (at) example (dot) com`: a user part, "at",
+            // and a domain of at least two labels joined by "dot".
+            email_spelled: builtin(
+                r"(?i)\b[a-z0-9._%+\-]+\s+(?:at|\(at\)|\[at\])\s+[a-z0-9\-]+(?:\s+(?:dot|\(dot\)|\[dot\])\s+[a-z0-9\-]+)+\b",
             ),
             iban: builtin(r"(?i)\b[a-z]{2}[0-9]{2}(?: ?[a-z0-9]{4}){2,7}(?: ?[a-z0-9]{1,4})?\b"),
             card: builtin(r"\b[0-9](?:[ \-]?[0-9]){12,18}\b"),
@@ -218,6 +224,7 @@ impl Redactor {
     fn emails(&self, text: &str) -> Vec<Range<usize>> {
         self.email
             .find_iter(text)
+            .chain(self.email_spelled.find_iter(text))
             .map(|m| m.range())
             .filter(|r| {
                 // The local part may not start or end with a dot.
