@@ -27,6 +27,7 @@ macro_rules! out_raw {
 mod comply;
 mod doc;
 mod eval;
+mod feedback;
 mod govern;
 mod output;
 mod release;
@@ -146,6 +147,20 @@ enum Command {
     /// The traffic dial as an OpenFeature flagd flag file: show, set, dir.
     #[command(subcommand)]
     Traffic(traffic::TrafficCmd),
+    /// In-product feedback, redacted before it is stored: import, summary, export.
+    #[command(subcommand)]
+    Feedback(feedback::FeedbackCmd),
+    /// The human review queue of flagged interactions: list, label.
+    #[command(subcommand)]
+    Queue(feedback::QueueCmd),
+    /// The weekly triage: complaints, safety incidents and override samples of the last 7 days.
+    Triage {
+        /// The model.
+        model: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// What waits for you: sign-offs your roles owe, your sign-offs that went stale, and the
     /// failing gates of the models you own.
     Inbox(release::InboxArgs),
@@ -602,6 +617,9 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
         Command::Waivers(args) => release::waivers(&open()?, args)?,
         Command::Inbox(args) => release::inbox(&open()?, args)?,
         Command::Traffic(cmd) => traffic::run(&open()?, cmd)?,
+        Command::Feedback(cmd) => feedback::run(&open()?, cmd)?,
+        Command::Queue(cmd) => feedback::queue(&open()?, cmd)?,
+        Command::Triage { model, json } => feedback::triage(&open()?, &model, json)?,
         Command::Policy(govern::PolicyCmd::Check { file, json }) => {
             return govern::check(&file, json)
         }

@@ -16,6 +16,7 @@ pub mod digest;
 pub mod document;
 mod error;
 pub mod eval;
+pub mod feedback;
 pub mod gate;
 pub mod integrity;
 pub mod lifecycle;

@@ -17,6 +17,7 @@ mod deep;
 mod documents;
 mod error;
 mod evals;
+mod feedback;
 mod migrations;
 mod models;
 mod outbox;
@@ -41,6 +42,9 @@ pub use deep::DeepVerification;
 pub use documents::{DocumentRow, DocumentTarget, NewRevision, RevisionMeta, RevisionRow};
 pub use error::{Result, StoreError};
 pub use evals::{EvalRowRef, EvalRowSink, EvalRunRow, NewEvalRun};
+pub use feedback::{
+    FeedbackImportRow, FeedbackItemRow, FeedbackLabelRow, NewFeedbackImport, NewFeedbackItem,
+};
 pub use migrations::{latest_migration, MIGRATIONS};
 pub use models::{ModelFilter, ModelRow, ModelStages, NewModel};
 pub use outbox::{ConflictRow, NewConflict, OutboxKind, OutboxRow, SyncRunRow};

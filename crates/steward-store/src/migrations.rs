@@ -75,6 +75,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "traffic",
         include_str!("../migrations/20261202140000_traffic.sql"),
     ),
+    (
+        "20261202170000",
+        "feedback",
+        include_str!("../migrations/20261202170000_feedback.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

@@ -3185,6 +3185,368 @@ reason: string,
  */
 overwrite: boolean, };
 
+export type FeedbackKind = "thumbs-up" | "thumbs-down" | "correction" | "override";
+
+export type Label = "correct" | "wrong" | "unsafe" | "other";
+
+export type LabelCounts = { 
+/**
+ * `correct`.
+ */
+correct: number, 
+/**
+ * `wrong`.
+ */
+wrong: number, 
+/**
+ * `unsafe`.
+ */
+unsafe: number, 
+/**
+ * `other`.
+ */
+other: number, };
+
+export type VariantSummary = { 
+/**
+ * The model version.
+ */
+version: string, 
+/**
+ * The prompt variant.
+ */
+variant: string, 
+/**
+ * Items.
+ */
+items: number, 
+/**
+ * Thumbs up.
+ */
+thumbs_up: number, 
+/**
+ * Thumbs down.
+ */
+thumbs_down: number, 
+/**
+ * Corrections.
+ */
+corrections: number, 
+/**
+ * Overrides.
+ */
+overrides: number, 
+/**
+ * Safety reports.
+ */
+safety: number, 
+/**
+ * Items in the review queue (flagged or safety), labelled or not.
+ */
+for_review: number, 
+/**
+ * Of those, still without a label.
+ */
+unlabelled: number, 
+/**
+ * Reviewer labels.
+ */
+labels: LabelCounts, 
+/**
+ * Thumbs up ÷ (thumbs up + thumbs down); None without thumbs.
+ */
+thumbs_up_ratio: number | null, 
+/**
+ * (Overrides + corrections) ÷ items.
+ */
+override_rate: number | null, 
+/**
+ * Items with at least one redaction.
+ */
+redacted_items: number, 
+/**
+ * Items cut to the token limit.
+ */
+truncated_items: number, };
+
+export type TriageItem = { 
+/**
+ * The stored item's id.
+ */
+id: number, 
+/**
+ * The model version.
+ */
+version: string, 
+/**
+ * The prompt variant.
+ */
+variant: string, 
+/**
+ * What the person said.
+ */
+kind: FeedbackKind, 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * The comment or, when there is none, the correction (redacted).
+ */
+text: string, 
+/**
+ * The reviewer's label, if any.
+ */
+label: Label | null, };
+
+export type Triage = { 
+/**
+ * Start of the window (exclusive), RFC 3339.
+ */
+from: string, 
+/**
+ * End of the window (inclusive): now.
+ */
+to: string, 
+/**
+ * Items in the window.
+ */
+items: number, 
+/**
+ * Thumbs down and corrections in the window.
+ */
+complaints: number, 
+/**
+ * Safety reports in the window.
+ */
+safety_incidents: number, 
+/**
+ * Overrides in the window.
+ */
+overrides: number, 
+/**
+ * The newest complaints (up to [`TRIAGE_SAMPLES`]).
+ */
+complaint_samples: Array<TriageItem>, 
+/**
+ * Every safety report, newest first.
+ */
+safety: Array<TriageItem>, 
+/**
+ * The newest overrides (up to [`TRIAGE_SAMPLES`]).
+ */
+override_samples: Array<TriageItem>, };
+
+export type FeedbackImportRequest = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version the feedback is about.
+ */
+version: string, 
+/**
+ * The JSONL or CSV file.
+ */
+file: string, 
+/**
+ * The prompt variant of every item (lines naming another one are refused).
+ */
+variant: string | null, };
+
+export type FeedbackImportView = { 
+/**
+ * Import id.
+ */
+id: number, 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * The `--variant` given, or empty.
+ */
+variant: string, 
+/**
+ * The file's name (redacted).
+ */
+file_name: string, 
+/**
+ * `sha256:` of the file's bytes.
+ */
+file_sha256: string, 
+/**
+ * Items stored.
+ */
+items: number, 
+/**
+ * Redactions made before storing.
+ */
+redactions: number, 
+/**
+ * The token limit applied.
+ */
+max_tokens: number, 
+/**
+ * When.
+ */
+imported_at: string, };
+
+export type FeedbackSummaryView = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * Its imports, oldest first.
+ */
+imports: Array<FeedbackImportView>, 
+/**
+ * One summary per version and variant, newest version first.
+ */
+variants: Array<VariantSummary>, };
+
+export type FeedbackLabelView = { 
+/**
+ * The label.
+ */
+label: Label, 
+/**
+ * The note (redacted).
+ */
+note: string, 
+/**
+ * Who.
+ */
+reviewer: string, 
+/**
+ * When.
+ */
+at: string, };
+
+export type QueueItemView = { 
+/**
+ * Item id (what `queue label` takes).
+ */
+id: number, 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The version.
+ */
+version: string, 
+/**
+ * The prompt variant.
+ */
+variant: string, 
+/**
+ * What the person said.
+ */
+kind: FeedbackKind, 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * The request.
+ */
+input: string, 
+/**
+ * The answer.
+ */
+output: string, 
+/**
+ * The comment.
+ */
+comment: string, 
+/**
+ * The correction.
+ */
+correction: string, 
+/**
+ * Flagged by the person.
+ */
+flagged: boolean, 
+/**
+ * Reports a safety problem.
+ */
+safety: boolean, 
+/**
+ * Redactions made in its texts.
+ */
+redactions: number, 
+/**
+ * Cut to the token limit.
+ */
+truncated: boolean, 
+/**
+ * The latest label, if any.
+ */
+label: FeedbackLabelView | null, };
+
+export type QueueLabelRequest = { 
+/**
+ * Item id.
+ */
+item: number, 
+/**
+ * The label.
+ */
+label: Label, 
+/**
+ * A note (redacted before it is stored).
+ */
+note: string, };
+
+export type TriageView = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The triage.
+ */
+triage: Triage, };
+
+export type FeedbackExportRequest = { 
+/**
+ * The model whose labelled items are exported.
+ */
+model: string, 
+/**
+ * The snapshot's dataset name.
+ */
+name: string, 
+/**
+ * The snapshot's version.
+ */
+version: string, 
+/**
+ * Provenance; `source` defaults to the review queue it came from.
+ */
+provenance: ProvenanceView, };
+
+export type FeedbackExportView = { 
+/**
+ * Labelled items exported.
+ */
+items: number, 
+/**
+ * The folder the snapshot's files were written to.
+ */
+dir: string, 
+/**
+ * The snapshot, as `dataset show` gives it.
+ */
+dataset: DatasetDetail, };
+
 export type CoverageStatus = "satisfied" | "partial" | "missing";
 
 export type Pin = { "is": "document", 

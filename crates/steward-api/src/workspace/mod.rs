@@ -6,6 +6,7 @@
 mod compliance;
 mod documents;
 mod evals;
+mod feedback;
 mod governance;
 mod inbox;
 mod policy_diff;

@@ -340,6 +340,8 @@ pub struct Policy {
     pub stages: Vec<StagePolicy>,
     /// Per-model overrides, by model name.
     pub models: BTreeMap<String, ModelOverride>,
+    /// How feedback text is redacted and cut (`[feedback]`; the defaults without one).
+    pub feedback: crate::feedback::FeedbackRules,
 }
 
 impl Policy {

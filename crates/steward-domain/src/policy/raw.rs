@@ -18,6 +18,7 @@ use super::{
 use crate::document::{builtin_template, DocumentKind};
 use crate::eval::fairness::Tolerance;
 use crate::eval::{Catalogue, Direction, EvalKind};
+use crate::feedback::{ExtraPattern, FeedbackRules};
 use crate::model::check_slug;
 use crate::stage::Stage;
 use crate::trust::Role;
@@ -31,6 +32,23 @@ struct RawPolicy {
     stages: RawStages,
     #[serde(default)]
     models: BTreeMap<String, RawModel>,
+    #[serde(default)]
+    feedback: Option<RawFeedback>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeedback {
+    max_tokens: Spanned<i64>,
+    #[serde(default)]
+    patterns: Vec<RawPattern>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPattern {
+    name: Spanned<String>,
+    pattern: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -323,11 +341,16 @@ pub(super) fn parse(text: &str) -> Result<(Policy, Vec<Warning>), PolicyError> {
             },
         );
     }
+    let feedback = match raw.feedback {
+        Some(rf) => feedback_rules(&ctx, rf)?,
+        None => FeedbackRules::default(),
+    };
     let policy = Policy {
         name: raw.name,
         canary,
         stages,
         models,
+        feedback,
     };
     Ok((policy, ctx.warnings))
 }
@@ -386,6 +409,60 @@ fn canary_rules(
         shadow_mode_required: rc.shadow_mode_required,
         min_duration_hours: rc.min_duration_hours,
         kpis,
+    })
+}
+
+fn feedback_rules(ctx: &Ctx<'_>, rf: RawFeedback) -> Result<FeedbackRules, PolicyError> {
+    let max = *rf.max_tokens.get_ref();
+    let max_tokens = usize::try_from(max)
+        .ok()
+        .filter(|m| (1..=crate::feedback::MAX_TOKENS_LIMIT).contains(m))
+        .ok_or_else(|| {
+            ctx.err(
+                rf.max_tokens.span(),
+                PolicyErrorKind::InvalidValue,
+                format!("token limit {max}"),
+                format!(
+                    "a whole number of tokens from 1 to {}",
+                    crate::feedback::MAX_TOKENS_LIMIT
+                ),
+            )
+        })?;
+    let mut patterns: Vec<ExtraPattern> = Vec::new();
+    for rp in rf.patterns {
+        if let Err(e) = check_slug("pattern name", rp.name.get_ref()) {
+            return Err(ctx.err(
+                rp.name.span(),
+                PolicyErrorKind::InvalidValue,
+                e.to_string(),
+                "a slug: [a-z0-9][a-z0-9._-]{0,63} (the placeholder is it in capitals)",
+            ));
+        }
+        if patterns.iter().any(|p| &p.name == rp.name.get_ref()) {
+            return Err(ctx.err(
+                rp.name.span(),
+                PolicyErrorKind::InvalidValue,
+                format!("pattern name {:?} is used twice", rp.name.get_ref()),
+                "a name of its own for each pattern",
+            ));
+        }
+        if let Err(e) = crate::feedback::compile_pattern(rp.pattern.get_ref()) {
+            return Err(ctx.err(
+                rp.pattern.span(),
+                PolicyErrorKind::InvalidValue,
+                format!("pattern {:?}: {e}", rp.pattern.get_ref()),
+                "a regular expression in the Rust regex syntax that matches something",
+            ));
+        }
+        patterns.push(ExtraPattern {
+            name: rp.name.into_inner(),
+            line: line_of(ctx.text, rp.pattern.span().start),
+            pattern: rp.pattern.into_inner(),
+        });
+    }
+    Ok(FeedbackRules {
+        max_tokens,
+        patterns,
     })
 }
 

@@ -469,4 +469,100 @@ fn packs_are_enabled_per_stage_and_a_team_pack_is_a_warning() {
     let (p, _) = Policy::parse(&wrap(GOOD)).expect("parses");
     assert!(!p.enables_packs());
     assert!(!Policy::builtin().expect("in the test").enables_packs());
+fn with_feedback(section: &str) -> String {
+    format!("{}\n{section}", wrap(GOOD))
+}
+
+fn line_starting(text: &str, start: &str) -> usize {
+    text.lines()
+        .position(|l| l.starts_with(start))
+        .map_or(0, |i| i + 1)
+}
+
+#[test]
+fn the_feedback_section_is_read_and_defaulted() {
+    let policy = Policy::builtin().expect("parses");
+    assert_eq!(policy.feedback.max_tokens, 512);
+    assert_eq!(policy.feedback.patterns[0].name, "api-key");
+    let (p, _) = Policy::parse(&wrap(GOOD)).expect("parses");
+    assert_eq!(p.feedback, crate::feedback::FeedbackRules::default());
+    let text = with_feedback(
+        "[feedback]\nmax_tokens = 20\n\n[[feedback.patterns]]\nname = \"employee-id\"\npattern = 'EMP-\\d{6}'\n",
+    );
+    let (p, _) = Policy::parse(&text).expect("parses");
+    assert_eq!(p.feedback.max_tokens, 20);
+    assert_eq!(p.feedback.patterns[0].pattern, "EMP-\\d{6}");
+    assert_eq!(p.feedback.patterns[0].line, line_starting(&text, "pattern"));
+}
+
+#[test]
+fn bad_feedback_sections_name_line_and_key() {
+    let pattern = |name: &str, pattern: &str| {
+        with_feedback(&format!(
+            "[feedback]\nmax_tokens = 20\n\n[[feedback.patterns]]\nname = \"{name}\"\npattern = '{pattern}'\n"
+        ))
+    };
+    let cases: Vec<(&str, String, PolicyErrorKind, &str, &str, &str)> = vec![
+        (
+            "a pattern that does not compile",
+            pattern("employee-id", "EMP-[0-9"),
+            PolicyErrorKind::InvalidValue,
+            "pattern",
+            "feedback.patterns[0].pattern",
+            "regular expression",
+        ),
+        (
+            "a pattern that matches the empty text",
+            pattern("anything", "x*"),
+            PolicyErrorKind::InvalidValue,
+            "pattern",
+            "feedback.patterns[0].pattern",
+            "matches something",
+        ),
+        (
+            "a name that is not a slug",
+            pattern("Employee ID", "EMP"),
+            PolicyErrorKind::InvalidValue,
+            "name = \"Employee",
+            "feedback.patterns[0].name",
+            "slug",
+        ),
+        (
+            "a token limit of zero",
+            with_feedback("[feedback]\nmax_tokens = 0\n"),
+            PolicyErrorKind::InvalidValue,
+            "max_tokens",
+            "feedback.max_tokens",
+            "1 to 10000",
+        ),
+        (
+            "a token limit as text",
+            with_feedback("[feedback]\nmax_tokens = \"many\"\n"),
+            PolicyErrorKind::WrongType,
+            "max_tokens",
+            "feedback.max_tokens",
+            "i64",
+        ),
+        (
+            "an unknown key",
+            with_feedback("[feedback]\nmax_tokens = 5\nredact_names = true\n"),
+            PolicyErrorKind::UnknownKey,
+            "redact_names",
+            "feedback.redact_names",
+            "max_tokens",
+        ),
+    ];
+    for (name, text, kind, at, key, expected) in cases {
+        let err = Policy::parse(&text).expect_err(name);
+        assert_eq!(err.kind, kind, "{name}: {err}");
+        assert_eq!(err.line, line_starting(&text, at), "{name}: {err}\n{text}");
+        assert_eq!(err.key, key, "{name}: {err}");
+        assert!(err.expected.contains(expected), "{name}: {err}");
+    }
+    // Two patterns of one name.
+    let text = with_feedback(
+        "[feedback]\nmax_tokens = 5\n\n[[feedback.patterns]]\nname = \"a\"\npattern = 'A'\n\n[[feedback.patterns]]\nname = \"a\"\npattern = 'B'\n",
+    );
+    let err = Policy::parse(&text).expect_err("duplicate");
+    assert_eq!(err.key, "feedback.patterns[1].name", "{err}");
 }
