@@ -469,6 +469,8 @@ fn packs_are_enabled_per_stage_and_a_team_pack_is_a_warning() {
     let (p, _) = Policy::parse(&wrap(GOOD)).expect("parses");
     assert!(!p.enables_packs());
     assert!(!Policy::builtin().expect("in the test").enables_packs());
+}
+
 fn with_feedback(section: &str) -> String {
     format!("{}\n{section}", wrap(GOOD))
 }
