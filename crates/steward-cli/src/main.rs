@@ -28,6 +28,7 @@ mod comply;
 mod doc;
 mod eval;
 mod govern;
+mod ops;
 mod output;
 mod release;
 mod sync;
@@ -143,9 +144,18 @@ enum Command {
     Waive(release::WaiveArgs),
     /// A version's waivers and whether each counts now.
     Waivers(release::WaiversArgs),
-    /// The traffic dial as an OpenFeature flagd flag file: show, set, dir.
+    /// The traffic dial as an OpenFeature flagd flag file: show, set, hook, dir.
     #[command(subcommand)]
     Traffic(traffic::TrafficCmd),
+    /// Online guardrails: `monitor MODEL` shows the state (exits 1 on a breach), `monitor
+    /// import MODEL FILE` evaluates a file of online windows and acts on a breach.
+    Monitor(ops::MonitorArgs),
+    /// Incidents: open, note, close (with post-incident action items), list, show.
+    #[command(subcommand)]
+    Incident(ops::IncidentCmd),
+    /// The workspace's guardrail service key, which signs automatic rollbacks only.
+    #[command(subcommand, name = "service-key")]
+    ServiceKey(ops::ServiceKeyCmd),
     /// What waits for you: sign-offs your roles owe, your sign-offs that went stale, and the
     /// failing gates of the models you own.
     Inbox(release::InboxArgs),
@@ -602,6 +612,9 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
         Command::Waivers(args) => release::waivers(&open()?, args)?,
         Command::Inbox(args) => release::inbox(&open()?, args)?,
         Command::Traffic(cmd) => traffic::run(&open()?, cmd)?,
+        Command::Monitor(args) => return ops::monitor(&open()?, args),
+        Command::Incident(cmd) => ops::incident(&open()?, cmd)?,
+        Command::ServiceKey(cmd) => ops::service_key(&open()?, cmd)?,
         Command::Policy(govern::PolicyCmd::Check { file, json }) => {
             return govern::check(&file, json)
         }

@@ -17,6 +17,8 @@ pub mod document;
 mod error;
 pub mod eval;
 pub mod gate;
+pub mod guardrail;
+pub mod incident;
 pub mod integrity;
 pub mod lifecycle;
 pub mod model;

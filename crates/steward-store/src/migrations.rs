@@ -75,6 +75,16 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "traffic",
         include_str!("../migrations/20261202140000_traffic.sql"),
     ),
+    (
+        "20261202160000",
+        "traffic_hooks",
+        include_str!("../migrations/20261202160000_traffic_hooks.sql"),
+    ),
+    (
+        "20261202161000",
+        "operations",
+        include_str!("../migrations/20261202161000_operations.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

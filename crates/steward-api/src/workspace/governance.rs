@@ -554,6 +554,8 @@ impl Workspace {
             rollback_target: other.map(|v| v.to_string()),
             canary_plan,
             deprecation,
+            incident_suites: self.incident_suites(model)?,
+            run_suites: self.run_suites(model, version)?,
         };
         Ok(Gathered {
             row,

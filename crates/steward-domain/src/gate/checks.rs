@@ -84,6 +84,11 @@ pub(super) fn all_checks(
     for role in &stage_policy.approvals {
         out.push(approval_check(target, stage_policy, *role, &ev.approvals));
     }
+    if target != Stage::Deprecated {
+        for r in &ev.incident_suites {
+            out.push(crate::incident::suite_check(target, r, &ev.run_suites));
+        }
+    }
     for c in &mut out {
         apply_waivers(c, ev, now);
     }

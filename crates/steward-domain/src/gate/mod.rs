@@ -73,6 +73,12 @@ pub struct Evidence {
     pub canary_plan: Option<CanaryPlan>,
     /// The deprecation plan, for a version going to deprecated.
     pub deprecation: Option<DeprecationPlan>,
+    /// Suites closed incidents' action items require of the model's promotions (issue 12).
+    #[serde(default)]
+    pub incident_suites: Vec<crate::incident::IncidentSuite>,
+    /// The version's runs as (run id, suite `name@version`, evidence digest).
+    #[serde(default)]
+    pub run_suites: Vec<(String, String, Sha256Digest)>,
 }
 
 /// A linked dataset snapshot.

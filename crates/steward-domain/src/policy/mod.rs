@@ -337,6 +337,8 @@ pub struct Policy {
     pub stages: Vec<StagePolicy>,
     /// Per-model overrides, by model name.
     pub models: BTreeMap<String, ModelOverride>,
+    /// Online guardrails over canary and production windows (`[guardrails]`, issue 12).
+    pub guardrails: Vec<crate::guardrail::GuardrailRule>,
 }
 
 impl Policy {
