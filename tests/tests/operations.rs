@@ -54,6 +54,9 @@ fn healthy(extra: &[(u32, &str, &str, String)]) -> Vec<(u32, &'static str, &'sta
     rows
 }
 
+/// A window row: (hour, version, metric, value).
+type Row<'a> = (u32, &'a str, &'a str, String);
+
 fn check<'a>(gate: &'a Value, id: &str) -> Option<&'a Value> {
     let checks = gate["checks"]
         .as_array()
@@ -80,7 +83,7 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
         r
     };
     let gap: Vec<_> = good.iter().filter(|r| r.0 != 5).cloned().collect();
-    let cases: Vec<(&str, Vec<(u32, &str, &str, String)>, &str)> = vec![
+    let cases: Vec<(&str, Vec<Row<'_>>, &str)> = vec![
         ("gap.csv", gap, "a gap in"),
         (
             "dup.csv",

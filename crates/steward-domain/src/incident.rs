@@ -217,10 +217,13 @@ pub fn notification_text(f: &NotifyFacts) -> String {
 mod tests {
     use super::*;
 
+    type Want = Result<(&'static str, Option<&'static str>), &'static str>;
+    type Runs = Vec<(String, String, crate::Sha256Digest)>;
+
     #[test]
     fn action_items_parse_with_an_optional_suite() {
         // (case, input, text, suite or error contains)
-        let cases: [(&str, &str, Result<(&str, Option<&str>), &str>); 5] = [
+        let cases: [(&str, &str, Want); 5] = [
             (
                 "plain",
                 "page the SRE on p99",
@@ -262,11 +265,7 @@ mod tests {
         };
         let d = crate::Sha256Digest::of(b"run");
         // (case, runs, status)
-        let cases: Vec<(
-            &str,
-            Vec<(String, String, crate::Sha256Digest)>,
-            CheckStatus,
-        )> = vec![
+        let cases: Vec<(&str, Runs, CheckStatus)> = vec![
             ("no runs", vec![], CheckStatus::MissingEvidence),
             (
                 "another suite",
