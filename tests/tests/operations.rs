@@ -120,9 +120,10 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
             r.stderr
         );
     }
-    let m = run(None, &["monitor", MODEL, "--json"]);
-    assert_eq!(m.code, 0);
-    assert_eq!(m.json()["status"], "no-windows", "nothing was stored");
+    // The demo's week is the only import: nothing was stored.
+    let m = run(None, &["monitor", MODEL, "--json"]).json();
+    assert_eq!(m["imports"].as_array().map(Vec::len), Some(1), "{m}");
+    assert_eq!(m["latest"]["file"], "copilot-online-week.csv");
 
     // The team's hook gets each traffic change on standard input.
     let hook_out = dir.join("hook.json");
@@ -140,8 +141,22 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
         ],
     );
     assert_eq!(set.code, 0, "{}", set.stderr);
+    // The demo's breach cut the canary to 1%; ramp it again.
     let before = run(None, &["traffic", "show", MODEL, "--json"]).json();
-    assert!(before["current"]["canary_percent"].as_f64().expect("share") > 1.0);
+    assert_eq!(before["current"]["canary_percent"], 1.0, "{before}");
+    let ramp = run(
+        None,
+        &[
+            "traffic",
+            "set",
+            MODEL,
+            "--canary",
+            "4",
+            "--reason",
+            "fixed the slow path",
+        ],
+    );
+    assert_eq!(ramp.code, 0, "{}", ramp.stderr);
 
     // A canary latency breach cuts the canary to 1%.
     let f = windows(
@@ -181,7 +196,9 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
     assert_eq!(input["format"], "steward.traffic-hook/v1");
     assert_eq!(input["change"]["epoch"], t["current"]["epoch"]);
     let hooks = run(None, &["traffic", "hook", MODEL, "--json"]).json();
-    assert_eq!(hooks["runs"][0]["outcome"], "ok", "{hooks}");
+    let runs = hooks["runs"].as_array().expect("runs");
+    assert_eq!(runs.len(), 2, "the ramp and the cut: {hooks}");
+    assert!(runs.iter().all(|r| r["outcome"] == "ok"), "{hooks}");
     // The same file twice is refused.
     let again = run(
         None,
@@ -225,9 +242,11 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
     );
     let m = run(None, &["monitor", MODEL, "--json"]).json();
     assert_eq!(m["production"], PROD, "nothing moved");
+    let incidents = run(None, &["incident", "list", MODEL, "--json"]).json();
     assert_eq!(
-        run(None, &["incident", "list", MODEL, "--json"]).json(),
-        Value::Array(vec![])
+        incidents.as_array().map(Vec::len),
+        Some(1),
+        "only the demo's: {incidents}"
     );
 
     // The service key, made by the roster admin, holds the one role.
@@ -269,7 +288,7 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
     assert_eq!(r.code, 1, "{}", r.stderr);
     let e = r.json()["breaches"][0].clone();
     assert_eq!(e["outcome"], "performed", "{e}");
-    assert_eq!(e["incident"], "INC-1");
+    assert_eq!(e["incident"], "INC-2");
     let release = e["release"].as_str().expect("release").to_string();
     let m = run(None, &["monitor", MODEL, "--json"]).json();
     assert_eq!(m["production"], TARGET, "{m}");
@@ -292,7 +311,7 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
 
     // The incident: opened by the breach with the rollback, annotated, closed with an action
     // item that requires a new suite.
-    let i = run(None, &["incident", "show", "INC-1", "--json"]).json();
+    let i = run(None, &["incident", "show", "INC-2", "--json"]).json();
     assert_eq!(i["state"], "open");
     assert_eq!(i["rollback"], release.as_str());
     assert_eq!(i["source"], "guardrail:production.guardrail.errors");
@@ -300,7 +319,7 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
         i["notification"]
             .as_str()
             .unwrap_or("")
-            .starts_with("[SEV2] INC-1"),
+            .starts_with("[SEV2] INC-2"),
         "{i}"
     );
     let n = run(
@@ -308,7 +327,7 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
         &[
             "incident",
             "note",
-            "INC-1",
+            "INC-2",
             "--text",
             "error storm from the EU shard",
         ],
@@ -319,7 +338,7 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
         &[
             "incident",
             "close",
-            "INC-1",
+            "INC-2",
             "--analysis",
             "retries amplified a dependency outage",
             "--action",
@@ -331,12 +350,12 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
     let closed = c.json();
     assert_eq!(closed["state"], "closed");
     assert_eq!(closed["actions"][0]["requires_suite"], "error-storms");
-    let late = run(None, &["incident", "note", "INC-1", "--text", "late"]);
+    let late = run(None, &["incident", "note", "INC-2", "--text", "late"]);
     assert_eq!(late.code, 1);
-    assert!(late.stderr.contains("INC-1 is closed"), "{}", late.stderr);
+    assert!(late.stderr.contains("INC-2 is closed"), "{}", late.stderr);
 
     // The next promotion's gate requires a run of that suite.
-    let id = "canary.incident.INC-1.error-storms";
+    let id = "canary.incident.INC-2.error-storms";
     let g = run(
         None,
         &[

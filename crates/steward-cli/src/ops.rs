@@ -186,7 +186,9 @@ fn print_incident(v: &IncidentView, json: bool) {
         v.state,
         v.source
     );
-    out!("{}", v.notification.trim_end());
+    for line in v.notification.lines() {
+        out!("{line}");
+    }
 }
 
 /// Runs `steward monitor …`.

@@ -243,8 +243,20 @@ impl Workspace {
         file.take(MAX_FILE + 1)
             .read_to_end(&mut bytes)
             .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
-        let sha = Sha256Digest::of(&bytes).to_string();
-        let rows = read_windows(&bytes, &file_name)?;
+        self.monitor_import_bytes(&model, &file_name, &bytes)
+    }
+
+    /// [`Workspace::monitor_import`] of a file already read (the demo's windows).
+    pub(crate) fn monitor_import_bytes(
+        &self,
+        model: &ModelName,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Result<MonitorView> {
+        let model = model.clone();
+        let file_name = file_name.to_string();
+        let sha = Sha256Digest::of(bytes).to_string();
+        let rows = read_windows(bytes, &file_name)?;
         let (canary, production) = self.serving_pair(&model)?;
         let windows = check_windows(rows, canary, production)
             .map_err(|e| ApiError::invalid(format!("{file_name} {e}; nothing was stored")))?;
@@ -375,22 +387,19 @@ impl Workspace {
         if before.canary.is_none() {
             return Ok(Performed::not("there is no canary to cut".into()));
         }
-        if before.canary_percent <= to && before.tenants.is_empty() {
+        if before.canary_percent <= to {
             return Ok(Performed::not(format!(
                 "the canary already receives {}% (at or under {to}%): nothing to cut",
                 before.canary_percent
             )));
         }
         let policy = self.policy_in_force()?;
-        let mut next = traffic::change(
+        let next = traffic::change(
             &before,
             &TrafficChange::Canary { percent: to },
             &policy.policy.canary,
         )
         .map_err(|e| ApiError::new(ErrorCode::Refused, e.to_string()))?;
-        if !next.tenants.is_empty() {
-            next.tenants.clear();
-        }
         let reason = format!("{trigger} → canary cut to {to}%");
         self.record_traffic(model, &next, &reason, None, false, false)?;
         Ok(Performed {
