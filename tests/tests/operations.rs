@@ -309,6 +309,26 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
     assert_eq!(t["current"]["serving"], TARGET);
     assert_eq!(t["current"]["release"], release.as_str());
 
+    // Healthy windows of the versions serving now: no breach, exit 0.
+    let calm: Vec<Row<'_>> = (0..3)
+        .flat_map(|h| {
+            [
+                (h, TARGET, "error_rate", "0.002".to_string()),
+                (h, CANARY, "error_rate", "0.002".to_string()),
+            ]
+        })
+        .collect();
+    let f = windows(&dir, "calm.csv", &calm);
+    let r = run(
+        None,
+        &["monitor", "import", MODEL, f.to_str().expect("path")],
+    );
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("summarize-copilot: OK"), "{}", r.stdout);
+    let m = run(None, &["monitor", MODEL, "--json"]);
+    assert_eq!(m.code, 0);
+    assert_eq!(m.json()["status"], "ok");
+
     // The incident: opened by the breach with the rollback, annotated, closed with an action
     // item that requires a new suite.
     let i = run(None, &["incident", "show", "INC-2", "--json"]).json();
