@@ -66,10 +66,7 @@ impl FromStr for Role {
             .ok_or_else(|| TrustError::Invalid {
                 field: "role",
                 input: s.to_string(),
-                expected: format!(
-                    "one of {}, or guardrail-service (the workspace's service key)",
-                    Role::ALL.map(Role::as_str).join(", ")
-                ),
+                expected: format!("one of {}", Role::ALL.map(Role::as_str).join(", ")),
             })
     }
 }
