@@ -20,8 +20,8 @@ use steward_store::clock;
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::hashing::{Cancel, NoProgress, ProgressSink};
 use crate::wire::{
-    ApproveRequest, DatasetSnapshot, DemoSummary, ModelCreate, Progress, ProvenanceView, StageSet,
-    VersionAdd,
+    ApproveRequest, DatasetSnapshot, DemoSummary, IncidentClose, IncidentOpen, ModelCreate,
+    Progress, ProvenanceView, StageSet, VersionAdd,
 };
 use crate::workspace::{parse_model_version, Workspace};
 
@@ -208,6 +208,7 @@ pub fn load_later(
         clock::at(ago(hours), || run_step(ws, &people, step))?;
     }
     clock::at(ago(STALE_EDIT_HOURS_AGO), || edit_after_signing(ws))?;
+    operations(ws, &ago)?;
     generate(ws, scale, progress, &mut summary)?;
     Ok(summary)
 }
@@ -601,4 +602,91 @@ fn generate(
         }
         Ok(())
     })
+}
+
+/// When the demo's online windows were imported (the breach cut the canary's traffic then).
+const WINDOWS_HOURS_AGO: f64 = 2.5;
+/// The canary's window whose p99 latency breached its guardrail, hours before the import.
+const BREACH_WINDOW_HOURS_BEFORE: i64 = 9;
+
+/// The co-pilot's online windows: production's week and the canary's 28 hours, hourly, with
+/// one canary window whose p99 latency breaches the policy's guardrail (so the import cut the
+/// canary's traffic), then the incident the on-call SRE opened, annotated and closed with an
+/// action item.
+fn operations(ws: &Workspace, ago: &dyn Fn(f64) -> time::OffsetDateTime) -> Result<()> {
+    let model = parse_model_version("summarize-copilot@1.0.0-3")?.0;
+    let (canary, production) = ("1.2.0-12", "1.1.0-8");
+    let import_at = ago(WINDOWS_HOURS_AGO);
+    let last = import_at.unix_timestamp() - import_at.unix_timestamp() % 3600 - 3600;
+    let mut csv = String::from("timestamp,version,metric,value\n");
+    // A small deterministic wobble, so the charts are not flat lines.
+    let wobble = |h: i64, k: i64| ((h * 7919 + k * 104_729) % 1000) as f64 / 1000.0 - 0.5;
+    for h in (0..168).rev() {
+        let at = steward_domain::gate::time::format_rfc3339(last - h * 3600);
+        let arms: &[(&str, f64)] = if h < 28 {
+            &[(production, 0.0), (canary, 1.0)]
+        } else {
+            &[(production, 0.0)]
+        };
+        for (version, is_canary) in arms {
+            let p99 = if *is_canary > 0.0 && h == BREACH_WINDOW_HOURS_BEFORE {
+                2740.0
+            } else {
+                1820.0 + 60.0 * wobble(h, 1) - 30.0 * is_canary
+            };
+            let rows = [
+                ("latency_p99_ms", format!("{p99:.0}")),
+                (
+                    "error_rate",
+                    format!("{:.5}", 0.0021 + 0.0004 * wobble(h, 2)),
+                ),
+                (
+                    "acceptance_rate",
+                    format!("{:.4}", 0.58 + 0.02 * is_canary + 0.01 * wobble(h, 3)),
+                ),
+                (
+                    "task_success_rate",
+                    format!("{:.4}", 0.70 + 0.01 * is_canary + 0.008 * wobble(h, 4)),
+                ),
+            ];
+            for (metric, value) in rows {
+                csv.push_str(&format!("{at},{version},{metric},{value}\n"));
+            }
+        }
+    }
+    let monitor = clock::at(import_at, || {
+        ws.monitor_import_bytes(&model, "copilot-online-week.csv", csv.as_bytes())
+    })?;
+    if monitor.status != "breach" {
+        return Err(ApiError::new(
+            ErrorCode::Internal,
+            format!(
+                "the demo's online week should breach the canary's p99 guardrail, but the import says {}",
+                monitor.status
+            ),
+        ));
+    }
+    let incident = clock::at(ago(WINDOWS_HOURS_AGO - 0.25), || {
+        ws.incident_open(&IncidentOpen {
+            model: model.to_string(),
+            title: "canary p99 latency above 2.5 s".into(),
+            severity: "sev3".into(),
+            versions: vec![canary.into(), production.into()],
+            rollback: None,
+        })
+    })?;
+    clock::at(ago(WINDOWS_HOURS_AGO - 0.5), || {
+        ws.incident_note(
+            &incident.reference,
+            "the guardrail cut the canary to 1%; long meeting transcripts hit the 8k-token path",
+        )
+    })?;
+    clock::at(ago(1.0), || {
+        ws.incident_close(&IncidentClose {
+            incident: incident.reference.clone(),
+            analysis: "transcripts over 6,000 tokens took the slow summarisation path; the canary's share kept the impact to 1% of requests".into(),
+            actions: vec!["add transcripts over 6,000 tokens to the load test".into()],
+        })
+    })?;
+    Ok(())
 }

@@ -29,6 +29,7 @@ mod doc;
 mod eval;
 mod feedback;
 mod govern;
+mod ops;
 mod output;
 mod release;
 mod sync;
@@ -144,7 +145,7 @@ enum Command {
     Waive(release::WaiveArgs),
     /// A version's waivers and whether each counts now.
     Waivers(release::WaiversArgs),
-    /// The traffic dial as an OpenFeature flagd flag file: show, set, dir.
+    /// The traffic dial as an OpenFeature flagd flag file: show, set, hook, dir.
     #[command(subcommand)]
     Traffic(traffic::TrafficCmd),
     /// In-product feedback, redacted before it is stored: import, summary, export.
@@ -161,6 +162,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Online guardrails: `monitor MODEL` shows the state (exits 1 on a breach), `monitor
+    /// import MODEL FILE` evaluates a file of online windows and acts on a breach.
+    Monitor(ops::MonitorArgs),
+    /// Incidents: open, note, close (with post-incident action items), list, show.
+    #[command(subcommand)]
+    Incident(ops::IncidentCmd),
+    /// The workspace's guardrail service key, which signs automatic rollbacks only.
+    #[command(subcommand, name = "service-key")]
+    ServiceKey(ops::ServiceKeyCmd),
     /// What waits for you: sign-offs your roles owe, your sign-offs that went stale, and the
     /// failing gates of the models you own.
     Inbox(release::InboxArgs),
@@ -620,6 +630,9 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
         Command::Feedback(cmd) => feedback::run(&open()?, cmd)?,
         Command::Queue(cmd) => feedback::queue(&open()?, cmd)?,
         Command::Triage { model, json } => feedback::triage(&open()?, &model, json)?,
+        Command::Monitor(args) => return ops::monitor(&open()?, args),
+        Command::Incident(cmd) => ops::incident(&open()?, cmd)?,
+        Command::ServiceKey(cmd) => ops::service_key(&open()?, cmd)?,
         Command::Policy(govern::PolicyCmd::Check { file, json }) => {
             return govern::check(&file, json)
         }

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use steward_api::wire::{TrafficChangeView, TrafficSet, TrafficView};
+use steward_api::wire::{
+    TrafficChangeView, TrafficHookSet, TrafficHookView, TrafficSet, TrafficView,
+};
 use steward_api::{ApiError, Workspace};
 
 use crate::output;
@@ -43,6 +45,23 @@ pub enum TrafficCmd {
         /// Replace a flag file that was changed outside Steward.
         #[arg(long)]
         overwrite: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run COMMAND (`sh -c`) after each change of MODEL's dial, with the release record as
+    /// JSON on standard input (bounded by --timeout; its outcome is recorded with the change;
+    /// a failing or hanging hook never blocks the change). `--command ""` removes it; without
+    /// --command, shows the hook and its runs.
+    Hook {
+        /// The model.
+        model: String,
+        /// The shell command.
+        #[arg(long)]
+        command: Option<String>,
+        /// Seconds a run may take (default 10, at most 300).
+        #[arg(long, value_name = "SECONDS")]
+        timeout: Option<u32>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -99,6 +118,33 @@ fn print(v: &TrafficView, as_json: bool) {
     }
 }
 
+fn print_hook(v: &TrafficHookView, as_json: bool) {
+    if as_json {
+        return output::json(v);
+    }
+    match &v.command {
+        Some(c) => out!(
+            "{}: hook `{c}` (at most {} s) runs after each traffic change",
+            v.model,
+            v.timeout_s.unwrap_or(0)
+        ),
+        None => out!("{}: no hook", v.model),
+    }
+    for r in &v.runs {
+        let code = r
+            .exit_code
+            .map(|c| format!(" exit {c}"))
+            .unwrap_or_default();
+        out!(
+            "  epoch {}  {}{code} in {} ms  `{}`",
+            r.epoch,
+            r.outcome,
+            r.elapsed_ms,
+            r.command
+        );
+    }
+}
+
 /// Runs `steward traffic …`.
 pub fn run(ws: &Workspace, cmd: TrafficCmd) -> Result<(), ApiError> {
     match cmd {
@@ -128,6 +174,22 @@ pub fn run(ws: &Workspace, cmd: TrafficCmd) -> Result<(), ApiError> {
                 overwrite,
             })?;
             print(&v, json);
+        }
+        TrafficCmd::Hook {
+            model,
+            command,
+            timeout,
+            json,
+        } => {
+            let v = match command {
+                Some(command) => ws.traffic_hook_set(&TrafficHookSet {
+                    model,
+                    command,
+                    timeout_s: timeout,
+                })?,
+                None => ws.traffic_hook_show(&model)?,
+            };
+            print_hook(&v, json);
         }
         TrafficCmd::Dir { dir } => {
             let d = ws.traffic_dir_set(&dir)?;

@@ -343,6 +343,47 @@ pub fn expected_state(entries: &[Entry<'_>]) -> (State, Vec<Mismatch>) {
                         .collect(),
                 );
             }
+            "traffic.change" => {
+                state.insert(
+                    key(
+                        "traffic_changes",
+                        format!("{} change {}", e.subject, text(&field("id"))),
+                    ),
+                    BTreeMap::from([
+                        ("epoch", text(&field("epoch"))),
+                        ("reason", text(&field("reason"))),
+                        ("release_sha256", text(&field("release_sha256"))),
+                        ("file_path", text(&field("file"))),
+                        ("file_sha256", text(&field("file_sha256"))),
+                        ("file_note", text(&field("file_note"))),
+                        ("state", text(&field("state"))),
+                    ]),
+                );
+            }
+            "traffic.hook" => {
+                state.insert(
+                    key(
+                        "traffic_hooks",
+                        format!("{} hook {}", e.subject, text(&field("id"))),
+                    ),
+                    ["command", "timeout_ms"]
+                        .into_iter()
+                        .map(|f| (f, text(&field(f))))
+                        .collect(),
+                );
+            }
+            "traffic.hook-run" => {
+                state.insert(
+                    key(
+                        "traffic_hook_runs",
+                        format!("{} hook-run {}", e.subject, text(&field("id"))),
+                    ),
+                    ["change", "command", "outcome", "exit_code", "output_sha256"]
+                        .into_iter()
+                        .map(|f| (f, text(&field(f))))
+                        .collect(),
+                );
+            }
             "policy.set" => {
                 let Some(revision) = d.get("revision").and_then(Value::as_u64) else {
                     unreadable.push(unreadable_entry(e, "revision"));

@@ -18,6 +18,8 @@ mod error;
 pub mod eval;
 pub mod feedback;
 pub mod gate;
+pub mod guardrail;
+pub mod incident;
 pub mod integrity;
 pub mod lifecycle;
 pub mod model;

@@ -407,6 +407,72 @@ fn digested_rows(
     Ok(())
 }
 
+/// The traffic dial's rows: every change, hook and hook run (issue 12).
+fn traffic_rows(c: &Connection, state: &mut State) -> Result<()> {
+    let mut stmt = c.prepare(
+        "SELECT m.name || ' change ' || t.id, t.epoch, t.reason, t.release_sha256, t.file_path, t.file_sha256, t.file_note, t.state
+         FROM traffic_changes t JOIN models m ON m.id = t.model_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        put(
+            state,
+            "traffic_changes",
+            r.get(0)?,
+            vec![
+                ("epoch", r.get::<_, i64>(1)?.to_string()),
+                ("reason", r.get(2)?),
+                ("release_sha256", opt(r.get(3)?)),
+                ("file_path", r.get(4)?),
+                ("file_sha256", opt(r.get(5)?)),
+                ("file_note", r.get(6)?),
+                ("state", r.get(7)?),
+            ],
+        );
+    }
+    let mut stmt = c.prepare(
+        "SELECT m.name || ' hook ' || h.id, h.command, h.timeout_ms
+         FROM traffic_hooks h JOIN models m ON m.id = h.model_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        put(
+            state,
+            "traffic_hooks",
+            r.get(0)?,
+            vec![
+                ("command", r.get(1)?),
+                ("timeout_ms", r.get::<_, i64>(2)?.to_string()),
+            ],
+        );
+    }
+    let mut stmt = c.prepare(
+        "SELECT m.name || ' hook-run ' || h.id, h.change_id, h.command, h.outcome, h.exit_code, h.output
+         FROM traffic_hook_runs h JOIN traffic_changes t ON t.id = h.change_id JOIN models m ON m.id = t.model_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let output: String = r.get(5)?;
+        put(
+            state,
+            "traffic_hook_runs",
+            r.get(0)?,
+            vec![
+                ("change", r.get::<_, i64>(1)?.to_string()),
+                ("command", r.get(2)?),
+                ("outcome", r.get(3)?),
+                (
+                    "exit_code",
+                    r.get::<_, Option<i64>>(4)?
+                        .map_or_else(|| NULL.to_string(), |c| c.to_string()),
+                ),
+                ("output_sha256", crate::traffic::sha256_text(&output)),
+            ],
+        );
+    }
+    Ok(())
+}
+
 pub(crate) fn verify(c: &Connection) -> Result<DeepVerification> {
     let chain = audit::verify(c)?;
     let log = audit::list(c, None)?;
@@ -427,7 +493,8 @@ pub(crate) fn verify(c: &Connection) -> Result<DeepVerification> {
         })
         .collect();
     let (expected, mut mismatches) = integrity::expected_state(&entries);
-    let found = observe(c, &mut mismatches)?;
+    let mut found = observe(c, &mut mismatches)?;
+    traffic_rows(c, &mut found)?;
     mismatches.extend(integrity::diff(&expected, &found));
     Ok(DeepVerification {
         chain,

@@ -20,6 +20,7 @@ mod evals;
 mod feedback;
 mod migrations;
 mod models;
+mod operations;
 mod outbox;
 mod packs;
 mod policies;
@@ -47,6 +48,10 @@ pub use feedback::{
 };
 pub use migrations::{latest_migration, MIGRATIONS};
 pub use models::{ModelFilter, ModelRow, ModelStages, NewModel};
+pub use operations::{
+    GuardrailEventRow, IncidentEntryRow, IncidentRow, NewGuardrailEvent, NewOnlineImport,
+    OnlineImportRow, OnlinePoint,
+};
 pub use outbox::{ConflictRow, NewConflict, OutboxKind, OutboxRow, SyncRunRow};
 pub use packs::PackRow;
 pub use policies::PolicyRevisionRow;
@@ -57,7 +62,7 @@ pub use releases::{
 pub use roster::{NewRosterChange, RosterChangeRow};
 pub use seals::{NewSeal, SealRow};
 pub use stages::StageEventRow;
-pub use traffic::{NewTrafficChange, TrafficChangeRow};
+pub use traffic::{HookRunRow, NewTrafficChange, TrafficChangeRow, TrafficHookRow};
 pub use versions::VersionRow;
 
 /// The name of the database file inside a workspace folder.

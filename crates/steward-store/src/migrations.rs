@@ -76,6 +76,16 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/20261202140000_traffic.sql"),
     ),
     (
+        "20261202160000",
+        "traffic_hooks",
+        include_str!("../migrations/20261202160000_traffic_hooks.sql"),
+    ),
+    (
+        "20261202161000",
+        "operations",
+        include_str!("../migrations/20261202161000_operations.sql"),
+    ),
+    (
         "20261202170000",
         "feedback",
         include_str!("../migrations/20261202170000_feedback.sql"),

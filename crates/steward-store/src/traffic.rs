@@ -83,8 +83,8 @@ fn list(c: &Connection, model_id: i64) -> Result<Vec<TrafficChangeRow>> {
 }
 
 impl Store {
-    /// Appends a dial change with its audit entry.
-    pub fn add_traffic_change(&self, c: &NewTrafficChange<'_>, actor: &Actor) -> Result<()> {
+    /// Appends a dial change with its audit entry; returns the change's id.
+    pub fn add_traffic_change(&self, c: &NewTrafficChange<'_>, actor: &Actor) -> Result<i64> {
         self.write(actor, |tx| {
             let m = models::get(tx, c.model)?;
             tx.execute(
@@ -104,13 +104,14 @@ impl Store {
             )?;
             let id = tx.last_insert_rowid();
             Ok((
-                (),
+                id,
                 Event {
                     action: "traffic.change",
                     subject: c.model.to_string(),
                     detail: json!({
                         "id": id, "epoch": c.epoch, "reason": c.reason, "release_sha256": c.release_sha256,
                         "file": c.file_path, "file_sha256": c.file_sha256, "file_note": c.file_note,
+                        "state": c.state,
                     }),
                 },
             ))
@@ -151,4 +152,148 @@ impl Store {
             .optional()?)
         })
     }
+}
+
+/// A model's hook command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrafficHookRow {
+    /// The shell command (`sh -c`); never empty.
+    pub command: String,
+    /// How long a run may take, in milliseconds.
+    pub timeout_ms: u64,
+    /// When it was set.
+    pub at: String,
+}
+
+/// One run of a hook, as recorded with its change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookRunRow {
+    /// The change it ran after.
+    pub change_id: i64,
+    /// That change's serving epoch (read back; ignored when adding).
+    pub epoch: u64,
+    /// The command run.
+    pub command: String,
+    /// `ok`, `failed`, `timed-out` or `not-started`.
+    pub outcome: String,
+    /// The exit code, when it exited.
+    pub exit_code: Option<i32>,
+    /// Its output (standard output then error), cut to a bounded size.
+    pub output: String,
+    /// How long it ran.
+    pub elapsed_ms: u64,
+    /// When it was recorded.
+    pub at: String,
+}
+
+impl Store {
+    /// Sets (or, with an empty command, removes) a model's hook.
+    pub fn set_traffic_hook(
+        &self,
+        model: &ModelName,
+        command: &str,
+        timeout_ms: u64,
+        actor: &Actor,
+    ) -> Result<()> {
+        self.write(actor, |tx| {
+            let m = models::get(tx, model)?;
+            tx.execute(
+                "INSERT INTO traffic_hooks (model_id, command, timeout_ms, at) VALUES (?1, ?2, ?3, ?4)",
+                (m.id, command, i64::try_from(timeout_ms).unwrap_or(i64::MAX), now()),
+            )?;
+            let id = tx.last_insert_rowid();
+            Ok((
+                (),
+                Event {
+                    action: "traffic.hook",
+                    subject: model.to_string(),
+                    detail: json!({ "id": id, "command": command, "timeout_ms": timeout_ms }),
+                },
+            ))
+        })
+    }
+
+    /// A model's hook in force, if any.
+    pub fn traffic_hook(&self, model: &ModelName) -> Result<Option<TrafficHookRow>> {
+        self.read(|c| {
+            let m = models::get(c, model)?;
+            let row = c
+                .query_row(
+                    "SELECT command, timeout_ms, at FROM traffic_hooks WHERE model_id = ?1 ORDER BY id DESC LIMIT 1",
+                    [m.id],
+                    |r| {
+                        Ok(TrafficHookRow {
+                            command: r.get(0)?,
+                            timeout_ms: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                            at: r.get(2)?,
+                        })
+                    },
+                )
+                .optional()?;
+            Ok(row.filter(|h| !h.command.is_empty()))
+        })
+    }
+
+    /// Records a hook run after change `change_id` of `model`.
+    pub fn add_hook_run(&self, model: &ModelName, run: &HookRunRow, actor: &Actor) -> Result<()> {
+        self.write(actor, |tx| {
+            tx.execute(
+                "INSERT INTO traffic_hook_runs (change_id, command, outcome, exit_code, output, elapsed_ms, at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                (
+                    run.change_id,
+                    &run.command,
+                    &run.outcome,
+                    run.exit_code,
+                    &run.output,
+                    i64::try_from(run.elapsed_ms).unwrap_or(i64::MAX),
+                    now(),
+                ),
+            )?;
+            let id = tx.last_insert_rowid();
+            Ok((
+                (),
+                Event {
+                    action: "traffic.hook-run",
+                    subject: model.to_string(),
+                    detail: json!({
+                        "id": id, "change": run.change_id, "command": run.command, "outcome": run.outcome,
+                        "exit_code": run.exit_code, "output_sha256": sha256_text(&run.output),
+                    }),
+                },
+            ))
+        })
+    }
+
+    /// Every hook run of a model's changes, oldest first.
+    pub fn hook_runs(&self, model: &ModelName) -> Result<Vec<HookRunRow>> {
+        self.read(|c| {
+            let m = models::get(c, model)?;
+            let mut stmt = c.prepare(
+                "SELECT h.change_id, h.command, h.outcome, h.exit_code, h.output, h.elapsed_ms, h.at, t.epoch
+                 FROM traffic_hook_runs h JOIN traffic_changes t ON t.id = h.change_id
+                 WHERE t.model_id = ?1 ORDER BY h.id",
+            )?;
+            let mut rows = stmt.query([m.id])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                out.push(HookRunRow {
+                    change_id: r.get(0)?,
+                    command: r.get(1)?,
+                    outcome: r.get(2)?,
+                    exit_code: r.get(3)?,
+                    output: r.get(4)?,
+                    elapsed_ms: u64::try_from(r.get::<_, i64>(5)?).unwrap_or(0),
+                    at: r.get(6)?,
+                    epoch: u64::try_from(r.get::<_, i64>(7)?).unwrap_or(0),
+                });
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// Hex sha256 of a text, as the audit detail and the deep verify record it.
+pub(crate) fn sha256_text(text: &str) -> String {
+    steward_domain::Sha256Digest::of(text.as_bytes()).to_string()
 }

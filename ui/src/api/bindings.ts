@@ -1524,7 +1524,7 @@ title: string,
  */
 svg: string, };
 
-export type Role = "model-owner" | "product-ux" | "security-privacy" | "responsible-ai-legal" | "sre";
+export type Role = "model-owner" | "product-ux" | "security-privacy" | "responsible-ai-legal" | "sre" | "guardrail-service";
 
 export type Decision = "approve" | "request-changes" | "reject";
 
@@ -3185,6 +3185,69 @@ reason: string,
  */
 overwrite: boolean, };
 
+export type TrafficHookSet = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The shell command (`sh -c`), run after each traffic change with the release record as
+ * JSON on standard input; empty removes the hook.
+ */
+command: string, 
+/**
+ * Seconds a run may take before it is killed (default 10, at most 300).
+ */
+timeout_s?: number, };
+
+export type HookRunView = { 
+/**
+ * The serving epoch of the change it ran after.
+ */
+epoch: number, 
+/**
+ * The command.
+ */
+command: string, 
+/**
+ * `ok`, `failed`, `timed-out` or `not-started`.
+ */
+outcome: string, 
+/**
+ * Exit code, when it exited.
+ */
+exit_code: number | null, 
+/**
+ * The first 4 KiB of its output.
+ */
+output: string, 
+/**
+ * How long it ran.
+ */
+elapsed_ms: number, 
+/**
+ * When.
+ */
+at: string, };
+
+export type TrafficHookView = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The command in force, if any.
+ */
+command: string | null, 
+/**
+ * Its timeout.
+ */
+timeout_s: number | null, 
+/**
+ * Every run, oldest first.
+ */
+runs: Array<HookRunView>, };
+
 export type FeedbackKind = "thumbs-up" | "thumbs-down" | "correction" | "override";
 
 export type Label = "correct" | "wrong" | "unsafe" | "other";
@@ -3546,6 +3609,341 @@ dir: string,
  * The snapshot, as `dataset show` gives it.
  */
 dataset: DatasetDetail, };
+
+export type MonitorImport = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The CSV file: `timestamp,version,metric,value`, one value per window.
+ */
+file: string, };
+
+export type GuardrailEventView = { 
+/**
+ * The rule.
+ */
+rule: string, 
+/**
+ * The stage it watches.
+ */
+stage: string, 
+/**
+ * The metric.
+ */
+metric: string, 
+/**
+ * The window where it breached (RFC 3339).
+ */
+window: string, 
+/**
+ * The value there.
+ */
+observed: number, 
+/**
+ * Production's value in the same window (canary rules).
+ */
+production: number | null, 
+/**
+ * The bound crossed, in words.
+ */
+bound: string, 
+/**
+ * Consecutive bad windows up to it.
+ */
+consecutive: number, 
+/**
+ * Bad windows in the file.
+ */
+bad_windows: number, 
+/**
+ * What the rule calls for (`recommend`, `reduce canary traffic to 1%`, `roll production back`).
+ */
+action: string, 
+/**
+ * `performed`, `recommended` or `not-performed`.
+ */
+outcome: string, 
+/**
+ * What was done, or why not.
+ */
+detail: string, 
+/**
+ * The release record of a rollback.
+ */
+release: string | null, 
+/**
+ * The serving epoch after a traffic change.
+ */
+traffic_epoch: number | null, 
+/**
+ * The incident opened (`INC-3`).
+ */
+incident: string | null, 
+/**
+ * The import it came from.
+ */
+import: number, 
+/**
+ * When it was recorded.
+ */
+at: string, };
+
+export type OnlineImportView = { 
+/**
+ * Id.
+ */
+id: number, 
+/**
+ * File name.
+ */
+file: string, 
+/**
+ * sha256 of its bytes.
+ */
+sha256: string, 
+/**
+ * Canary version then.
+ */
+canary: string | null, 
+/**
+ * Production version then.
+ */
+production: string | null, 
+/**
+ * Window values.
+ */
+rows: number, 
+/**
+ * Window length, seconds.
+ */
+step_s: number, 
+/**
+ * First window (RFC 3339).
+ */
+first: string, 
+/**
+ * Last window.
+ */
+last: string, 
+/**
+ * The policy it was evaluated under.
+ */
+policy: string, 
+/**
+ * Who.
+ */
+actor: string, 
+/**
+ * When.
+ */
+at: string, };
+
+export type MonitorView = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * `ok` (the newest import breached nothing), `breach`, or `no-windows`.
+ */
+status: string, 
+/**
+ * The canary and production versions now.
+ */
+canary: string | null, 
+/**
+ * Production.
+ */
+production: string | null, 
+/**
+ * The guardrails of the policy in force, by id, with what each watches.
+ */
+guardrails: Array<GuardrailRuleView>, 
+/**
+ * The newest import, if any.
+ */
+latest: OnlineImportView | null, 
+/**
+ * The newest import's breaches.
+ */
+breaches: Array<GuardrailEventView>, 
+/**
+ * Every import, oldest first.
+ */
+imports: Array<OnlineImportView>, 
+/**
+ * Every event, oldest first.
+ */
+events: Array<GuardrailEventView>, };
+
+export type GuardrailRuleView = { 
+/**
+ * Id.
+ */
+id: string, 
+/**
+ * Stage.
+ */
+stage: string, 
+/**
+ * Metric.
+ */
+metric: string, 
+/**
+ * What it watches and does.
+ */
+description: string, };
+
+export type IncidentOpen = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * Title.
+ */
+title: string, 
+/**
+ * `sev1`…`sev4`.
+ */
+severity: string, 
+/**
+ * Versions involved (default: the canary and production versions).
+ */
+versions: Array<string>, 
+/**
+ * The rollback's release record (its sha256), when one was made.
+ */
+rollback?: string, };
+
+export type IncidentClose = { 
+/**
+ * `INC-3` or `3`.
+ */
+incident: string, 
+/**
+ * The analysis.
+ */
+analysis: string, 
+/**
+ * Action items: `TEXT` or `TEXT => suite:NAME` (every later promotion of the model must
+ * then show a run of suite NAME).
+ */
+actions: Array<string>, };
+
+export type ActionItemView = { 
+/**
+ * What is to be done.
+ */
+text: string, 
+/**
+ * The suite later promotions must show a run of.
+ */
+requires_suite: string | null, };
+
+export type IncidentEntryView = { 
+/**
+ * `note`, `rollback`, `traffic` or `close`.
+ */
+kind: string, 
+/**
+ * Text.
+ */
+text: string, 
+/**
+ * A release record.
+ */
+release: string | null, 
+/**
+ * Who.
+ */
+actor: string, 
+/**
+ * When.
+ */
+at: string, };
+
+export type IncidentView = { 
+/**
+ * `INC-3`.
+ */
+reference: string, 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * Title.
+ */
+title: string, 
+/**
+ * Severity.
+ */
+severity: string, 
+/**
+ * `open` or `closed`.
+ */
+state: string, 
+/**
+ * Versions involved.
+ */
+versions: Array<string>, 
+/**
+ * `manual` or `guardrail:<rule>`.
+ */
+source: string, 
+/**
+ * The rollback's release record.
+ */
+rollback: string | null, 
+/**
+ * The post-incident analysis (closed incidents).
+ */
+analysis: string | null, 
+/**
+ * Action items.
+ */
+actions: Array<ActionItemView>, 
+/**
+ * Timeline, oldest first.
+ */
+timeline: Array<IncidentEntryView>, 
+/**
+ * The text to paste into the stakeholders' channel.
+ */
+notification: string, 
+/**
+ * Who opened it.
+ */
+opened_by: string, 
+/**
+ * When.
+ */
+opened_at: string, };
+
+export type ServiceKeyView = { 
+/**
+ * Its keyring entry.
+ */
+identity: string, 
+/**
+ * Key id.
+ */
+keyid: string, 
+/**
+ * Fingerprint.
+ */
+fingerprint: string, 
+/**
+ * Whether this call made it (false: it existed).
+ */
+created: boolean, 
+/**
+ * Its roles in the roster now.
+ */
+roles: Array<string>, };
 
 export type CoverageStatus = "satisfied" | "partial" | "missing";
 

@@ -9,10 +9,11 @@ export const ROLE_LABEL: Record<Role, string> = {
   "security-privacy": "Security / privacy",
   "responsible-ai-legal": "Responsible AI / legal",
   sre: "SRE",
+  "guardrail-service": "Guardrail service key",
 };
 
-/** The five roles, in the seed's order. */
-export const ROLES = Object.keys(ROLE_LABEL) as Role[];
+/** The five review roles, in the seed's order (the service key's role is no review role). */
+export const ROLES = (Object.keys(ROLE_LABEL) as Role[]).filter((r) => r !== "guardrail-service");
 
 export const DECISION_LABEL: Record<Decision, string> = {
   approve: "Approved",

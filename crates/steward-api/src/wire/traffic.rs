@@ -74,11 +74,60 @@ pub struct TrafficSet {
     pub overwrite: bool,
 }
 
+/// Sets (or, with an empty command, removes) a model's hook command.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TrafficHookSet {
+    /// The model.
+    pub model: String,
+    /// The shell command (`sh -c`), run after each traffic change with the release record as
+    /// JSON on standard input; empty removes the hook.
+    pub command: String,
+    /// Seconds a run may take before it is killed (default 10, at most 300).
+    #[serde(default)]
+    #[ts(optional)]
+    pub timeout_s: Option<u32>,
+}
+
+/// One run of a model's hook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct HookRunView {
+    /// The serving epoch of the change it ran after.
+    pub epoch: u32,
+    /// The command.
+    pub command: String,
+    /// `ok`, `failed`, `timed-out` or `not-started`.
+    pub outcome: String,
+    /// Exit code, when it exited.
+    pub exit_code: Option<i32>,
+    /// The first 4 KiB of its output.
+    pub output: String,
+    /// How long it ran.
+    pub elapsed_ms: u32,
+    /// When.
+    pub at: String,
+}
+
+/// A model's hook and its runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TrafficHookView {
+    /// The model.
+    pub model: String,
+    /// The command in force, if any.
+    pub command: Option<String>,
+    /// Its timeout.
+    pub timeout_s: Option<u32>,
+    /// Every run, oldest first.
+    pub runs: Vec<HookRunView>,
+}
+
 /// The declarations of this module.
 pub(crate) fn traffic_decls(cfg: &ts_rs::Config) -> Vec<String> {
     vec![
         TrafficChangeView::decl(cfg),
         TrafficView::decl(cfg),
         TrafficSet::decl(cfg),
+        TrafficHookSet::decl(cfg),
+        HookRunView::decl(cfg),
+        TrafficHookView::decl(cfg),
     ]
 }

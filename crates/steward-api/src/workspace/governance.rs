@@ -555,6 +555,8 @@ impl Workspace {
             canary_plan,
             deprecation,
             packs: Vec::new(),
+            incident_suites: self.incident_suites(model)?,
+            run_suites: self.run_suites(model, version)?,
         };
         Ok(Gathered {
             row,

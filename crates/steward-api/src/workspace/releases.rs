@@ -424,6 +424,14 @@ impl Workspace {
                 roster.root().fingerprint()
             )));
         }
+        if let Some(m) = member {
+            steward_domain::trust::may_sign_release(&m.roles, kind).map_err(|e| {
+                untrusted(format!(
+                    "{} may not sign the release record of {model}@{version}: {e}",
+                    who.name
+                ))
+            })?;
+        }
         let roster_seq = u64::try_from(roster.history().len()).unwrap_or(u64::MAX);
         let row = self.store.version(&model, &version)?;
         let Some(bundle) = row.artifacts.bundle_digest else {
@@ -675,7 +683,7 @@ impl Workspace {
         self.rollback_signed(req, None)
     }
 
-    fn rollback_signed(
+    pub(super) fn rollback_signed(
         &self,
         req: &RollbackRequest,
         given: Option<(&IdentityRecord, &Signer)>,

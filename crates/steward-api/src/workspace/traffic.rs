@@ -121,7 +121,7 @@ impl Workspace {
     /// Records `next` and writes its flag file unless the file was changed outside Steward
     /// (then, without `overwrite`, the change is refused for a person and recorded unwritten
     /// for an automatic follow).
-    fn record_traffic(
+    pub(super) fn record_traffic(
         &self,
         model: &ModelName,
         next: &TrafficState,
@@ -175,7 +175,7 @@ impl Workspace {
                 format!("the dial state is not JSON: {e}"),
             )
         })?;
-        self.store.add_traffic_change(
+        let change_id = self.store.add_traffic_change(
             &NewTrafficChange {
                 model,
                 epoch: next.epoch,
@@ -188,10 +188,18 @@ impl Workspace {
             },
             &self.actor,
         )?;
+        let change = serde_json::json!({
+            "epoch": next.epoch,
+            "state": next,
+            "reason": reason,
+            "flag_file": path.display().to_string(),
+            "written": file_sha.is_some(),
+        });
+        self.run_traffic_hook(model, change_id, &change, release);
         Ok(())
     }
 
-    fn current_traffic(&self, model: &ModelName) -> Result<TrafficState> {
+    pub(super) fn current_traffic(&self, model: &ModelName) -> Result<TrafficState> {
         match self.store.traffic_changes(model)?.last() {
             Some(row) => read_state(row),
             None => Ok(TrafficState::default()),

@@ -872,7 +872,7 @@ impl Workspace {
     }
 
     /// Signs `op` as the roster's next change, checks that the fold accepts it, stores it.
-    fn sign_roster_change(
+    pub(super) fn sign_roster_change(
         &self,
         state: &TrustState,
         signer: &Signer,

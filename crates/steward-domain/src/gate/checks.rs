@@ -87,6 +87,11 @@ pub(super) fn all_checks(
     for pack in &stage_policy.packs {
         out.extend(super::packs::pack_checks(target, pack, &ev.packs));
     }
+    if target != Stage::Deprecated {
+        for r in &ev.incident_suites {
+            out.push(crate::incident::suite_check(target, r, &ev.run_suites));
+        }
+    }
     for c in &mut out {
         apply_waivers(c, ev, now);
     }

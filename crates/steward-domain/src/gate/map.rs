@@ -127,6 +127,17 @@ pub fn auditor_map(policy: &Policy) -> String {
             ));
         }
     }
+    for g in &policy.guardrails {
+        rows.push((
+            g.seed.clone(),
+            Row {
+                check: g.id.clone(),
+                stage: g.stage.to_string(),
+                source: crate::guardrail::describe(g),
+                checklist: None,
+            },
+        ));
+    }
     let production = policy.stage(crate::stage::Stage::Production).map(|_| ());
     let mut out = String::new();
     out.push_str(

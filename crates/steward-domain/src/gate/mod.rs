@@ -81,6 +81,12 @@ pub struct Evidence {
     /// not in the workspace.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub packs: Vec<crate::compliance::Coverage>,
+    /// Suites closed incidents' action items require of the model's promotions (issue 12).
+    #[serde(default)]
+    pub incident_suites: Vec<crate::incident::IncidentSuite>,
+    /// The version's runs as (run id, suite `name@version`, evidence digest).
+    #[serde(default)]
+    pub run_suites: Vec<(String, String, Sha256Digest)>,
 }
 
 /// A linked dataset snapshot.

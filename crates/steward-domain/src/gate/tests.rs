@@ -244,6 +244,8 @@ fn full() -> Evidence {
             removal_date: Some("2027-01-31".into()),
         }),
         packs: Vec::new(),
+        incident_suites: Vec::new(),
+        run_suites: Vec::new(),
     }
 }
 
@@ -1983,4 +1985,39 @@ fn a_pack_check_can_be_waived_and_signatures_stay_out_of_the_subject() {
     );
     let json = serde_json::to_string(&plain).expect("in the test");
     assert!(!json.contains("reads_signatures"), "{json}");
+}
+
+#[test]
+fn a_closed_incident_s_suite_is_required_of_every_promotion() {
+    let mut e = full();
+    let base = evaluate(&policy(), "copilot", Stage::Production, &e, NOW);
+    e.incident_suites = vec![crate::incident::IncidentSuite {
+        incident: "INC-1".into(),
+        item: "add long prompts".into(),
+        suite: "long-prompts".into(),
+    }];
+    let r = evaluate(&policy(), "copilot", Stage::Production, &e, NOW);
+    let c = r
+        .checks
+        .iter()
+        .find(|c| c.id == "production.incident.INC-1.long-prompts")
+        .expect("the suite check");
+    assert_eq!(c.status, CheckStatus::MissingEvidence);
+    assert!(base.passed || !r.passed, "the check can only add a refusal");
+    assert!(!r.passed, "a missing required suite blocks the promotion");
+    e.run_suites = vec![(
+        "r-long".into(),
+        "long-prompts@2026-12".into(),
+        digest("long"),
+    )];
+    let r = evaluate(&policy(), "copilot", Stage::Production, &e, NOW);
+    let c = r
+        .checks
+        .iter()
+        .find(|c| c.id == "production.incident.INC-1.long-prompts")
+        .expect("the suite check");
+    assert_eq!(c.status, CheckStatus::Pass);
+    assert_eq!(r.passed, base.passed);
+    let d = evaluate(&policy(), "copilot", Stage::Deprecated, &e, NOW);
+    assert!(d.checks.iter().all(|c| !c.id.contains(".incident.")));
 }

@@ -342,6 +342,8 @@ pub struct Policy {
     pub models: BTreeMap<String, ModelOverride>,
     /// How feedback text is redacted and cut (`[feedback]`; the defaults without one).
     pub feedback: crate::feedback::FeedbackRules,
+    /// Online guardrails over canary and production windows (`[guardrails]`, issue 12).
+    pub guardrails: Vec<crate::guardrail::GuardrailRule>,
 }
 
 impl Policy {

@@ -33,6 +33,8 @@ struct RawPolicy {
     #[serde(default)]
     models: BTreeMap<String, RawModel>,
     #[serde(default)]
+    guardrails: crate::guardrail::RawGuardrails,
+    #[serde(default)]
     feedback: Option<RawFeedback>,
 }
 
@@ -294,6 +296,8 @@ pub(super) fn parse(text: &str) -> Result<(Policy, Vec<Warning>), PolicyError> {
     }
     let catalogue = Catalogue::builtin();
     let canary = canary_rules(&ctx, raw.canary, catalogue)?;
+    let guardrails =
+        crate::guardrail::parse_rules(text, raw.guardrails, canary.traffic_share_below_percent)?;
     let mut ids = BTreeSet::new();
     let mut stages = Vec::new();
     let pairs = [
@@ -351,6 +355,7 @@ pub(super) fn parse(text: &str) -> Result<(Policy, Vec<Warning>), PolicyError> {
         stages,
         models,
         feedback,
+        guardrails,
     };
     Ok((policy, ctx.warnings))
 }
@@ -508,14 +513,21 @@ fn stage_policy(
     }
     let mut approvals = Vec::new();
     for r in &rs.approvals {
-        let role: Role = r.get_ref().parse().map_err(|_| {
-            ctx.err(
-                r.span(),
-                PolicyErrorKind::UnknownRole,
-                format!("role {:?}", r.get_ref()),
-                format!("one of {}", Role::ALL.map(Role::as_str).join(", ")),
-            )
-        })?;
+        // The service key's role is no review role: a policy cannot ask for it.
+        let role: Role = r
+            .get_ref()
+            .parse::<Role>()
+            .ok()
+            .filter(|x| Role::ALL.contains(x))
+            .ok_or(())
+            .map_err(|_| {
+                ctx.err(
+                    r.span(),
+                    PolicyErrorKind::UnknownRole,
+                    format!("role {:?}", r.get_ref()),
+                    format!("one of {}", Role::ALL.map(Role::as_str).join(", ")),
+                )
+            })?;
         approvals.push(role);
     }
     let seed_or = |ctx: &mut Ctx<'_>, s: &Option<Spanned<String>>, default: &str| match s {

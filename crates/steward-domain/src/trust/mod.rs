@@ -17,7 +17,7 @@ pub mod subject;
 pub use approval::{approval_state, ApprovalState, Decision, SignaturePart};
 pub use canonical::{canonical_bytes_of, canonical_digest_of, to_canonical_bytes};
 pub use error::{Result, TrustError};
-pub use role::{KeyId, Role};
+pub use role::{may_sign_release, KeyId, Role};
 pub use roster::{
     ChangeKind, Member, RefusalReason, Retirement, Roster, RosterChange, RosterRefusal, Verdict,
 };

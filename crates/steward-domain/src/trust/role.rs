@@ -22,6 +22,9 @@ pub enum Role {
     ResponsibleAiLegal,
     /// Site reliability: can it be run, watched and rolled back.
     Sre,
+    /// Not a person: the workspace's guardrail service key, which may sign only the rollback
+    /// a guardrail breach performs (issue 12). Not one of the review roles in [`Role::ALL`].
+    GuardrailService,
 }
 
 impl Role {
@@ -42,6 +45,7 @@ impl Role {
             Role::SecurityPrivacy => "security-privacy",
             Role::ResponsibleAiLegal => "responsible-ai-legal",
             Role::Sre => "sre",
+            Role::GuardrailService => "guardrail-service",
         }
     }
 }
@@ -57,6 +61,7 @@ impl FromStr for Role {
     fn from_str(s: &str) -> Result<Self> {
         Role::ALL
             .into_iter()
+            .chain([Role::GuardrailService])
             .find(|r| r.as_str() == s)
             .ok_or_else(|| TrustError::Invalid {
                 field: "role",
@@ -64,6 +69,35 @@ impl FromStr for Role {
                 expected: format!("one of {}", Role::ALL.map(Role::as_str).join(", ")),
             })
     }
+}
+
+/// Whether a roster member holding `roles` may sign a release record of `kind`: people (any
+/// review role, or none) may sign any; a key holding `guardrail-service` may sign only a
+/// rollback, and only when it holds no other role — the service key's one right.
+pub fn may_sign_release(
+    roles: &std::collections::BTreeSet<Role>,
+    kind: crate::TransitionKind,
+) -> std::result::Result<(), String> {
+    if !roles.contains(&Role::GuardrailService) {
+        return Ok(());
+    }
+    if roles.len() > 1 {
+        return Err(format!(
+            "the key holds guardrail-service and also {}: a service key holds that one role only; revoke the others",
+            roles
+                .iter()
+                .filter(|r| **r != Role::GuardrailService)
+                .map(|r| r.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if kind != crate::TransitionKind::Rollback {
+        return Err(format!(
+            "a guardrail-service key may sign only rollbacks, not a {kind}"
+        ));
+    }
+    Ok(())
 }
 
 /// A public key's id: lowercase hex sha256 of the raw 32-byte ed25519 public key, the `keyid`
@@ -180,5 +214,57 @@ mod tests {
             id.fingerprint(),
             "0123 4567 89AB CDEF 0123 4567 89AB CDEF 0123 4567"
         );
+    }
+}
+
+#[cfg(test)]
+mod service_tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::TransitionKind;
+
+    #[test]
+    fn the_service_key_signs_only_rollbacks() {
+        let service = BTreeSet::from([Role::GuardrailService]);
+        let both = BTreeSet::from([Role::GuardrailService, Role::Sre]);
+        let person = BTreeSet::from([Role::Sre]);
+        // (case, roles, kind, allowed)
+        let cases = [
+            ("service rollback", &service, TransitionKind::Rollback, true),
+            (
+                "service promotion",
+                &service,
+                TransitionKind::Promote,
+                false,
+            ),
+            (
+                "service deprecation",
+                &service,
+                TransitionKind::Deprecate,
+                false,
+            ),
+            (
+                "service with another role",
+                &both,
+                TransitionKind::Rollback,
+                false,
+            ),
+            ("a person promotes", &person, TransitionKind::Promote, true),
+            (
+                "a person without roles",
+                &BTreeSet::new(),
+                TransitionKind::Rollback,
+                true,
+            ),
+        ];
+        for (case, roles, kind, allowed) in cases {
+            assert_eq!(may_sign_release(roles, kind).is_ok(), allowed, "{case}");
+        }
+        assert_eq!(
+            "guardrail-service".parse::<Role>(),
+            Ok(Role::GuardrailService)
+        );
+        assert!(!Role::ALL.contains(&Role::GuardrailService));
     }
 }

@@ -1,0 +1,654 @@
+//! Online guardrails (seed §3, issue 12): rules over online windows per stage, checked
+//! canary against production, and what to do about a breach.
+//!
+//! A window file holds one value per (window start, version, metric). [`check_windows`]
+//! refuses what cannot be trusted — an unknown metric, a value that is not a finite
+//! non-negative number, a version that is neither the canary nor production, the same window
+//! twice, a gap in a series — naming the line and the value. [`evaluate`] runs each
+//! [`GuardrailRule`] over the checked windows: a canary rule reads the canary's series against
+//! an absolute bound and/or a margin against production's value in the same window; a
+//! production rule reads production's series against an absolute bound. A rule breaches once
+//! its bound is crossed in `windows` consecutive windows. [`decide`] picks the one action the
+//! breaches call for (rollback over a traffic reduction over a recommendation).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use crate::eval::Direction;
+use crate::policy::{PolicyError, PolicyErrorKind};
+use crate::stage::Stage;
+use crate::version::Version;
+
+/// The metrics a guardrail can watch, with which way is better and the seed's group.
+pub const GUARDRAIL_METRICS: &[(&str, Direction, &str)] = &[
+    ("latency_p50_ms", Direction::Lower, "latency"),
+    ("latency_p95_ms", Direction::Lower, "latency"),
+    ("latency_p99_ms", Direction::Lower, "latency"),
+    ("timeout_rate", Direction::Lower, "reliability"),
+    ("error_rate", Direction::Lower, "reliability"),
+    ("saturation", Direction::Lower, "capacity"),
+    ("tokens_per_request", Direction::Lower, "cost"),
+    ("cost_per_request_usd", Direction::Lower, "cost"),
+    ("block_rate", Direction::Lower, "safety"),
+    ("escalation_rate", Direction::Lower, "safety"),
+    ("pii_hits", Direction::Lower, "safety"),
+    ("acceptance_rate", Direction::Higher, "quality"),
+    ("assist_rate", Direction::Higher, "quality"),
+    ("task_success_rate", Direction::Higher, "quality"),
+    ("thumbs_up_ratio", Direction::Higher, "quality"),
+    ("override_rate", Direction::Lower, "quality"),
+    ("drift_psi", Direction::Lower, "drift"),
+    ("intent_mix_psi", Direction::Lower, "drift"),
+];
+
+/// Which way is better for a guardrail metric, if it is one.
+pub fn metric_direction(metric: &str) -> Option<Direction> {
+    GUARDRAIL_METRICS
+        .iter()
+        .find(|(m, _, _)| *m == metric)
+        .map(|(_, d, _)| *d)
+}
+
+/// What a breach calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "kebab-case")]
+pub enum GuardAction {
+    /// Tell people; change nothing.
+    Recommend,
+    /// Cut the canary's share of traffic to `to_percent`.
+    ReduceTraffic {
+        /// Percent.
+        to_percent: f64,
+    },
+    /// Roll production back to its rollback target.
+    Rollback,
+}
+
+impl GuardAction {
+    fn rank(&self) -> u8 {
+        match self {
+            GuardAction::Recommend => 0,
+            GuardAction::ReduceTraffic { .. } => 1,
+            GuardAction::Rollback => 2,
+        }
+    }
+}
+
+impl fmt::Display for GuardAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GuardAction::Recommend => f.write_str("recommend"),
+            GuardAction::ReduceTraffic { to_percent } => {
+                write!(f, "reduce canary traffic to {to_percent}%")
+            }
+            GuardAction::Rollback => f.write_str("roll production back"),
+        }
+    }
+}
+
+/// One guardrail of the policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuardrailRule {
+    /// Unique id (`canary.guardrail.latency-p99`).
+    pub id: String,
+    /// The stage whose windows it watches: canary or production.
+    pub stage: Stage,
+    /// The metric.
+    pub metric: String,
+    /// Which way is better.
+    pub direction: Direction,
+    /// Breach above this value.
+    pub max: Option<f64>,
+    /// Breach below this value.
+    pub min: Option<f64>,
+    /// Canary rules only: breach when the canary is worse than production in the same window
+    /// by more than this fraction of production's value (0.1 = 10%).
+    pub worse_than_production_by: Option<f64>,
+    /// Consecutive breaching windows before the rule breaches.
+    pub windows: u32,
+    /// What a breach calls for.
+    pub action: GuardAction,
+    /// The seed rule it implements.
+    pub seed: String,
+}
+
+/// The `[guardrails]` section as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGuardrails {
+    #[serde(default)]
+    canary: Vec<Spanned<RawGuardrail>>,
+    #[serde(default)]
+    production: Vec<Spanned<RawGuardrail>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGuardrail {
+    id: Spanned<String>,
+    metric: Spanned<String>,
+    #[serde(default)]
+    seed: Option<String>,
+    max: Option<Spanned<f64>>,
+    min: Option<Spanned<f64>>,
+    worse_than_production_by: Option<Spanned<f64>>,
+    windows: Option<Spanned<i64>>,
+    action: Spanned<String>,
+    reduce_to_percent: Option<Spanned<f64>>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// Validates the `[guardrails]` section; `share_limit` is the policy's canary share bound
+/// (a reduction must go under it).
+pub fn parse_rules(
+    text: &str,
+    raw: RawGuardrails,
+    share_limit: f64,
+) -> Result<Vec<GuardrailRule>, PolicyError> {
+    let mut out = Vec::new();
+    let mut ids = BTreeSet::new();
+    for (stage, list) in [
+        (Stage::Canary, raw.canary),
+        (Stage::Production, raw.production),
+    ] {
+        for (i, r) in list.into_iter().enumerate() {
+            let span = r.span();
+            let r = r.into_inner();
+            let at = |s: std::ops::Range<usize>| line_of(text, s.start);
+            let key = |f: &str| format!("guardrails.{stage}[{i}].{f}");
+            let err = |line: usize, f: &str, kind, detail: String, expected: &str| PolicyError {
+                line,
+                key: key(f),
+                kind,
+                detail,
+                expected: expected.to_string(),
+            };
+            let id = r.id.get_ref().trim().to_string();
+            if id.is_empty() || !ids.insert(id.clone()) {
+                return Err(err(
+                    at(r.id.span()),
+                    "id",
+                    PolicyErrorKind::DuplicateId,
+                    format!("id {id:?}"),
+                    "a non-empty id no other guardrail has",
+                ));
+            }
+            let metric = r.metric.get_ref().clone();
+            let Some(direction) = metric_direction(&metric) else {
+                return Err(err(
+                    at(r.metric.span()),
+                    "metric",
+                    PolicyErrorKind::UnknownMetric,
+                    format!("metric {metric:?}"),
+                    &format!(
+                        "one of {}",
+                        GUARDRAIL_METRICS
+                            .iter()
+                            .map(|m| m.0)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            };
+            let finite = |v: &Option<Spanned<f64>>, f: &str| -> Result<Option<f64>, PolicyError> {
+                match v {
+                    Some(s) if !s.get_ref().is_finite() || *s.get_ref() < 0.0 => Err(err(
+                        at(s.span()),
+                        f,
+                        PolicyErrorKind::InvalidValue,
+                        format!("{f} = {}", s.get_ref()),
+                        "a finite number, 0 or more",
+                    )),
+                    Some(s) => Ok(Some(*s.get_ref())),
+                    None => Ok(None),
+                }
+            };
+            let max = finite(&r.max, "max")?;
+            let min = finite(&r.min, "min")?;
+            let margin = finite(&r.worse_than_production_by, "worse_than_production_by")?;
+            if margin.is_some() && stage == Stage::Production {
+                return Err(err(
+                    at(span.clone()),
+                    "worse_than_production_by",
+                    PolicyErrorKind::InvalidValue,
+                    "a margin against production on a production guardrail".into(),
+                    "max or min on production guardrails (the margin is for canaries)",
+                ));
+            }
+            if max.is_none() && min.is_none() && margin.is_none() {
+                return Err(err(
+                    at(span.clone()),
+                    "max",
+                    PolicyErrorKind::MissingKey,
+                    "a guardrail with no bound".into(),
+                    "max, min or worse_than_production_by",
+                ));
+            }
+            let windows = match &r.windows {
+                None => 1,
+                Some(w) => match u32::try_from(*w.get_ref()) {
+                    Ok(n) if (1..=10_000).contains(&n) => n,
+                    _ => {
+                        return Err(err(
+                            at(w.span()),
+                            "windows",
+                            PolicyErrorKind::InvalidValue,
+                            format!("windows = {}", w.get_ref()),
+                            "a whole number of consecutive windows from 1 to 10000",
+                        ))
+                    }
+                },
+            };
+            let action = match (r.action.get_ref().as_str(), stage, &r.reduce_to_percent) {
+                ("recommend", _, None) => GuardAction::Recommend,
+                ("reduce-traffic", Stage::Canary, Some(p)) => {
+                    let v = *p.get_ref();
+                    if !v.is_finite() || v < 0.0 || v >= share_limit {
+                        return Err(err(
+                            at(p.span()),
+                            "reduce_to_percent",
+                            PolicyErrorKind::InvalidValue,
+                            format!("reduce_to_percent = {v}"),
+                            &format!("a percent from 0 up to the canary bound {share_limit}"),
+                        ));
+                    }
+                    GuardAction::ReduceTraffic { to_percent: v }
+                }
+                ("reduce-traffic", Stage::Canary, None) => {
+                    return Err(err(
+                        at(r.action.span()),
+                        "reduce_to_percent",
+                        PolicyErrorKind::MissingKey,
+                        "reduce-traffic without reduce_to_percent".into(),
+                        "reduce_to_percent = PERCENT",
+                    ))
+                }
+                ("rollback", Stage::Production, None) => GuardAction::Rollback,
+                (a, _, Some(p)) if a != "reduce-traffic" => {
+                    return Err(err(
+                        at(p.span()),
+                        "reduce_to_percent",
+                        PolicyErrorKind::InvalidValue,
+                        format!("reduce_to_percent with action {a:?}"),
+                        "reduce_to_percent only with action = \"reduce-traffic\"",
+                    ))
+                }
+                (a, s, _) => {
+                    return Err(err(
+                        at(r.action.span()),
+                        "action",
+                        PolicyErrorKind::InvalidValue,
+                        format!("action {a:?} on a {s} guardrail"),
+                        if s == Stage::Canary {
+                            "\"recommend\" or \"reduce-traffic\" (a canary is cut, production is rolled back)"
+                        } else {
+                            "\"recommend\" or \"rollback\""
+                        },
+                    ))
+                }
+            };
+            out.push(GuardrailRule {
+                id,
+                stage,
+                metric,
+                direction,
+                max,
+                min,
+                worse_than_production_by: margin,
+                windows,
+                action,
+                seed: r.seed.unwrap_or_else(|| "§3 Online monitoring".into()),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// What a rule watches and does, in words (the auditor's map prints it).
+pub fn describe(rule: &GuardrailRule) -> String {
+    let arm = if rule.stage == Stage::Canary {
+        "the canary's"
+    } else {
+        "production's"
+    };
+    let mut bounds = Vec::new();
+    if let Some(m) = rule.max {
+        bounds.push(format!("above {m}"));
+    }
+    if let Some(m) = rule.min {
+        bounds.push(format!("below {m}"));
+    }
+    if let Some(m) = rule.worse_than_production_by {
+        bounds.push(format!(
+            "worse than production's same window by more than {}%",
+            m * 100.0
+        ));
+    }
+    format!(
+        "online windows (`steward monitor import`): {arm} `{}` {} in {} consecutive window(s) → {}",
+        rule.metric,
+        bounds.join(" or "),
+        rule.windows,
+        rule.action
+    )
+}
+
+/// Which arm of the dial a window's version is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Arm {
+    /// The canary version.
+    Canary,
+    /// The production version.
+    Production,
+}
+
+/// One row of a window file, parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WindowRow {
+    /// 1-based line in the file.
+    pub line: u64,
+    /// Window start, seconds since the epoch.
+    pub at: i64,
+    /// The version the value is for.
+    pub version: Version,
+    /// The metric.
+    pub metric: String,
+    /// The value.
+    pub value: f64,
+}
+
+/// Why a window file is refused: the line and what is wrong with its value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct WindowError {
+    /// 1-based line.
+    pub line: u64,
+    /// What is wrong, naming the value.
+    pub message: String,
+}
+
+/// Windows that passed [`check_windows`], by arm and metric, in time order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Windows {
+    /// The window length, seconds (0 when every series has one point).
+    pub step_s: i64,
+    /// The earliest window start.
+    pub first: i64,
+    /// The latest window start.
+    pub last: i64,
+    /// Rows read.
+    pub rows: u64,
+    /// (arm, metric) → (window start, value), ascending.
+    pub series: BTreeMap<(Arm, String), Vec<(i64, f64)>>,
+}
+
+/// Checks a window file's rows (in file order) for the model whose canary and production
+/// versions are given.
+pub fn check_windows(
+    rows: impl IntoIterator<Item = WindowRow>,
+    canary: Option<Version>,
+    production: Option<Version>,
+) -> Result<Windows, WindowError> {
+    let mut seen: HashMap<(Arm, usize, i64), u64> = HashMap::new();
+    let mut metric_ix: HashMap<String, usize> = HashMap::new();
+    let mut series: Vec<Vec<(i64, f64, u64)>> = Vec::new();
+    let mut keys: Vec<(Arm, String)> = Vec::new();
+    let mut out = Windows {
+        first: i64::MAX,
+        last: i64::MIN,
+        ..Windows::default()
+    };
+    let mut index: HashMap<(Arm, usize), usize> = HashMap::new();
+    for r in rows {
+        out.rows += 1;
+        let fail = |message: String| WindowError {
+            line: r.line,
+            message,
+        };
+        if metric_direction(&r.metric).is_none() {
+            return Err(fail(format!(
+                "unknown metric {:?}: a window names one of the guardrail metrics ({})",
+                r.metric,
+                GUARDRAIL_METRICS
+                    .iter()
+                    .map(|m| m.0)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        if !r.value.is_finite() {
+            return Err(fail(format!(
+                "{} = {} is not a measurement: give a finite number",
+                r.metric, r.value
+            )));
+        }
+        if r.value < 0.0 {
+            return Err(fail(format!(
+                "{} = {} is negative: a {} cannot be below 0",
+                r.metric,
+                r.value,
+                if r.metric.starts_with("latency") {
+                    "latency"
+                } else {
+                    "rate, count or cost"
+                }
+            )));
+        }
+        let arm = if Some(r.version) == canary {
+            Arm::Canary
+        } else if Some(r.version) == production {
+            Arm::Production
+        } else {
+            return Err(fail(format!(
+                "version {} is neither the canary ({}) nor production ({}): windows are for the versions serving now",
+                r.version,
+                canary.map_or("none".into(), |v| v.to_string()),
+                production.map_or("none".into(), |v| v.to_string())
+            )));
+        };
+        let next = metric_ix.len();
+        let m = *metric_ix.entry(r.metric.clone()).or_insert(next);
+        if let Some(first) = seen.insert((arm, m, r.at), r.line) {
+            return Err(fail(format!(
+                "duplicate window: {} of {} at {} is already on line {first}",
+                r.metric,
+                r.version,
+                crate::gate::time::format_rfc3339(r.at)
+            )));
+        }
+        let s = *index.entry((arm, m)).or_insert_with(|| {
+            series.push(Vec::new());
+            keys.push((arm, r.metric.clone()));
+            series.len() - 1
+        });
+        series[s].push((r.at, r.value, r.line));
+        out.first = out.first.min(r.at);
+        out.last = out.last.max(r.at);
+    }
+    if out.rows == 0 {
+        return Err(WindowError {
+            line: 1,
+            message: "the file has no windows".into(),
+        });
+    }
+    for s in &mut series {
+        s.sort_unstable_by_key(|p| p.0);
+    }
+    let step = series
+        .iter()
+        .flat_map(|s| s.windows(2).map(|w| w[1].0 - w[0].0))
+        .min()
+        .unwrap_or(0);
+    out.step_s = step;
+    for (s, (arm, metric)) in series.iter().zip(&keys) {
+        for w in s.windows(2) {
+            if w[1].0 - w[0].0 != step {
+                return Err(WindowError {
+                    line: w[1].2,
+                    message: format!(
+                        "a gap in {metric} of the {} windows: {} follows {} but windows are every {step} s",
+                        match arm {
+                            Arm::Canary => "canary",
+                            Arm::Production => "production",
+                        },
+                        crate::gate::time::format_rfc3339(w[1].0),
+                        crate::gate::time::format_rfc3339(w[0].0),
+                    ),
+                });
+            }
+        }
+    }
+    out.series = keys
+        .into_iter()
+        .zip(series)
+        .map(|(k, s)| (k, s.into_iter().map(|(t, v, _)| (t, v)).collect()))
+        .collect();
+    Ok(out)
+}
+
+/// A rule that breached, with its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Breach {
+    /// The rule.
+    pub rule: String,
+    /// The stage it watches.
+    pub stage: Stage,
+    /// The metric.
+    pub metric: String,
+    /// The window where the rule breached (its `windows`-th consecutive bad window).
+    pub at: i64,
+    /// The watched arm's value there.
+    pub observed: f64,
+    /// Production's value in the same window (canary rules).
+    pub production: Option<f64>,
+    /// What was crossed, as text (`> 2000`, `worse than production 1800 by more than 10%`).
+    pub bound: String,
+    /// Consecutive bad windows up to `at`.
+    pub consecutive: u32,
+    /// Bad windows in the whole file.
+    pub bad_windows: u32,
+    /// What the rule calls for.
+    pub action: GuardAction,
+}
+
+/// Whether `v` crosses the rule's bounds (given production's `p`); the bound crossed as text.
+fn crossed(rule: &GuardrailRule, v: f64, p: Option<f64>) -> Option<String> {
+    if let Some(max) = rule.max {
+        if v > max {
+            return Some(format!("above the maximum {max}"));
+        }
+    }
+    if let Some(min) = rule.min {
+        if v < min {
+            return Some(format!("below the minimum {min}"));
+        }
+    }
+    if let (Some(margin), Some(p)) = (rule.worse_than_production_by, p) {
+        let worse = match rule.direction {
+            Direction::Higher => v < p * (1.0 - margin),
+            _ => v > p * (1.0 + margin),
+        };
+        if worse {
+            return Some(format!(
+                "worse than production ({p}) by more than {}%",
+                margin * 100.0
+            ));
+        }
+    }
+    None
+}
+
+/// Runs every rule over the windows: one breach per rule at most (the first window where it
+/// reached its consecutive count), in rule order.
+pub fn evaluate(rules: &[GuardrailRule], w: &Windows) -> Vec<Breach> {
+    let mut out = Vec::new();
+    for rule in rules {
+        let arm = match rule.stage {
+            Stage::Canary => Arm::Canary,
+            _ => Arm::Production,
+        };
+        let Some(series) = w.series.get(&(arm, rule.metric.clone())) else {
+            continue;
+        };
+        let production: HashMap<i64, f64> = if arm == Arm::Canary {
+            w.series
+                .get(&(Arm::Production, rule.metric.clone()))
+                .map(|s| s.iter().copied().collect())
+                .unwrap_or_default()
+        } else {
+            HashMap::new()
+        };
+        let mut run = 0u32;
+        let mut bad = 0u32;
+        let mut first: Option<Breach> = None;
+        let mut prev: Option<i64> = None;
+        for &(t, v) in series {
+            // A missing window between two points breaks a run (check_windows refuses gaps,
+            // so this only matters for hand-built windows).
+            if prev.is_some_and(|p| w.step_s > 0 && t - p != w.step_s) {
+                run = 0;
+            }
+            prev = Some(t);
+            let p = production.get(&t).copied();
+            match crossed(rule, v, p) {
+                Some(bound) => {
+                    run += 1;
+                    bad += 1;
+                    if run >= rule.windows && first.is_none() {
+                        first = Some(Breach {
+                            rule: rule.id.clone(),
+                            stage: rule.stage,
+                            metric: rule.metric.clone(),
+                            at: t,
+                            observed: v,
+                            production: p,
+                            bound,
+                            consecutive: run,
+                            bad_windows: 0,
+                            action: rule.action,
+                        });
+                    }
+                }
+                None => run = 0,
+            }
+        }
+        if let Some(mut b) = first {
+            b.bad_windows = bad;
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// The one action the breaches call for: a rollback over a traffic reduction (the lowest
+/// share asked for) over a recommendation; None without breaches.
+pub fn decide(breaches: &[Breach]) -> Option<GuardAction> {
+    breaches
+        .iter()
+        .map(|b| b.action)
+        .reduce(|a, b| match (a, b) {
+            (
+                GuardAction::ReduceTraffic { to_percent: x },
+                GuardAction::ReduceTraffic { to_percent: y },
+            ) => GuardAction::ReduceTraffic {
+                to_percent: x.min(y),
+            },
+            _ if b.rank() > a.rank() => b,
+            _ => a,
+        })
+}
+
+#[cfg(test)]
+mod tests;
