@@ -862,7 +862,11 @@ mod tests {
             assert_eq!(once, judged, "{body:?}");
         }
         let read = read_body(bodies[0], 1);
-        assert_eq!(read.filled, [true, false, true], "the card holds its subsections");
+        assert_eq!(
+            read.filled,
+            [true, false, true],
+            "the card holds its subsections"
+        );
         assert_eq!(read.guidance_lines, [5]);
     }
 
