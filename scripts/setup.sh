@@ -42,6 +42,9 @@ need_test_tools() {
 need_npm() {
   local dir="$1"
   [ -f "$dir/package-lock.json" ] || return 0
+  # A node_modules linked from another checkout is that checkout's install: `npm ci` through
+  # the link would empty it for everyone using it.
+  [ -L "$dir/node_modules" ] && return 0
   if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     say "npm ci in ${dir#"$ROOT"/}"
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)

@@ -7,6 +7,7 @@ const COMMANDS: &[&str] = &[
     "workspace_open",
     "workspace_create",
     "model_list",
+    "model_page",
     "model_show",
     "model_create",
     "version_get",

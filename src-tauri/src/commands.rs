@@ -8,8 +8,8 @@
 
 use steward_api::wire::{
     AuditEntryView, AuditVerifyResult, DatasetDetail, DatasetSnapshot, DatasetSummary, ModelCreate,
-    ModelDetail, ModelQuery, ModelSummary, NextVersion, StageSet, StageSetResult, VersionAdd,
-    VersionDetail, WorkspaceInfo,
+    ModelDetail, ModelPage, ModelQuery, ModelSummary, NextVersion, StageSet, StageSetResult,
+    VersionAdd, VersionDetail, WorkspaceInfo,
 };
 use steward_api::{ApiError, Workspace};
 use steward_domain::ChangeKind;
@@ -41,6 +41,12 @@ pub fn workspace_create(studio: State<'_, Studio>, path: String) -> Reply<Worksp
 #[tauri::command(async)]
 pub fn model_list(studio: State<'_, Studio>, query: ModelQuery) -> Reply<Vec<ModelSummary>> {
     studio.with(|w| w.model_list(&query))
+}
+
+/// One page of the models matching the query, with how many match in all.
+#[tauri::command(async)]
+pub fn model_page(studio: State<'_, Studio>, query: ModelQuery) -> Reply<ModelPage> {
+    studio.with(|w| w.model_page(&query))
 }
 
 /// One model with its versions and stage timeline.

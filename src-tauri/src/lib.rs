@@ -36,6 +36,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             commands::workspace_open,
             commands::workspace_create,
             commands::model_list,
+            commands::model_page,
             commands::model_show,
             commands::model_create,
             commands::version_get,

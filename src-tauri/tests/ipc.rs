@@ -36,6 +36,19 @@ fn a_model_is_created_listed_and_shown() {
     h.ok("model_create", json!({ "req": req }));
     let listed = h.ok("model_list", json!({"query": {"text": "copi"}}));
     assert_eq!(listed[0]["name"], "copilot");
+    let page = h.ok(
+        "model_page",
+        json!({"query": {"text": null, "stage": null, "risk_tier": null, "limit": 50}}),
+    );
+    assert_eq!(page["total"], 1, "{page}");
+    assert_eq!(page["models"][0]["name"], "copilot", "{page}");
+    let err = h
+        .invoke(
+            "model_page",
+            json!({"query": {"text": null, "stage": null, "risk_tier": null, "limit": 0}}),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "{err}");
     let shown = h.ok("model_show", json!({"name": "copilot"}));
     assert_eq!(shown["model"]["title"], "Copilot");
     assert_eq!(h.ok("workspace_info", json!({}))["models"], 1);

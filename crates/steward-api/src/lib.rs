@@ -23,7 +23,9 @@ pub use workspace::trust::{
     approval_verify_with_key, key_export, key_init, key_show, review_open, review_sign,
     IDENTITY_ENV,
 };
-pub use workspace::{parse_model_version, parse_risk_tier, Workspace};
+pub use workspace::{
+    parse_model_version, parse_risk_tier, Workspace, MODEL_PAGE_DEFAULT, MODEL_PAGE_MAX,
+};
 
 /// The workspace used when none is named: `STEWARD_WORKSPACE` if set, else the per-user data
 /// directory (`~/.local/share/steward/workspace` on Linux).

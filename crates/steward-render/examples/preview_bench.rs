@@ -1,32 +1,57 @@
-//! Benchmark for `bench/preview/run.sh`: the studio's live-preview work — Markdown with front
-//! matter rendered by pulldown-cmark and sanitized by ammonia (`render_document`) — timed
-//! in-process over several runs on one file. Prints the median and the fastest run in
-//! milliseconds, and the output size.
+//! Benchmark for `bench/preview/run.sh`: the studio's live-preview work on one model card,
+//! timed in-process over several runs. Two figures:
+//!
+//! - `render`: Markdown with front matter rendered by pulldown-cmark and sanitized by ammonia
+//!   (`render_document`), the same work as the Python peer;
+//! - `preview`: what `Workspace::doc_preview` does for a model card — the render plus the
+//!   completeness check (`check_document` against the built-in template: front matter, sections,
+//!   guidance, content of each required section).
+//!
+//! Prints `render_median_ms=… preview_median_ms=… min_ms=… html_bytes=… findings=…`.
 //!
 //! Usage: cargo run --release -p steward-render --example preview_bench -- FILE [RUNS]
 
 use std::time::Instant;
 
+use steward_domain::document::{builtin_template, check_document, CheckContext};
+use steward_domain::DocumentKind;
 use steward_render::markdown::{render_document, Target};
+
+fn median(times: &mut [f64]) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let path = args.get(1).ok_or("usage: preview_bench FILE [RUNS]")?;
     let runs: usize = args.get(2).map_or(Ok(20), |s| s.parse())?;
+    if runs == 0 {
+        return Err("RUNS must be at least 1".into());
+    }
     let text = std::fs::read_to_string(path)?;
-    let mut times = Vec::with_capacity(runs);
-    let mut out_len = 0;
+    let template = builtin_template(DocumentKind::ModelCard);
+    let context = CheckContext::default();
+    let (mut render, mut preview) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+    let (mut out_len, mut findings) = (0, 0);
     for _ in 0..runs {
         let start = Instant::now();
         let doc = render_document(&text, Target::Studio);
-        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        render.push(start.elapsed().as_secs_f64() * 1000.0);
         out_len = doc.body_html.len() + doc.front_matter_html.len();
+
+        let start = Instant::now();
+        let doc = render_document(&text, Target::Studio);
+        let completeness = check_document(DocumentKind::ModelCard, &template, &text, &context);
+        preview.push(start.elapsed().as_secs_f64() * 1000.0);
+        std::hint::black_box(&doc);
+        findings = completeness.findings.len();
     }
-    times.sort_by(f64::total_cmp);
+    let min = preview.iter().copied().fold(f64::INFINITY, f64::min);
     println!(
-        "median_ms={:.3} min_ms={:.3} html_bytes={out_len}",
-        times[runs / 2],
-        times[0]
+        "render_median_ms={:.3} preview_median_ms={:.3} min_ms={min:.3} html_bytes={out_len} findings={findings}",
+        median(&mut render),
+        median(&mut preview),
     );
     Ok(())
 }

@@ -53,6 +53,51 @@ fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
+/// Named SQL parameters, boxed so one list can hold text and numbers.
+type Params = Vec<(&'static str, Box<dyn rusqlite::ToSql>)>;
+
+/// The `WHERE` clause over `models m` (empty when everything matches) and its parameters for
+/// the filter's text, tier and stage; one clause for the page and for its count, so the two
+/// always agree.
+fn matching(filter: &ModelFilter) -> (String, Params) {
+    let text = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let mut conds: Vec<&str> = Vec::new();
+    let mut params: Params = Vec::new();
+    if let Some(t) = text {
+        if t.chars().count() >= TRIGRAM {
+            conds.push("m.id IN (SELECT rowid FROM models_search WHERE models_search MATCH :text)");
+            params.push((":text", Box::new(fts_phrase(t))));
+        } else {
+            // LIKE ignores ASCII case without building lowered copies of every field.
+            conds.push("(m.name LIKE :text ESCAPE '\\' OR m.title LIKE :text ESCAPE '\\' OR m.owner LIKE :text ESCAPE '\\' OR m.description LIKE :text ESCAPE '\\')");
+            let escaped = t
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            params.push((":text", Box::new(format!("%{escaped}%"))));
+        }
+    }
+    if let Some(tier) = filter.risk_tier {
+        conds.push("m.risk_tier = :tier");
+        params.push((":tier", Box::new(tier.as_str())));
+    }
+    if let Some(stage) = filter.stage {
+        conds
+            .push("EXISTS (SELECT 1 FROM versions s WHERE s.model_id = m.id AND s.stage = :stage)");
+        params.push((":stage", Box::new(stage.as_str())));
+    }
+    let conds = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    };
+    (conds, params)
+}
+
 /// What creating a model needs.
 #[derive(Debug, Clone)]
 pub struct NewModel {
@@ -158,46 +203,9 @@ impl Store {
     /// its versions (highest first). Filtering, sorting and paging happen in SQL: text of three
     /// characters or more through the `models_search` trigram index, shorter text by a scan.
     pub fn models_page(&self, filter: &ModelFilter) -> Result<Vec<ModelStages>> {
-        let text = filter
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty());
-        let mut conds: Vec<&str> = Vec::new();
-        let mut params: Vec<(&str, Box<dyn rusqlite::ToSql>)> = Vec::new();
-        if let Some(t) = text {
-            if t.chars().count() >= TRIGRAM {
-                conds.push(
-                    "m.id IN (SELECT rowid FROM models_search WHERE models_search MATCH :text)",
-                );
-                params.push((":text", Box::new(fts_phrase(t))));
-            } else {
-                // LIKE ignores ASCII case without building lowered copies of every field.
-                conds.push("(m.name LIKE :text ESCAPE '\\' OR m.title LIKE :text ESCAPE '\\' OR m.owner LIKE :text ESCAPE '\\' OR m.description LIKE :text ESCAPE '\\')");
-                let escaped = t
-                    .replace('\\', "\\\\")
-                    .replace('%', "\\%")
-                    .replace('_', "\\_");
-                params.push((":text", Box::new(format!("%{escaped}%"))));
-            }
-        }
-        if let Some(tier) = filter.risk_tier {
-            conds.push("m.risk_tier = :tier");
-            params.push((":tier", Box::new(tier.as_str())));
-        }
-        if let Some(stage) = filter.stage {
-            conds.push(
-                "EXISTS (SELECT 1 FROM versions s WHERE s.model_id = m.id AND s.stage = :stage)",
-            );
-            params.push((":stage", Box::new(stage.as_str())));
-        }
+        let (conds, mut params) = matching(filter);
         params.push((":limit", Box::new(filter.limit.map_or(-1, i64::from))));
         params.push((":offset", Box::new(i64::from(filter.offset))));
-        let conds = if conds.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conds.join(" AND "))
-        };
         let sql = format!(
             "SELECT {COLUMNS}, v.version, v.stage FROM (SELECT m.id FROM models m {conds} ORDER BY m.name LIMIT :limit OFFSET :offset) page \
              JOIN models m ON m.id = page.id LEFT JOIN versions v ON v.model_id = m.id ORDER BY m.name"
@@ -208,6 +216,20 @@ impl Store {
                 params.iter().map(|(k, v)| (*k, v.as_ref())).collect();
             let rows = stmt.query(bound.as_slice())?;
             collect_stages(rows)
+        })
+    }
+
+    /// How many models match `filter`, whatever its page (`limit` and `offset` are ignored):
+    /// the length of the list [`Store::models_page`] pages through.
+    pub fn models_matching(&self, filter: &ModelFilter) -> Result<u64> {
+        let (conds, params) = matching(filter);
+        let sql = format!("SELECT COUNT(*) FROM models m {conds}");
+        self.read(|c| {
+            let mut stmt = c.prepare_cached(&sql)?;
+            let bound: Vec<(&str, &dyn rusqlite::ToSql)> =
+                params.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+            let n: i64 = stmt.query_row(bound.as_slice(), |r| r.get(0))?;
+            Ok(u64::try_from(n).unwrap_or(0))
         })
     }
 

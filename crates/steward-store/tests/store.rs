@@ -681,8 +681,37 @@ fn model_pages_filter_sort_and_page_in_sql() {
         ),
     ];
     for (what, filter, expected) in cases {
+        // The count is of every match, whatever the page: the list the pages come from.
+        let whole = ModelFilter {
+            limit: None,
+            offset: 0,
+            ..filter.clone()
+        };
+        let matching = store.models_matching(&filter).expect("count");
+        assert_eq!(matching as usize, names(whole).len(), "{what}: count");
         assert_eq!(names(filter), expected, "{what}");
     }
+    let paged = ModelFilter {
+        limit: Some(2),
+        offset: 9,
+        ..ModelFilter::default()
+    };
+    assert_eq!(
+        store.models_matching(&paged).expect("count"),
+        4,
+        "past the end still counts all"
+    );
+    assert_eq!(
+        store
+            .models_matching(&text("no such model"))
+            .expect("count"),
+        0
+    );
+    assert_eq!(
+        store.models_matching(&text("Ab")).expect("count"),
+        1,
+        "a scan counts too"
+    );
     // Each model comes with all its versions, highest first, whatever the page.
     let page = store
         .models_page(&ModelFilter {

@@ -19,6 +19,7 @@ import type {
   DatasetSummary,
   ModelCreate,
   ModelDetail,
+  ModelPage,
   ModelQuery,
   ModelSummary,
   ProgressEvent,
@@ -528,15 +529,20 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
         const info: WorkspaceInfo = { path, database: `${path}/steward.db`, schema: "0004_audit_chain", models: models.size, warnings: [] };
         return info;
       }
-      case "model_list": {
+      case "model_list":
+      case "model_page": {
         const q = a.query as ModelQuery;
         const text = q.text?.toLowerCase() ?? null;
-        return [...models.values()]
+        const all = [...models.values()]
           .filter((m) => !text || [m.name, m.title, m.owner, m.description].some((s) => s.toLowerCase().includes(text)))
           .filter((m) => !q.risk_tier || m.risk_tier === q.risk_tier)
           .filter((m) => !q.stage || m.versions.some((v) => v.stage === q.stage))
           .sort((x, y) => x.name.localeCompare(y.name))
           .map(summary);
+        if (cmd === "model_list") return all;
+        const offset = q.offset ?? 0;
+        const page: ModelPage = { total: all.length, offset, models: all.slice(offset, offset + (q.limit ?? 100)) };
+        return page;
       }
       case "model_show": {
         const m = getModel(a.name as string);

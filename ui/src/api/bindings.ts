@@ -109,6 +109,20 @@ limit?: number,
  */
 offset?: number, };
 
+export type ModelPage = { 
+/**
+ * How many models match the query, whatever the page.
+ */
+total: number, 
+/**
+ * Where this page starts among the matches (the query's offset).
+ */
+offset: number, 
+/**
+ * The page's models, by name: at most the query's limit.
+ */
+models: Array<ModelSummary>, };
+
 export type ModelCreate = { 
 /**
  * Slug name, `[a-z0-9][a-z0-9._-]{0,63}`.

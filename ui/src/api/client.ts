@@ -32,6 +32,7 @@ import type {
   ErrorCode,
   ModelCreate,
   ModelDetail,
+  ModelPage,
   ModelQuery,
   ModelSummary,
   NextVersion,
@@ -156,6 +157,7 @@ export const api = {
   workspaceCreate: (path: string) => call<WorkspaceInfo>("workspace_create", { path }),
 
   modelList: (query: ModelQuery) => call<ModelSummary[]>("model_list", { query }),
+  modelPage: (query: ModelQuery) => call<ModelPage>("model_page", { query }),
   modelShow: (name: string) => call<ModelDetail>("model_show", { name }),
   modelCreate: (req: ModelCreate) => call<ModelSummary>("model_create", { req }),
 

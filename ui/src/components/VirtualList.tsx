@@ -1,5 +1,7 @@
 // A windowed list box: only the rows in view (plus a few) are in the DOM, so ten thousand
 // rows scroll smoothly. Keyboard: arrows, Home/End, PageUp/PageDown move; Enter opens.
+// With `count`, the list is that long while `items` holds only the rows loaded so far (a hole
+// is a row still loading, shown as a placeholder) and `onRange` says which rows are in view.
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 
 type Props<T> = {
@@ -15,6 +17,12 @@ type Props<T> = {
   maxHeight?: number;
   testId?: string;
   overscan?: number;
+  /** How many rows the list has, when `items` holds only some of them (default: all). */
+  count?: number;
+  /** Called with the rows in view (first, last exclusive, overscan included) as they change. */
+  onRange?: (first: number, last: number) => void;
+  /** Scroll back to the top when this changes (default: when `items` changes). */
+  resetKey?: unknown;
 };
 
 const FALLBACK_VIEWPORT = 640;
@@ -30,6 +38,9 @@ export function VirtualList<T>({
   maxHeight,
   testId,
   overscan = 6,
+  count: total,
+  onRange,
+  resetKey,
 }: Props<T>) {
   const ref = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -37,7 +48,7 @@ export function VirtualList<T>({
   const [active, setActive] = useState(0);
   const idBase = useId();
 
-  const count = items.length;
+  const count = total ?? items.length;
   const activeIndex = count === 0 ? -1 : Math.min(active, count - 1);
 
   useLayoutEffect(() => {
@@ -52,10 +63,11 @@ export function VirtualList<T>({
   }, []);
 
   // A new result set starts at the top.
+  const reset = resetKey === undefined ? items : resetKey;
   useEffect(() => {
     const el = ref.current;
     if (el) el.scrollTop = 0;
-  }, [items]);
+  }, [reset]);
 
   const ensureVisible = useCallback(
     (index: number) => {
@@ -99,7 +111,7 @@ export function VirtualList<T>({
         moveTo(activeIndex - page);
         break;
       case "Enter": {
-        const item = items[activeIndex];
+        const item = items[activeIndex] as T | undefined;
         if (item !== undefined) onOpen(item);
         break;
       }
@@ -112,10 +124,32 @@ export function VirtualList<T>({
 
   const first = Math.max(0, Math.floor(scrollTop / rowHeight) - overscan);
   const last = Math.min(count, Math.ceil((scrollTop + viewport) / rowHeight) + overscan);
+  useEffect(() => {
+    onRange?.(first, last);
+  }, [onRange, first, last]);
   const rows: ReactNode[] = [];
   for (let i = first; i < last; i++) {
-    const item = items[i] as T;
+    const item = items[i] as T | undefined;
     const selected = i === activeIndex;
+    if (item === undefined) {
+      rows.push(
+        <div
+          key={`loading-${i}`}
+          id={`${idBase}-${i}`}
+          role="option"
+          aria-selected={selected}
+          aria-busy="true"
+          aria-posinset={i + 1}
+          aria-setsize={count}
+          className={`vl-row vl-row-loading${selected ? " is-active" : ""}`}
+          style={{ top: i * rowHeight, height: rowHeight }}
+          onMouseDown={() => setActive(i)}
+        >
+          <span className="muted small">Loading…</span>
+        </div>,
+      );
+      continue;
+    }
     rows.push(
       <div
         key={getKey(item)}

@@ -99,6 +99,18 @@ pub struct ModelQuery {
     pub offset: Option<u32>,
 }
 
+/// One page of the model list: the page's models and how many match in all, so the home
+/// list can size its scroll and ask for the rows it shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ModelPage {
+    /// How many models match the query, whatever the page.
+    pub total: u32,
+    /// Where this page starts among the matches (the query's offset).
+    pub offset: u32,
+    /// The page's models, by name: at most the query's limit.
+    pub models: Vec<ModelSummary>,
+}
+
 /// What creating a model needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct ModelCreate {
@@ -480,6 +492,7 @@ pub fn typescript_bindings() -> String {
         VersionStage::decl(&cfg),
         ModelSummary::decl(&cfg),
         ModelQuery::decl(&cfg),
+        ModelPage::decl(&cfg),
         ModelCreate::decl(&cfg),
         StageEvent::decl(&cfg),
         VersionSummary::decl(&cfg),

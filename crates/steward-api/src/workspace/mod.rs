@@ -31,6 +31,11 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::hashing::{hash_dir, hash_file, Cancel, ProgressSink};
 use crate::wire::*;
 
+/// Models in a page of [`Workspace::model_page`] when the query names no limit.
+pub const MODEL_PAGE_DEFAULT: u32 = 100;
+/// The most models one page of [`Workspace::model_page`] holds.
+pub const MODEL_PAGE_MAX: u32 = 1000;
+
 /// An open workspace: a folder holding `steward.db`.
 #[derive(Debug)]
 pub struct Workspace {
@@ -182,6 +187,38 @@ impl Workspace {
             .into_iter()
             .map(|(m, versions)| model_summary(&m, &versions))
             .collect())
+    }
+
+    /// One page of the models matching `query` and how many match in all: what the studio's
+    /// home list asks for as it scrolls, instead of the whole workspace. The page is `limit`
+    /// models (default [`MODEL_PAGE_DEFAULT`], at most [`MODEL_PAGE_MAX`]) from `offset`.
+    pub fn model_page(&self, query: &ModelQuery) -> Result<ModelPage> {
+        let limit = query.limit.unwrap_or(MODEL_PAGE_DEFAULT);
+        if limit == 0 || limit > MODEL_PAGE_MAX {
+            return Err(ApiError::invalid(format!(
+                "the page limit {limit} is out of range: ask for 1 to {MODEL_PAGE_MAX} models a page"
+            )));
+        }
+        let offset = query.offset.unwrap_or(0);
+        let filter = steward_store::ModelFilter {
+            text: query.text.clone(),
+            stage: query.stage,
+            risk_tier: query.risk_tier,
+            limit: Some(limit),
+            offset,
+        };
+        let total = self.store.models_matching(&filter)?;
+        let models = self
+            .store
+            .models_page(&filter)?
+            .into_iter()
+            .map(|(m, versions)| model_summary(&m, &versions))
+            .collect();
+        Ok(ModelPage {
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+            offset,
+            models,
+        })
     }
 
     /// One model with versions and the stage timeline.
@@ -562,4 +599,123 @@ fn dataset_summary(d: &DatasetRow) -> DatasetSummary {
 /// Parses a risk tier for callers that take it as text.
 pub fn parse_risk_tier(text: &str) -> Result<RiskTier> {
     parse(text)
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    fn workspace(dir: &Path, names: &[&str]) -> Workspace {
+        let ws = Workspace::init(dir, "ana").expect("init");
+        for name in names {
+            ws.model_create(&ModelCreate {
+                name: (*name).to_string(),
+                owner: "ml-team".to_string(),
+                title: None,
+                description: None,
+                risk_tier: None,
+            })
+            .expect("create");
+        }
+        ws
+    }
+
+    fn query(text: Option<&str>, limit: Option<u32>, offset: Option<u32>) -> ModelQuery {
+        ModelQuery {
+            text: text.map(str::to_string),
+            limit,
+            offset,
+            ..ModelQuery::default()
+        }
+    }
+
+    #[test]
+    fn a_page_carries_its_models_and_the_count_of_every_match() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ws = workspace(
+            dir.path(),
+            &["delta", "alpha", "charlie", "bravo", "echo-fraud"],
+        );
+        let names = |p: &ModelPage| p.models.iter().map(|m| m.name.clone()).collect::<Vec<_>>();
+        // (what, query, total, offset, names)
+        let cases: Vec<(&str, ModelQuery, u32, u32, Vec<&str>)> = vec![
+            (
+                "the default page holds them all",
+                query(None, None, None),
+                5,
+                0,
+                vec!["alpha", "bravo", "charlie", "delta", "echo-fraud"],
+            ),
+            (
+                "a page in the middle",
+                query(None, Some(2), Some(1)),
+                5,
+                1,
+                vec!["bravo", "charlie"],
+            ),
+            (
+                "the last, short page",
+                query(None, Some(2), Some(4)),
+                5,
+                4,
+                vec!["echo-fraud"],
+            ),
+            (
+                "past the end: no models, the count stands",
+                query(None, Some(2), Some(9)),
+                5,
+                9,
+                vec![],
+            ),
+            (
+                "the count follows the filter",
+                query(Some("fraud"), Some(1), None),
+                1,
+                0,
+                vec!["echo-fraud"],
+            ),
+            (
+                "matching nothing",
+                query(Some("nobody"), Some(10), None),
+                0,
+                0,
+                vec![],
+            ),
+        ];
+        for (what, q, total, offset, expected) in cases {
+            let page = ws.model_page(&q).expect(what);
+            assert_eq!(
+                (page.total, page.offset, names(&page)),
+                (
+                    total,
+                    offset,
+                    expected.iter().map(|s| s.to_string()).collect()
+                ),
+                "{what}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_limit_out_of_range_is_refused_naming_the_range() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ws = workspace(dir.path(), &["alpha"]);
+        for limit in [0, MODEL_PAGE_MAX + 1] {
+            let err = ws
+                .model_page(&query(None, Some(limit), None))
+                .expect_err("out of range");
+            assert_eq!(err.code, ErrorCode::InvalidInput, "{limit}");
+            assert!(
+                err.message.contains(&limit.to_string()) && err.message.contains("1 to 1000"),
+                "{}",
+                err.message
+            );
+        }
+        assert_eq!(
+            ws.model_page(&query(None, Some(MODEL_PAGE_MAX), None))
+                .expect("max")
+                .total,
+            1
+        );
+    }
 }

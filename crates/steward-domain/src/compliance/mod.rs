@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use pack::{parse_pack, PackError, PackErrorKind, SELECTOR_KEYS};
 pub use retention::{add_years, retention_until, RetentionDate};
 
-use crate::document::{has_content, normalize_title, parse_document, sections, DocumentKind};
+use crate::document::{normalize_title, parse_document, read_body, DocumentKind};
 use crate::eval::EvalKind;
 use crate::gate::CheckStatus;
 use crate::stage::Stage;
@@ -174,13 +174,14 @@ impl DocumentFacts {
         text: &str,
     ) -> DocumentFacts {
         let sections = match parse_document(text) {
-            Ok(doc) => sections(doc.body, doc.body_line)
-                .into_iter()
-                .map(|s| {
-                    let filled = has_content(&s.text);
-                    (s.title, filled)
-                })
-                .collect(),
+            Ok(doc) => {
+                let body = read_body(doc.body, doc.body_line);
+                body.sections
+                    .into_iter()
+                    .zip(body.filled)
+                    .map(|(s, filled)| (s.title, filled))
+                    .collect()
+            }
             Err(_) => Vec::new(),
         };
         DocumentFacts {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::markdown::{guidance_lines, has_content, normalize_title, parse_document, sections};
+use super::markdown::{normalize_title, parse_document, read_body};
 use super::risk::{in_scale, parse_risk_category, risk_register, RiskTreatment};
 use super::template::Template;
 use super::DocumentKind;
@@ -172,16 +172,22 @@ pub fn check_document(
                     );
                 }
             }
-            let found = sections(doc.body, doc.body_line);
+            // One parse of the body for its sections, their content and its guidance.
+            let body = read_body(doc.body, doc.body_line);
+            let found = &body.sections;
             for required in &template.required_sections {
                 let want = normalize_title(required);
-                match found.iter().find(|s| normalize_title(&s.title) == want) {
+                match found
+                    .iter()
+                    .zip(&body.filled)
+                    .find(|(s, _)| normalize_title(&s.title) == want)
+                {
                     None => f.push(
                         FindingCode::MissingSection,
                         None,
                         format!("section \"{required}\" is missing; add a heading `## {required}` with its content"),
                     ),
-                    Some(s) if !has_content(&s.text) => f.push(
+                    Some((s, &false)) => f.push(
                         FindingCode::EmptySection,
                         Some(s.line),
                         format!("section \"{required}\" (line {}) is empty; write its content", s.line),
@@ -189,7 +195,7 @@ pub fn check_document(
                     Some(_) => {}
                 }
             }
-            for line in guidance_lines(doc.body, doc.body_line) {
+            for &line in &body.guidance_lines {
                 let under = found
                     .iter()
                     .rfind(|s| s.line < line)

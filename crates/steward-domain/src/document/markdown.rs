@@ -226,6 +226,9 @@ struct Outline {
     guidance: Vec<Range<usize>>,
     /// Code blocks, fenced or indented, at any depth.
     code: Vec<Range<usize>>,
+    /// Where something that counts as content starts (see [`has_content`]), in order: a
+    /// section is filled when one of these lies in its text.
+    content: Vec<usize>,
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -239,29 +242,154 @@ fn heading_level(level: HeadingLevel) -> u8 {
     }
 }
 
+/// The text of one paragraph or list item gathered so far: plain text, the text in bold (a
+/// label such as `**License:**`), and where its first text starts.
+#[derive(Default)]
+struct Block {
+    plain: String,
+    label: String,
+    at: Option<usize>,
+}
+
+impl Block {
+    /// Whether the block says something: text beyond Hugging Face's placeholder, or a bold
+    /// label without the placeholder after it.
+    fn has_content(&self) -> bool {
+        let placeholder = self.plain.contains(HF_PLACEHOLDER);
+        let rest = self.plain.replace(HF_PLACEHOLDER, "");
+        !rest.trim().is_empty() || (!placeholder && !self.label.trim().is_empty())
+    }
+}
+
+/// What counts as content, gathered as the events pass: skipped inside headings and guidance
+/// quotes, paragraphs and list items judged as a whole ([`Block::has_content`]), HTML without
+/// its comments.
+#[derive(Default)]
+struct ContentScan {
+    found: Vec<usize>,
+    depth: usize,
+    /// Depth at which skipping started (inside a heading or a guidance quote).
+    skip_from: Option<usize>,
+    strong: usize,
+    block: Block,
+    html: String,
+    html_at: Option<usize>,
+}
+
+impl ContentScan {
+    fn flush_block(&mut self) {
+        let block = std::mem::take(&mut self.block);
+        if let (true, Some(at)) = (block.has_content(), block.at) {
+            self.found.push(at);
+        }
+    }
+
+    fn flush_html(&mut self) {
+        let html = std::mem::take(&mut self.html);
+        if let (false, Some(at)) = (without_comments(&html).trim().is_empty(), self.html_at) {
+            self.found.push(at);
+        }
+        self.html_at = None;
+    }
+
+    fn event(&mut self, event: &Event<'_>, range: &Range<usize>) {
+        let skipping = self.skip_from.is_some();
+        match event {
+            Event::Start(tag) => {
+                if !skipping {
+                    match tag {
+                        Tag::Heading { .. } => self.skip_from = Some(self.depth),
+                        Tag::CodeBlock(_) | Tag::Table(_) | Tag::Image { .. } => {
+                            self.found.push(range.start);
+                        }
+                        // A block starts: the text gathered so far was one block.
+                        Tag::Paragraph | Tag::Item | Tag::List(_) => self.flush_block(),
+                        Tag::Strong => self.strong += 1,
+                        _ => {}
+                    }
+                }
+                self.depth += 1;
+            }
+            Event::End(tag) => {
+                self.depth = self.depth.saturating_sub(1);
+                if self.skip_from == Some(self.depth) {
+                    self.skip_from = None;
+                } else if !skipping {
+                    match tag {
+                        TagEnd::Paragraph | TagEnd::Item => self.flush_block(),
+                        TagEnd::HtmlBlock => self.flush_html(),
+                        TagEnd::Strong => self.strong = self.strong.saturating_sub(1),
+                        _ => {}
+                    }
+                }
+            }
+            _ if skipping => {}
+            Event::Text(t) | Event::Code(t) => {
+                self.block.at.get_or_insert(range.start);
+                if self.strong > 0 {
+                    self.block.label.push_str(t);
+                } else {
+                    self.block.plain.push_str(t);
+                }
+            }
+            Event::Html(h) => {
+                self.html_at.get_or_insert(range.start);
+                self.html.push_str(h);
+            }
+            Event::InlineHtml(h) if !without_comments(h).trim().is_empty() => {
+                self.found.push(range.start);
+            }
+            Event::Rule
+            | Event::FootnoteReference(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_) => self.found.push(range.start),
+            _ => {}
+        }
+    }
+
+    fn finish(mut self) -> Vec<usize> {
+        self.flush_block();
+        self.flush_html();
+        self.found.sort_unstable();
+        self.found
+    }
+}
+
+/// Reads `text` once: headings, guidance quotes, code blocks and where content lies. A
+/// top-level quote is guidance or not by its first text, so what is found inside one waits in
+/// `quote` until the quote is decided (kept) or ends as guidance (dropped, as if skipped).
 fn outline(text: &str) -> Outline {
     let mut out = Outline {
         headings: Vec::new(),
         guidance: Vec::new(),
         code: Vec::new(),
+        content: Vec::new(),
     };
     let mut depth = 0usize;
-    // The top-level heading being read, and the top-level blockquote whose first text decides
-    // whether it is guidance.
     let mut heading: Option<Heading> = None;
-    let mut quote: Option<(Range<usize>, Option<bool>)> = None;
+    // The open top-level quote: its range, whether it is guidance (once its first text says),
+    // and the content scan from before it.
+    let mut quote: Option<(Range<usize>, Option<bool>, ContentScan)> = None;
+    let mut scan = ContentScan::default();
     for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
-        match event {
+        match &event {
             Event::Start(tag) => {
                 match tag {
                     Tag::Heading { level, .. } if depth == 0 => {
                         heading = Some(Heading {
-                            level: heading_level(level),
+                            level: heading_level(*level),
                             title: String::new(),
                             range: range.clone(),
                         });
                     }
-                    Tag::BlockQuote(_) if depth == 0 => quote = Some((range.clone(), None)),
+                    Tag::BlockQuote(_) if depth == 0 => {
+                        // What came before the quote is judged on its own; the quote's
+                        // content is gathered apart until the quote is decided.
+                        scan.flush_block();
+                        let before = std::mem::take(&mut scan);
+                        scan.depth = before.depth;
+                        quote = Some((range.clone(), None, before));
+                    }
                     Tag::CodeBlock(_) => out.code.push(range.clone()),
                     _ => {}
                 }
@@ -277,8 +405,18 @@ fn outline(text: &str) -> Outline {
                         }
                     }
                     TagEnd::BlockQuote(_) if depth == 0 => {
-                        if let Some((r, Some(true))) = quote.take() {
-                            out.guidance.push(r);
+                        if let Some((r, decided, mut before)) = quote.take() {
+                            scan.event(&event, &range);
+                            if decided == Some(true) {
+                                out.guidance.push(r);
+                            } else {
+                                scan.flush_block();
+                                scan.flush_html();
+                                before.found.append(&mut scan.found);
+                            }
+                            before.depth = depth;
+                            scan = before;
+                            continue;
                         }
                     }
                     _ => {}
@@ -286,10 +424,10 @@ fn outline(text: &str) -> Outline {
             }
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = heading.as_mut() {
-                    h.title.push_str(&t);
+                    h.title.push_str(t);
                 }
                 // The quote's first text decides whether it is guidance.
-                if let Some((_, decided @ None)) = quote.as_mut() {
+                if let Some((_, decided @ None, _)) = quote.as_mut() {
                     if !t.trim().is_empty() {
                         *decided = Some(t.trim_start().starts_with("Guidance:"));
                     }
@@ -297,7 +435,18 @@ fn outline(text: &str) -> Outline {
             }
             _ => {}
         }
+        scan.event(&event, &range);
     }
+    if let Some((_, decided, mut before)) = quote.take() {
+        // A quote still open at the end (the parser closes every block, so only defensively).
+        if decided != Some(true) {
+            scan.flush_block();
+            scan.flush_html();
+            before.found.append(&mut scan.found);
+        }
+        scan = before;
+    }
+    out.content = scan.finish();
     out
 }
 
@@ -331,41 +480,61 @@ fn after_line_break(text: &str) -> &str {
         .unwrap_or(text)
 }
 
+/// A Markdown body read once: its sections, whether each holds content (by
+/// [`has_content`]'s rule), and the lines where guidance quotes start.
+pub(crate) struct Body {
+    /// One per top-level heading, as [`sections`] gives them.
+    pub sections: Vec<Section>,
+    /// For each of `sections`, whether its text holds content.
+    pub filled: Vec<bool>,
+    /// The 1-based document lines where guidance blockquotes start.
+    pub guidance_lines: Vec<u32>,
+}
+
+/// Reads a body that starts at document line `first_line` with one parse: what completeness
+/// needs of it (sections, their content, guidance), where reading each section's text again
+/// parsed every section twice more.
+pub(crate) fn read_body(body: &str, first_line: u32) -> Body {
+    let o = outline(body);
+    let lines = Lines::of(body, first_line);
+    let heads = &o.headings;
+    let mut sections = Vec::with_capacity(heads.len());
+    let mut filled = Vec::with_capacity(heads.len());
+    for (i, h) in heads.iter().enumerate() {
+        let end = heads[i + 1..]
+            .iter()
+            .find(|n| n.level <= h.level)
+            .map_or(body.len(), |n| n.range.start);
+        let start = h.range.end.min(end);
+        let first = o.content.partition_point(|&at| at < start);
+        filled.push(o.content.get(first).is_some_and(|&at| at < end));
+        sections.push(Section {
+            level: h.level,
+            title: h.title.clone(),
+            line: lines.line(h.range.start),
+            text: after_line_break(&body[start..end]).to_string(),
+        });
+    }
+    Body {
+        sections,
+        filled,
+        guidance_lines: o.guidance.iter().map(|r| lines.line(r.start)).collect(),
+    }
+}
+
 /// The sections of a Markdown body that starts at document line `first_line`: one per
 /// top-level heading, ATX (`#` … `######`) or setext (a line underlined with `===` or `---`),
 /// read by the same parser as the preview (so no heading inside a code fence, however long
 /// its backtick run).
 pub fn sections(body: &str, first_line: u32) -> Vec<Section> {
-    let heads = outline(body).headings;
-    let lines = Lines::of(body, first_line);
-    heads
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let end = heads[i + 1..]
-                .iter()
-                .find(|n| n.level <= h.level)
-                .map_or(body.len(), |n| n.range.start);
-            let start = h.range.end.min(end);
-            Section {
-                level: h.level,
-                title: h.title.clone(),
-                line: lines.line(h.range.start),
-                text: after_line_break(&body[start..end]).to_string(),
-            }
-        })
-        .collect()
+    read_body(body, first_line).sections
 }
 
 /// The 1-based document lines where guidance blockquotes start, for a body starting at
 /// `first_line`.
+#[cfg(test)]
 pub(crate) fn guidance_lines(body: &str, first_line: u32) -> Vec<u32> {
-    let lines = Lines::of(body, first_line);
-    outline(body)
-        .guidance
-        .into_iter()
-        .map(|r| lines.line(r.start))
-        .collect()
+    read_body(body, first_line).guidance_lines
 }
 
 /// `html` without its `<!-- … -->` comments.
@@ -387,97 +556,9 @@ fn without_comments(html: &str) -> String {
 /// Hugging Face's placeholder. A paragraph or list item counts as empty when, without
 /// [`HF_PLACEHOLDER`], it holds nothing but a bold label (`- **License:** [More Information
 /// Needed]`); code, tables, images, rules and other HTML count as content.
+#[cfg(test)]
 pub(crate) fn has_content(text: &str) -> bool {
-    #[derive(Default)]
-    struct Block {
-        plain: String,
-        label: String,
-    }
-    impl Block {
-        fn has_content(&self) -> bool {
-            let placeholder = self.plain.contains(HF_PLACEHOLDER);
-            let rest = self.plain.replace(HF_PLACEHOLDER, "");
-            !rest.trim().is_empty() || (!placeholder && !self.label.trim().is_empty())
-        }
-    }
-    let mut depth = 0usize;
-    // Depth at which skipping started (inside a heading or a guidance quote).
-    let mut skip_from: Option<usize> = None;
-    let mut strong = 0usize;
-    let mut block = Block::default();
-    let mut html = String::new();
-    let guidance = outline(text).guidance;
-    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
-        let skipping = skip_from.is_some();
-        match event {
-            Event::Start(tag) => {
-                let found = !skipping
-                    && match &tag {
-                        Tag::Heading { .. } => {
-                            skip_from = Some(depth);
-                            false
-                        }
-                        Tag::BlockQuote(_) if guidance.contains(&range) => {
-                            skip_from = Some(depth);
-                            false
-                        }
-                        Tag::CodeBlock(_) | Tag::Table(_) | Tag::Image { .. } => true,
-                        // A block starts: the text gathered so far was one block.
-                        Tag::Paragraph | Tag::Item | Tag::List(_) => {
-                            std::mem::take(&mut block).has_content()
-                        }
-                        Tag::Strong => {
-                            strong += 1;
-                            false
-                        }
-                        _ => false,
-                    };
-                if found {
-                    return true;
-                }
-                depth += 1;
-            }
-            Event::End(tag) => {
-                depth = depth.saturating_sub(1);
-                if skip_from == Some(depth) {
-                    skip_from = None;
-                } else if !skipping {
-                    let found = match tag {
-                        TagEnd::Paragraph | TagEnd::Item => {
-                            std::mem::take(&mut block).has_content()
-                        }
-                        TagEnd::HtmlBlock => !without_comments(&std::mem::take(&mut html))
-                            .trim()
-                            .is_empty(),
-                        TagEnd::Strong => {
-                            strong = strong.saturating_sub(1);
-                            false
-                        }
-                        _ => false,
-                    };
-                    if found {
-                        return true;
-                    }
-                }
-            }
-            _ if skipping => {}
-            Event::Text(t) | Event::Code(t) => {
-                if strong > 0 {
-                    block.label.push_str(&t);
-                } else {
-                    block.plain.push_str(&t);
-                }
-            }
-            Event::Html(h) => html.push_str(&h),
-            Event::InlineHtml(h) if !without_comments(&h).trim().is_empty() => return true,
-            Event::Rule
-            | Event::FootnoteReference(_)
-            | Event::InlineMath(_)
-            | Event::DisplayMath(_) => return true,
-            _ => {}
-        }
-    }
-    block.has_content() || !without_comments(&html).trim().is_empty()
+    !outline(text).content.is_empty()
 }
 
 /// The text without its guidance blockquotes (for exports), runs of blank lines outside code
@@ -749,6 +830,44 @@ mod tests {
         let stripped = strip_guidance("## A\n\n> Guidance: x\n> y\n\nKeep.\n");
         assert_eq!(stripped, "## A\n\nKeep.\n");
         assert_eq!(guidance_lines("a\n> Guidance: x\n", 5), [6]);
+    }
+
+    #[test]
+    fn one_parse_of_the_body_judges_each_section_as_its_own_text_would_be() {
+        // Completeness reads the body once; each section's `filled` must be what the content
+        // rule says of that section's text read on its own.
+        let bodies = [
+            "# Card\n\n## Uses\n\n> Guidance: fill me\n\n## Evaluation\n\nScores.\n",
+            "## A\n\n- **License:** [More Information Needed]\n\n## B\n\n- **License:** mit\n",
+            "## A\n\n> A real quote.\n\n## B\n\n> Guidance: x\n> y\n\n<!-- note -->\n",
+            "## A\n\n### Sub\n\nOnly the subsection speaks.\n\n## B\n\n### Empty sub\n\n",
+            "## A\n\n```\n## code, not a heading\n```\n\n## B\n\n<div>html</div>\n\n## C\n\n---\n",
+            "Uses\n---\n\n[More Information Needed]\n\nTraining\n===\n\n| a |\n|---|\n| 1 |\n",
+            "## A\n\n> Guidance: first\n\n> Not guidance\n\n## B\ntext[^1]\n\n[^1]: a note\n",
+            "## A\n\n- item\n  > Guidance: nested quotes are not guidance\n\n## B\n\n<!-- a -->\n",
+        ];
+        for body in bodies {
+            let read = read_body(body, 1);
+            let judged: Vec<(String, bool)> = read
+                .sections
+                .iter()
+                .map(|s| (s.title.clone(), has_content(&s.text)))
+                .collect();
+            let once: Vec<(String, bool)> = read
+                .sections
+                .iter()
+                .map(|s| s.title.clone())
+                .zip(read.filled.iter().copied())
+                .collect();
+            assert_eq!(once, judged, "{body:?}");
+        }
+        let read = read_body(bodies[0], 1);
+        assert_eq!(
+            read.filled,
+            [true, false, true],
+            "the card holds its subsections"
+        );
+        assert_eq!(read.guidance_lines, [5]);
     }
 
     #[test]

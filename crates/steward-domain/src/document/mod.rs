@@ -23,11 +23,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::{DomainError, Result};
 
 pub use check::{check_document, CheckContext, Completeness, DatasetContext, Finding, FindingCode};
-pub(crate) use markdown::{has_content, normalize_title};
 pub use markdown::{
     markdown_options, parse_document, sections, strip_guidance, FrontMatterError, ParsedDocument,
     Section, HF_PLACEHOLDER,
 };
+pub(crate) use markdown::{normalize_title, read_body};
 pub use risk::{
     parse_risk_category, risk_register, RiskBand, RiskRow, RiskTreatment, RISK_CATEGORIES_GENAI,
     RISK_FUNCTIONS_RMF, RISK_SCALE,

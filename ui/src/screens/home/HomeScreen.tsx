@@ -1,12 +1,11 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { ModelQuery, ModelSummary, RiskTier, Stage } from "../../api/bindings";
-import { api } from "../../api/client";
 import { RiskBadge, STAGE_LABEL, STAGES, StageChip } from "../../components/StageChip";
 import { VirtualList } from "../../components/VirtualList";
 import { href, navigate } from "../../router";
-import { useLoad } from "../../useLoad";
 import { Inbox } from "./Inbox";
 import { NewModelDialog } from "./NewModelDialog";
+import { PAGE_SIZE, useModelPages } from "./useModelPages";
 import "../version/gate.css";
 import "../model/releases.css";
 import { SnapshotDialog } from "../dataset/SnapshotDialog";
@@ -56,9 +55,23 @@ export function HomeScreen() {
     stage: stage === "" ? null : stage,
     risk_tier: risk === "" ? null : risk,
   };
-  const models = useLoad(JSON.stringify(query), () => api.modelList(query));
+  // The core answers a page at a time; the list is as long as the count and shows a
+  // placeholder for a row whose page is still on its way.
+  const models = useModelPages(query);
   const filtered = query.text !== null || query.stage !== null || query.risk_tier !== null;
-  const list = models.data ?? [];
+  const total = models.total ?? 0;
+  const { at } = models;
+  const list = useMemo(() => {
+    const rows: ModelSummary[] = [];
+    for (let page = 0; page * PAGE_SIZE < total; page++) {
+      for (let i = page * PAGE_SIZE; i < Math.min(total, (page + 1) * PAGE_SIZE); i++) {
+        const m = at(i);
+        if (m === undefined) break;
+        rows[i] = m;
+      }
+    }
+    return rows;
+  }, [at, total]);
 
   return (
     <section className="screen screen-home" aria-labelledby="home-title">
@@ -66,7 +79,7 @@ export function HomeScreen() {
         <div>
           <h1 id="home-title">Models</h1>
           <p className="muted" data-testid="model-count" aria-live="polite">
-            {models.data === null ? "Loading…" : `${list.length.toLocaleString()} ${list.length === 1 ? "model" : "models"}${filtered ? " match" : ""}`}
+            {models.total === null ? "Loading…" : `${total.toLocaleString()} ${total === 1 ? "model" : "models"}${filtered ? " match" : ""}`}
           </p>
         </div>
         <div className="actions">
@@ -124,7 +137,7 @@ export function HomeScreen() {
         </label>
       </div>
 
-      {models.data !== null && list.length === 0 ? (
+      {models.total !== null && total === 0 ? (
         filtered ? (
           <div className="empty" data-testid="empty-filtered">
             <h2>No models match</h2>
@@ -163,6 +176,9 @@ export function HomeScreen() {
           </div>
           <VirtualList
             items={list}
+            count={total}
+            onRange={models.want}
+            resetKey={models.key}
             rowHeight={ROW_HEIGHT}
             getKey={(m) => m.name}
             renderRow={(m) => <ModelRow model={m} />}
