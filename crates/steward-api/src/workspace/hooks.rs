@@ -55,14 +55,17 @@ pub(crate) struct RunOutcome {
 pub(crate) fn run_hook(command: &str, input: &[u8], timeout: Duration) -> RunOutcome {
     let started = Instant::now();
     let elapsed = |s: Instant| u64::try_from(s.elapsed().as_millis()).unwrap_or(u64::MAX);
-    let mut child = match Command::new("sh")
-        .arg("-c")
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
         .arg(command)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
+        .stderr(Stdio::piped());
+    // Its own process group, so a timeout kills what the hook started too (`sleep 30 &`,
+    // a pipeline), not only the shell.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
             return RunOutcome {
@@ -110,6 +113,7 @@ pub(crate) fn run_hook(command: &str, input: &[u8], timeout: Duration) -> RunOut
         match child.try_wait() {
             Ok(Some(s)) => break Some(s),
             Ok(None) if Instant::now() >= deadline => {
+                kill_group(child.id());
                 let _ = child.kill();
                 let _ = child.wait();
                 break None;
@@ -148,6 +152,23 @@ pub(crate) fn run_hook(command: &str, input: &[u8], timeout: Duration) -> RunOut
             elapsed_ms,
         },
     }
+}
+
+/// Kills the process group `pgid` (the hook's shell and everything it started), through the
+/// shell's own `kill` (`kill -9 -PGID`: dash reads `-s KILL -PGID` and `--` as options).
+fn kill_group(pgid: u32) {
+    #[cfg(unix)]
+    {
+        let _ = Command::new("sh")
+            .arg("-c")
+            .arg(format!("kill -9 -{pgid}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+    #[cfg(not(unix))]
+    let _ = pgid;
 }
 
 fn hook_view(r: &HookRunRow) -> HookRunView {
@@ -297,6 +318,34 @@ mod tests {
         assert_eq!(
             run_hook("exit 0", b"", Duration::from_secs(5)).exit_code,
             Some(0)
+        );
+    }
+
+    /// Whether `pid` still runs (a zombie waiting for its reaper does not).
+    fn running(pid: &str) -> bool {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            stat.rsplit_once(") ")
+                .is_some_and(|(_, rest)| !rest.starts_with('Z') && !rest.starts_with('X'))
+        })
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_timeout_kills_what_the_hook_started_too() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let pidfile = dir.path().join("pid");
+        let cmd = format!("sleep 30 & echo $! > '{}'; wait", pidfile.display());
+        let out = run_hook(&cmd, b"", Duration::from_millis(500));
+        assert_eq!(out.outcome, "timed-out", "{}", out.output);
+        let pid = std::fs::read_to_string(&pidfile).expect("the hook wrote its child's pid");
+        let pid = pid.trim();
+        let gone = (0..100).any(|_| {
+            std::thread::sleep(Duration::from_millis(20));
+            !running(pid)
+        });
+        assert!(
+            gone,
+            "the hook's background `sleep` (pid {pid}) outlived its timeout"
         );
     }
 }
