@@ -20,6 +20,7 @@ use toml::Spanned;
 use crate::eval::Direction;
 use crate::policy::{PolicyError, PolicyErrorKind};
 use crate::stage::Stage;
+use crate::toml_text::line_of;
 use crate::version::Version;
 
 /// The metrics a guardrail can watch, with which way is better and the seed's group.
@@ -138,15 +139,6 @@ struct RawGuardrail {
     windows: Option<Spanned<i64>>,
     action: Spanned<String>,
     reduce_to_percent: Option<Spanned<f64>>,
-}
-
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
 }
 
 /// Validates the `[guardrails]` section; `share_limit` is the policy's canary share bound

@@ -26,6 +26,7 @@ pub mod model;
 pub mod policy;
 pub mod release;
 pub mod stage;
+mod toml_text;
 pub mod traffic;
 pub mod trust;
 pub mod version;

@@ -16,6 +16,7 @@ use super::{Pack, Requirement, Selector, PACK_FORMAT};
 use crate::document::DocumentKind;
 use crate::eval::EvalKind;
 use crate::stage::Stage;
+use crate::toml_text::{self, line_of, Refusal};
 use crate::trust::Role;
 
 /// What is wrong with a pack file.
@@ -120,16 +121,6 @@ struct RawSelector {
     gate_check: Option<Spanned<String>>,
     release_record: Option<Spanned<bool>>,
     monitoring_plan: Option<Spanned<bool>>,
-}
-
-/// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
 }
 
 /// The dotted key path at a byte offset: `requirement[N]` for the array of tables it is in,
@@ -240,38 +231,30 @@ impl Ctx<'_> {
 }
 
 fn classify(message: &str, in_evidence: bool) -> (PackErrorKind, String, String) {
-    let m = message.to_ascii_lowercase();
-    let (found, tail) = match message.split_once(", expected ") {
-        Some((f, e)) => (f.trim().to_string(), Some(e.trim().to_string())),
-        None => (message.to_string(), None),
-    };
-    if m.contains("unknown field") && in_evidence {
-        return (
+    let (refusal, found, tail) = toml_text::refusal(message);
+    match refusal {
+        Refusal::UnknownField if in_evidence => (
             PackErrorKind::UnknownSelector,
             found,
             format!("one of {}", SELECTOR_KEYS.join(", ")),
-        );
-    }
-    if m.contains("unknown field") {
-        let expected = tail.unwrap_or_else(|| "a key of the pack format".into());
-        return (PackErrorKind::UnknownKey, found, expected);
-    }
-    if m.contains("invalid type") || m.contains("invalid value") {
-        let expected = tail.unwrap_or_else(|| "a value of the right type".into());
-        return (PackErrorKind::WrongType, found, expected);
-    }
-    if m.contains("missing field") {
-        return (
+        ),
+        Refusal::UnknownField => (
+            PackErrorKind::UnknownKey,
+            found,
+            tail.unwrap_or_else(|| "a key of the pack format".into()),
+        ),
+        Refusal::WrongType => (
+            PackErrorKind::WrongType,
+            found,
+            tail.unwrap_or_else(|| "a value of the right type".into()),
+        ),
+        Refusal::MissingField => (
             PackErrorKind::MissingKey,
             found,
             "the key to be present".into(),
-        );
+        ),
+        Refusal::Syntax => (PackErrorKind::Syntax, found, "valid TOML".into()),
     }
-    (
-        PackErrorKind::Syntax,
-        message.to_string(),
-        "valid TOML".into(),
-    )
 }
 
 /// Parses and validates a pack file.

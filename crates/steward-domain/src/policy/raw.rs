@@ -21,6 +21,7 @@ use crate::eval::{Catalogue, Direction, EvalKind};
 use crate::feedback::{ExtraPattern, FeedbackRules};
 use crate::model::check_slug;
 use crate::stage::Stage;
+use crate::toml_text::{self, line_of, Refusal};
 use crate::trust::Role;
 
 #[derive(Deserialize)]
@@ -120,16 +121,6 @@ struct RawCriterion {
     stage: Option<Spanned<String>>,
 }
 
-/// 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    let end = offset.min(text.len());
-    text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
-}
-
 /// The dotted key path at a byte offset: the last table header above it, with an index for
 /// arrays of tables, and the key of its own line.
 fn key_path_at(text: &str, offset: usize) -> String {
@@ -189,38 +180,33 @@ fn key_path(text: &str, offset: usize, with_own_key: bool) -> String {
 /// The class of a serde/toml refusal, the finding without its "expected …" tail, and what
 /// is expected.
 fn classify(message: &str, key: &str) -> (PolicyErrorKind, String, String) {
-    let m = message.to_ascii_lowercase();
-    let (found, tail) = match message.split_once(", expected ") {
-        Some((f, e)) => (f.trim().to_string(), Some(e.trim().to_string())),
-        None => (message.to_string(), None),
-    };
+    let (refusal, found, tail) = toml_text::refusal(message);
     let stage_table = key
         .strip_prefix("stages.")
         .is_some_and(|r| !r.contains(['.', '[']));
-    if m.contains("unknown field") && (stage_table || key == "stages") {
-        let expected = "one of candidate, canary, production, deprecated".to_string();
-        return (PolicyErrorKind::UnknownStage, found, expected);
-    }
-    if m.contains("unknown field") {
-        let expected = tail.unwrap_or_else(|| "a key of the policy format".into());
-        return (PolicyErrorKind::UnknownKey, found, expected);
-    }
-    if m.contains("invalid type") || m.contains("invalid value") {
-        let expected = tail.unwrap_or_else(|| "a value of the right type".into());
-        return (PolicyErrorKind::WrongType, found, expected);
-    }
-    if m.contains("missing field") {
-        return (
+    match refusal {
+        Refusal::UnknownField if stage_table || key == "stages" => (
+            PolicyErrorKind::UnknownStage,
+            found,
+            "one of candidate, canary, production, deprecated".into(),
+        ),
+        Refusal::UnknownField => (
+            PolicyErrorKind::UnknownKey,
+            found,
+            tail.unwrap_or_else(|| "a key of the policy format".into()),
+        ),
+        Refusal::WrongType => (
+            PolicyErrorKind::WrongType,
+            found,
+            tail.unwrap_or_else(|| "a value of the right type".into()),
+        ),
+        Refusal::MissingField => (
             PolicyErrorKind::MissingKey,
             found,
             "the key to be present".into(),
-        );
+        ),
+        Refusal::Syntax => (PolicyErrorKind::Syntax, found, "valid TOML".into()),
     }
-    (
-        PolicyErrorKind::Syntax,
-        message.to_string(),
-        "valid TOML".into(),
-    )
 }
 
 struct Ctx<'a> {
