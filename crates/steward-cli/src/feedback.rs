@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use steward_api::wire::{
-    FeedbackExportRequest, FeedbackImportRequest, ProvenanceView, QueueItemView, QueueLabelRequest,
+    FeedbackExportRequest, FeedbackImportRequest, QueueItemView, QueueLabelRequest,
 };
 use steward_api::{parse_model_version, ApiError, Workspace};
 use steward_domain::feedback::Label;
@@ -40,7 +40,8 @@ pub enum FeedbackCmd {
         json: bool,
     },
     /// Export the model's labelled items as a new dataset snapshot (manifest + provenance)
-    /// that `eval import --suite NAME@VERSION` can name.
+    /// that `eval import --suite NAME@VERSION` can name; `--source` defaults to the review
+    /// queue the items were labelled in.
     Export {
         /// The model.
         model: String,
@@ -50,21 +51,8 @@ pub enum FeedbackCmd {
         /// The snapshot's version (e.g. 2026-12-02).
         #[arg(long)]
         version: String,
-        /// Where the data came from (default: the review queue it was labelled in).
-        #[arg(long)]
-        source: Option<String>,
-        /// License it is used under.
-        #[arg(long)]
-        license: Option<String>,
-        /// Consent basis.
-        #[arg(long)]
-        consent: Option<String>,
-        /// Retention plan.
-        #[arg(long)]
-        retention: Option<String>,
-        /// Whether it holds personal data: yes or no.
-        #[arg(long, value_parser = crate::parse_yes_no)]
-        personal_data: Option<bool>,
+        #[command(flatten)]
+        provenance: crate::ProvenanceArgs,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -242,24 +230,14 @@ pub fn run(ws: &Workspace, cmd: FeedbackCmd) -> Result<(), ApiError> {
             model,
             name,
             version,
-            source,
-            license,
-            consent,
-            retention,
-            personal_data,
+            provenance,
             json,
         } => {
             let r = ws.feedback_export(&FeedbackExportRequest {
                 model,
                 name,
                 version,
-                provenance: ProvenanceView {
-                    source,
-                    license,
-                    consent,
-                    retention,
-                    personal_data,
-                },
+                provenance: provenance.view(),
             })?;
             if json {
                 output::json(&r);

@@ -326,21 +326,8 @@ enum DatasetCmd {
         /// Snapshot version (e.g. 2026-11-01).
         #[arg(long)]
         version: String,
-        /// Where the data came from.
-        #[arg(long)]
-        source: Option<String>,
-        /// License it is used under.
-        #[arg(long)]
-        license: Option<String>,
-        /// Consent basis.
-        #[arg(long)]
-        consent: Option<String>,
-        /// Retention plan.
-        #[arg(long)]
-        retention: Option<String>,
-        /// Whether it holds personal data: yes or no.
-        #[arg(long, value_parser = parse_yes_no)]
-        personal_data: Option<bool>,
+        #[command(flatten)]
+        provenance: ProvenanceArgs,
         #[command(flatten)]
         json: Json,
     },
@@ -438,6 +425,38 @@ fn parse_change(s: &str) -> Result<ChangeKind, String> {
     s.parse()
         .map_err(|e: steward_domain::DomainError| e.to_string())
 }
+/// A dataset snapshot's provenance flags, shared by `dataset snapshot` and `feedback export`.
+#[derive(Args)]
+pub(crate) struct ProvenanceArgs {
+    /// Where the data came from.
+    #[arg(long)]
+    source: Option<String>,
+    /// License it is used under.
+    #[arg(long)]
+    license: Option<String>,
+    /// Consent basis.
+    #[arg(long)]
+    consent: Option<String>,
+    /// Retention plan.
+    #[arg(long)]
+    retention: Option<String>,
+    /// Whether it holds personal data: yes or no.
+    #[arg(long, value_parser = parse_yes_no)]
+    personal_data: Option<bool>,
+}
+
+impl ProvenanceArgs {
+    pub(crate) fn view(self) -> ProvenanceView {
+        ProvenanceView {
+            source: self.source,
+            license: self.license,
+            consent: self.consent,
+            retention: self.retention,
+            personal_data: self.personal_data,
+        }
+    }
+}
+
 fn parse_yes_no(s: &str) -> Result<bool, String> {
     match s.to_ascii_lowercase().as_str() {
         "yes" | "true" | "y" => Ok(true),
@@ -812,11 +831,7 @@ fn dataset(ws: &Workspace, cmd: DatasetCmd) -> Result<(), ApiError> {
             dir,
             name,
             version,
-            source,
-            license,
-            consent,
-            retention,
-            personal_data,
+            provenance,
             json,
         } => {
             let bar = Bar::new();
@@ -825,13 +840,7 @@ fn dataset(ws: &Workspace, cmd: DatasetCmd) -> Result<(), ApiError> {
                     dir: dir.display().to_string(),
                     name,
                     version,
-                    provenance: ProvenanceView {
-                        source,
-                        license,
-                        consent,
-                        retention,
-                        personal_data,
-                    },
+                    provenance: provenance.view(),
                 },
                 &dir,
                 &bar,
