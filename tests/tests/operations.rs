@@ -18,8 +18,10 @@ const TARGET: &str = "1.0.0-3";
 const ADMIN: &str = "priya@companyos.example";
 const SRE: &str = "tom@companyos.example";
 
+/// Hour `h` of the journey: after the demo's online week (which ends a few hours before
+/// now), so no file brings a window the demo stored.
 fn hour(h: u32) -> String {
-    format!("2026-12-01T{h:02}:00:00Z")
+    format!("2030-01-{:02}T{:02}:00:00Z", 1 + h / 24, h % 24)
 }
 
 /// A window file: `rows` of (hour, version, metric, value).
@@ -33,10 +35,14 @@ fn windows(dir: &Path, name: &str, rows: &[(u32, &str, &str, String)]) -> PathBu
     p
 }
 
-/// Twelve healthy hours of p99 latency and error rate for both arms, then `extra`.
-fn healthy(extra: &[(u32, &str, &str, String)]) -> Vec<(u32, &'static str, &'static str, String)> {
+/// Twelve healthy hours from hour `from` of p99 latency and error rate for both arms, then
+/// `extra`.
+fn healthy(
+    from: u32,
+    extra: &[(u32, &str, &str, String)],
+) -> Vec<(u32, &'static str, &'static str, String)> {
     let mut rows = Vec::new();
-    for h in 0..12 {
+    for h in from..from + 12 {
         for (v, p99) in [(CANARY, 1790.0), (PROD, 1810.0)] {
             rows.push((h, v, "latency_p99_ms", format!("{p99}")));
             rows.push((h, v, "error_rate", "0.002".to_string()));
@@ -76,7 +82,7 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
     std::fs::create_dir_all(&dir).expect("dir");
 
     // Bad windows: each refused naming line and value; nothing stored.
-    let good = healthy(&[]);
+    let good = healthy(0, &[]);
     let with = |i: usize, row: (u32, &'static str, &'static str, String)| {
         let mut r = good.clone();
         r.insert(i, row);
@@ -162,7 +168,7 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
     let f = windows(
         &dir,
         "canary-breach.csv",
-        &healthy(&[(7, CANARY, "latency_p99_ms", "2650".into())]),
+        &healthy(0, &[(7, CANARY, "latency_p99_ms", "2650".into())]),
     );
     let r = run(
         None,
@@ -213,11 +219,37 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
         again.stderr
     );
 
+    // A window the workspace holds already, in another file: refused, nothing stored.
+    let twice = windows(
+        &dir,
+        "overlap.csv",
+        &[
+            (11, PROD, "error_rate", "0.002".into()),
+            (12, PROD, "error_rate", "0.002".into()),
+        ],
+    );
+    let r = run(
+        None,
+        &["monitor", "import", MODEL, twice.to_str().expect("path")],
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(&format!(
+            "the error_rate window of {PROD} at {} was imported already, from canary-breach.csv; nothing was stored",
+            hour(11)
+        )),
+        "{}",
+        r.stderr
+    );
+
     // A production breach without a service key: no action, a clear event.
-    let prod_bad = healthy(&[
-        (10, PROD, "error_rate", "0.09".into()),
-        (11, PROD, "error_rate", "0.11".into()),
-    ]);
+    let prod_bad = healthy(
+        12,
+        &[
+            (22, PROD, "error_rate", "0.09".into()),
+            (23, PROD, "error_rate", "0.11".into()),
+        ],
+    );
     let f = windows(&dir, "prod-breach-1.csv", &prod_bad);
     let r = run(
         None,
@@ -270,10 +302,16 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
         ],
     );
 
-    // With the key, the next breach rolls production back by itself.
-    let mut rows = prod_bad.clone();
-    rows.push((12, PROD, "error_rate", "0.1".into()));
-    let f = windows(&dir, "prod-breach-2.csv", &rows);
+    // With the key, the next hourly file rolls production back by itself: its one bad
+    // window follows the stored bad window of the file before, two in a row.
+    let f = windows(
+        &dir,
+        "prod-breach-2.csv",
+        &[
+            (24, PROD, "error_rate", "0.1".into()),
+            (24, CANARY, "error_rate", "0.002".into()),
+        ],
+    );
     let r = s.run_as(
         &ns,
         Some(SRE),
@@ -288,6 +326,7 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
     assert_eq!(r.code, 1, "{}", r.stderr);
     let e = r.json()["breaches"][0].clone();
     assert_eq!(e["outcome"], "performed", "{e}");
+    assert_eq!(e["window"], hour(24), "{e}");
     assert_eq!(e["incident"], "INC-2");
     let release = e["release"].as_str().expect("release").to_string();
     let m = run(None, &["monitor", MODEL, "--json"]).json();
@@ -310,7 +349,7 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
     assert_eq!(t["current"]["release"], release.as_str());
 
     // Healthy windows of the versions serving now: no breach, exit 0.
-    let calm: Vec<Row<'_>> = (0..3)
+    let calm: Vec<Row<'_>> = (25..28)
         .flat_map(|h| {
             [
                 (h, TARGET, "error_rate", "0.002".to_string()),

@@ -144,10 +144,14 @@ fn print_monitor(v: &MonitorView, json: bool) -> ExitCode {
         );
         match &v.latest {
             Some(l) => out!(
-                "newest windows: {} ({} values, every {} s, {} → {}), policy {}",
+                "newest windows: {} ({} values, {}, {} → {}), policy {}",
                 l.file,
                 l.rows,
-                l.step_s,
+                if l.step_s > 0 {
+                    format!("every {} s", l.step_s)
+                } else {
+                    "one window per series".to_string()
+                },
                 l.first,
                 l.last,
                 l.policy

@@ -562,34 +562,86 @@ fn crossed(rule: &GuardrailRule, v: f64, p: Option<f64>) -> Option<String> {
     None
 }
 
+/// Stored windows from earlier imports, just before a file's first window, per (arm,
+/// metric), ascending: where a run of bad windows that began in an earlier file continues.
+pub type History = BTreeMap<(Arm, String), Vec<(i64, f64)>>;
+
+/// How many stored windows before a file each metric's rules read: for a rule that asks for
+/// `windows` in a row, the `windows - 1` a run can carry over, and one more to learn the
+/// stored windows' spacing. Metrics whose rules all breach on one window need none.
+pub fn history_needed(rules: &[GuardrailRule]) -> BTreeMap<String, u32> {
+    let mut out: BTreeMap<String, u32> = BTreeMap::new();
+    for r in rules {
+        let need = r.windows;
+        if need > 1 {
+            let n = out.entry(r.metric.clone()).or_default();
+            *n = (*n).max(need);
+        }
+    }
+    out
+}
+
 /// Runs every rule over the windows: one breach per rule at most (the first window where it
-/// reached its consecutive count), in rule order.
+/// reached its consecutive count), in rule order. [`evaluate_after`] with no history.
 pub fn evaluate(rules: &[GuardrailRule], w: &Windows) -> Vec<Breach> {
+    evaluate_after(rules, w, &History::new())
+}
+
+/// [`evaluate`] of a file's windows after the stored `history`: a run of bad windows counts
+/// from the history on, so hourly files of one window each breach a rule that asks for two in
+/// a row. Only a window of the file can breach (the history's breaches were reported when it
+/// was imported), and `bad_windows` counts the file's. The window length is the file's, or,
+/// for a file of one window per series, the stored windows' own spacing; a run breaks at any
+/// other spacing (a gap between files), and when the spacing cannot be known (a one-window
+/// file after a single stored window) the run starts again at the file.
+pub fn evaluate_after(rules: &[GuardrailRule], w: &Windows, history: &History) -> Vec<Breach> {
     let mut out = Vec::new();
+    let empty = Vec::new();
     for rule in rules {
         let arm = match rule.stage {
             Stage::Canary => Arm::Canary,
             _ => Arm::Production,
         };
-        let Some(series) = w.series.get(&(arm, rule.metric.clone())) else {
+        let key = (arm, rule.metric.clone());
+        let Some(series) = w.series.get(&key) else {
             continue;
         };
+        let stored = history.get(&key).unwrap_or(&empty);
+        let keep = usize::try_from(rule.windows.saturating_sub(1)).unwrap_or(usize::MAX);
+        let before = &stored[stored.len().saturating_sub(keep)..];
         let production: HashMap<i64, f64> = if arm == Arm::Canary {
-            w.series
-                .get(&(Arm::Production, rule.metric.clone()))
-                .map(|s| s.iter().copied().collect())
-                .unwrap_or_default()
+            let p = (Arm::Production, rule.metric.clone());
+            history
+                .get(&p)
+                .into_iter()
+                .chain(w.series.get(&p))
+                .flat_map(|s| s.iter().copied())
+                .collect()
         } else {
             HashMap::new()
+        };
+        let step = if w.step_s > 0 {
+            w.step_s
+        } else {
+            stored
+                .windows(2)
+                .map(|p| p[1].0 - p[0].0)
+                .filter(|d| *d > 0)
+                .min()
+                .unwrap_or(0)
         };
         let mut run = 0u32;
         let mut bad = 0u32;
         let mut first: Option<Breach> = None;
         let mut prev: Option<i64> = None;
-        for &(t, v) in series {
-            // A missing window between two points breaks a run (check_windows refuses gaps,
-            // so this only matters for hand-built windows).
-            if prev.is_some_and(|p| w.step_s > 0 && t - p != w.step_s) {
+        let points = before
+            .iter()
+            .map(|p| (false, p))
+            .chain(series.iter().map(|p| (true, p)));
+        for (in_file, &(t, v)) in points {
+            // A missing window between two points breaks a run (check_windows refuses gaps
+            // inside a file; between files, or in hand-built windows, they can happen).
+            if prev.is_some_and(|p| step == 0 || t - p != step) {
                 run = 0;
             }
             prev = Some(t);
@@ -597,6 +649,9 @@ pub fn evaluate(rules: &[GuardrailRule], w: &Windows) -> Vec<Breach> {
             match crossed(rule, v, p) {
                 Some(bound) => {
                     run += 1;
+                    if !in_file {
+                        continue;
+                    }
                     bad += 1;
                     if run >= rule.windows && first.is_none() {
                         first = Some(Breach {

@@ -387,6 +387,70 @@ impl Store {
         })
     }
 
+    /// The last `limit` stored windows of one series before `before` (window start,
+    /// seconds), ascending: the windows of `metric` from the imports in which `version` was
+    /// the `arm` (canary or production), whichever file they came in.
+    pub fn online_tail(
+        &self,
+        model: &ModelName,
+        arm: &str,
+        version: &str,
+        metric: &str,
+        before: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, f64)>> {
+        self.read(|c| {
+            let m = models::get(c, model)?;
+            let mut stmt = c.prepare_cached(
+                "SELECT p.at, p.value FROM online_imports i
+                 JOIN online_points p ON p.import_id = i.id AND p.metric = ?3 AND p.arm = ?2
+                 WHERE i.model_id = ?1 AND p.at < ?5
+                   AND (CASE ?2 WHEN 'canary' THEN i.canary ELSE i.production END) = ?4
+                 ORDER BY p.at DESC LIMIT ?6",
+            )?;
+            let rows = stmt.query_map((m.id, arm, metric, version, before, limit), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+            let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            out.reverse();
+            Ok(out)
+        })
+    }
+
+    /// A stored window of the series at one of `starts` (ascending), with the file it came
+    /// in: a window a new file would import a second time.
+    pub fn online_overlap(
+        &self,
+        model: &ModelName,
+        arm: &str,
+        version: &str,
+        metric: &str,
+        starts: &[i64],
+    ) -> Result<Option<(i64, String)>> {
+        let (Some(first), Some(last)) = (starts.first(), starts.last()) else {
+            return Ok(None);
+        };
+        self.read(|c| {
+            let m = models::get(c, model)?;
+            let mut stmt = c.prepare_cached(
+                "SELECT p.at, i.file_name FROM online_imports i
+                 JOIN online_points p ON p.import_id = i.id AND p.metric = ?3 AND p.arm = ?2
+                 WHERE i.model_id = ?1 AND p.at BETWEEN ?5 AND ?6
+                   AND i.first_at <= ?6 AND i.last_at >= ?5
+                   AND (CASE ?2 WHEN 'canary' THEN i.canary ELSE i.production END) = ?4
+                 ORDER BY p.at",
+            )?;
+            let mut rows = stmt.query((m.id, arm, metric, version, first, last))?;
+            while let Some(r) = rows.next()? {
+                let at: i64 = r.get(0)?;
+                if starts.binary_search(&at).is_ok() {
+                    return Ok(Some((at, r.get(1)?)));
+                }
+            }
+            Ok(None)
+        })
+    }
+
     /// The values of one metric and arm of an import, in time order.
     pub fn online_series(
         &self,

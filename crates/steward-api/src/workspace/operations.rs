@@ -18,7 +18,8 @@ use std::path::Path;
 use steward_attest::{IdentityRecord, Signer};
 use steward_domain::gate::time::{format_rfc3339, parse_rfc3339};
 use steward_domain::guardrail::{
-    check_windows, decide, describe, evaluate, Arm, Breach, GuardAction, WindowRow,
+    check_windows, decide, describe, evaluate_after, history_needed, Arm, Breach, GuardAction,
+    History, WindowRow, Windows,
 };
 use steward_domain::incident::{
     notification_text, parse_action_item, ActionItem, IncidentSuite, NotifyFacts, Severity,
@@ -263,11 +264,18 @@ impl Workspace {
         if self.store.online_import_exists(&model, &sha)? {
             return Err(ApiError::new(
                 ErrorCode::Conflict,
-                format!("{file_name} was imported for {model} already (sha256 {sha}); nothing was stored"),
+                format!("{file_name} was imported for {model} already ({sha}); nothing was stored"),
             ));
         }
         let policy = self.policy_in_force()?;
-        let breaches = evaluate(&policy.policy.guardrails, &windows);
+        let history = self.online_history(
+            &model,
+            &file_name,
+            (canary, production),
+            &windows,
+            &policy.policy.guardrails,
+        )?;
+        let breaches = evaluate_after(&policy.policy.guardrails, &windows, &history);
         let decided = decide(&breaches);
         let performed = match decided {
             None | Some(GuardAction::Recommend) => None,
@@ -345,6 +353,52 @@ impl Workspace {
             &self.actor,
         )?;
         self.monitor(model.as_str())
+    }
+
+    /// The stored windows the guardrails read before a new file's (see
+    /// `steward_domain::guardrail::evaluate_after`), after refusing a file that would store
+    /// a window of a series a second time.
+    fn online_history(
+        &self,
+        model: &ModelName,
+        file_name: &str,
+        (canary, production): (Option<Version>, Option<Version>),
+        windows: &Windows,
+        rules: &[steward_domain::guardrail::GuardrailRule],
+    ) -> Result<History> {
+        let need = history_needed(rules);
+        let mut history = History::new();
+        for ((arm, metric), points) in &windows.series {
+            let (arm_name, version) = match arm {
+                Arm::Canary => ("canary", canary),
+                Arm::Production => ("production", production),
+            };
+            let Some(version) = version.map(|v| v.to_string()) else {
+                continue;
+            };
+            let starts: Vec<i64> = points.iter().map(|p| p.0).collect();
+            if let Some((at, earlier)) = self
+                .store
+                .online_overlap(model, arm_name, &version, metric, &starts)?
+            {
+                return Err(ApiError::new(
+                    ErrorCode::Conflict,
+                    format!(
+                        "{file_name}: the {metric} window of {version} at {} was imported already, from {earlier}; nothing was stored",
+                        format_rfc3339(at)
+                    ),
+                ));
+            }
+            if let (Some(&n), Some(&(first, _))) = (need.get(metric), points.first()) {
+                let tail = self
+                    .store
+                    .online_tail(model, arm_name, &version, metric, first, n)?;
+                if !tail.is_empty() {
+                    history.insert((*arm, metric.clone()), tail);
+                }
+            }
+        }
+        Ok(history)
     }
 
     /// Performs a traffic reduction or a rollback for `breaches`.

@@ -393,3 +393,139 @@ fn bad_guardrails_are_refused_naming_line_and_key() {
         assert!(e.to_string().contains(contains), "{case}: {e}");
     }
 }
+
+#[test]
+fn a_run_of_bad_windows_continues_from_the_windows_stored_before_the_file() {
+    let two = GuardrailRule {
+        max: Some(0.05),
+        windows: 2,
+        action: GuardAction::Rollback,
+        ..rule("prod-errors-2", Stage::Production, "error_rate")
+    };
+    let margin = GuardrailRule {
+        worse_than_production_by: Some(0.1),
+        windows: 2,
+        ..rule("p95-margin-2", Stage::Canary, "latency_p95_ms")
+    };
+    // One window a file, at hour `h`.
+    let one = |arm: &str, metric: &str, h: i64, x: f64| {
+        check(vec![row(2, h, arm, metric, x)]).expect("windows")
+    };
+    let hist = |arm: Arm, metric: &str, points: &[(i64, f64)]| -> History {
+        [(
+            (arm, metric.to_string()),
+            points.iter().map(|&(h, x)| (T0 + h * 3600, x)).collect(),
+        )]
+        .into_iter()
+        .collect()
+    };
+    // (case, rule, file, history, breach: (at hour, consecutive, bad windows in the file))
+    type Case = (
+        &'static str,
+        GuardrailRule,
+        Windows,
+        History,
+        Option<(i64, u32, u32)>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "the stored bad window and the file's make two in a row",
+            two.clone(),
+            one(PROD, "error_rate", 3, 0.09),
+            hist(Arm::Production, "error_rate", &[(1, 0.01), (2, 0.09)]),
+            Some((3, 2, 1)),
+        ),
+        (
+            "a good stored window breaks the run",
+            two.clone(),
+            one(PROD, "error_rate", 3, 0.09),
+            hist(Arm::Production, "error_rate", &[(1, 0.09), (2, 0.01)]),
+            None,
+        ),
+        (
+            "a gap between the files breaks the run",
+            two.clone(),
+            series("error_rate", &[], &[0.0, 0.0, 0.0, 0.09, 0.0]),
+            hist(Arm::Production, "error_rate", &[(-2, 0.09)]),
+            None,
+        ),
+        (
+            "a gap between one-window files breaks the run too",
+            two.clone(),
+            one(PROD, "error_rate", 5, 0.09),
+            hist(Arm::Production, "error_rate", &[(1, 0.09), (2, 0.09)]),
+            None,
+        ),
+        (
+            "one stored window: its spacing is unknown, so the run starts at the file",
+            two.clone(),
+            one(PROD, "error_rate", 3, 0.09),
+            hist(Arm::Production, "error_rate", &[(2, 0.09)]),
+            None,
+        ),
+        (
+            "the history alone never breaches: its breaches were reported at its import",
+            two.clone(),
+            one(PROD, "error_rate", 3, 0.01),
+            hist(Arm::Production, "error_rate", &[(1, 0.09), (2, 0.09)]),
+            None,
+        ),
+        (
+            "the canary's history is not production's",
+            two.clone(),
+            one(PROD, "error_rate", 3, 0.09),
+            hist(Arm::Canary, "error_rate", &[(1, 0.09), (2, 0.09)]),
+            None,
+        ),
+        (
+            "a margin rule reads production's stored window of the same hour",
+            margin,
+            {
+                let mut w = one(CANARY, "latency_p95_ms", 3, 1500.0);
+                w.series.insert(
+                    (Arm::Production, "latency_p95_ms".into()),
+                    vec![(T0 + 3 * 3600, 1000.0)],
+                );
+                w
+            },
+            {
+                let mut h = hist(Arm::Canary, "latency_p95_ms", &[(1, 1000.0), (2, 1300.0)]);
+                h.extend(hist(
+                    Arm::Production,
+                    "latency_p95_ms",
+                    &[(1, 1000.0), (2, 1000.0)],
+                ));
+                h
+            },
+            Some((3, 2, 1)),
+        ),
+    ];
+    for (case, rule, windows, history, want) in cases {
+        let got = evaluate_after(std::slice::from_ref(&rule), &windows, &history);
+        let got = got
+            .first()
+            .map(|b| ((b.at - T0) / 3600, b.consecutive, b.bad_windows));
+        assert_eq!(got, want, "{case}");
+    }
+}
+
+#[test]
+fn each_metric_reads_as_many_stored_windows_as_its_longest_run_needs() {
+    let r = |id: &str, metric: &str, windows: u32| GuardrailRule {
+        windows,
+        ..rule(id, Stage::Production, metric)
+    };
+    let need = history_needed(&[
+        r("a", "error_rate", 3),
+        r("b", "error_rate", 2),
+        r("c", "latency_p99_ms", 1),
+        r("d", "timeout_rate", 5),
+    ]);
+    assert_eq!(
+        need.into_iter().collect::<Vec<_>>(),
+        vec![
+            ("error_rate".to_string(), 3),
+            ("timeout_rate".to_string(), 5)
+        ]
+    );
+}
