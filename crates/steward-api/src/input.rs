@@ -15,9 +15,6 @@ use crate::error::{ApiError, ErrorCode, Result};
 /// The longest record (CSV line) or single value (JSON string or number) an import accepts.
 pub const MAX_RECORD_BYTES: usize = 1 << 20;
 
-/// How much of an offending value an error message quotes.
-const QUOTE_CHARS: usize = 60;
-
 /// What kind of thing `t` is, for a refusal.
 fn kind_of(t: &FileType) -> &'static str {
     #[cfg(unix)]
@@ -92,14 +89,5 @@ pub(crate) fn read_limited(
     Ok(bytes)
 }
 
-/// `text` for an error message: at most a short prefix, with its full length when cut, and
-/// control characters escaped.
-pub fn quote(text: &str) -> String {
-    let mut chars = text.chars();
-    let prefix: String = chars.by_ref().take(QUOTE_CHARS).collect();
-    if chars.next().is_none() {
-        format!("{prefix:?}")
-    } else {
-        format!("{prefix:?}… ({} bytes)", text.len())
-    }
-}
+/// `text` for an error message, quoted short: the domain's one rule.
+pub use steward_domain::eval::cell::quote;

@@ -7,6 +7,7 @@
 //! [`check_value`], [`Slice::parse`] and [`Catalogue::get`] per row; the store keeps the rows;
 //! these functions turn rows into the numbers a reviewer reads.
 
+pub mod cell;
 pub mod compare;
 pub mod drift;
 pub mod fairness;
