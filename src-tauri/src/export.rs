@@ -119,8 +119,33 @@ pub async fn export_pick<R: Runtime>(
     Ok(Some(path.display().to_string()))
 }
 
-/// Writes bytes the window produced (a chart drawn as PNG) to a path from `export_pick`.
+/// The header naming an `export_write`'s path (from `export_pick`), percent-encoded.
+pub const PATH_HEADER: &str = "x-steward-path";
+
+/// Writes bytes the window produced (a chart drawn as PNG) to a path from `export_pick`. The
+/// bytes are the request's raw body (an `ArrayBuffer` on the wire, not a JSON array of
+/// numbers, which costs several bytes a byte and a parse); the path is the
+/// [`PATH_HEADER`] header.
 #[tauri::command(async)]
-pub fn export_write(exports: State<'_, Exports>, path: String, bytes: Vec<u8>) -> Reply<()> {
-    exports.write(&path, &bytes)
+pub fn export_write(request: tauri::ipc::Request<'_>, exports: State<'_, Exports>) -> Reply<()> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(ApiError::invalid(
+            "export_write takes the file's bytes as the request body (an ArrayBuffer), not JSON",
+        ));
+    };
+    let Some(header) = request.headers().get(PATH_HEADER) else {
+        return Err(ApiError::invalid(format!(
+            "export_write needs the path from export_pick in the {PATH_HEADER} header"
+        )));
+    };
+    let path = header
+        .to_str()
+        .ok()
+        .and_then(|h| percent_encoding::percent_decode_str(h).decode_utf8().ok())
+        .ok_or_else(|| {
+            ApiError::invalid(format!(
+                "the {PATH_HEADER} header is not a percent-encoded UTF-8 path"
+            ))
+        })?;
+    exports.write(&path, bytes)
 }

@@ -9,7 +9,7 @@ mod harness;
 
 use harness::Harness;
 use serde_json::{json, Value};
-use steward_desktop::export::Exports;
+use steward_desktop::export::{Exports, PATH_HEADER};
 use tauri::{Listener, Manager};
 
 const MODEL: &str = "summarize-copilot";
@@ -161,13 +161,49 @@ fn exports_go_only_to_a_path_the_user_chose_and_only_once() {
         "refused"
     );
 
-    let png = h.dir.path().join("fairness.png");
+    // The PNG goes as the raw body, its path (with a space and a non-ASCII letter, as a
+    // person's folder may have) percent-encoded in a header.
+    let png = h.dir.path().join("fairness chart é.png");
     exports.grant(png.clone()).unwrap();
-    let bytes = json!({"path": png.display().to_string(), "bytes": [137, 80, 78, 71]});
-    h.ok("export_write", bytes.clone());
-    assert_eq!(std::fs::read(&png).unwrap(), vec![137, 80, 78, 71]);
+    let encoded: String = png
+        .display()
+        .to_string()
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'.' | b'-' | b'_' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let header = [(PATH_HEADER, encoded.as_str())];
+    let png_bytes = vec![137, 80, 78, 71, 0, 255];
+    h.invoke_raw("export_write", png_bytes.clone(), &header)
+        .unwrap();
+    assert_eq!(std::fs::read(&png).unwrap(), png_bytes);
+    // Once: the pick is used up.
     assert_eq!(
-        h.invoke("export_write", bytes).unwrap_err()["code"],
+        h.invoke_raw("export_write", png_bytes.clone(), &header)
+            .unwrap_err()["code"],
         "refused"
     );
+    // A JSON body, or no path header, is refused as such and writes nothing.
+    exports.grant(png.clone()).unwrap();
+    let json_body = h
+        .invoke(
+            "export_write",
+            json!({"path": png.display().to_string(), "bytes": [1, 2]}),
+        )
+        .unwrap_err();
+    assert_eq!(json_body["code"], "invalid_input", "{json_body}");
+    assert!(json_body["message"]
+        .as_str()
+        .unwrap()
+        .contains("ArrayBuffer"));
+    let no_header = h.invoke_raw("export_write", vec![1, 2], &[]).unwrap_err();
+    assert!(
+        no_header["message"].as_str().unwrap().contains(PATH_HEADER),
+        "{no_header}"
+    );
+    assert_eq!(std::fs::read(&png).unwrap(), png_bytes, "nothing written");
 }

@@ -234,6 +234,22 @@ describe("the studio on the demo workspace", () => {
       });
       if (kind === "fairness") await shot("chart-fairness");
     }
+    // The PNG the window draws from the core's SVG reaches the disk through the shell as the
+    // request's raw bytes, its path in a header (STEWARD_E2E_SAVE_DIR answers the dialog).
+    const saveDir = process.env.STEWARD_E2E_SAVE_DIR;
+    assert.ok(saveDir, "STEWARD_E2E_SAVE_DIR must be set (run.sh sets it)");
+    fs.mkdirSync(saveDir, { recursive: true });
+    await (await byTestId(browser, "chart-tab-fairness")).click();
+    await (await byTestId(browser, "chart-export-png")).click();
+    const name = `${MODEL}-${version}-fairness.png`;
+    const exported = await byTestId(browser, "chart-exported", 20_000);
+    await browser.waitUntil(async () => (await exported.getText()).includes(name), {
+      timeout: 20_000,
+      timeoutMsg: `the PNG export never reported ${name}`,
+    });
+    const png = fs.readFileSync(path.join(saveDir, name));
+    assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], "a PNG signature");
+    assert.ok(png.length > 10_000, `a full-size PNG, not ${png.length} bytes`);
   });
 
   it("a model card opens in the editor with the core's preview and gaps", async () => {

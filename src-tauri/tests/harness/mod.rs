@@ -34,6 +34,30 @@ pub fn harness() -> Harness {
 impl Harness {
     /// Invokes `cmd` with a JSON body as the front end would; `Err` carries the error value.
     pub fn invoke(&self, cmd: &str, body: Value) -> Result<Value, Value> {
+        self.request(cmd, tauri::ipc::InvokeBody::Json(body), Default::default())
+    }
+
+    /// Invokes `cmd` with a raw body (an `ArrayBuffer` in the front end) and headers.
+    #[allow(dead_code)]
+    pub fn invoke_raw(
+        &self,
+        cmd: &str,
+        body: Vec<u8>,
+        headers: &[(&'static str, &str)],
+    ) -> Result<Value, Value> {
+        let mut map = tauri::http::HeaderMap::new();
+        for (k, v) in headers {
+            map.insert(*k, v.parse().unwrap());
+        }
+        self.request(cmd, tauri::ipc::InvokeBody::Raw(body), map)
+    }
+
+    fn request(
+        &self,
+        cmd: &str,
+        body: tauri::ipc::InvokeBody,
+        headers: tauri::http::HeaderMap,
+    ) -> Result<Value, Value> {
         get_ipc_response(
             &self.window,
             InvokeRequest {
@@ -41,8 +65,8 @@ impl Harness {
                 callback: tauri::ipc::CallbackFn(0),
                 error: tauri::ipc::CallbackFn(1),
                 url: "tauri://localhost".parse().unwrap(),
-                body: tauri::ipc::InvokeBody::Json(body),
-                headers: Default::default(),
+                body,
+                headers,
                 invoke_key: tauri::test::INVOKE_KEY.to_string(),
             },
         )

@@ -88,6 +88,7 @@ export function installEvalFake(deps: {
   runs.set(`${DEMO_MODEL}@${DEMO_CANDIDATE}`, list.map((r) => ({ ...r })));
   let nextId = 100;
   const granted = new Set<string>();
+  let lastPick: string | null = null;
   const exported: Exported[] = [];
   const demo = (model: string, version: string) => model === DEMO_MODEL && version === DEMO_CANDIDATE;
 
@@ -191,11 +192,15 @@ export function installEvalFake(deps: {
         return Promise.resolve().then(() => {
           const path = `/home/ana/exports/${a.name as string}`;
           granted.add(path);
+          lastPick = path;
           return path;
         });
       case "export_write":
+        // The real command reads its path from a header, which the mock IPC does not pass:
+        // the fake writes where the last save dialog answered.
         return Promise.resolve().then(() => {
-          write(a.path as string, a.bytes as number[]);
+          if (!(a instanceof Uint8Array)) throw { code: "invalid_input", message: "export_write takes the bytes as the raw body" };
+          write(lastPick ?? "", [...a]);
           return null;
         });
       default:

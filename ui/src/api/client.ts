@@ -200,7 +200,14 @@ export const api = {
   /** The shell's save dialog; the path it answers is the only one exportWrite may use, once. */
   exportPick: (title: string, name: string, extension: string) =>
     call<string | null>("export_pick", { title, name, extension }),
-  exportWrite: (path: string, bytes: Uint8Array) => call<null>("export_write", { path, bytes: Array.from(bytes) }),
+  /** The bytes go as the raw body (an ArrayBuffer, not a JSON array of numbers); the path as a header. */
+  exportWrite: async (path: string, bytes: Uint8Array) => {
+    try {
+      return await invoke<null>("export_write", bytes, { headers: { "x-steward-path": encodeURIComponent(path) } });
+    } catch (e) {
+      throw toApiError(e);
+    }
+  },
 
   docTemplates: () => call<DocumentTemplateView[]>("doc_templates"),
   docNew: (doc: DocumentRef) => call<DocumentView>("doc_new", { doc }),
