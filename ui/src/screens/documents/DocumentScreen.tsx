@@ -1,7 +1,7 @@
 // One document: the Markdown editor, the core's live preview and completeness, the risk
 // register (risk assessments), history with diff and restore, and drafts that survive a crash.
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { ApiError, DocumentDraft, DocumentKind, DocumentPreview, DocumentRef, DocumentView, RevisionView, RiskEdit, RiskField, RiskValue } from "../../api/bindings";
+import type { ApiError, DocumentDraft, DocumentKind, DocumentRef, DocumentView, RevisionView, RiskEdit, RiskField, RiskValue } from "../../api/bindings";
 import { api, toApiError } from "../../api/client";
 import { formatTime } from "../../components/format";
 import { orNull } from "../../components/text";
@@ -14,12 +14,10 @@ import { History } from "./History";
 import { KIND_LABEL, splitTarget } from "./kinds";
 import { Preview } from "./Preview";
 import { RiskTable } from "./RiskTable";
+import { useDraftAutosave, useEditorShortcuts, useGaps, useLivePreview } from "./editorHooks";
 import "./documents.css";
 
-/** Live preview after a pause in typing. */
-export const PREVIEW_DELAY_MS = 250;
-/** Drafts are kept after a slightly longer pause: they are files, written atomically. */
-export const DRAFT_DELAY_MS = 800;
+export { DRAFT_DELAY_MS, PREVIEW_DELAY_MS } from "./editorHooks";
 
 type Loaded =
   | { state: "loading" }
@@ -139,24 +137,22 @@ function DocumentEditor({ doc, initial, draft, title }: { doc: DocumentRef; init
   const textRef = useRef(initial.text);
   // The revision this edit started from: a save is refused by the core if the head moved since.
   const [base, setBase] = useState<number | null>(initial.revision.number);
-  const [preview, setPreview] = useState<{ for: string; result: DocumentPreview }>({
-    for: initial.text,
-    result: { rendered: initial.rendered, completeness: initial.completeness, risks: initial.risks },
-  });
+  const { preview, setPreview, stale } = useLivePreview(
+    doc,
+    text,
+    { for: initial.text, result: { rendered: initial.rendered, completeness: initial.completeness, risks: initial.risks } },
+    report,
+  );
   const [offer, setOffer] = useState<DocumentDraft | null>(draft && draft.text !== initial.text ? draft : null);
-  const [keptAt, setKeptAt] = useState<string | null>(null);
   const [showPreview, setShowPreview] = useState(true);
-  const [gap, setGap] = useState<number | null>(null);
   const [revisions, setRevisions] = useState<RevisionView[]>([]);
   const [message, setMessage] = useState("");
   const [saving, setSaving] = useState(false);
   const [status, setStatus] = useState<string | null>(null);
-  const keptText = useRef<string | null>(null);
-  const draftInFlight = useRef<Promise<unknown>>(Promise.resolve());
 
   const dirty = text !== view.text;
-  const stale = preview.for !== text;
   const docKey = `${doc.target}/${doc.kind}`;
+  const { keptAt, keep, inFlight: draftInFlight } = useDraftAutosave(doc, { text, dirty, base, offer }, report);
 
   const loadHistory = useCallback(() => {
     api.docHistory({ target: doc.target, kind: doc.kind }).then(setRevisions, report);
@@ -175,59 +171,11 @@ function DocumentEditor({ doc, initial, draft, title }: { doc: DocumentRef; init
     setText(next);
   }, []);
 
-  // Live preview, debounced; a late answer for older text never replaces a newer one.
-  const previewSeq = useRef(0);
-  useEffect(() => {
-    if (preview.for === text) return;
-    const seq = ++previewSeq.current;
-    const timer = window.setTimeout(() => {
-      api.docPreview({ target: doc.target, kind: doc.kind, text }).then(
-        (result) => {
-          if (seq === previewSeq.current) setPreview({ for: text, result });
-        },
-        (e: unknown) => report(e),
-      );
-    }, PREVIEW_DELAY_MS);
-    return () => window.clearTimeout(timer);
-  }, [text, preview.for, doc.target, doc.kind, report]);
-
-  // Autosave of the unsaved edit as a draft (not while an older draft is still on offer).
-  useEffect(() => {
-    if (offer) return;
-    if (!dirty) {
-      if (keptText.current !== null) {
-        keptText.current = null;
-        draftInFlight.current = api.docDraftDiscard({ target: doc.target, kind: doc.kind }).then(() => setKeptAt(null), report);
-      }
-      return;
-    }
-    if (keptText.current === text) return;
-    const timer = window.setTimeout(() => {
-      keptText.current = text;
-      draftInFlight.current = api
-        .docDraftSave({ target: doc.target, kind: doc.kind, text, base_revision: base, saved_at: "" })
-        .then((kept) => setKeptAt(kept.saved_at), report);
-    }, DRAFT_DELAY_MS);
-    return () => window.clearTimeout(timer);
-  }, [text, dirty, base, offer, doc.target, doc.kind, report]);
-
-  // Keep what was typed if the screen goes away before the autosave pause ends.
-  const flush = useRef<() => void>(() => {});
-  useEffect(() => {
-    flush.current = () => {
-      if (!offer && dirty && keptText.current !== text) {
-        api.docDraftSave({ target: doc.target, kind: doc.kind, text, base_revision: base, saved_at: "" }).catch(report);
-      }
-    };
-  });
-  useEffect(() => () => flush.current(), []);
-
   const adopt = (next: DocumentView) => {
     setView(next);
     setBase(next.revision.number);
     setPreview({ for: next.text, result: { rendered: next.rendered, completeness: next.completeness, risks: next.risks } });
-    keptText.current = null;
-    setKeptAt(null);
+    keep(null, null);
     editor.current?.setText(next.text);
     textRef.current = next.text;
     setText(next.text);
@@ -250,8 +198,7 @@ function DocumentEditor({ doc, initial, draft, title }: { doc: DocumentRef; init
       const typedSince = textRef.current;
       setView(r.document);
       setBase(r.document.revision.number);
-      keptText.current = null;
-      setKeptAt(null);
+      keep(null, null);
       setOffer(null);
       if (typedSince === r.document.text)
         setPreview({ for: r.document.text, result: { rendered: r.document.rendered, completeness: r.document.completeness, risks: r.document.risks } });
@@ -284,8 +231,7 @@ function DocumentEditor({ doc, initial, draft, title }: { doc: DocumentRef; init
     if (!offer) return;
     editor.current?.setText(offer.text);
     setBase(offer.base_revision);
-    keptText.current = offer.text;
-    setKeptAt(offer.saved_at);
+    keep(offer.text, offer.saved_at);
     setOffer(null);
     setStatus("Draft restored: save to make it a revision.");
   };
@@ -301,25 +247,8 @@ function DocumentEditor({ doc, initial, draft, title }: { doc: DocumentRef; init
   };
 
   const findings = preview.result.completeness.findings;
-  const jump = (index: number) => {
-    const line = findings[index]?.line;
-    if (line === null || line === undefined) return;
-    setGap(index);
-    editor.current?.goToLine(line);
-  };
+  const { gap, jump, next: nextGap } = useGaps(findings, editor);
   const jumpToLine = (line: number) => editor.current?.goToLine(line);
-  const nextGap = (step: 1 | -1) => {
-    const n = findings.length;
-    if (n === 0) return;
-    let i = gap === null ? (step === 1 ? -1 : n) : gap;
-    for (let k = 0; k < n; k++) {
-      i = (i + step + n) % n;
-      if (findings[i]?.line !== null) {
-        jump(i);
-        return;
-      }
-    }
-  };
 
   // The core writes each risk-table edit into the text (keeping comments); its answer replaces
   // the editor's text only if nobody typed in the meantime, else the edit is reported, not lost
@@ -338,31 +267,7 @@ function DocumentEditor({ doc, initial, draft, title }: { doc: DocumentRef; init
   const addRiskRow = () => editRiskText({ op: "add" });
   const removeRiskRow = (index: number) => editRiskText({ op: "remove", index });
 
-  // Ctrl/Cmd+S saves, Ctrl/Cmd+P or Alt+P toggles the preview, F8 or Alt+N goes to the next gap
-  // (Shift+F8 the previous). They work inside the editor too.
-  const keys = useRef({ save, toggle: () => setShowPreview((s) => !s), nextGap });
-  useEffect(() => {
-    keys.current = { save, toggle: () => setShowPreview((s) => !s), nextGap };
-  });
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (document.querySelector('[role="dialog"]')) return;
-      const mod = (e.ctrlKey || e.metaKey) && !e.altKey;
-      const alt = e.altKey && !e.ctrlKey && !e.metaKey;
-      if (mod && e.key.toLowerCase() === "s") {
-        e.preventDefault();
-        void keys.current.save();
-      } else if ((mod && e.key.toLowerCase() === "p") || (alt && e.code === "KeyP")) {
-        e.preventDefault();
-        keys.current.toggle();
-      } else if ((e.key === "F8" && !e.ctrlKey && !e.metaKey && !e.altKey) || (alt && e.code === "KeyN")) {
-        e.preventDefault();
-        keys.current.nextGap(e.shiftKey && e.key === "F8" ? -1 : 1);
-      }
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, []);
+  useEditorShortcuts({ save, toggle: () => setShowPreview((v) => !v), nextGap });
 
   const parts = splitTarget(doc.target);
   const headNote = base !== view.head ? ` · started from r${base ?? "—"}` : "";
