@@ -38,6 +38,16 @@ need_test_tools() {
   export PATH="$HOME/.cargo/bin:$PATH"
 }
 
+# cargo-machete, which finds dependencies a crate's code no longer uses (pinned; about two
+# minutes to build once, nothing on a warm run).
+need_machete() {
+  if ! command -v cargo-machete >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo-machete" ]; then
+    say "installing cargo-machete"
+    cargo install cargo-machete --locked --version 0.9.2 --quiet
+  fi
+  export PATH="$HOME/.cargo/bin:$PATH"
+}
+
 # `npm ci` in a folder when its node_modules is missing or older than its lock file.
 need_npm() {
   local dir="$1"

@@ -34,6 +34,10 @@ need_apt poppler-utils
 say "cargo fmt --check"
 cargo fmt --all -- --check
 
+say "cargo machete (no unused dependencies)"
+need_machete
+cargo machete
+
 if [ $have_ui = 1 ]; then
   # The shell embeds ui/dist at compile time, so the UI is built before any cargo build.
   say "UI build"
