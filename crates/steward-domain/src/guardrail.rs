@@ -642,5 +642,8 @@ pub fn decide(breaches: &[Breach]) -> Option<GuardAction> {
         })
 }
 
+mod marks;
+pub use marks::{relative_bound, window_marks, WindowMark};
+
 #[cfg(test)]
 mod tests;
