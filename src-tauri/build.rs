@@ -73,6 +73,9 @@ const COMMANDS: &[&str] = &[
     "pack_list",
     "coverage",
     "dossier_annex_iv",
+    "operations_view",
+    "guardrail_chart",
+    "queue_label",
     "export_pick",
     "export_write",
 ];

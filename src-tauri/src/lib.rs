@@ -2,7 +2,7 @@
 //!
 //! This crate owns the window, the IPC commands and the progress events, and nothing else.
 //! Every `#[tauri::command]` in [`commands`], [`compliance`], [`documents`], [`evals`],
-//! [`governance`], [`releases`] and [`trust`] is a one-line adapter into
+//! [`governance`], [`operations`], [`releases`] and [`trust`] is a one-line adapter into
 //! [`steward_api::Workspace`] ([`export`] writes only to paths the user picked, or under the
 //! WebDriver suite to [`export::SAVE_DIR_ENV`]); there is no SQL, HTTP or governance rule
 //! here, and no other crate of ours may depend on Tauri. What the window may call is declared
@@ -19,6 +19,7 @@ pub mod documents;
 pub mod evals;
 pub mod export;
 pub mod governance;
+pub mod operations;
 pub mod releases;
 mod studio;
 pub mod trust;
@@ -102,6 +103,9 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             compliance::pack_list,
             compliance::coverage,
             compliance::dossier_annex_iv,
+            operations::operations_view,
+            operations::guardrail_chart,
+            operations::queue_label,
             export::export_pick,
             export::export_write,
         ])

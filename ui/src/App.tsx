@@ -11,6 +11,7 @@ import { EvaluationsScreen } from "./screens/evaluations/EvaluationsScreen";
 import { DocumentScreen } from "./screens/documents/DocumentScreen";
 import { HomeScreen } from "./screens/home/HomeScreen";
 import { ModelScreen } from "./screens/model/ModelScreen";
+import { OperationsScreen } from "./screens/operations/OperationsScreen";
 import { PolicyScreen } from "./screens/policy/PolicyScreen";
 import { PacketScreen } from "./screens/roster/PacketScreen";
 import { RosterScreen } from "./screens/roster/RosterScreen";
@@ -24,6 +25,7 @@ function section(route: Route): Section | null {
   switch (route.name) {
     case "home":
     case "model":
+    case "operations":
     case "version":
     case "approvals":
     case "evaluations":
@@ -52,6 +54,8 @@ function Screen({ route, workspace, onWorkspace }: { route: Route; workspace: nu
       return <HomeScreen key={`home-${workspace}`} />;
     case "model":
       return <ModelScreen key={`m-${workspace}-${route.model}`} name={route.model} />;
+    case "operations":
+      return <OperationsScreen key={`o-${workspace}-${route.model}`} model={route.model} />;
     case "version":
       return <VersionScreen key={`v-${workspace}-${route.model}-${route.version}`} model={route.model} version={route.version} />;
     case "approvals":

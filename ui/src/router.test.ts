@@ -7,6 +7,8 @@ describe("router", () => {
     expect(parseHash(href.home())).toEqual({ name: "home" });
     expect(parseHash("")).toEqual({ name: "home" });
     expect(parseHash(href.model("fraud-scorer"))).toEqual({ name: "model", model: "fraud-scorer" });
+    expect(parseHash(href.operations("fraud-scorer"))).toEqual({ name: "operations", model: "fraud-scorer" });
+    expect(parseHash("#/models/a/operations/x").name).toBe("not-found");
     expect(parseHash(href.version("a.b_c", "1.2.0-3"))).toEqual({ name: "version", model: "a.b_c", version: "1.2.0-3" });
     expect(parseHash(href.approvals("a.b_c", "1.2.0-3"))).toEqual({ name: "approvals", model: "a.b_c", version: "1.2.0-3" });
     expect(parseHash("#/models/a/versions/1.0.0-1/nothing")).toEqual({ name: "not-found", path: "/models/a/versions/1.0.0-1/nothing" });

@@ -17,6 +17,7 @@ const DOCUMENT_KINDS: readonly string[] = [
 export type Route =
   | { name: "home" }
   | { name: "model"; model: string }
+  | { name: "operations"; model: string }
   | { name: "version"; model: string; version: string }
   | { name: "approvals"; model: string; version: string }
   | { name: "evaluations"; model: string; version: string }
@@ -36,6 +37,7 @@ export function parseHash(hash: string): Route {
   const [a, b, c, d] = parts;
   if (parts.length === 0) return { name: "home" };
   if (a === "models" && b !== undefined && parts.length === 2) return { name: "model", model: b };
+  if (a === "models" && b !== undefined && c === "operations" && parts.length === 3) return { name: "operations", model: b };
   if (a === "models" && b !== undefined && c === "versions" && d !== undefined && parts.length === 4)
     return { name: "version", model: b, version: d };
   if (a === "models" && b !== undefined && c === "versions" && d !== undefined && parts[4] === "approvals" && parts.length === 5)
@@ -60,6 +62,8 @@ const enc = encodeURIComponent;
 export const href = {
   home: () => "#/",
   model: (model: string) => `#/models/${enc(model)}`,
+  /** A model's operations after release: guardrails, traffic dial, incidents, feedback. */
+  operations: (model: string) => `#/models/${enc(model)}/operations`,
   version: (model: string, version: string) => `#/models/${enc(model)}/versions/${enc(version)}`,
   /** The version screen, scrolled to its approvals. */
   approvals: (model: string, version: string) => `#/models/${enc(model)}/versions/${enc(version)}/approvals`,

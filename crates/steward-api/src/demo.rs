@@ -13,6 +13,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 use steward_attest::{IdentityRecord, KeyStore, Signer};
+use steward_domain::feedback::Label;
 use steward_domain::trust::{Decision, Role};
 use steward_domain::{RiskTier, Stage};
 use steward_store::clock;
@@ -20,8 +21,8 @@ use steward_store::clock;
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::hashing::{Cancel, NoProgress, ProgressSink};
 use crate::wire::{
-    ApproveRequest, DatasetSnapshot, DemoSummary, IncidentClose, IncidentOpen, ModelCreate,
-    Progress, ProvenanceView, StageSet, VersionAdd,
+    ApproveRequest, DatasetSnapshot, DemoSummary, FeedbackImportRequest, IncidentClose,
+    IncidentOpen, ModelCreate, Progress, ProvenanceView, QueueLabelRequest, StageSet, VersionAdd,
 };
 use crate::workspace::{parse_model_version, Workspace};
 
@@ -209,6 +210,7 @@ pub fn load_later(
     }
     clock::at(ago(STALE_EDIT_HOURS_AGO), || edit_after_signing(ws))?;
     operations(ws, &ago)?;
+    feedback(ws, &ago)?;
     generate(ws, scale, progress, &mut summary)?;
     Ok(summary)
 }
@@ -688,5 +690,119 @@ fn operations(ws: &Workspace, ago: &dyn Fn(f64) -> time::OffsetDateTime) -> Resu
             actions: vec!["add transcripts over 6,000 tokens to the load test".into()],
         })
     })?;
+    Ok(())
+}
+
+/// When the demo's feedback was imported, and when a reviewer worked through the queue's head.
+const FEEDBACK_HOURS_AGO: f64 = 0.75;
+const LABELS_HOURS_AGO: f64 = 0.5;
+
+/// What people asked the co-pilot, some with personal data the import must redact.
+const ASKS: &[&str] = &[
+    "Summarise the weekly sync with the Lisbon support team",
+    "Summarise this call; the customer asked to be called back on +44 20 7946 0958",
+    "Give me the action items from the incident review",
+    "Summarise the thread with jane.doe@example.com about the renewal",
+    "Summarise the escalation; the card on file is 4111 1111 1111 1111",
+    "What did we decide about the 1.2.0-12 rollout on 2026-11-28?",
+    "Summarise the outage notes: the gateway at 10.20.30.40 dropped requests",
+    "Summarise the 8,000-token transcript of the quarterly planning meeting",
+];
+
+/// The co-pilot's in-product feedback: two prompt variants of the canary (`concise` and
+/// `detailed`, over the canary's 28 hours) and production's `default` over the week, written
+/// as JSONL files into `demo-data/feedback/` and imported through the real import (so every
+/// text is redacted before it is stored); then a reviewer labels the head of the review queue.
+fn feedback(ws: &Workspace, ago: &dyn Fn(f64) -> time::OffsetDateTime) -> Result<()> {
+    let model = "summarize-copilot";
+    let data = ws.root().join("demo-data").join("feedback");
+    // (version, variant, items, hours they span, thumbs-down every n-th, override every n-th)
+    let files: [(&str, &str, u32, f64, u32, u32); 3] = [
+        ("1.2.0-12", "concise", 130, 27.0, 7, 11),
+        ("1.2.0-12", "detailed", 130, 27.0, 4, 13),
+        ("1.1.0-8", "default", 90, 160.0, 6, 9),
+    ];
+    for (k, (version, variant, n, span, down, over)) in files.iter().enumerate() {
+        let mut text = String::new();
+        for i in 0..*n {
+            let hours = FEEDBACK_HOURS_AGO + 0.1 + span * f64::from(i) / f64::from(*n);
+            let at = steward_domain::gate::time::format_rfc3339(ago(hours).unix_timestamp());
+            let ask = ASKS[(i as usize + k * 3) % ASKS.len()];
+            let (kind, comment, correction) = if i % over == 5 {
+                (
+                    "override",
+                    "the agent rewrote the summary before sending it",
+                    "",
+                )
+            } else if i % 17 == 3 {
+                (
+                    "correction",
+                    "the owner of the first action item is wrong",
+                    "Owner: the support lead, not the account manager",
+                )
+            } else if i % down == 1 {
+                ("thumbs-down", "it missed the decision we took", "")
+            } else {
+                ("thumbs-up", "", "")
+            };
+            let safety = i % 61 == 17;
+            let flagged = safety || i % 15 == 2;
+            let comment = if safety {
+                "the summary repeated the customer's card number and phone"
+            } else {
+                comment
+            };
+            let line = serde_json::json!({
+                "id": format!("{variant}-{i}"),
+                "at": at,
+                "kind": kind,
+                "variant": variant,
+                "input": ask,
+                "output": "Summary: the team agreed the next steps and owners; see the action items.",
+                "comment": comment,
+                "correction": correction,
+                "flagged": flagged,
+                "safety": safety,
+            });
+            text.push_str(&line.to_string());
+            text.push('\n');
+        }
+        let path = data.join(format!("{model}@{version}-{variant}.jsonl"));
+        write(&path, &text)?;
+        clock::at(ago(FEEDBACK_HOURS_AGO), || {
+            ws.feedback_import(&FeedbackImportRequest {
+                model: model.into(),
+                version: (*version).into(),
+                file: path.display().to_string(),
+                variant: Some((*variant).into()),
+            })
+        })?;
+    }
+    // The reviewer's first pass: the oldest safety report, then the three oldest flagged items.
+    let queue = ws.queue_list(model, false)?;
+    let safety = queue.iter().filter(|q| q.safety).take(1).map(|q| {
+        (
+            q.id,
+            Label::Unsafe,
+            "card number and phone echoed back: fix the prompt template",
+        )
+    });
+    let flagged = queue.iter().filter(|q| !q.safety).take(3).zip([
+        (Label::Wrong, "missed the decision"),
+        (Label::Correct, ""),
+        (Label::Other, "asked for a translation, not a summary"),
+    ]);
+    let picked: Vec<(u32, Label, &str)> = safety
+        .chain(flagged.map(|(q, (label, note))| (q.id, label, note)))
+        .collect();
+    for (item, label, note) in picked {
+        clock::at(ago(LABELS_HOURS_AGO), || {
+            ws.queue_label(&QueueLabelRequest {
+                item,
+                label,
+                note: note.into(),
+            })
+        })?;
+    }
     Ok(())
 }

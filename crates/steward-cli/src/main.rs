@@ -30,6 +30,7 @@ mod eval;
 mod feedback;
 mod govern;
 mod ops;
+mod ops_view;
 mod output;
 mod release;
 mod sync;
@@ -168,6 +169,9 @@ enum Command {
     /// Incidents: open, note, close (with post-incident action items), list, show.
     #[command(subcommand)]
     Incident(ops::IncidentCmd),
+    /// A model's operations after release as the studio shows them (`operations MODEL`), and
+    /// one guardrail's chart (`operations chart MODEL --rule ID -o OUT.svg`).
+    Operations(ops_view::OperationsArgs),
     /// The workspace's guardrail service key, which signs automatic rollbacks only.
     #[command(subcommand, name = "service-key")]
     ServiceKey(ops::ServiceKeyCmd),
@@ -651,6 +655,7 @@ fn run(cli: Cli) -> Result<ExitCode, ApiError> {
         Command::Triage { model, json } => feedback::triage(&open()?, &model, json)?,
         Command::Monitor(args) => return ops::monitor(&open()?, args),
         Command::Incident(cmd) => ops::incident(&open()?, cmd)?,
+        Command::Operations(args) => ops_view::run(&open()?, args)?,
         Command::ServiceKey(cmd) => ops::service_key(&open()?, cmd)?,
         Command::Policy(govern::PolicyCmd::Check { file, json }) => {
             return govern::check(&file, json)

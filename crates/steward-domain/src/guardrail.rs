@@ -697,5 +697,8 @@ pub fn decide(breaches: &[Breach]) -> Option<GuardAction> {
         })
 }
 
+mod marks;
+pub use marks::{relative_bound, window_marks, WindowMark};
+
 #[cfg(test)]
 mod tests;

@@ -531,7 +531,7 @@ pub fn latency_chart(
 }
 
 /// A named time series: (x, y) with x in hours since the start of the export.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Series {
     /// Arm name (`canary`, `production`).
     pub name: String,
@@ -634,6 +634,156 @@ pub fn drift_chart(title: &str, features: &[(String, f64)], theme: Theme) -> Res
                 format!("{psi:.3}"),
                 c.fg,
             )?;
+        }
+        Ok(())
+    })
+}
+
+/// What a guardrail's chart draws: the watched arm's series (the canary's, or production's for
+/// a production rule), production's series beside a canary's, the rule's bounds, and the
+/// windows the caller's rule decided crossed them. x is hours since the first window.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GuardrailPlot {
+    /// The watched arm (`canary 1.2.0-12`).
+    pub watched: Series,
+    /// Production's series, for a canary rule.
+    pub production: Option<Series>,
+    /// The rule's absolute maximum.
+    pub max: Option<f64>,
+    /// The rule's absolute minimum.
+    pub min: Option<f64>,
+    /// Production's values moved by the rule's margin, window by window.
+    pub relative: Option<Series>,
+    /// What the margin line is called (`production + 20%`).
+    pub relative_label: String,
+    /// Windows that crossed a bound but did not breach the rule (not enough in a row).
+    pub crossed: Vec<(f64, f64)>,
+    /// Windows the rule breaches on.
+    pub breaching: Vec<(f64, f64)>,
+    /// Where recorded guardrail events fired (x), each drawn as a vertical line.
+    pub events: Vec<f64>,
+}
+
+/// A guardrail metric over time: canary against production with the rule's bound lines
+/// (dashed: absolute, dotted: the margin over production), windows that crossed a bound as
+/// open circles, windows the rule breaches on as filled vermillion circles, and each recorded
+/// guardrail event as a vertical vermillion line.
+pub fn guardrail_chart(
+    title: &str,
+    y_label: &str,
+    x_label: &str,
+    plot: &GuardrailPlot,
+    theme: Theme,
+) -> Result<String> {
+    let c = theme.colors();
+    let watched = lttb(&plot.watched.points, MAX_POINTS);
+    let production = plot
+        .production
+        .as_ref()
+        .map(|s| (s.name.clone(), lttb(&s.points, MAX_POINTS)));
+    let relative = plot.relative.as_ref().map(|s| lttb(&s.points, MAX_POINTS));
+    let thin = |p: &[(f64, f64)]| -> Vec<(f64, f64)> {
+        if p.len() <= MAX_POINTS {
+            p.to_vec()
+        } else {
+            let step = p.len().div_ceil(MAX_POINTS);
+            p.iter().step_by(step).copied().collect()
+        }
+    };
+    let crossed = thin(&plot.crossed);
+    let breaching = thin(&plot.breaching);
+    let xs = watched
+        .iter()
+        .chain(production.iter().flat_map(|p| p.1.iter()))
+        .map(|p| p.0)
+        .chain(plot.events.iter().copied());
+    let (x0, x1) = nice_range(xs, false);
+    let ys = watched
+        .iter()
+        .chain(production.iter().flat_map(|p| p.1.iter()))
+        .chain(relative.iter().flatten())
+        .map(|p| p.1)
+        .chain(plot.max)
+        .chain(plot.min);
+    let (y0, y1) = nice_range(ys, false);
+    let axes = Axes {
+        x: x0..x1,
+        y: y0..y1,
+        x_desc: x_label,
+        y_desc: y_label,
+        categories: None,
+        legend: SeriesLabelPosition::UpperLeft,
+    };
+    single_panel(title, &c, axes, |chart| {
+        if let Some((name, points)) = &production {
+            chart
+                .draw_series(LineSeries::new(
+                    points.iter().copied(),
+                    c.production.stroke_width(2),
+                ))
+                .map_err(err)?
+                .label(name.clone())
+                .legend(key_line(c.production.stroke_width(2)));
+        }
+        chart
+            .draw_series(LineSeries::new(
+                watched.iter().copied(),
+                c.candidate.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(plot.watched.name.clone())
+            .legend(key_line(c.candidate.stroke_width(2)));
+        for (bound, what) in [(plot.max, "maximum"), (plot.min, "minimum")] {
+            if let Some(b) = bound {
+                let style = REDDISH_PURPLE.stroke_width(2);
+                dashed_rule(chart, (x0, x1), b, (6, 4), style)?
+                    .label(format!("guardrail {what} {}", fmt_num(b)))
+                    .legend(key_line(style));
+            }
+        }
+        if let Some(points) = &relative {
+            let style = REDDISH_PURPLE.stroke_width(1);
+            chart
+                .draw_series(DashedLineSeries::new(points.iter().copied(), 2, 3, style))
+                .map_err(err)?
+                .label(plot.relative_label.clone())
+                .legend(key_line(style));
+        }
+        for &x in &plot.events {
+            let style = VERMILLION.stroke_width(2);
+            chart
+                .draw_series(DashedLineSeries::new([(x, y0), (x, y1)], 4, 3, style))
+                .map_err(err)?;
+        }
+        if !plot.events.is_empty() {
+            chart
+                .draw_series(plot.events.iter().map(|&x| {
+                    Text::new(
+                        "breach".to_string(),
+                        (x, y1),
+                        (FONT, 13)
+                            .into_font()
+                            .color(&VERMILLION)
+                            .pos(Pos::new(HPos::Left, VPos::Top)),
+                    )
+                }))
+                .map_err(err)?;
+        }
+        if !crossed.is_empty() {
+            let style = VERMILLION.stroke_width(2);
+            chart
+                .draw_series(crossed.iter().map(|&p| Circle::new(p, 4, style)))
+                .map_err(err)?
+                .label("crossed a bound")
+                .legend(move |(x, y)| Circle::new((x + 7, y), 4, style));
+        }
+        if !breaching.is_empty() {
+            let style = VERMILLION.filled();
+            chart
+                .draw_series(breaching.iter().map(|&p| Circle::new(p, 5, style)))
+                .map_err(err)?
+                .label("breached the guardrail")
+                .legend(move |(x, y)| Circle::new((x + 7, y), 5, style));
         }
         Ok(())
     })

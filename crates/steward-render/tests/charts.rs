@@ -2,8 +2,8 @@
 //! renderer (resvg) to prove the documents are valid.
 
 use steward_render::chart::{
-    compare_chart, drift_chart, fairness_chart, kpi_chart, latency_chart, CompareBar, GroupBar,
-    Series, Theme,
+    compare_chart, drift_chart, fairness_chart, guardrail_chart, kpi_chart, latency_chart,
+    CompareBar, GroupBar, GuardrailPlot, Series, Theme,
 };
 
 fn samples(theme: Theme) -> Vec<(&'static str, String)> {
@@ -90,13 +90,118 @@ fn samples(theme: Theme) -> Vec<(&'static str, String)> {
         theme,
     )
     .expect("drift");
+    let guardrail = guardrail_chart(
+        "canary.guardrail.latency-p99: p99 latency, canary vs production",
+        "p99 latency (ms)",
+        "hours since 2026-11-25T00:00:00Z",
+        &guardrail_plot(),
+        theme,
+    )
+    .expect("guardrail");
     vec![
         ("compare", compare),
         ("fairness", fairness),
         ("latency", latency),
         ("kpi", kpi),
         ("drift", drift),
+        ("guardrail", guardrail),
     ]
+}
+
+/// A day of hourly p99 windows: one window breaches the maximum, two cross the margin over
+/// production without breaching, and the guardrail event fired at the breach.
+fn guardrail_plot() -> GuardrailPlot {
+    let hours = 0..24;
+    let production: Vec<(f64, f64)> = hours.clone().map(|h| (f64::from(h), 1800.0)).collect();
+    let canary: Vec<(f64, f64)> = hours
+        .map(|h| {
+            let v = match h {
+                18 => 2740.0,
+                6 | 7 => 2200.0,
+                _ => 1780.0,
+            };
+            (f64::from(h), v)
+        })
+        .collect();
+    GuardrailPlot {
+        watched: Series {
+            name: "canary 1.2.0-12".into(),
+            points: canary,
+        },
+        production: Some(Series {
+            name: "production 1.1.0-8".into(),
+            points: production.clone(),
+        }),
+        max: Some(2500.0),
+        min: None,
+        relative: Some(Series {
+            name: "margin".into(),
+            points: production.iter().map(|(x, y)| (*x, y * 1.2)).collect(),
+        }),
+        relative_label: "production + 20%".into(),
+        crossed: vec![(6.0, 2200.0), (7.0, 2200.0)],
+        breaching: vec![(18.0, 2740.0)],
+        events: vec![18.0],
+    }
+}
+
+#[test]
+fn a_guardrail_chart_marks_its_bounds_and_breaches() {
+    // (case, plot, must contain, must not contain)
+    let plain = GuardrailPlot {
+        crossed: vec![],
+        breaching: vec![],
+        events: vec![],
+        ..guardrail_plot()
+    };
+    let floor = GuardrailPlot {
+        max: None,
+        min: Some(0.5),
+        relative: None,
+        production: None,
+        ..plain.clone()
+    };
+    let cases: Vec<(&str, GuardrailPlot, Vec<&str>, Vec<&str>)> = vec![
+        (
+            "a breach: the event line, its label, filled and open marks",
+            guardrail_plot(),
+            vec![
+                "guardrail maximum 2500",
+                "production + 20%",
+                "\nbreach\n",
+                "breached the guardrail",
+                "crossed a bound",
+                "#D55E00",
+            ],
+            vec![],
+        ),
+        (
+            "no breach: bounds only, nothing in vermillion",
+            plain,
+            vec!["guardrail maximum 2500", "production + 20%"],
+            vec![
+                "\nbreach\n",
+                "breached the guardrail",
+                "crossed a bound",
+                "#D55E00",
+            ],
+        ),
+        (
+            "a production floor: the minimum, no production series or margin",
+            floor,
+            vec!["guardrail minimum 0.50", "canary 1.2.0-12"],
+            vec!["production 1.1.0-8", "production + 20%"],
+        ),
+    ];
+    for (case, plot, has, lacks) in cases {
+        let svg = guardrail_chart("t", "y", "x", &plot, Theme::Light).expect(case);
+        for h in has {
+            assert!(svg.contains(h), "{case}: missing {h:?}");
+        }
+        for l in lacks {
+            assert!(!svg.contains(l), "{case}: has {l:?}");
+        }
+    }
 }
 
 #[test]

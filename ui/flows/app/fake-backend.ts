@@ -6,6 +6,7 @@ import { emit } from "@tauri-apps/api/event";
 import { installEvalFake } from "./fake-evals";
 import { installComplianceFake } from "./fake-compliance";
 import { installGovernanceFake } from "./fake-governance";
+import { installOperationsFake } from "./fake-operations";
 import { installReleasesFake } from "./fake-releases";
 import { installTrustFake } from "./fake-trust";
 import { fakeDocuments } from "./fake-documents";
@@ -510,7 +511,12 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     write: evals.write,
   });
 
+  // The Operations screen: recorded answers of the real core.
+  const operations = installOperationsFake();
+
   const handle = async (cmd: string, a: Record<string, unknown>): Promise<unknown> => {
+    const operationsAnswer = operations.handle(cmd, a);
+    if (operationsAnswer) return operationsAnswer;
     const complianceAnswer = compliance.handle(cmd, a);
     if (complianceAnswer) return complianceAnswer;
     const releasesAnswer = releases.handle(cmd, a);

@@ -3959,6 +3959,144 @@ created: boolean,
  */
 roles: Array<string>, };
 
+export type GuardrailSeriesView = { 
+/**
+ * The rule's id (what `guardrail_chart` takes).
+ */
+rule: string, 
+/**
+ * `canary` or `production`.
+ */
+stage: string, 
+/**
+ * The metric.
+ */
+metric: string, 
+/**
+ * What it watches and does, in words.
+ */
+description: string, 
+/**
+ * The version whose windows it reads (the canary or production now).
+ */
+version: string | null, 
+/**
+ * Windows of that version stored for the metric.
+ */
+windows: number, 
+/**
+ * Windows that crossed one of the rule's bounds.
+ */
+crossed: number, 
+/**
+ * Windows the rule breaches on (part of a run of its `windows` in a row).
+ */
+breaching: number, 
+/**
+ * Guardrail events this rule recorded for that version.
+ */
+events: number, };
+
+export type DialEntryView = { 
+/**
+ * The change.
+ */
+change: TrafficChangeView, 
+/**
+ * The hook's runs after it (none when no hook was set).
+ */
+hook_runs: Array<HookRunView>, };
+
+export type OperationsView = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The guardrail state: status, guardrails, imports, events.
+ */
+monitor: MonitorView, 
+/**
+ * One entry per guardrail of the policy, in policy order.
+ */
+series: Array<GuardrailSeriesView>, 
+/**
+ * The traffic dial now.
+ */
+traffic: TrafficView, 
+/**
+ * The dial's history, newest first, each change with its hook runs.
+ */
+dial: Array<DialEntryView>, 
+/**
+ * The model's hook.
+ */
+hook: TrafficHookView, 
+/**
+ * Incidents, newest first.
+ */
+incidents: Array<IncidentView>, 
+/**
+ * Feedback per version and prompt variant.
+ */
+feedback: FeedbackSummaryView, 
+/**
+ * The review queue, labelled items included (the latest label shown), in queue order.
+ */
+queue: Array<QueueItemView>, 
+/**
+ * Items still waiting for a label.
+ */
+queue_open: number, 
+/**
+ * The weekly triage.
+ */
+triage: TriageView, };
+
+export type GuardrailChartRequest = { 
+/**
+ * The model.
+ */
+model: string, 
+/**
+ * The rule's id.
+ */
+rule: string, 
+/**
+ * Light or dark.
+ */
+theme: ChartTheme, };
+
+export type GuardrailChartSvg = { 
+/**
+ * The rule.
+ */
+rule: string, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * The SVG document.
+ */
+svg: string, 
+/**
+ * Windows drawn.
+ */
+windows: number, 
+/**
+ * Windows that crossed a bound.
+ */
+crossed: number, 
+/**
+ * Windows the rule breaches on.
+ */
+breaching: number, 
+/**
+ * Guardrail events drawn as lines.
+ */
+events: number, };
+
 export type CoverageStatus = "satisfied" | "partial" | "missing";
 
 export type Pin = { "is": "document", 

@@ -93,6 +93,7 @@ import type {
   WaiverRequest,
   WaiverSignatureView,
 } from "./bindings";
+import type { GuardrailChartRequest, GuardrailChartSvg, OperationsView, QueueItemView, QueueLabelRequest } from "./bindings";
 
 /** The event long operations report progress on. */
 export const PROGRESS_EVENT = "steward://progress";
@@ -298,6 +299,13 @@ export const api = {
   /** The core writes the Annex IV file to a path from exportPick. */
   dossierAnnexIv: (model: string, version: string, format: DossierFormat, path: string) =>
     call<DossierExport>("dossier_annex_iv", { model, version, format, path }),
+
+  /** A model's operations after release: guardrails, dial, incidents, feedback, queue, triage. */
+  operationsView: (model: string) => call<OperationsView>("operations_view", { model }),
+  /** One guardrail's chart, drawn by the core with its bounds and breaches marked. */
+  guardrailChart: (req: GuardrailChartRequest) => call<GuardrailChartSvg>("guardrail_chart", { req }),
+  /** Labels a review-queue item as the workspace's actor; the core redacts the note. */
+  queueLabel: (req: QueueLabelRequest) => call<QueueItemView>("queue_label", { req }),
 };
 
 export type Api = typeof api;

@@ -11,6 +11,7 @@ mod governance;
 mod hooks;
 mod inbox;
 mod operations;
+mod operations_view;
 mod policy_diff;
 mod releases;
 pub(crate) mod sync;

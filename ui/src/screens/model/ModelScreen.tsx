@@ -74,6 +74,9 @@ export function ModelScreen({ name }: { name: string }) {
           {m.description ? <p className="lede">{m.description}</p> : null}
         </div>
         <div className="actions">
+          <a className="btn" href={href.operations(m.name)} data-testid="model-operations">
+            Operations
+          </a>
           {d.production && d.rollback_target ? (
             <button type="button" className="btn btn-danger" onClick={() => d.production && d.rollback_target && setRollingBack({ production: d.production, target: d.rollback_target })} data-testid="rollback">
               Roll back…
