@@ -6,6 +6,7 @@
 //! moves). The exception is creating a model version: when its answer is lost (a dropped
 //! connection, a timeout, a 5xx), the version may or may not exist, so the applier looks it up
 //! by its `steward.version` tag before trying again, and never creates one it can find.
+//! With MLflow's basic-auth app, a model the user may only read is refused before any write.
 
 use std::collections::BTreeMap;
 
@@ -38,6 +39,17 @@ pub fn apply(
 ) -> Applied {
     let mut applied = Applied::default();
     let total = plan.ops.len();
+    // A user the auth app lets only read the model is refused before the first write (an
+    // envelope upload is judged by the artifact store's permission, not the model's, and would
+    // otherwise land before the version create is refused). A model that does not exist yet
+    // is created first, and that create is its own check.
+    let creates_model = matches!(plan.ops.first(), Some(Op::CreateModel { .. }));
+    if !plan.ops.is_empty() && !creates_model {
+        if let Err(e) = registry.check_write(name) {
+            applied.error = Some(e);
+            return applied;
+        }
+    }
     for op in &plan.ops {
         if cancelled() {
             applied.error = Some(SyncError::Cancelled);

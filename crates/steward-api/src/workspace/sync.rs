@@ -119,7 +119,7 @@ pub fn registry_test(url: &str) -> Result<RegistryTestView> {
     reg.check_read().map_err(registry_error)?;
     let permissions = match reg.current_permissions().map_err(registry_error)? {
         None => "the server runs no auth app: anyone who reaches it may read and write".into(),
-        Some(v) => format!("the auth app reports: {v}"),
+        Some(g) => steward_sync::auth::summary(reg.user().unwrap_or("this token"), &g),
     };
     let cred = stored_credential(reg.url())?;
     Ok(RegistryTestView {
