@@ -26,8 +26,22 @@ pub struct Applied {
     pub error: Option<SyncError>,
 }
 
+/// Where an apply stands, after each operation sent.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// The registered model.
+    pub model: &'a str,
+    /// Operations sent for it so far.
+    pub done: usize,
+    /// Operations planned for it.
+    pub total: usize,
+    /// The operation just sent.
+    pub op: &'a Op,
+}
+
 /// Sends `plan`'s operations for model `name`; envelope bytes come from `artifacts` (path →
-/// bytes). `cancelled` is checked before each operation; `progress(done, total)` after each.
+/// bytes). `cancelled` is checked before each operation (so a cancel lands between two: what
+/// was sent stays sent, the rest is planned again next time); `progress` is told after each.
 /// On failure, what was done comes back with the error that stopped it.
 pub fn apply(
     registry: &Registry,
@@ -35,7 +49,7 @@ pub fn apply(
     plan: &Plan,
     artifacts: &BTreeMap<String, Vec<u8>>,
     cancelled: &dyn Fn() -> bool,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut dyn FnMut(&Progress<'_>),
 ) -> Applied {
     let mut applied = Applied::default();
     let total = plan.ops.len();
@@ -60,7 +74,12 @@ pub fn apply(
             return applied;
         }
         applied.done += 1;
-        progress(applied.done, total);
+        progress(&Progress {
+            model: name,
+            done: applied.done,
+            total,
+            op,
+        });
     }
     applied
 }

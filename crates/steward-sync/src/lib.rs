@@ -20,7 +20,7 @@ pub mod client;
 mod error;
 pub mod plan;
 
-pub use apply::{apply, find_by_tag, Applied};
+pub use apply::{apply, find_by_tag, Applied, Progress};
 pub use client::{ClientOptions, Credential, Registry, RemoteModel, RemoteVersion, Secret};
 pub use error::{Result, SyncError};
 pub use plan::{plan, LocalModel, LocalVersion, Op, Plan, RemoteState, GOVERNED_ALIASES};
