@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod fault_proxy;
 pub mod mlflow;
 pub mod registry;
 
