@@ -174,6 +174,15 @@ fn create_once(
                 if let Some(n) = find_by_tag(registry, name, version)? {
                     return Ok(n);
                 }
+                // A create that timed out may still be running on a slow server; give it as
+                // long again (at most 10 s) and look once more, so a slow answer does not
+                // become a second version.
+                if matches!(e, SyncError::Timeout { .. }) {
+                    std::thread::sleep(registry.timeout().min(std::time::Duration::from_secs(10)));
+                    if let Some(n) = find_by_tag(registry, name, version)? {
+                        return Ok(n);
+                    }
+                }
             }
             Err(e) => return Err(e),
         }

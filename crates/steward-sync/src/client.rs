@@ -277,6 +277,11 @@ impl Registry {
         self.base.as_str()
     }
 
+    /// The whole-request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.options.timeout
+    }
+
     /// How many HTTP requests this client has sent (retries included).
     pub fn requests(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
