@@ -111,6 +111,23 @@ fn a_thousand_records_reach_mlflow_exactly_once_through_faults_and_ten_kills() {
         });
     eprintln!("fault seed {seed} (replay with STEWARD_FAULT_SEED={seed})");
     let started = Instant::now();
+    let s = Steward::with_signer("sync-faults", LIFECYCLE_ONLY_POLICY);
+    let ns = s
+        .signer_namespace()
+        .expect("a signer's namespace")
+        .to_string();
+    // 1,000 signed release records waiting in the outbox, made while the server starts.
+    let generator = Command::new(env!("CARGO_BIN_EXE_steward-records"))
+        .arg(s.workspace())
+        .arg(MODELS.to_string())
+        .arg(VERSIONS.to_string())
+        .env("STEWARD_KEYRING_NAMESPACE", &ns)
+        .env("STEWARD_KEYRING_BACKEND", "keyutils")
+        .env("STEWARD_IDENTITY", SIGNER)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start steward-records");
     let server = Mlflow::start();
     eprintln!(
         "mlflow healthy after {:.1} s",
@@ -126,29 +143,12 @@ fn a_thousand_records_reach_mlflow_exactly_once_through_faults_and_ten_kills() {
             until: Duration::from_secs(150),
         },
     );
-    let s = Steward::with_signer("sync-faults", LIFECYCLE_ONLY_POLICY);
-    let ns = s
-        .signer_namespace()
-        .expect("a signer's namespace")
-        .to_string();
-
-    // 1,000 signed release records waiting in the outbox.
-    let generated = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_steward-records"))
-        .arg(s.workspace())
-        .arg(MODELS.to_string())
-        .arg(VERSIONS.to_string())
-        .env("STEWARD_KEYRING_NAMESPACE", &ns)
-        .env("STEWARD_KEYRING_BACKEND", "keyutils")
-        .env("STEWARD_IDENTITY", SIGNER)
-        .output()
-        .expect("run steward-records");
-    let made = Run::from(out);
+    let made = Run::from(generator.wait_with_output().expect("run steward-records"));
     assert_eq!(made.code, 0, "{}{}", made.stdout, made.stderr);
     eprintln!(
-        "generated {} in {:.1} s",
+        "generated {} by {:.1} s",
         made.stdout.trim(),
-        generated.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64()
     );
     let waiting = |s: &Steward| {
         s.ok(&["sync", "status", "--json"]).json()["waiting"]
