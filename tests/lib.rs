@@ -7,7 +7,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+pub mod fault_proxy;
 pub mod mlflow;
+pub mod registry;
 
 /// The outcome of one `steward` run.
 #[derive(Debug)]
@@ -18,6 +20,16 @@ pub struct Run {
     pub stdout: String,
     /// Standard error.
     pub stderr: String,
+}
+
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
 }
 
 impl Run {
@@ -113,6 +125,11 @@ impl Steward {
             "for this journey",
         ]);
         s
+    }
+
+    /// The keyring namespace of this workspace's signer ([`Steward::with_signer`]).
+    pub fn signer_namespace(&self) -> Option<&str> {
+        self.signer_ns.as_deref()
     }
 
     /// The workspace folder.

@@ -2,6 +2,10 @@
 //! worker, a SQLite backend and a served artifact store in a temporary folder, health-checked
 //! before use (up to 180 s) and stopped by its process group id when dropped.
 //!
+//! [`Mlflow::start_with_auth`] runs MLflow's basic-auth app (`--app-name basic-auth`) with its
+//! own user database in the same folder, no permission by default, and an admin user
+//! [`ADMIN`] whose password is [`ADMIN_PASSWORD`]; [`Mlflow::python`] then acts as that admin.
+//!
 //! The interpreter is `$STEWARD_MLFLOW_PYTHON` (set by scripts/setup.sh `need_mlflow`), else
 //! the workspace's `.venv-mlflow`. Without either the journey fails saying how to install it.
 
@@ -19,7 +23,13 @@ pub struct Mlflow {
     pub url: String,
     python: PathBuf,
     dir: tempfile::TempDir,
+    auth: bool,
 }
+
+/// The basic-auth app's admin user ([`Mlflow::start_with_auth`]).
+pub const ADMIN: &str = "admin";
+/// Its password (the auth app wants at least 12 characters).
+pub const ADMIN_PASSWORD: &str = "admin-password-for-tests";
 
 /// The Python that has MLflow installed.
 pub fn python() -> PathBuf {
@@ -60,12 +70,41 @@ fn get(port: u16, path: &str) -> Option<String> {
 impl Mlflow {
     /// Starts a server and waits until `/health` answers OK.
     pub fn start() -> Mlflow {
+        Mlflow::launch(false)
+    }
+
+    /// Starts a server with MLflow's basic-auth app: users need a password, a user holds no
+    /// permission until one is granted (`default_permission = NO_PERMISSIONS`), and
+    /// [`ADMIN`] / [`ADMIN_PASSWORD`] may do everything.
+    pub fn start_with_auth() -> Mlflow {
+        Mlflow::launch(true)
+    }
+
+    fn launch(auth: bool) -> Mlflow {
         let python = python();
         let dir = tempfile::tempdir().expect("tempdir");
         let port = free_port();
         let log = std::fs::File::create(dir.path().join("server.log")).expect("log");
-        let child = Command::new(&python)
-            .args(["-m", "mlflow", "server", "--host", "127.0.0.1", "--port"])
+        let mut cmd = Command::new(&python);
+        if auth {
+            let ini = dir.path().join("basic_auth.ini");
+            std::fs::write(
+                &ini,
+                format!(
+                    "[mlflow]\ndefault_permission = NO_PERMISSIONS\ndatabase_uri = sqlite:///{}\nadmin_username = {ADMIN}\nauthorization_function = mlflow.server.auth:authenticate_request_basic_auth\n",
+                    dir.path().join("auth.db").display()
+                ),
+            )
+            .expect("write the auth config");
+            cmd.env("MLFLOW_AUTH_CONFIG_PATH", &ini)
+                .env("MLFLOW_AUTH_ADMIN_PASSWORD", ADMIN_PASSWORD)
+                .env("MLFLOW_FLASK_SERVER_SECRET_KEY", "steward-tests-only")
+                .args(["-m", "mlflow", "server", "--app-name", "basic-auth"]);
+        } else {
+            cmd.args(["-m", "mlflow", "server"]);
+        }
+        let child = cmd
+            .args(["--host", "127.0.0.1", "--port"])
             .arg(port.to_string())
             .args(["--workers", "1", "--backend-store-uri"])
             .arg(format!(
@@ -86,6 +125,7 @@ impl Mlflow {
             url: format!("http://127.0.0.1:{port}"),
             python,
             dir,
+            auth,
         };
         let deadline = Instant::now() + Duration::from_secs(180);
         loop {
@@ -106,20 +146,28 @@ impl Mlflow {
         }
     }
 
+    /// Where the server keeps the artifacts it is sent (`--artifacts-destination`).
+    pub fn artifacts_dir(&self) -> PathBuf {
+        self.dir.path().join("artifacts")
+    }
+
     /// The server's log so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
     }
 
-    /// Runs `script` with MLflow's Python, `MLFLOW_TRACKING_URI` pointing here; its stdout
-    /// parsed as JSON.
+    /// Runs `script` with MLflow's Python, `MLFLOW_TRACKING_URI` pointing here (as the admin
+    /// when the auth app runs); its stdout parsed as JSON.
     pub fn python(&self, script: &str) -> serde_json::Value {
-        let out = Command::new(&self.python)
-            .arg("-c")
+        let mut cmd = Command::new(&self.python);
+        cmd.arg("-c")
             .arg(script)
-            .env("MLFLOW_TRACKING_URI", &self.url)
-            .output()
-            .expect("run python");
+            .env("MLFLOW_TRACKING_URI", &self.url);
+        if self.auth {
+            cmd.env("MLFLOW_TRACKING_USERNAME", ADMIN)
+                .env("MLFLOW_TRACKING_PASSWORD", ADMIN_PASSWORD);
+        }
+        let out = cmd.output().expect("run python");
         assert!(
             out.status.success(),
             "python failed: {}",

@@ -16,15 +16,13 @@
 # Usage: bash bench/release/run.sh [RECORDS] [RUNS]   (defaults 1000 and 7)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. bench/signer.sh
 records=${1:-1000}
 runs=${2:-7}
 work=$(mktemp -d /tmp/steward-bench-release.XXXXXX)
 export STEWARD_KEYRING_NAMESPACE="bench-release-$$" STEWARD_KEYRING_BACKEND=keyutils STEWARD_IDENTITY=bench@example.org
 cleanup() {
-  for id in $(keyctl rlist @u 2>/dev/null); do
-    d=$(keyctl rdescribe "$id" 2>/dev/null) || continue
-    case "${d#*;*;*;*;}" in steward-"$STEWARD_KEYRING_NAMESPACE":*) keyctl unlink "$id" @u >/dev/null 2>&1 || true ;; esac
-  done
+  forget_namespace_keys
   rm -rf "$work"
 }
 py=${STEWARD_PYTHON:-$PWD/.venv/bin/python}
@@ -36,23 +34,7 @@ bench="$PWD/target/release/examples/release_bench"
 trap cleanup EXIT
 
 ws="$work/ws"
-"$steward" --workspace "$ws" init >/dev/null
-"$steward" --workspace "$ws" key init --name "Bench Signer" --email "$STEWARD_IDENTITY" >/dev/null
-"$steward" --workspace "$ws" roster init >/dev/null
-cat >"$work/policy.toml" <<'TOML'
-format = "steward.policy/v1"
-name = "lifecycle-only"
-
-[canary]
-traffic_share_below_percent = 5.0
-flagged_tenants_allowed = true
-shadow_mode_required = true
-min_duration_hours = 48
-kpis = []
-
-[stages]
-TOML
-"$steward" --workspace "$ws" policy set "$work/policy.toml" -m bench >/dev/null
+signer_workspace "$steward" "$ws" "$work"
 "$steward" --workspace "$ws" model add copilot --owner bench@example.org >/dev/null
 "$steward" --workspace "$ws" version add copilot 1.0.0-1 --bundle-digest "sha256:$(printf '1%.0s' $(seq 64))" >/dev/null
 "$steward" --workspace "$ws" key export -o "$work/key.json" >/dev/null

@@ -5,38 +5,24 @@
 //! goes out later. Errors from servers that are not a usable MLflow change nothing locally.
 
 use steward_tests::mlflow::{canned_server, free_port, Mlflow};
+use steward_tests::registry::{self, namespace};
 use steward_tests::{Run, Steward};
 
 /// `steward args…` with the keyring namespace `ns` (the demo's people live in `ns-demo`).
 fn run(s: &Steward, ns: &str, identity: Option<&str>, args: &[&str]) -> Run {
-    let mut cmd = s.command(args);
+    let mut cmd = registry::command(s, args);
     cmd.env("STEWARD_KEYRING_NAMESPACE", ns)
-        .env("STEWARD_KEYRING_BACKEND", "keyutils")
-        .env("STEWARD_REGISTRY_ATTEMPTS", "2")
-        .env("STEWARD_REGISTRY_TIMEOUT_MS", "20000");
+        .env("STEWARD_KEYRING_BACKEND", "keyutils");
     if let Some(id) = identity {
         cmd.env("STEWARD_IDENTITY", id);
     }
-    let out = cmd.output().expect("run steward");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    registry::output(cmd)
 }
 
 fn ok(s: &Steward, ns: &str, args: &[&str]) -> Run {
     let r = run(s, ns, None, args);
     assert_eq!(r.code, 0, "steward {args:?}: {}{}", r.stdout, r.stderr);
     r
-}
-
-fn namespace(test: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("test-sync-{test}-{}-{nanos}", std::process::id())
 }
 
 const READ_BACK: &str = r#"

@@ -2,14 +2,24 @@
 //! `steward sync status`, and `steward admit` (no workspace): the central registry. Each is
 //! one steward-api call and a printer. `sync` exits 1 when it finds an ungoverned alias or a
 //! new conflict, so a scheduled sync fails loudly; `admit` exits 0 only for an admitted version.
+//!
+//! A long sync shows its progress on stderr (a bar on a terminal; lines with `--progress`
+//! elsewhere; stdout and `--json` stay clean). Ctrl-C (SIGINT) cancels it between two registry
+//! operations: what was sent stays sent, the rest waits in the outbox for the next sync, and
+//! the exit code is 130. A second Ctrl-C stops at once (also 130); the next sync resumes from
+//! what the registry holds.
 
-use std::io::Read;
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 use steward_api::wire::{AdmitView, SyncReport, SyncRequest, SyncStatusView};
-use steward_api::{ApiError, Workspace};
+use steward_api::{ApiError, ErrorCode, Workspace};
 
 use crate::output;
 
@@ -54,9 +64,90 @@ pub struct SyncArgs {
     /// Move ungoverned aliases back to the governed state.
     #[arg(long)]
     restore: bool,
+    /// Print progress lines on stderr even when it is not a terminal (on a terminal a bar is
+    /// shown anyway).
+    #[arg(long)]
+    progress: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// The exit code of a sync cancelled by Ctrl-C (128 + SIGINT, as shells report it).
+pub const CANCELLED_EXIT: u8 = 130;
+
+/// Progress on stderr: a bar on a terminal, throttled lines with `--progress`, else nothing.
+enum Shown {
+    Bar(ProgressBar),
+    Lines(Option<Instant>),
+    Off,
+}
+
+impl Shown {
+    fn new(lines: bool) -> Shown {
+        if std::io::stderr().is_terminal() {
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} operations {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            Shown::Bar(bar)
+        } else if lines {
+            Shown::Lines(None)
+        } else {
+            Shown::Off
+        }
+    }
+
+    fn show(&mut self, p: &steward_api::SyncProgress<'_>) {
+        match self {
+            Shown::Bar(bar) => {
+                bar.set_prefix(p.model.to_string());
+                bar.set_length(p.total as u64);
+                bar.set_position(p.done as u64);
+                bar.set_message(p.op.describe());
+            }
+            Shown::Lines(last) => {
+                // One line a second at most, and each model's last operation.
+                let due = last.is_none_or(|t| t.elapsed() >= Duration::from_secs(1));
+                if due || p.done == p.total {
+                    eprintln!(
+                        "sync {}: {}/{} operations, {}",
+                        p.model,
+                        p.done,
+                        p.total,
+                        p.op.describe()
+                    );
+                    *last = Some(Instant::now());
+                }
+            }
+            Shown::Off => {}
+        }
+    }
+}
+
+impl Drop for Shown {
+    fn drop(&mut self) {
+        if let Shown::Bar(bar) = self {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// A flag Ctrl-C sets; a second Ctrl-C ends the process at once.
+fn cancel_on_sigint() -> Result<Arc<AtomicBool>, ApiError> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let sigint = signal_hook::consts::SIGINT;
+    // Registered first, so it sees the flag before the second handler sets it.
+    signal_hook::flag::register_conditional_shutdown(
+        sigint,
+        i32::from(CANCELLED_EXIT),
+        flag.clone(),
+    )
+    .and_then(|_| signal_hook::flag::register(sigint, flag.clone()))
+    .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot watch for Ctrl-C: {e}")))?;
+    Ok(flag)
 }
 
 #[derive(Subcommand)]
@@ -248,14 +339,25 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode, ApiError> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let report = ws.sync(
+    let cancel = cancel_on_sigint()?;
+    let mut shown = Shown::new(args.progress);
+    let result = ws.sync_progress(
         &SyncRequest {
             push: args.push,
             pull: args.pull,
             restore: args.restore,
         },
-        &|| false,
-    )?;
+        &|| cancel.load(Ordering::SeqCst),
+        &mut |p| shown.show(p),
+    );
+    drop(shown);
+    let report = match result {
+        Err(e) if e.code == ErrorCode::Cancelled => {
+            eprintln!("{}", e.message);
+            return Ok(ExitCode::from(CANCELLED_EXIT));
+        }
+        other => other?,
+    };
     if args.json {
         output::json(&report);
     } else {

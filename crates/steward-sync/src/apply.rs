@@ -6,6 +6,7 @@
 //! moves). The exception is creating a model version: when its answer is lost (a dropped
 //! connection, a timeout, a 5xx), the version may or may not exist, so the applier looks it up
 //! by its `steward.version` tag before trying again, and never creates one it can find.
+//! With MLflow's basic-auth app, a model the user may only read is refused before any write.
 
 use std::collections::BTreeMap;
 
@@ -25,8 +26,22 @@ pub struct Applied {
     pub error: Option<SyncError>,
 }
 
+/// Where an apply stands, after each operation sent.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// The registered model.
+    pub model: &'a str,
+    /// Operations sent for it so far.
+    pub done: usize,
+    /// Operations planned for it.
+    pub total: usize,
+    /// The operation just sent.
+    pub op: &'a Op,
+}
+
 /// Sends `plan`'s operations for model `name`; envelope bytes come from `artifacts` (path →
-/// bytes). `cancelled` is checked before each operation; `progress(done, total)` after each.
+/// bytes). `cancelled` is checked before each operation (so a cancel lands between two: what
+/// was sent stays sent, the rest is planned again next time); `progress` is told after each.
 /// On failure, what was done comes back with the error that stopped it.
 pub fn apply(
     registry: &Registry,
@@ -34,10 +49,21 @@ pub fn apply(
     plan: &Plan,
     artifacts: &BTreeMap<String, Vec<u8>>,
     cancelled: &dyn Fn() -> bool,
-    progress: &mut dyn FnMut(usize, usize),
+    progress: &mut dyn FnMut(&Progress<'_>),
 ) -> Applied {
     let mut applied = Applied::default();
     let total = plan.ops.len();
+    // A user the auth app lets only read the model is refused before the first write (an
+    // envelope upload is judged by the artifact store's permission, not the model's, and would
+    // otherwise land before the version create is refused). A model that does not exist yet
+    // is created first, and that create is its own check.
+    let creates_model = matches!(plan.ops.first(), Some(Op::CreateModel { .. }));
+    if !plan.ops.is_empty() && !creates_model {
+        if let Err(e) = registry.check_write(name) {
+            applied.error = Some(e);
+            return applied;
+        }
+    }
     for op in &plan.ops {
         if cancelled() {
             applied.error = Some(SyncError::Cancelled);
@@ -48,7 +74,12 @@ pub fn apply(
             return applied;
         }
         applied.done += 1;
-        progress(applied.done, total);
+        progress(&Progress {
+            model: name,
+            done: applied.done,
+            total,
+            op,
+        });
     }
     applied
 }
@@ -142,6 +173,15 @@ fn create_once(
                 // The answer was lost, not necessarily the create: look before creating again.
                 if let Some(n) = find_by_tag(registry, name, version)? {
                     return Ok(n);
+                }
+                // A create that timed out may still be running on a slow server; give it as
+                // long again (at most 10 s) and look once more, so a slow answer does not
+                // become a second version.
+                if matches!(e, SyncError::Timeout { .. }) {
+                    std::thread::sleep(registry.timeout().min(std::time::Duration::from_secs(10)));
+                    if let Some(n) = find_by_tag(registry, name, version)? {
+                        return Ok(n);
+                    }
                 }
             }
             Err(e) => return Err(e),

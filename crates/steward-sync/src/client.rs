@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use rand_core::{OsRng, RngCore};
@@ -17,6 +18,7 @@ use serde_json::{json, Value};
 use url::Url;
 use zeroize::Zeroizing;
 
+use crate::auth::{self, Grants};
 use crate::error::{Result, SyncError};
 
 /// A secret (token or password) that cannot be printed or logged.
@@ -136,6 +138,8 @@ pub struct Registry {
     credential: Option<Credential>,
     options: ClientOptions,
     requests: AtomicU64,
+    /// The auth app's answer for this credential, once asked (None inside: no auth app).
+    grants: Mutex<Option<Option<Grants>>>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -217,6 +221,23 @@ fn quoted(text: &str) -> String {
     format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
+/// What a write of registered model `name` needs.
+fn write_need(name: &str) -> String {
+    format!("EDIT permission on registered model {name}")
+}
+
+/// What a read of registered model `name` needs.
+fn read_need(name: &str) -> String {
+    format!("READ permission on registered model {name}")
+}
+
+const CREATE_NEED: &str =
+    "permission to create registered models (the server's default permission or a workspace grant)";
+// MLflow's basic-auth app judges a proxied artifact outside an experiment by the server's
+// default (or workspace) permission, not by any registered model's grant.
+const ARTIFACT_WRITE_NEED: &str = "write access to the artifact store (MLflow judges proxied artifacts outside an experiment by the server's default permission)";
+const ARTIFACT_READ_NEED: &str = "read access to the artifact store (MLflow judges proxied artifacts outside an experiment by the server's default permission)";
+
 /// The first characters of an HTML answer's `<title>`, for error messages.
 fn html_title(body: &str) -> String {
     let lower = body.to_ascii_lowercase();
@@ -247,12 +268,18 @@ impl Registry {
             credential,
             options,
             requests: AtomicU64::new(0),
+            grants: Mutex::new(None),
         })
     }
 
     /// The server's URL.
     pub fn url(&self) -> &str {
         self.base.as_str()
+    }
+
+    /// The whole-request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.options.timeout
     }
 
     /// How many HTTP requests this client has sent (retries included).
@@ -304,6 +331,7 @@ impl Registry {
     fn send(
         &self,
         what: &str,
+        need: &str,
         retry: bool,
         build: &dyn Fn() -> Result<RequestBuilder>,
     ) -> Result<(u16, Vec<u8>)> {
@@ -316,7 +344,7 @@ impl Registry {
         loop {
             let outcome = self
                 .send_once(build)
-                .and_then(|resp| self.classify(what, resp));
+                .and_then(|resp| self.classify(what, need, resp));
             match outcome {
                 Err(e) if e.is_retryable() && attempt + 1 < attempts => {
                     std::thread::sleep(backoff_delay(
@@ -332,7 +360,7 @@ impl Registry {
         }
     }
 
-    fn classify(&self, what: &str, resp: Response) -> Result<(u16, Vec<u8>)> {
+    fn classify(&self, what: &str, need: &str, resp: Response) -> Result<(u16, Vec<u8>)> {
         let status = resp.status().as_u16();
         let html = resp
             .headers()
@@ -366,11 +394,19 @@ impl Registry {
                 .unwrap_or_else(|| html_title(&text()))
         };
         match status {
-            401 => Err(SyncError::Unauthenticated { url }),
+            401 => Err(SyncError::Unauthenticated {
+                url,
+                credential: match &self.credential {
+                    None => "no credential".into(),
+                    Some(Credential::Token(_)) => "a token".into(),
+                    Some(Credential::Basic { user, .. }) => format!("the password of user {user}"),
+                },
+            }),
             403 => Err(SyncError::PermissionDenied {
                 url,
                 what: what.to_string(),
                 message: message(),
+                need: need.to_string(),
             }),
             _ if html && !(200..=299).contains(&status) => Err(SyncError::NotMlflow {
                 url,
@@ -411,14 +447,14 @@ impl Registry {
         path: &str,
         query: &[(&str, &str)],
         body: Option<&Value>,
-        what: &str,
+        (what, need): (&str, &str),
         retry: bool,
     ) -> Result<Value> {
         let mut url = self.endpoint(path)?;
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        let (_, bytes) = self.send(what, retry, &|| {
+        let (_, bytes) = self.send(what, need, retry, &|| {
             let mut req = self.http.request(method.clone(), url.clone());
             if let Some(b) = body {
                 req = req.json(b);
@@ -446,7 +482,9 @@ impl Registry {
     /// `GET /health` and `GET /version`: the server's MLflow version.
     pub fn server_version(&self) -> Result<String> {
         let url = self.endpoint("version")?;
-        let (_, body) = self.send("GET /version", true, &|| Ok(self.http.get(url.clone())))?;
+        let (_, body) = self.send("GET /version", "access to the server", true, &|| {
+            Ok(self.http.get(url.clone()))
+        })?;
         let text = String::from_utf8_lossy(&body).trim().to_string();
         let looks_like_version = !text.is_empty()
             && text.len() < 40
@@ -470,7 +508,10 @@ impl Registry {
             "api/2.0/mlflow/registered-models/get",
             &[("name", name)],
             None,
-            &format!("reading registered model {name}"),
+            (
+                &format!("reading registered model {name}"),
+                &read_need(name),
+            ),
             true,
         ) {
             Ok(v) => {
@@ -508,7 +549,7 @@ impl Registry {
             "api/2.0/mlflow/registered-models/create",
             &[],
             Some(&body),
-            &format!("creating registered model {name}"),
+            (&format!("creating registered model {name}"), CREATE_NEED),
             true,
         ) {
             Ok(_) => Ok(()),
@@ -525,7 +566,10 @@ impl Registry {
             "api/2.0/mlflow/registered-models/update",
             &[],
             Some(&body),
-            &format!("updating registered model {name}"),
+            (
+                &format!("updating registered model {name}"),
+                &write_need(name),
+            ),
             true,
         )
         .map(drop)
@@ -539,7 +583,10 @@ impl Registry {
             "api/2.0/mlflow/registered-models/set-tag",
             &[],
             Some(&body),
-            &format!("tagging registered model {name}"),
+            (
+                &format!("tagging registered model {name}"),
+                &write_need(name),
+            ),
             true,
         )
         .map(drop)
@@ -567,7 +614,10 @@ impl Registry {
                 "api/2.0/mlflow/model-versions/search",
                 &query,
                 None,
-                &format!("searching the versions of {name}"),
+                (
+                    &format!("searching the versions of {name}"),
+                    &read_need(name),
+                ),
                 true,
             )?;
             if let Some(list) = v.get("model_versions").and_then(Value::as_array) {
@@ -597,7 +647,7 @@ impl Registry {
             "api/2.0/mlflow/model-versions/create",
             &[],
             Some(&body),
-            &format!("creating a version of {name}"),
+            (&format!("creating a version of {name}"), &write_need(name)),
             false,
         )?;
         Ok(version_of(
@@ -612,7 +662,10 @@ impl Registry {
             "api/2.0/mlflow/model-versions/get",
             &[("name", name), ("version", number)],
             None,
-            &format!("reading version {number} of {name}"),
+            (
+                &format!("reading version {number} of {name}"),
+                &read_need(name),
+            ),
             true,
         ) {
             Ok(v) => Ok(Some(version_of(
@@ -631,7 +684,10 @@ impl Registry {
             "api/2.0/mlflow/model-versions/set-tag",
             &[],
             Some(&body),
-            &format!("tagging version {number} of {name}"),
+            (
+                &format!("tagging version {number} of {name}"),
+                &write_need(name),
+            ),
             true,
         )
         .map(drop)
@@ -645,7 +701,10 @@ impl Registry {
             "api/2.0/mlflow/registered-models/alias",
             &[],
             Some(&body),
-            &format!("pointing alias {alias} of {name} at version {number}"),
+            (
+                &format!("pointing alias {alias} of {name} at version {number}"),
+                &write_need(name),
+            ),
             true,
         )
         .map(drop)
@@ -659,7 +718,10 @@ impl Registry {
             "api/2.0/mlflow/registered-models/alias",
             &[],
             Some(&body),
-            &format!("removing alias {alias} of {name}"),
+            (
+                &format!("removing alias {alias} of {name}"),
+                &write_need(name),
+            ),
             true,
         )
         .map(drop)
@@ -672,7 +734,10 @@ impl Registry {
             "api/2.0/mlflow/registered-models/alias",
             &[("name", name), ("alias", alias)],
             None,
-            &format!("reading alias {alias} of {name}"),
+            (
+                &format!("reading alias {alias} of {name}"),
+                &read_need(name),
+            ),
             true,
         ) {
             Ok(v) => Ok(Some(version_of(
@@ -702,22 +767,30 @@ impl Registry {
     pub fn put_artifact(&self, path: &str, bytes: &[u8]) -> Result<()> {
         let url = self.artifact_url(path)?;
         let body = bytes.to_vec();
-        self.send(&format!("uploading artifact {path}"), true, &|| {
-            Ok(self
-                .http
-                .put(url.clone())
-                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-                .body(body.clone()))
-        })
+        self.send(
+            &format!("uploading artifact {path}"),
+            ARTIFACT_WRITE_NEED,
+            true,
+            &|| {
+                Ok(self
+                    .http
+                    .put(url.clone())
+                    .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                    .body(body.clone()))
+            },
+        )
         .map(drop)
     }
 
     /// Downloads the artifact at `path`, or None when there is none.
     pub fn get_artifact(&self, path: &str) -> Result<Option<Vec<u8>>> {
         let url = self.artifact_url(path)?;
-        match self.send(&format!("downloading artifact {path}"), true, &|| {
-            Ok(self.http.get(url.clone()))
-        }) {
+        match self.send(
+            &format!("downloading artifact {path}"),
+            ARTIFACT_READ_NEED,
+            true,
+            &|| Ok(self.http.get(url.clone())),
+        ) {
             Ok((_, body)) => Ok(Some(body)),
             Err(e) if Self::not_found(&e) => Ok(None),
             Err(e) => Err(e),
@@ -731,7 +804,10 @@ impl Registry {
             "api/2.0/mlflow-artifacts/artifacts",
             &[("path", path)],
             None,
-            &format!("listing artifacts under {path}"),
+            (
+                &format!("listing artifacts under {path}"),
+                ARTIFACT_READ_NEED,
+            ),
             true,
         )?;
         Ok(v.get("files")
@@ -748,21 +824,86 @@ impl Registry {
     }
 
     /// What the current user may do, from the basic-auth app's
-    /// `/api/3.0/mlflow/users/current/permissions`; None when the server has no auth app
-    /// (then anyone who reaches it may write).
-    pub fn current_permissions(&self) -> Result<Option<Value>> {
-        match self.json(
+    /// `/api/3.0/mlflow/users/current/permissions` (asked once per client); None when the server
+    /// has no auth app (then anyone who reaches it may write).
+    pub fn current_permissions(&self) -> Result<Option<Grants>> {
+        let mut cached = self.grants.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(g) = cached.as_ref() {
+            return Ok(g.clone());
+        }
+        let grants = match self.json(
             Method::GET,
             "api/3.0/mlflow/users/current/permissions",
             &[],
             None,
-            "reading your permissions",
+            (
+                "reading your permissions",
+                "the right to read your own permissions",
+            ),
             true,
         ) {
-            Ok(v) => Ok(Some(v)),
-            Err(SyncError::NotMlflow { .. }) => Ok(None),
-            Err(e) if Self::not_found(&e) => Ok(None),
-            Err(e) => Err(e),
+            Ok(v) => auth::parse_grants(&v),
+            Err(SyncError::NotMlflow { .. }) => None,
+            Err(e) if Self::not_found(&e) => None,
+            Err(e) => return Err(e),
+        };
+        *cached = Some(grants.clone());
+        Ok(grants)
+    }
+
+    /// The permission MLflow's auth app resolves for `user` on registered model `name`
+    /// (`READ`, `EDIT`, …), the same way it decides a real request.
+    pub fn model_permission(&self, user: &str, name: &str) -> Result<String> {
+        let v = self.json(
+            Method::GET,
+            "api/3.0/mlflow/users/permissions/get",
+            &[
+                ("username", user),
+                ("resource_type", "registered_model"),
+                ("resource_id", name),
+            ],
+            None,
+            (
+                &format!("reading the permission of {user} on {name}"),
+                "the right to read your own permissions",
+            ),
+            true,
+        )?;
+        Ok(field_str(&v, "permission"))
+    }
+
+    /// The user name of a basic-auth credential.
+    pub fn user(&self) -> Option<&str> {
+        match &self.credential {
+            Some(Credential::Basic { user, .. }) => Some(user),
+            _ => None,
+        }
+    }
+
+    /// Refuses, before any write, a push to registered model `name` that MLflow's auth app
+    /// would refuse: with a basic-auth login that is not an admin, the permission the server
+    /// resolves on the model must be EDIT or MANAGE. Without an auth app, a token, or as an
+    /// admin, nothing is asked.
+    pub fn check_write(&self, name: &str) -> Result<()> {
+        let Some(user) = self.user() else {
+            return Ok(());
+        };
+        match self.current_permissions()? {
+            None => Ok(()),
+            Some(g) if g.is_admin => Ok(()),
+            Some(_) => {
+                let permission = self.model_permission(user, name)?;
+                if auth::can_write(&permission) {
+                    Ok(())
+                } else {
+                    Err(SyncError::ReadOnly {
+                        url: self.base.to_string(),
+                        model: name.to_string(),
+                        user: user.to_string(),
+                        permission,
+                    })
+                }
+            }
         }
     }
 
@@ -773,7 +914,10 @@ impl Registry {
             "api/2.0/mlflow/registered-models/search",
             &[("max_results", "1")],
             None,
-            "searching registered models",
+            (
+                "searching registered models",
+                "READ permission on the registry's registered models",
+            ),
             true,
         )
         .map(drop)

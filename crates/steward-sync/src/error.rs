@@ -30,13 +30,15 @@ pub enum SyncError {
         after: Duration,
     },
     /// 401: no or wrong credentials.
-    #[error("the registry at {url} refused the credentials (HTTP 401): log in again with `steward registry login`")]
+    #[error("the registry at {url} refused the credentials (HTTP 401): log in again with `steward registry login` (Steward sent {credential}); nothing was sent, the changes wait in the outbox")]
     Unauthenticated {
         /// The server.
         url: String,
+        /// What was sent: `no credential`, `the password of user NAME`, `a token`.
+        credential: String,
     },
     /// 403: authenticated, but not allowed.
-    #[error("the registry at {url} denied {what} (HTTP 403: {message}); ask the registry's admin for EDIT permission on the model")]
+    #[error("the registry at {url} denied {what} (HTTP 403: {message}); ask the registry's admin for {need}, or log in as a user who has it (`steward registry login --user NAME`)")]
     PermissionDenied {
         /// The server.
         url: String,
@@ -44,6 +46,20 @@ pub enum SyncError {
         what: String,
         /// What the server said.
         message: String,
+        /// The permission the request needs, on what.
+        need: String,
+    },
+    /// The auth app says the user may not write a registered model: refused before any write.
+    #[error("the registry at {url} lets user {user} only {permission} registered model {model}, and a push writes its versions, tags and aliases (EDIT); ask the registry's admin to grant {user} EDIT on {model} (MLflow: POST /api/3.0/mlflow/users/permissions/grant), or log in as a user who has it (`steward registry login --user NAME`); nothing was sent, the changes wait in the outbox")]
+    ReadOnly {
+        /// The server.
+        url: String,
+        /// The registered model.
+        model: String,
+        /// The user.
+        user: String,
+        /// The permission the server resolved (`READ`, `USE`, `NO_PERMISSIONS`, `DENY`).
+        permission: String,
     },
     /// The server answered something that is not MLflow's JSON (an HTML page, a proxy).
     #[error("the server at {url} is not an MLflow registry: {what} answered {detail}; check the URL (it should be the MLflow server's root, e.g. http://host:5000)")]
@@ -91,7 +107,7 @@ impl SyncError {
             SyncError::Unreachable { .. } => "unreachable",
             SyncError::Timeout { .. } => "timeout",
             SyncError::Unauthenticated { .. } => "unauthenticated",
-            SyncError::PermissionDenied { .. } => "permission-denied",
+            SyncError::PermissionDenied { .. } | SyncError::ReadOnly { .. } => "permission-denied",
             SyncError::NotMlflow { .. } => "not-mlflow",
             SyncError::Api { .. } => "registry-error",
             SyncError::Cancelled => "cancelled",

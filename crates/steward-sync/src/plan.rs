@@ -151,6 +151,28 @@ pub enum Op {
     },
 }
 
+impl Op {
+    /// What the operation does, for progress lines: `creating version 1.0.3-1`, …
+    pub fn describe(&self) -> String {
+        match self {
+            Op::CreateModel { .. } => "creating the registered model".into(),
+            Op::SetModelDescription { .. } => "setting the model's description".into(),
+            Op::SetModelTag { key, .. } => format!("tagging the model {key}"),
+            Op::UploadArtifact { version, path } => format!(
+                "uploading {version} {}",
+                path.rsplit('/').nth(1).unwrap_or("envelope")
+            ),
+            Op::CreateVersion { version, .. } => format!("creating version {version}"),
+            Op::SetVersionTag { version, key, .. } => format!("tagging {version} {key}"),
+            Op::SetAlias { alias, target } => match target {
+                VersionRef::Number(n) => format!("pointing {alias} at registry version {n}"),
+                VersionRef::Steward(v) => format!("pointing {alias} at {v}"),
+            },
+            Op::DeleteAlias { alias } => format!("removing alias {alias}"),
+        }
+    }
+}
+
 /// A governed alias that no signed record explains.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Ungoverned {

@@ -119,7 +119,7 @@ pub fn registry_test(url: &str) -> Result<RegistryTestView> {
     reg.check_read().map_err(registry_error)?;
     let permissions = match reg.current_permissions().map_err(registry_error)? {
         None => "the server runs no auth app: anyone who reaches it may read and write".into(),
-        Some(v) => format!("the auth app reports: {v}"),
+        Some(g) => steward_sync::auth::summary(reg.user().unwrap_or("this token"), &g),
     };
     let cred = stored_credential(reg.url())?;
     Ok(RegistryTestView {
@@ -390,6 +390,16 @@ impl Workspace {
     /// push (plan and apply per model), marking the outbox. A registry that cannot be used
     /// fails before anything local changes.
     pub fn sync(&self, req: &SyncRequest, cancelled: &dyn Fn() -> bool) -> Result<SyncReport> {
+        self.sync_progress(req, cancelled, &mut |_| {})
+    }
+
+    /// [`Workspace::sync`], telling `progress` after each registry operation it sends.
+    pub fn sync_progress(
+        &self,
+        req: &SyncRequest,
+        cancelled: &dyn Fn() -> bool,
+        progress: &mut dyn FnMut(&steward_sync::Progress<'_>),
+    ) -> Result<SyncReport> {
         let url = self.registry_configured()?;
         let reg = client(&url)?;
         let (push, pull) = match (req.push, req.pull) {
@@ -402,7 +412,7 @@ impl Workspace {
             _ => "pull",
         };
         let waiting = self.store.outbox_waiting()?;
-        let result = self.sync_with(&reg, push, pull, req.restore, cancelled);
+        let result = self.sync_with(&reg, push, pull, req.restore, cancelled, progress);
         let (report, error) = match result {
             Ok(r) => (Some(r), None),
             Err(stopped) => {
@@ -457,6 +467,7 @@ impl Workspace {
         pull: bool,
         restore: bool,
         cancelled: &dyn Fn() -> bool,
+        progress: &mut dyn FnMut(&steward_sync::Progress<'_>),
     ) -> std::result::Result<SyncReport, Stopped> {
         let fail = |e: ApiError| Box::new((None, e));
         // Reach the server before anything else: an unreachable, refusing or non-MLflow server
@@ -587,7 +598,7 @@ impl Workspace {
                 &plan,
                 &gathered.artifacts,
                 cancelled,
-                &mut |_, _| {},
+                progress,
             );
             report.ops += u32::try_from(applied.done).unwrap_or(u32::MAX);
             if let Some(e) = applied.error {

@@ -325,3 +325,64 @@ fn planning_the_result_of_a_plan_is_empty() {
     };
     assert_eq!(plan(&l, &after, false), Plan::default());
 }
+
+#[test]
+fn operations_describe_themselves_for_progress_lines() {
+    let cases: Vec<(Op, &str)> = vec![
+        (
+            Op::CreateModel {
+                description: String::new(),
+                tags: BTreeMap::new(),
+            },
+            "creating the registered model",
+        ),
+        (
+            Op::UploadArtifact {
+                version: "1.0.0-1".into(),
+                path: "steward/m/1.0.0-1/records/ab.dsse.json".into(),
+            },
+            "uploading 1.0.0-1 records",
+        ),
+        (
+            Op::CreateVersion {
+                version: "1.0.0-1".into(),
+                source: String::new(),
+                description: String::new(),
+                tags: BTreeMap::new(),
+            },
+            "creating version 1.0.0-1",
+        ),
+        (
+            Op::SetVersionTag {
+                version: "1.0.0-1".into(),
+                number: "3".into(),
+                key: "steward.stage".into(),
+                value: "canary".into(),
+            },
+            "tagging 1.0.0-1 steward.stage",
+        ),
+        (
+            Op::SetAlias {
+                alias: "production".into(),
+                target: VersionRef::Steward("1.1.0-2".into()),
+            },
+            "pointing production at 1.1.0-2",
+        ),
+        (
+            Op::SetAlias {
+                alias: "rollback".into(),
+                target: VersionRef::Number("4".into()),
+            },
+            "pointing rollback at registry version 4",
+        ),
+        (
+            Op::DeleteAlias {
+                alias: "canary".into(),
+            },
+            "removing alias canary",
+        ),
+    ];
+    for (op, want) in cases {
+        assert_eq!(op.describe(), want);
+    }
+}
