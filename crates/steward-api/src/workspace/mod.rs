@@ -14,6 +14,7 @@ mod operations;
 mod policy_diff;
 mod releases;
 pub(crate) mod sync;
+mod sync_view;
 mod traffic;
 pub(crate) mod trust;
 

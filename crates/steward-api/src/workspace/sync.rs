@@ -38,12 +38,12 @@ fn registry_error(e: SyncError) -> ApiError {
     ApiError::new(code, e.to_string())
 }
 
-fn secret_name(url: &str) -> String {
+pub(super) fn secret_name(url: &str) -> String {
     format!("secret:registry:{url}")
 }
 
 /// The credential stored for `url` in the OS keyring, if any.
-fn stored_credential(url: &str) -> Result<Option<Credential>> {
+pub(super) fn stored_credential(url: &str) -> Result<Option<Credential>> {
     let ks = KeyStore::from_env();
     let Some(text) = ks.secret(&secret_name(url))? else {
         return Ok(None);
@@ -209,7 +209,7 @@ struct Gathered {
 }
 
 impl Workspace {
-    fn registry_configured(&self) -> Result<String> {
+    pub(super) fn registry_configured(&self) -> Result<String> {
         self.store.registry_url()?.ok_or_else(|| {
             ApiError::new(
                 ErrorCode::NotFound,
@@ -390,6 +390,17 @@ impl Workspace {
     /// push (plan and apply per model), marking the outbox. A registry that cannot be used
     /// fails before anything local changes.
     pub fn sync(&self, req: &SyncRequest, cancelled: &dyn Fn() -> bool) -> Result<SyncReport> {
+        self.sync_observed(req, cancelled, &|_| {})
+    }
+
+    /// [`Workspace::sync`], reporting how far it has got to `progress` (the studio's progress
+    /// bar): at the start, at each model, and after each operation sent.
+    pub fn sync_observed(
+        &self,
+        req: &SyncRequest,
+        cancelled: &dyn Fn() -> bool,
+        progress: &dyn Fn(&SyncProgress),
+    ) -> Result<SyncReport> {
         let url = self.registry_configured()?;
         let reg = client(&url)?;
         let (push, pull) = match (req.push, req.pull) {
@@ -402,7 +413,7 @@ impl Workspace {
             _ => "pull",
         };
         let waiting = self.store.outbox_waiting()?;
-        let result = self.sync_with(&reg, push, pull, req.restore, cancelled);
+        let result = self.sync_with(&reg, push, pull, req.restore, cancelled, progress);
         let (report, error) = match result {
             Ok(r) => (Some(r), None),
             Err(stopped) => {
@@ -431,17 +442,19 @@ impl Workspace {
                 &self.actor,
             )?;
         }
+        let mut report = report;
+        if let Some(r) = report.as_mut() {
+            r.direction = direction.to_string();
+            r.sent = if push && error.is_none() {
+                u32::try_from(ids.len()).unwrap_or(u32::MAX)
+            } else {
+                0
+            };
+            r.requests = u32::try_from(reg.requests()).unwrap_or(u32::MAX);
+        }
+        self.sync_findings_record(direction, reg.url(), report.as_ref(), error.is_none());
         match (report, error) {
-            (Some(mut r), None) => {
-                r.direction = direction.to_string();
-                r.sent = if push {
-                    u32::try_from(ids.len()).unwrap_or(u32::MAX)
-                } else {
-                    0
-                };
-                r.requests = u32::try_from(reg.requests()).unwrap_or(u32::MAX);
-                Ok(r)
-            }
+            (Some(r), None) => Ok(r),
             (_, Some(e)) => Err(e),
             (None, None) => Err(ApiError::new(
                 ErrorCode::Internal,
@@ -457,8 +470,25 @@ impl Workspace {
         pull: bool,
         restore: bool,
         cancelled: &dyn Fn() -> bool,
+        progress: &dyn Fn(&SyncProgress),
     ) -> std::result::Result<SyncReport, Stopped> {
         let fail = |e: ApiError| Box::new((None, e));
+        let step = |phase: &str,
+                    model: Option<&ModelName>,
+                    done: usize,
+                    total: usize,
+                    ops: (usize, usize)| {
+            let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+            progress(&SyncProgress {
+                phase: phase.into(),
+                model: model.map(ToString::to_string),
+                models_done: n(done),
+                models_total: n(total),
+                ops_done: n(ops.0),
+                ops_total: n(ops.1),
+            });
+        };
+        step("connecting", None, 0, 0, (0, 0));
         // Reach the server before anything else: an unreachable, refusing or non-MLflow server
         // fails here, having changed nothing.
         reg.check_read().map_err(|e| fail(registry_error(e)))?;
@@ -482,7 +512,9 @@ impl Workspace {
             .store
             .models_with_stages()
             .map_err(|e| fail(e.into()))?;
-        for (m, versions) in models {
+        let total = models.len();
+        for (done, (m, versions)) in models.into_iter().enumerate() {
+            step("reading", Some(&m.name), done, total, (0, 0));
             if cancelled() {
                 return Err(Box::new((
                     Some(report),
@@ -587,7 +619,7 @@ impl Workspace {
                 &plan,
                 &gathered.artifacts,
                 cancelled,
-                &mut |_, _| {},
+                &mut |sent, planned| step("sending", Some(&name), done, total, (sent, planned)),
             );
             report.ops += u32::try_from(applied.done).unwrap_or(u32::MAX);
             if let Some(e) = applied.error {
