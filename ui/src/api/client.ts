@@ -93,9 +93,20 @@ import type {
   WaiverRequest,
   WaiverSignatureView,
 } from "./bindings";
+import type {
+  RegistrySettingsView,
+  RegistryTestView,
+  SyncFindingsView,
+  SyncProgressEvent,
+  SyncReport,
+  SyncRequest,
+  SyncStatusView,
+} from "./bindings";
 
 /** The event long operations report progress on. */
 export const PROGRESS_EVENT = "steward://progress";
+/** The event a running sync reports how far it got on. */
+export const SYNC_PROGRESS_EVENT = "steward://sync-progress";
 
 // A record over the generated union, so a code the core adds fails the type check here.
 const ERROR_CODE_SET: Record<ErrorCode, true> = {
@@ -291,6 +302,22 @@ export const api = {
   /** The core writes the Annex IV file to a path from exportPick. */
   dossierAnnexIv: (model: string, version: string, format: DossierFormat, path: string) =>
     call<DossierExport>("dossier_annex_iv", { model, version, format, path }),
+
+  /** The registry URL and the kind of credential the keyring holds for it (never the secret). */
+  registrySettings: () => call<RegistrySettingsView>("registry_settings"),
+  registrySet: (url: string) => call<RegistrySettingsView>("registry_set", { url }),
+  registryClear: () => call<RegistrySettingsView>("registry_clear"),
+  /** The secret goes to the core once, which stores it in the OS keyring; it never comes back. */
+  registryLogin: (user: string | null, secret: string) => call<RegistrySettingsView>("registry_login", { user, secret }),
+  registryLogout: () => call<RegistrySettingsView>("registry_logout"),
+  /** Reachable, MLflow version, credential, a read and permissions, as `steward registry test`. */
+  registryTest: () => call<RegistryTestView>("registry_test"),
+  /** What waits for the registry (each with its last error), the last sync, the conflicts. */
+  syncStatus: () => call<SyncStatusView>("sync_status"),
+  /** The newest sync's findings and every stored conflict with the local record it stands against. */
+  syncFindings: () => call<SyncFindingsView>("sync_findings"),
+  /** Syncs as a long operation (sync progress events, operation_cancel). */
+  syncRun: (req: SyncRequest, operation: string) => call<SyncReport>("sync_run", { req, operation }),
 };
 
 export type Api = typeof api;
@@ -303,8 +330,24 @@ export async function subscribeProgress(
   operation: string,
   onProgress: (event: ProgressEvent) => void,
 ): Promise<UnlistenFn> {
-  return listen<ProgressEvent>(PROGRESS_EVENT, (event) => {
-    if (event.payload.operation === operation) onProgress(event.payload);
+  return subscribeOperation(PROGRESS_EVENT, operation, onProgress);
+}
+
+/** {@link subscribeProgress} for a running sync's events. */
+export async function subscribeSyncProgress(
+  operation: string,
+  onProgress: (event: SyncProgressEvent) => void,
+): Promise<UnlistenFn> {
+  return subscribeOperation(SYNC_PROGRESS_EVENT, operation, onProgress);
+}
+
+async function subscribeOperation<E extends { operation: string }>(
+  name: string,
+  operation: string,
+  onEvent: (event: E) => void,
+): Promise<UnlistenFn> {
+  return listen<E>(name, (event) => {
+    if (event.payload.operation === operation) onEvent(event.payload);
   });
 }
 
