@@ -75,6 +75,15 @@ const COMMANDS: &[&str] = &[
     "dossier_annex_iv",
     "export_pick",
     "export_write",
+    "registry_settings",
+    "registry_set",
+    "registry_clear",
+    "registry_login",
+    "registry_logout",
+    "registry_test",
+    "sync_status",
+    "sync_findings",
+    "sync_run",
 ];
 
 fn main() {
