@@ -70,4 +70,4 @@ harness_start "$WORK"
 export E2E_WORKSPACE="$WORK/workspace"
 mkdir -p "$ROOT/artifacts/screenshots"
 cd "$HERE"
-node --test --test-reporter=spec --test-concurrency=1 journey.test.js approvals.test.js governance.test.js releases.test.js compliance.test.js
+node --test --test-reporter=spec --test-concurrency=1 journey.test.js approvals.test.js governance.test.js releases.test.js compliance.test.js sync.test.js
