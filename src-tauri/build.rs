@@ -83,6 +83,7 @@ const COMMANDS: &[&str] = &[
     "registry_test",
     "sync_status",
     "sync_findings",
+    "sync_conflict_remote",
     "sync_run",
 ];
 

@@ -114,6 +114,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             sync::registry_test,
             sync::sync_status,
             sync::sync_findings,
+            sync::sync_conflict_remote,
             sync::sync_run,
         ])
 }

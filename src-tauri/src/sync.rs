@@ -9,8 +9,8 @@
 //! the network.
 
 use steward_api::wire::{
-    RegistrySettingsView, RegistryTestView, SyncFindingsView, SyncProgressEvent, SyncReport,
-    SyncRequest, SyncStatusView,
+    RegistrySettingsView, RegistryTestView, RemoteRecordView, SyncFindingsView, SyncProgressEvent,
+    SyncReport, SyncRequest, SyncStatusView,
 };
 use steward_api::ApiError;
 use tauri::{AppHandle, Emitter, Runtime, State};
@@ -72,6 +72,19 @@ pub fn sync_status(studio: State<'_, Studio>) -> Reply<SyncStatusView> {
 #[tauri::command(async)]
 pub fn sync_findings(studio: State<'_, Studio>) -> Reply<SyncFindingsView> {
     studio.with(|w| w.sync_findings())
+}
+
+/// A conflict's remote side: the registry's record `digest` of `model@version`, verified now.
+#[tauri::command]
+pub async fn sync_conflict_remote(
+    studio: State<'_, Studio>,
+    model: String,
+    version: String,
+    digest: String,
+) -> Reply<RemoteRecordView> {
+    studio
+        .run_blocking(move |w| w.sync_conflict_remote(&model, &version, &digest))
+        .await
 }
 
 /// Syncs with the registry off the main thread, with progress under `operation`.

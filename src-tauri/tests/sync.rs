@@ -216,6 +216,21 @@ fn a_sync_while_the_registry_is_unreachable_keeps_every_change_waiting_with_its_
             .is_some_and(|e| e.contains("is unreachable")),
         "{after}"
     );
+    // Nor can the registry's side of a conflict be read.
+    let remote = h
+        .invoke(
+            "sync_conflict_remote",
+            json!({"model": "summarize-copilot", "version": "1.0.0-3", "digest": format!("sha256:{}", "ab".repeat(32))}),
+        )
+        .expect_err("the registry is unreachable");
+    assert_eq!(remote["code"], "registry", "{remote}");
+    let named = h
+        .invoke(
+            "sync_conflict_remote",
+            json!({"model": "summarize-copilot", "version": "1.0", "digest": "x"}),
+        )
+        .expect_err("not a version");
+    assert_eq!(named["code"], "invalid_input", "{named}");
     // Nothing reached the registry, so there are no findings to show.
     let findings = h.ok("sync_findings", json!({}));
     assert_eq!(findings["at"], Value::Null, "{findings}");

@@ -168,6 +168,16 @@ describe("registry sync flows", () => {
     assert.equal(await card.getByTestId("conflict-detail").innerText(), record.conflict.detail);
     assert.ok(record.local, "the local record is listed");
     assert.match(await card.getByTestId("conflict-local-record").innerText(), new RegExp(record.local.signer_name));
+    // The registry's side, read back and verified by the core on request.
+    const remote = fixture("conflict-remote");
+    assert.equal(remote.verified, true);
+    await card.getByTestId("conflict-remote-read").focus();
+    await page.keyboard.press("Enter");
+    const side = card.getByTestId("conflict-remote-record");
+    await side.waitFor();
+    assert.match(await side.innerText(), new RegExp(remote.signer_name));
+    assert.match(await side.innerText(), new RegExp(remote.reason));
+    assert.notEqual(remote.reason, record.local.reason, "the two laptops signed different records");
     const tampered = found.conflicts.find((/** @type {any} */ d) => d.conflict.kind === "tampered");
     assert.ok(tampered, "the recording holds the forged tag");
     const t = page.getByTestId(`conflict-${tampered.conflict.model}-${tampered.conflict.version}-tampered`);

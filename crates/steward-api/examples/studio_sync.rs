@@ -4,7 +4,7 @@
 //! call prints the `{code, message}` error and exits 1.
 //!
 //! Usage: studio_sync WORKSPACE settings | set URL | clear | login [USER] | logout | test
-//!        | status | findings | sync [push] [pull] [restore]
+//!        | status | findings | remote MODEL VERSION DIGEST | sync [push] [pull] [restore]
 //!
 //! `login` reads the secret from `$STEWARD_REGISTRY_SECRET`. `sync` prints
 //! `{"progress": [...], "report": ...}` (or `"error"` in place of the report): every progress
@@ -54,6 +54,10 @@ fn main() {
         "test" => answer(ws.registry_test_here()),
         "status" => answer(ws.sync_status()),
         "findings" => answer(ws.sync_findings()),
+        "remote" => {
+            let arg = |i: usize| rest.get(i).map_or("", String::as_str);
+            answer(ws.sync_conflict_remote(arg(0), arg(1), arg(2)))
+        }
         "sync" => {
             let has = |f: &str| rest.iter().any(|a| a == f);
             let req = SyncRequest {

@@ -10,6 +10,7 @@ import type {
   ApiError,
   RegistrySettingsView,
   RegistryTestView,
+  RemoteRecordView,
   SyncFindingsView,
   SyncProgress,
   SyncProgressEvent,
@@ -116,6 +117,12 @@ export function installSyncFake(start: SyncFakeState): SyncFake {
           if (state === "closed" || state === "closed-synced") throw rec<ApiError>("closed-test");
           if (LOGGED_IN.includes(state)) return rec<RegistryTestView>("online-test");
           return notRecorded(`the connection test in state ${state}`);
+        });
+      case "sync_conflict_remote":
+        return answer(() => {
+          const r = rec<RemoteRecordView>("conflict-remote");
+          if (state !== "conflict" || a.digest !== r.digest) notRecorded(`the registry's record ${String(a.digest)} in state ${state}`);
+          return r;
         });
       case "sync_run": {
         const req = a.req as SyncRequest;

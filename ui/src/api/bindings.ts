@@ -3184,6 +3184,48 @@ report: SyncReport | null,
  */
 conflicts: Array<SyncConflictDetail>, };
 
+export type RemoteRecordView = { 
+/**
+ * The digest asked for.
+ */
+digest: string, 
+/**
+ * Whether it is there, matches its digest and verifies.
+ */
+verified: boolean, 
+/**
+ * Why not, when it does not.
+ */
+problem: string | null, 
+/**
+ * Promote, rollback or deprecate.
+ */
+kind: TransitionKind | null, 
+/**
+ * The stage before.
+ */
+from: Stage | null, 
+/**
+ * The stage after.
+ */
+to: Stage | null, 
+/**
+ * When it was signed.
+ */
+recorded_at: string | null, 
+/**
+ * Who signed it, as the record says.
+ */
+signer_name: string | null, 
+/**
+ * The signer's key fingerprint.
+ */
+signer_fingerprint: string | null, 
+/**
+ * Why, as the record says.
+ */
+reason: string | null, };
+
 export type TrafficChangeView = { 
 /**
  * The serving epoch after it.

@@ -96,6 +96,7 @@ import type {
 import type {
   RegistrySettingsView,
   RegistryTestView,
+  RemoteRecordView,
   SyncFindingsView,
   SyncProgressEvent,
   SyncReport,
@@ -316,6 +317,9 @@ export const api = {
   syncStatus: () => call<SyncStatusView>("sync_status"),
   /** The newest sync's findings and every stored conflict with the local record it stands against. */
   syncFindings: () => call<SyncFindingsView>("sync_findings"),
+  /** A conflict's remote side: the registry's record, downloaded and verified by the core now. */
+  syncConflictRemote: (model: string, version: string, digest: string) =>
+    call<RemoteRecordView>("sync_conflict_remote", { model, version, digest }),
   /** Syncs as a long operation (sync progress events, operation_cancel). */
   syncRun: (req: SyncRequest, operation: string) => call<SyncReport>("sync_run", { req, operation }),
 };

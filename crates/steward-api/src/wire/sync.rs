@@ -245,6 +245,32 @@ pub struct SyncFindingsView {
     pub conflicts: Vec<SyncConflictDetail>,
 }
 
+/// The registry's side of a conflict: the record it holds, downloaded and verified now against
+/// this workspace's roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RemoteRecordView {
+    /// The digest asked for.
+    pub digest: String,
+    /// Whether it is there, matches its digest and verifies.
+    pub verified: bool,
+    /// Why not, when it does not.
+    pub problem: Option<String>,
+    /// Promote, rollback or deprecate.
+    pub kind: Option<steward_domain::TransitionKind>,
+    /// The stage before.
+    pub from: Option<steward_domain::Stage>,
+    /// The stage after.
+    pub to: Option<steward_domain::Stage>,
+    /// When it was signed.
+    pub recorded_at: Option<String>,
+    /// Who signed it, as the record says.
+    pub signer_name: Option<String>,
+    /// The signer's key fingerprint.
+    pub signer_fingerprint: Option<String>,
+    /// Why, as the record says.
+    pub reason: Option<String>,
+}
+
 /// The TypeScript declarations of this module's types.
 pub(crate) fn sync_decls(cfg: &ts_rs::Config) -> Vec<String> {
     vec![
@@ -262,5 +288,6 @@ pub(crate) fn sync_decls(cfg: &ts_rs::Config) -> Vec<String> {
         SyncProgressEvent::decl(cfg),
         SyncConflictDetail::decl(cfg),
         SyncFindingsView::decl(cfg),
+        RemoteRecordView::decl(cfg),
     ]
 }

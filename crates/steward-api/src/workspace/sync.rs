@@ -65,7 +65,7 @@ pub(super) fn stored_credential(url: &str) -> Result<Option<Credential>> {
     })
 }
 
-fn client(url: &str) -> Result<Registry> {
+pub(super) fn client(url: &str) -> Result<Registry> {
     let url = steward_sync::client::parse_url(url)
         .map_err(registry_error)?
         .to_string();
@@ -774,7 +774,7 @@ impl Workspace {
 
 /// Downloads and verifies the record `digest` of `model@version`: Ok(Err(why)) when it is
 /// missing, does not match its digest, or does not verify (tampered); Err for registry errors.
-fn fetch_record(
+pub(super) fn fetch_record(
     reg: &Registry,
     state: &TrustState,
     model: &ModelName,

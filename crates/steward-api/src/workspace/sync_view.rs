@@ -10,10 +10,13 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 use steward_attest::KeyStore;
+use steward_domain::{ModelName, Version};
 use steward_store::SyncFindingsRow;
 
-use super::sync::{registry_login, registry_test, secret_name, stored_credential};
-use super::Workspace;
+use super::sync::{
+    client, fetch_record, registry_login, registry_test, secret_name, stored_credential,
+};
+use super::{parse, Workspace};
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::wire::*;
 
@@ -119,6 +122,46 @@ impl Workspace {
             report,
             conflicts,
         })
+    }
+
+    /// The registry's record `digest` of `model@version` (a conflict's remote side), downloaded
+    /// and verified now against this workspace's roster. A record that is missing, does not
+    /// match its digest or does not verify is answered with why, not as an error.
+    pub fn sync_conflict_remote(
+        &self,
+        model: &str,
+        version: &str,
+        digest: &str,
+    ) -> Result<RemoteRecordView> {
+        let (model, version) = (parse::<ModelName>(model)?, parse::<Version>(version)?);
+        let reg = client(&self.registry_configured()?)?;
+        let state = self.trust_state()?;
+        let mut view = RemoteRecordView {
+            digest: digest.to_string(),
+            verified: false,
+            problem: None,
+            kind: None,
+            from: None,
+            to: None,
+            recorded_at: None,
+            signer_name: None,
+            signer_fingerprint: None,
+            reason: None,
+        };
+        match fetch_record(&reg, &state, &model, &version, digest)? {
+            Err(why) => view.problem = Some(why),
+            Ok(r) => {
+                view.verified = true;
+                view.kind = Some(r.kind);
+                view.from = Some(r.from);
+                view.to = Some(r.to);
+                view.recorded_at = Some(r.recorded_at);
+                view.signer_fingerprint = Some(r.signer.keyid.fingerprint());
+                view.signer_name = Some(r.signer.name);
+                view.reason = Some(r.reason);
+            }
+        }
+        Ok(view)
     }
 
     /// Keeps a sync's report as its findings. A sync that never reached the registry found

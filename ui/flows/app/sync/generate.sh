@@ -12,7 +12,8 @@
 #   ungoverned-*    `production` pointed at the experiment by hand through MLflow's REST API,
 #                   then a sync: its findings; restored-*: the restore sync and after
 #   conflict-*      a copy of the workspace signs its own rollback while the first pushes
-#                   another, and a record tag is forged: the copy's pull, findings and status
+#                   another, and a record tag is forged: the copy's pull, findings and status,
+#                   and the registry's side of the conflicting record, read back and verified
 # Regenerate after changing what a sync answers:
 #   cargo build -p steward-cli -p steward-api --example studio_sync, then run this from anywhere.
 # Needs the pinned MLflow ($STEWARD_MLFLOW_PYTHON, else the checkout's .venv-mlflow). Keys and
@@ -127,3 +128,5 @@ call "$b" conflict-sync.json sync pull
 call "$b" conflict-findings.json findings
 call "$b" conflict-settings.json settings
 call "$b" conflict-status.json status
+remote=$(python3 -c 'import json, sys; print(next(d["conflict"]["remote_sha256"] for d in json.load(open(sys.argv[1]))["conflicts"] if d["conflict"]["kind"] == "release-record"))' "$here/conflict-findings.json")
+call "$b" conflict-remote.json remote summarize-copilot 1.0.0-3 "$remote"

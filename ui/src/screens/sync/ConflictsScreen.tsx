@@ -1,42 +1,100 @@
 // Conflicts and tampered items (#/sync/conflicts), as pulls stored them: a release record in
 // the registry that differs from the one this workspace holds for the same version (both kept,
-// neither overwritten), shown beside the local record as it verifies here; and anything in the
-// registry that failed verification, shown as tampered and ignored. The core's words, as given.
-import type { ReleaseView, SyncConflictDetail } from "../../api/bindings";
+// neither overwritten), shown beside the local record as it verifies here, with the registry's
+// record read back and verified by the core on request; and anything in the registry that
+// failed verification, shown as tampered and ignored. The core's words, as given.
+import { useState, type ReactNode } from "react";
+import type { ReleaseView, RemoteRecordView, SyncConflictDetail } from "../../api/bindings";
 import { api } from "../../api/client";
 import { formatTime, shortDigest } from "../../components/format";
+import { useErrors } from "../../errors";
 import { href } from "../../router";
 import { useLoad } from "../../useLoad";
 import { useSync } from "./SyncContext";
 import { SyncSubScreen } from "./SyncSubScreen";
 import "./sync.css";
 
-function LocalRecord({ r }: { r: ReleaseView }) {
+type Facts = { move: string; signer: string | null; fingerprint: string | null; at: string | null; reason: string; verifies: ReactNode };
+
+/** One side's signed record, as the core read it. */
+function RecordFacts({ f, testId }: { f: Facts; testId: string }) {
   return (
-    <dl className="kv small" data-testid="conflict-local-record">
+    <dl className="kv small" data-testid={testId}>
       <dt>Record</dt>
-      <dd>
-        #{r.seq} · {r.kind} {r.from} → {r.to}
-      </dd>
+      <dd>{f.move}</dd>
       <dt>Signed by</dt>
       <dd>
-        {r.signer_name} <span className="mono muted">{r.signer_fingerprint}</span>
+        {f.signer} <span className="mono muted">{f.fingerprint}</span>
       </dd>
       <dt>Signed at</dt>
-      <dd>{formatTime(r.recorded_at)}</dd>
+      <dd>{f.at ? formatTime(f.at) : "—"}</dd>
+      <dt>Reason</dt>
+      <dd>{f.reason}</dd>
       <dt>Verifies here</dt>
-      <dd data-testid="conflict-local-verifies">
-        {r.problems.length === 0 ? (
-          <span className="flag flag-ok">yes</span>
-        ) : (
-          <ul className="plain-list">
-            {r.problems.map((p) => (
-              <li key={`${p.part}-${p.message}`}>{p.message}</li>
-            ))}
-          </ul>
-        )}
-      </dd>
+      <dd>{f.verifies}</dd>
     </dl>
+  );
+}
+
+const YES = <span className="flag flag-ok">yes</span>;
+
+function LocalRecord({ r }: { r: ReleaseView }) {
+  const verifies =
+    r.problems.length === 0 ? (
+      YES
+    ) : (
+      <ul className="plain-list">
+        {r.problems.map((p) => (
+          <li key={`${p.part}-${p.message}`}>{p.message}</li>
+        ))}
+      </ul>
+    );
+  return (
+    <RecordFacts
+      testId="conflict-local-record"
+      f={{ move: `#${r.seq} · ${r.kind} ${r.from} → ${r.to}`, signer: r.signer_name, fingerprint: r.signer_fingerprint, at: r.recorded_at, reason: r.reason, verifies }}
+    />
+  );
+}
+
+function RemoteRecord({ c }: { c: SyncConflictDetail["conflict"] }) {
+  const { report } = useErrors();
+  const [record, setRecord] = useState<RemoteRecordView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const read = async () => {
+    setBusy(true);
+    try {
+      setRecord(await api.syncConflictRemote(c.model, c.version, c.remote_sha256));
+    } catch (e) {
+      report(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (!record)
+    return (
+      <button type="button" className="btn btn-small" onClick={() => void read()} disabled={busy} data-testid="conflict-remote-read">
+        {busy ? "Reading…" : "Read it from the registry"}
+      </button>
+    );
+  if (!record.verified)
+    return (
+      <p className="sync-error small" data-testid="conflict-remote-problem">
+        {record.problem}
+      </p>
+    );
+  return (
+    <RecordFacts
+      testId="conflict-remote-record"
+      f={{
+        move: `${record.kind ?? ""} ${record.from ?? ""} → ${record.to ?? ""}`,
+        signer: record.signer_name,
+        fingerprint: record.signer_fingerprint,
+        at: record.recorded_at,
+        reason: record.reason ?? "",
+        verifies: YES,
+      }}
+    />
   );
 }
 
@@ -79,6 +137,7 @@ function Conflict({ d }: { d: SyncConflictDetail }) {
           <h3>The registry</h3>
           <Digest value={c.remote_sha256} testId="conflict-remote-digest" />
           <p className="small muted">{tampered ? "Not verified, so not used." : "Kept in the registry; this workspace's record is not overwritten."}</p>
+          {tampered ? null : <RemoteRecord c={c} />}
         </div>
       </div>
     </li>

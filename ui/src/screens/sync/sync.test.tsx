@@ -2,7 +2,7 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { emit } from "@tauri-apps/api/event";
 import { describe, expect, it } from "vitest";
-import type { SyncFindingsView, SyncProgress, SyncReport, SyncStatusView } from "../../api/bindings";
+import type { RemoteRecordView, SyncFindingsView, SyncProgress, SyncReport, SyncStatusView } from "../../api/bindings";
 import { mockBackend, renderWithErrors } from "../../test/backend";
 import { ConflictsScreen } from "./ConflictsScreen";
 import { SyncProvider } from "./SyncContext";
@@ -21,6 +21,7 @@ import restoredSync from "../../../flows/app/sync/restored-sync.json";
 import restoredFindings from "../../../flows/app/sync/restored-findings.json";
 import conflictFindings from "../../../flows/app/sync/conflict-findings.json";
 import conflictStatus from "../../../flows/app/sync/conflict-status.json";
+import conflictRemote from "../../../flows/app/sync/conflict-remote.json";
 
 type Recorded = { progress: SyncProgress[]; report: SyncReport };
 const ONLINE_SYNC = onlineSync as Recorded;
@@ -163,9 +164,10 @@ describe("UngovernedScreen", () => {
 
 describe("ConflictsScreen", () => {
   it("shows each conflict beside the local record, and tampered items as ignored", async () => {
-    mockBackend({
+    const calls = mockBackend({
       sync_status: () => conflictStatus as SyncStatusView,
       sync_findings: () => conflictFindings as SyncFindingsView,
+      sync_conflict_remote: () => conflictRemote as RemoteRecordView,
     });
     render(<ConflictsScreen />);
     const list = await screen.findByTestId("conflicts");
@@ -178,5 +180,14 @@ describe("ConflictsScreen", () => {
       if (d.conflict.kind === "tampered") expect(card.textContent).toContain("tampered — ignored");
       if (d.local) expect(within(card).getByTestId("conflict-local-record").textContent).toContain(d.local.signer_name);
     }
+    const record = found.conflicts.find((d) => d.conflict.kind === "release-record")?.conflict;
+    expect(record).toBeTruthy();
+    if (!record) return;
+    const card = screen.getByTestId(`conflict-${record.model}-${record.version}-release-record`);
+    await userEvent.setup().click(within(card).getByTestId("conflict-remote-read"));
+    const remote = conflictRemote as RemoteRecordView;
+    expect((await within(card).findByTestId("conflict-remote-record")).textContent).toContain(remote.signer_name ?? "?");
+    expect(within(card).getByTestId("conflict-remote-record").textContent).toContain(remote.reason ?? "?");
+    expect(calls.find((c) => c.cmd === "sync_conflict_remote")?.args).toEqual({ model: record.model, version: record.version, digest: record.remote_sha256 });
   });
 });
