@@ -63,6 +63,33 @@ fn demo(h: &Harness) {
     steward_api::demo::load(&ws, 1, &NoProgress).expect("load the demo");
 }
 
+/// A recording of the flows' fake core (ui/flows/app/sync/, written by its generate.sh).
+fn recorded(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../ui/flows/app/sync")
+        .join(format!("{name}.json"));
+    let text = std::fs::read_to_string(&path).expect("the recording is committed");
+    serde_json::from_str(&text).expect("the recording is JSON")
+}
+
+/// What waits, without ids and times: (kind, subject, attempts).
+fn waiting_shape(status: &Value) -> Vec<(Value, Value, Value)> {
+    status["waiting"]
+        .as_array()
+        .expect("waiting")
+        .iter()
+        .map(|w| {
+            (
+                w["kind"].clone(),
+                w["subject"].clone(),
+                w["attempts"].clone(),
+            )
+        })
+        .collect()
+}
+
+const STALE: &str = "ui/flows/app/sync is stale: run its generate.sh";
+
 fn message(e: &Value) -> &str {
     e["message"].as_str().expect("an error message")
 }
@@ -179,8 +206,30 @@ fn a_sync_while_the_registry_is_unreachable_keeps_every_change_waiting_with_its_
         "the demo's records and approvals wait: {before}"
     );
     assert_eq!(before["last_sync"], Value::Null);
+    assert_eq!(
+        waiting_shape(&before),
+        waiting_shape(&recorded("demo-status")),
+        "{STALE}"
+    );
 
-    h.ok("registry_set", json!({"url": closed_port()}));
+    let url = closed_port();
+    h.ok("registry_set", json!({"url": url}));
+    // The flows' recordings say what the core says here, but for the port.
+    let recorded_url = recorded("closed-settings")["url"]
+        .as_str()
+        .expect("a url")
+        .to_string();
+    let as_here = |v: &Value| {
+        v.as_str()
+            .expect("text")
+            .replace(&recorded_url, &format!("{url}/"))
+    };
+    let tested = h
+        .invoke("registry_test", json!({}))
+        .expect_err("the registry is unreachable");
+    let was = recorded("closed-test");
+    assert_eq!(tested["code"], was["code"], "{STALE}");
+    assert_eq!(message(&tested), as_here(&was["message"]), "{STALE}");
     let failed = h
         .invoke(
             "sync_run",
@@ -189,6 +238,11 @@ fn a_sync_while_the_registry_is_unreachable_keeps_every_change_waiting_with_its_
         .expect_err("the registry is unreachable");
     assert_eq!(failed["code"], "registry", "{failed}");
     assert!(message(&failed).contains("is unreachable"), "{failed}");
+    assert_eq!(
+        message(&failed),
+        as_here(&recorded("closed-sync")["error"]["message"]),
+        "{STALE}"
+    );
     let events = seen.lock().expect("events").clone();
     assert_eq!(
         events
@@ -199,6 +253,11 @@ fn a_sync_while_the_registry_is_unreachable_keeps_every_change_waiting_with_its_
     );
 
     let after = h.ok("sync_status", json!({}));
+    assert_eq!(
+        waiting_shape(&after),
+        waiting_shape(&recorded("closed-status")),
+        "{STALE}"
+    );
     let list = after["waiting"].as_array().expect("waiting");
     assert_eq!(list.len(), waiting, "nothing is lost: {after}");
     for w in list {
