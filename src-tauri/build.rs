@@ -78,6 +78,16 @@ const COMMANDS: &[&str] = &[
     "queue_label",
     "export_pick",
     "export_write",
+    "registry_settings",
+    "registry_set",
+    "registry_clear",
+    "registry_login",
+    "registry_logout",
+    "registry_test",
+    "sync_status",
+    "sync_findings",
+    "sync_conflict_remote",
+    "sync_run",
 ];
 
 fn main() {

@@ -2,7 +2,7 @@
 //!
 //! This crate owns the window, the IPC commands and the progress events, and nothing else.
 //! Every `#[tauri::command]` in [`commands`], [`compliance`], [`documents`], [`evals`],
-//! [`governance`], [`operations`], [`releases`] and [`trust`] is a one-line adapter into
+//! [`governance`], [`operations`], [`releases`], [`sync`] and [`trust`] is a one-line adapter into
 //! [`steward_api::Workspace`] ([`export`] writes only to paths the user picked, or under the
 //! WebDriver suite to [`export::SAVE_DIR_ENV`]); there is no SQL, HTTP or governance rule
 //! here, and no other crate of ours may depend on Tauri. What the window may call is declared
@@ -22,9 +22,11 @@ pub mod governance;
 pub mod operations;
 pub mod releases;
 mod studio;
+pub mod sync;
 pub mod trust;
 
 pub use studio::{Studio, PROGRESS_EVENT};
+pub use sync::SYNC_PROGRESS_EVENT;
 
 /// Adds Steward's plugins, state and commands to a Tauri builder.
 pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) -> tauri::Builder<R> {
@@ -108,5 +110,15 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             operations::queue_label,
             export::export_pick,
             export::export_write,
+            sync::registry_settings,
+            sync::registry_set,
+            sync::registry_clear,
+            sync::registry_login,
+            sync::registry_logout,
+            sync::registry_test,
+            sync::sync_status,
+            sync::sync_findings,
+            sync::sync_conflict_remote,
+            sync::sync_run,
         ])
 }

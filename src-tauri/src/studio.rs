@@ -107,6 +107,21 @@ impl Studio {
         T: Send + 'static,
         F: FnOnce(&Workspace, &dyn ProgressSink, &Cancel) -> Result<T> + Send + 'static,
     {
+        let sink = EventSink {
+            app,
+            operation: operation.clone(),
+        };
+        self.run_cancellable(operation, move |w, cancel| f(w, &sink, cancel))
+            .await
+    }
+
+    /// Runs `f` off the main thread on its own connection to the workspace, registered under
+    /// `operation` so [`Studio::cancel`] can stop it; the caller reports its progress.
+    pub async fn run_cancellable<T, F>(&self, operation: String, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Workspace, &Cancel) -> Result<T> + Send + 'static,
+    {
         let root: PathBuf = self.lock()?.root.clone();
         let cancel = Cancel::new();
         {
@@ -120,13 +135,9 @@ impl Studio {
             running.insert(operation.clone(), cancel.clone());
         }
         let actor = self.actor.clone();
-        let sink = EventSink {
-            app,
-            operation: operation.clone(),
-        };
         let outcome = tauri::async_runtime::spawn_blocking(move || {
             let workspace = Workspace::open(&root, &actor)?;
-            f(&workspace, &sink, &cancel)
+            f(&workspace, &cancel)
         })
         .await;
         if let Ok(mut running) = self.running.lock() {
@@ -138,6 +149,20 @@ impl Studio {
                 format!("operation {operation:?} failed: {e}"),
             )
         })?
+    }
+
+    /// Runs `f` on a blocking thread with its own connection to the workspace: for calls that
+    /// wait on the network (the registry client blocks, and must not run on the async runtime).
+    pub async fn run_blocking<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Workspace) -> Result<T> + Send + 'static,
+    {
+        let root: PathBuf = self.lock()?.root.clone();
+        let actor = self.actor.clone();
+        tauri::async_runtime::spawn_blocking(move || f(&Workspace::open(&root, &actor)?))
+            .await
+            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the call failed: {e}")))?
     }
 
     /// Asks a running operation to stop; `false` when none has that id (it may have finished).

@@ -16,6 +16,11 @@ import { PolicyScreen } from "./screens/policy/PolicyScreen";
 import { PacketScreen } from "./screens/roster/PacketScreen";
 import { RosterScreen } from "./screens/roster/RosterScreen";
 import { SettingsScreen } from "./screens/settings/SettingsScreen";
+import { ConflictsScreen } from "./screens/sync/ConflictsScreen";
+import { SyncProvider } from "./screens/sync/SyncContext";
+import { SyncIndicator } from "./screens/sync/SyncIndicator";
+import { SyncScreen } from "./screens/sync/SyncScreen";
+import { UngovernedScreen } from "./screens/sync/UngovernedScreen";
 import { VersionScreen } from "./screens/version/VersionScreen";
 import { useShortcuts } from "./shortcuts";
 
@@ -80,6 +85,12 @@ function Screen({ route, workspace, onWorkspace }: { route: Route; workspace: nu
       return <PolicyScreen key={`pol-${workspace}`} />;
     case "packet":
       return <PacketScreen key={`p-${route.path}`} path={route.path} />;
+    case "sync":
+      return <SyncScreen key={`s-${workspace}`} />;
+    case "sync-conflicts":
+      return <ConflictsScreen key={`sc-${workspace}`} />;
+    case "sync-ungoverned":
+      return <UngovernedScreen key={`su-${workspace}`} />;
     case "not-found":
       return (
         <section className="screen">
@@ -145,6 +156,7 @@ function Shell() {
           {nav("roster", "Roster", href.roster(), "Alt+4")}
           {nav("policy", "Policy", href.policy(), "Alt+5")}
         </nav>
+        <SyncIndicator />
         <div className="sidebar-foot small muted" data-testid="sidebar-workspace">
           {workspace ? (
             <>
@@ -173,7 +185,9 @@ function Shell() {
 export function App() {
   return (
     <ErrorsProvider>
-      <Shell />
+      <SyncProvider>
+        <Shell />
+      </SyncProvider>
     </ErrorsProvider>
   );
 }

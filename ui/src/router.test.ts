@@ -22,6 +22,13 @@ describe("router", () => {
     expect(parseHash("#/policy/x")).toEqual({ name: "not-found", path: "/policy/x" });
     expect(parseHash("#/nope/x")).toEqual({ name: "not-found", path: "/nope/x" });
   });
+
+  it("knows the registry sync screens", () => {
+    expect(parseHash(href.sync())).toEqual({ name: "sync" });
+    expect(parseHash(href.syncConflicts())).toEqual({ name: "sync-conflicts" });
+    expect(parseHash(href.syncUngoverned())).toEqual({ name: "sync-ungoverned" });
+    expect(parseHash("#/sync/other")).toEqual({ name: "not-found", path: "/sync/other" });
+  });
 });
 
 describe("format", () => {

@@ -29,6 +29,9 @@ export type Route =
   | { name: "roster" }
   | { name: "policy" }
   | { name: "packet"; path: string }
+  | { name: "sync" }
+  | { name: "sync-conflicts" }
+  | { name: "sync-ungoverned" }
   | { name: "not-found"; path: string };
 
 export function parseHash(hash: string): Route {
@@ -54,6 +57,9 @@ export function parseHash(hash: string): Route {
   if (a === "roster" && parts.length === 1) return { name: "roster" };
   if (a === "policy" && parts.length === 1) return { name: "policy" };
   if (a === "packets" && b !== undefined && parts.length === 2) return { name: "packet", path: b };
+  if (a === "sync" && parts.length === 1) return { name: "sync" };
+  if (a === "sync" && b === "conflicts" && parts.length === 2) return { name: "sync-conflicts" };
+  if (a === "sync" && b === "ungoverned" && parts.length === 2) return { name: "sync-ungoverned" };
   return { name: "not-found", path };
 }
 
@@ -81,6 +87,10 @@ export const href = {
   policy: () => "#/policy",
   /** A review packet opened read-only from a file. */
   packet: (path: string) => `#/packets/${enc(path)}`,
+  /** Registry sync: what waits, the last sync, Sync now. */
+  sync: () => "#/sync",
+  syncConflicts: () => "#/sync/conflicts",
+  syncUngoverned: () => "#/sync/ungoverned",
 };
 
 export function navigate(to: string): void {

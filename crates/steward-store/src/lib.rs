@@ -28,6 +28,7 @@ mod releases;
 mod roster;
 mod seals;
 mod stages;
+mod sync_findings;
 mod traffic;
 mod versions;
 
@@ -62,6 +63,7 @@ pub use releases::{
 pub use roster::{NewRosterChange, RosterChangeRow};
 pub use seals::{NewSeal, SealRow};
 pub use stages::StageEventRow;
+pub use sync_findings::SyncFindingsRow;
 pub use traffic::{HookRunRow, NewTrafficChange, TrafficChangeRow, TrafficHookRow};
 pub use versions::VersionRow;
 

@@ -90,6 +90,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "feedback",
         include_str!("../migrations/20261202170000_feedback.sql"),
     ),
+    (
+        "20261203400000",
+        "sync_findings",
+        include_str!("../migrations/20261203400000_sync_findings.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

@@ -205,15 +205,17 @@ impl Store {
         })
     }
 
-    /// The registry URL, when one is set.
+    /// The registry URL, when one is set (an empty URL is a cleared one).
     pub fn registry_url(&self) -> Result<Option<String>> {
         self.read(|c| {
-            Ok(c.query_row(
-                "SELECT url FROM registry_settings ORDER BY id DESC LIMIT 1",
-                [],
-                |r| r.get(0),
-            )
-            .optional()?)
+            let url: Option<String> = c
+                .query_row(
+                    "SELECT url FROM registry_settings ORDER BY id DESC LIMIT 1",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(url.filter(|u| !u.is_empty()))
         })
     }
 

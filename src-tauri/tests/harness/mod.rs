@@ -16,14 +16,14 @@ pub struct Harness {
 
 /// A fresh, empty workspace opened by the studio as `tester`.
 pub fn harness() -> Harness {
-    let dir = tempfile::tempdir().unwrap();
-    let workspace = Workspace::init(dir.path(), "tester").unwrap();
+    let dir = tempfile::tempdir().expect("a temp folder");
+    let workspace = Workspace::init(dir.path(), "tester").expect("a fresh workspace");
     let app = steward_desktop::builder(mock_builder(), Studio::new(workspace, "tester"))
         .build(mock_context(noop_assets()))
-        .unwrap();
+        .expect("the app on the mock runtime");
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
-        .unwrap();
+        .expect("the main window");
     Harness {
         dir,
         _app: app,
@@ -34,7 +34,7 @@ pub fn harness() -> Harness {
 impl Harness {
     /// Invokes `cmd` with a JSON body as the front end would; `Err` carries the error value.
     pub fn invoke(&self, cmd: &str, body: Value) -> Result<Value, Value> {
-        self.request(cmd, tauri::ipc::InvokeBody::Json(body), Default::default())
+        invoke_on(&self.window, cmd, body)
     }
 
     /// Invokes `cmd` with a raw body (an `ArrayBuffer` in the front end) and headers.
@@ -47,30 +47,9 @@ impl Harness {
     ) -> Result<Value, Value> {
         let mut map = tauri::http::HeaderMap::new();
         for (k, v) in headers {
-            map.insert(*k, v.parse().unwrap());
+            map.insert(*k, v.parse().expect("a header value"));
         }
-        self.request(cmd, tauri::ipc::InvokeBody::Raw(body), map)
-    }
-
-    fn request(
-        &self,
-        cmd: &str,
-        body: tauri::ipc::InvokeBody,
-        headers: tauri::http::HeaderMap,
-    ) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body,
-                headers,
-                invoke_key: tauri::test::INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
+        request_on(&self.window, cmd, tauri::ipc::InvokeBody::Raw(body), map)
     }
 
     /// Invokes `cmd` and panics with the error if it fails.
@@ -78,4 +57,40 @@ impl Harness {
         self.invoke(cmd, body)
             .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
     }
+}
+
+/// [`Harness::invoke`] through a window handle, for a call made from another thread.
+pub fn invoke_on(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: Value,
+) -> Result<Value, Value> {
+    request_on(
+        window,
+        cmd,
+        tauri::ipc::InvokeBody::Json(body),
+        Default::default(),
+    )
+}
+
+/// One IPC request as the front end sends it: a JSON or raw body, and headers.
+fn request_on(
+    window: &WebviewWindow<MockRuntime>,
+    cmd: &str,
+    body: tauri::ipc::InvokeBody,
+    headers: tauri::http::HeaderMap,
+) -> Result<Value, Value> {
+    get_ipc_response(
+        window,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            url: "tauri://localhost".parse().expect("the app URL"),
+            body,
+            headers,
+            invoke_key: tauri::test::INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().expect("a JSON answer"))
 }

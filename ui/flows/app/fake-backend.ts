@@ -9,6 +9,7 @@ import { installGovernanceFake } from "./fake-governance";
 import { installOperationsFake } from "./fake-operations";
 import { installReleasesFake } from "./fake-releases";
 import { installTrustFake } from "./fake-trust";
+import { installSyncFake, isSyncFakeState } from "./fake-sync";
 import { fakeDocuments } from "./fake-documents";
 import riskAssessment from "./documents/risk-assessment.md?raw";
 import type {
@@ -132,7 +133,7 @@ function rule(from: Stage, to: Stage): { kind: TransitionKind; reason: string } 
   return "that move is not in the lifecycle";
 }
 
-export type FakeOptions = { bulkModels?: number; empty?: boolean; noIdentity?: boolean };
+export type FakeOptions = { bulkModels?: number; empty?: boolean; noIdentity?: boolean; sync?: string | null };
 
 export type FakeControls = {
   /** The next call of `command` rejects with this error. */
@@ -513,10 +514,15 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
 
   // The Operations screen: recorded answers of the real core.
   const operations = installOperationsFake();
+  // The registry URL, credential, sync status and findings: recorded answers of the real core.
+  const syncState = options.sync ?? null;
+  const sync = installSyncFake(isSyncFakeState(syncState) ? syncState : "demo");
 
   const handle = async (cmd: string, a: Record<string, unknown>): Promise<unknown> => {
     const operationsAnswer = operations.handle(cmd, a);
     if (operationsAnswer) return operationsAnswer;
+    const syncAnswer = sync.handle(cmd, a);
+    if (syncAnswer) return syncAnswer;
     const complianceAnswer = compliance.handle(cmd, a);
     if (complianceAnswer) return complianceAnswer;
     const releasesAnswer = releases.handle(cmd, a);

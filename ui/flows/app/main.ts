@@ -6,5 +6,6 @@ installFakeBackend({
   bulkModels: Number(params.get("models") ?? "0"),
   empty: params.has("empty"),
   noIdentity: params.has("noidentity"),
+  sync: params.get("sync"),
 });
 await import("../../src/main");

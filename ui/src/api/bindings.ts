@@ -3096,6 +3096,136 @@ admitted: boolean,
  */
 problems: Array<string>, };
 
+export type RegistrySettingsView = { 
+/**
+ * The workspace's registry, when set.
+ */
+url: string | null, 
+/**
+ * The credential kind stored for it (`token`, `user NAME`); none when logged out.
+ */
+credential: string | null, 
+/**
+ * The keyring backend the credential lives in (`keyutils`, `secret-service`).
+ */
+keyring: string, };
+
+export type SyncProgress = { 
+/**
+ * `connecting` (checking the registry), `reading` (one model: its registry state and
+ * the pull) or `sending` (that model's operations).
+ */
+phase: string, 
+/**
+ * The model being synced, once there is one.
+ */
+model: string | null, 
+/**
+ * Models finished.
+ */
+models_done: number, 
+/**
+ * Models in all.
+ */
+models_total: number, 
+/**
+ * Operations sent for the current model.
+ */
+ops_done: number, 
+/**
+ * Operations planned for the current model.
+ */
+ops_total: number, };
+
+export type SyncProgressEvent = { 
+/**
+ * The caller's id for the sync.
+ */
+operation: string, 
+/**
+ * The report.
+ */
+progress: SyncProgress, };
+
+export type SyncConflictDetail = { 
+/**
+ * The conflict as the pull stored it.
+ */
+conflict: SyncConflictView, 
+/**
+ * The workspace's record named by `local_sha256` (none for a tampered item, or a record
+ * this workspace no longer lists).
+ */
+local: ReleaseView | null, };
+
+export type SyncFindingsView = { 
+/**
+ * When that sync ran (none: no sync has reached the registry yet).
+ */
+at: string | null, 
+/**
+ * Its direction.
+ */
+direction: string | null, 
+/**
+ * The registry it read.
+ */
+url: string | null, 
+/**
+ * False when it stopped part-way, so its findings cover only the models it reached.
+ */
+complete: boolean, 
+/**
+ * Its report (ungoverned aliases, remote-ahead aliases, duplicates, refused approvals).
+ */
+report: SyncReport | null, 
+/**
+ * Every conflict and tampered item pulls have found, oldest first.
+ */
+conflicts: Array<SyncConflictDetail>, };
+
+export type RemoteRecordView = { 
+/**
+ * The digest asked for.
+ */
+digest: string, 
+/**
+ * Whether it is there, matches its digest and verifies.
+ */
+verified: boolean, 
+/**
+ * Why not, when it does not.
+ */
+problem: string | null, 
+/**
+ * Promote, rollback or deprecate.
+ */
+kind: TransitionKind | null, 
+/**
+ * The stage before.
+ */
+from: Stage | null, 
+/**
+ * The stage after.
+ */
+to: Stage | null, 
+/**
+ * When it was signed.
+ */
+recorded_at: string | null, 
+/**
+ * Who signed it, as the record says.
+ */
+signer_name: string | null, 
+/**
+ * The signer's key fingerprint.
+ */
+signer_fingerprint: string | null, 
+/**
+ * Why, as the record says.
+ */
+reason: string | null, };
+
 export type TrafficChangeView = { 
 /**
  * The serving epoch after it.

@@ -94,9 +94,21 @@ import type {
   WaiverSignatureView,
 } from "./bindings";
 import type { GuardrailChartRequest, GuardrailChartSvg, OperationsView, QueueItemView, QueueLabelRequest } from "./bindings";
+import type {
+  RegistrySettingsView,
+  RegistryTestView,
+  RemoteRecordView,
+  SyncFindingsView,
+  SyncProgressEvent,
+  SyncReport,
+  SyncRequest,
+  SyncStatusView,
+} from "./bindings";
 
 /** The event long operations report progress on. */
 export const PROGRESS_EVENT = "steward://progress";
+/** The event a running sync reports how far it got on. */
+export const SYNC_PROGRESS_EVENT = "steward://sync-progress";
 
 // A record over the generated union, so a code the core adds fails the type check here.
 const ERROR_CODE_SET: Record<ErrorCode, true> = {
@@ -306,6 +318,24 @@ export const api = {
   guardrailChart: (req: GuardrailChartRequest) => call<GuardrailChartSvg>("guardrail_chart", { req }),
   /** Labels a review-queue item as the workspace's actor; the core redacts the note. */
   queueLabel: (req: QueueLabelRequest) => call<QueueItemView>("queue_label", { req }),
+  /** The registry URL and the kind of credential the keyring holds for it (never the secret). */
+  registrySettings: () => call<RegistrySettingsView>("registry_settings"),
+  registrySet: (url: string) => call<RegistrySettingsView>("registry_set", { url }),
+  registryClear: () => call<RegistrySettingsView>("registry_clear"),
+  /** The secret goes to the core once, which stores it in the OS keyring; it never comes back. */
+  registryLogin: (user: string | null, secret: string) => call<RegistrySettingsView>("registry_login", { user, secret }),
+  registryLogout: () => call<RegistrySettingsView>("registry_logout"),
+  /** Reachable, MLflow version, credential, a read and permissions, as `steward registry test`. */
+  registryTest: () => call<RegistryTestView>("registry_test"),
+  /** What waits for the registry (each with its last error), the last sync, the conflicts. */
+  syncStatus: () => call<SyncStatusView>("sync_status"),
+  /** The newest sync's findings and every stored conflict with the local record it stands against. */
+  syncFindings: () => call<SyncFindingsView>("sync_findings"),
+  /** A conflict's remote side: the registry's record, downloaded and verified by the core now. */
+  syncConflictRemote: (model: string, version: string, digest: string) =>
+    call<RemoteRecordView>("sync_conflict_remote", { model, version, digest }),
+  /** Syncs as a long operation (sync progress events, operation_cancel). */
+  syncRun: (req: SyncRequest, operation: string) => call<SyncReport>("sync_run", { req, operation }),
 };
 
 export type Api = typeof api;
@@ -318,8 +348,24 @@ export async function subscribeProgress(
   operation: string,
   onProgress: (event: ProgressEvent) => void,
 ): Promise<UnlistenFn> {
-  return listen<ProgressEvent>(PROGRESS_EVENT, (event) => {
-    if (event.payload.operation === operation) onProgress(event.payload);
+  return subscribeOperation(PROGRESS_EVENT, operation, onProgress);
+}
+
+/** {@link subscribeProgress} for a running sync's events. */
+export async function subscribeSyncProgress(
+  operation: string,
+  onProgress: (event: SyncProgressEvent) => void,
+): Promise<UnlistenFn> {
+  return subscribeOperation(SYNC_PROGRESS_EVENT, operation, onProgress);
+}
+
+async function subscribeOperation<E extends { operation: string }>(
+  name: string,
+  operation: string,
+  onEvent: (event: E) => void,
+): Promise<UnlistenFn> {
+  return listen<E>(name, (event) => {
+    if (event.payload.operation === operation) onEvent(event.payload);
   });
 }
 

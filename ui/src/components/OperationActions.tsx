@@ -14,7 +14,7 @@ type Props = {
 };
 
 /** Asks the core to cancel the running operation; a failure to cancel goes to the error banner. */
-export function CancelOperation({ op, label }: { op: LongOperation; label: string }) {
+export function CancelOperation({ op, label }: { op: Pick<LongOperation<unknown>, "cancel">; label: string }) {
   const { report } = useErrors();
   return (
     <button type="button" className="btn" onClick={() => op.cancel().catch(report)} data-testid="operation-cancel">

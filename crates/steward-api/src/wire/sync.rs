@@ -177,6 +177,100 @@ pub struct AdmitView {
     pub problems: Vec<String>,
 }
 
+/// The registry settings the studio shows: the URL and which credential the OS keyring holds
+/// for it. Never the secret itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RegistrySettingsView {
+    /// The workspace's registry, when set.
+    pub url: Option<String>,
+    /// The credential kind stored for it (`token`, `user NAME`); none when logged out.
+    pub credential: Option<String>,
+    /// The keyring backend the credential lives in (`keyutils`, `secret-service`).
+    pub keyring: String,
+}
+
+/// How far a running sync has got, for the studio's progress bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncProgress {
+    /// `connecting` (checking the registry), `reading` (one model: its registry state and
+    /// the pull) or `sending` (that model's operations).
+    pub phase: String,
+    /// The model being synced, once there is one.
+    pub model: Option<String>,
+    /// Models finished.
+    pub models_done: u32,
+    /// Models in all.
+    pub models_total: u32,
+    /// Operations sent for the current model.
+    pub ops_done: u32,
+    /// Operations planned for the current model.
+    pub ops_total: u32,
+}
+
+/// A sync's progress tagged with the operation it belongs to (the desktop shell emits these as
+/// `steward://sync-progress` events; the caller picks the operation id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncProgressEvent {
+    /// The caller's id for the sync.
+    pub operation: String,
+    /// The report.
+    pub progress: SyncProgress,
+}
+
+/// A stored conflict with the release record this workspace holds for it, as it verifies here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncConflictDetail {
+    /// The conflict as the pull stored it.
+    pub conflict: SyncConflictView,
+    /// The workspace's record named by `local_sha256` (none for a tampered item, or a record
+    /// this workspace no longer lists).
+    pub local: Option<crate::wire::ReleaseView>,
+}
+
+/// What the studio's conflicts and ungoverned-changes screens list: every stored conflict and
+/// tampered item, and the findings of the newest sync that reached the registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncFindingsView {
+    /// When that sync ran (none: no sync has reached the registry yet).
+    pub at: Option<String>,
+    /// Its direction.
+    pub direction: Option<String>,
+    /// The registry it read.
+    pub url: Option<String>,
+    /// False when it stopped part-way, so its findings cover only the models it reached.
+    pub complete: bool,
+    /// Its report (ungoverned aliases, remote-ahead aliases, duplicates, refused approvals).
+    pub report: Option<SyncReport>,
+    /// Every conflict and tampered item pulls have found, oldest first.
+    pub conflicts: Vec<SyncConflictDetail>,
+}
+
+/// The registry's side of a conflict: the record it holds, downloaded and verified now against
+/// this workspace's roster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RemoteRecordView {
+    /// The digest asked for.
+    pub digest: String,
+    /// Whether it is there, matches its digest and verifies.
+    pub verified: bool,
+    /// Why not, when it does not.
+    pub problem: Option<String>,
+    /// Promote, rollback or deprecate.
+    pub kind: Option<steward_domain::TransitionKind>,
+    /// The stage before.
+    pub from: Option<steward_domain::Stage>,
+    /// The stage after.
+    pub to: Option<steward_domain::Stage>,
+    /// When it was signed.
+    pub recorded_at: Option<String>,
+    /// Who signed it, as the record says.
+    pub signer_name: Option<String>,
+    /// The signer's key fingerprint.
+    pub signer_fingerprint: Option<String>,
+    /// Why, as the record says.
+    pub reason: Option<String>,
+}
+
 /// The TypeScript declarations of this module's types.
 pub(crate) fn sync_decls(cfg: &ts_rs::Config) -> Vec<String> {
     vec![
@@ -189,5 +283,11 @@ pub(crate) fn sync_decls(cfg: &ts_rs::Config) -> Vec<String> {
         SyncRequest::decl(cfg),
         SyncReport::decl(cfg),
         AdmitView::decl(cfg),
+        RegistrySettingsView::decl(cfg),
+        SyncProgress::decl(cfg),
+        SyncProgressEvent::decl(cfg),
+        SyncConflictDetail::decl(cfg),
+        SyncFindingsView::decl(cfg),
+        RemoteRecordView::decl(cfg),
     ]
 }

@@ -15,6 +15,7 @@ mod operations_view;
 mod policy_diff;
 mod releases;
 pub(crate) mod sync;
+mod sync_view;
 mod traffic;
 pub(crate) mod trust;
 

@@ -38,12 +38,12 @@ fn registry_error(e: SyncError) -> ApiError {
     ApiError::new(code, e.to_string())
 }
 
-fn secret_name(url: &str) -> String {
+pub(super) fn secret_name(url: &str) -> String {
     format!("secret:registry:{url}")
 }
 
 /// The credential stored for `url` in the OS keyring, if any.
-fn stored_credential(url: &str) -> Result<Option<Credential>> {
+pub(super) fn stored_credential(url: &str) -> Result<Option<Credential>> {
     let ks = KeyStore::from_env();
     let Some(text) = ks.secret(&secret_name(url))? else {
         return Ok(None);
@@ -65,7 +65,7 @@ fn stored_credential(url: &str) -> Result<Option<Credential>> {
     })
 }
 
-fn client(url: &str) -> Result<Registry> {
+pub(super) fn client(url: &str) -> Result<Registry> {
     let url = steward_sync::client::parse_url(url)
         .map_err(registry_error)?
         .to_string();
@@ -209,7 +209,7 @@ struct Gathered {
 }
 
 impl Workspace {
-    fn registry_configured(&self) -> Result<String> {
+    pub(super) fn registry_configured(&self) -> Result<String> {
         self.store.registry_url()?.ok_or_else(|| {
             ApiError::new(
                 ErrorCode::NotFound,
@@ -390,15 +390,39 @@ impl Workspace {
     /// push (plan and apply per model), marking the outbox. A registry that cannot be used
     /// fails before anything local changes.
     pub fn sync(&self, req: &SyncRequest, cancelled: &dyn Fn() -> bool) -> Result<SyncReport> {
-        self.sync_progress(req, cancelled, &mut |_| {})
+        self.sync_reporting(req, cancelled, &|_| {}, &mut |_| {})
     }
 
-    /// [`Workspace::sync`], telling `progress` after each registry operation it sends.
+    /// [`Workspace::sync`], telling `progress` after each registry operation it sends (the
+    /// CLI's progress line).
     pub fn sync_progress(
         &self,
         req: &SyncRequest,
         cancelled: &dyn Fn() -> bool,
         progress: &mut dyn FnMut(&steward_sync::Progress<'_>),
+    ) -> Result<SyncReport> {
+        self.sync_reporting(req, cancelled, &|_| {}, progress)
+    }
+
+    /// [`Workspace::sync`], reporting how far it has got to `progress` (the studio's progress
+    /// bar): at the start, at each model, and after each operation sent.
+    pub fn sync_observed(
+        &self,
+        req: &SyncRequest,
+        cancelled: &dyn Fn() -> bool,
+        progress: &dyn Fn(&SyncProgress),
+    ) -> Result<SyncReport> {
+        self.sync_reporting(req, cancelled, progress, &mut |_| {})
+    }
+
+    /// The one sync behind the three: `steps` hears the phases and models, `sent` each
+    /// operation as the applier sends it.
+    fn sync_reporting(
+        &self,
+        req: &SyncRequest,
+        cancelled: &dyn Fn() -> bool,
+        steps: &dyn Fn(&SyncProgress),
+        sent: &mut dyn FnMut(&steward_sync::Progress<'_>),
     ) -> Result<SyncReport> {
         let url = self.registry_configured()?;
         let reg = client(&url)?;
@@ -412,7 +436,7 @@ impl Workspace {
             _ => "pull",
         };
         let waiting = self.store.outbox_waiting()?;
-        let result = self.sync_with(&reg, push, pull, req.restore, cancelled, progress);
+        let result = self.sync_with(&reg, (push, pull, req.restore), cancelled, steps, sent);
         let (report, error) = match result {
             Ok(r) => (Some(r), None),
             Err(stopped) => {
@@ -441,17 +465,19 @@ impl Workspace {
                 &self.actor,
             )?;
         }
+        let mut report = report;
+        if let Some(r) = report.as_mut() {
+            r.direction = direction.to_string();
+            r.sent = if push && error.is_none() {
+                u32::try_from(ids.len()).unwrap_or(u32::MAX)
+            } else {
+                0
+            };
+            r.requests = u32::try_from(reg.requests()).unwrap_or(u32::MAX);
+        }
+        self.sync_findings_record(direction, reg.url(), report.as_ref(), error.is_none());
         match (report, error) {
-            (Some(mut r), None) => {
-                r.direction = direction.to_string();
-                r.sent = if push {
-                    u32::try_from(ids.len()).unwrap_or(u32::MAX)
-                } else {
-                    0
-                };
-                r.requests = u32::try_from(reg.requests()).unwrap_or(u32::MAX);
-                Ok(r)
-            }
+            (Some(r), None) => Ok(r),
             (_, Some(e)) => Err(e),
             (None, None) => Err(ApiError::new(
                 ErrorCode::Internal,
@@ -463,13 +489,28 @@ impl Workspace {
     fn sync_with(
         &self,
         reg: &Registry,
-        push: bool,
-        pull: bool,
-        restore: bool,
+        (push, pull, restore): (bool, bool, bool),
         cancelled: &dyn Fn() -> bool,
-        progress: &mut dyn FnMut(&steward_sync::Progress<'_>),
+        progress: &dyn Fn(&SyncProgress),
+        sent: &mut dyn FnMut(&steward_sync::Progress<'_>),
     ) -> std::result::Result<SyncReport, Stopped> {
         let fail = |e: ApiError| Box::new((None, e));
+        let step = |phase: &str,
+                    model: Option<&ModelName>,
+                    done: usize,
+                    total: usize,
+                    ops: (usize, usize)| {
+            let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+            progress(&SyncProgress {
+                phase: phase.into(),
+                model: model.map(ToString::to_string),
+                models_done: n(done),
+                models_total: n(total),
+                ops_done: n(ops.0),
+                ops_total: n(ops.1),
+            });
+        };
+        step("connecting", None, 0, 0, (0, 0));
         // Reach the server before anything else: an unreachable, refusing or non-MLflow server
         // fails here, having changed nothing.
         reg.check_read().map_err(|e| fail(registry_error(e)))?;
@@ -493,7 +534,9 @@ impl Workspace {
             .store
             .models_with_stages()
             .map_err(|e| fail(e.into()))?;
-        for (m, versions) in models {
+        let total = models.len();
+        for (done, (m, versions)) in models.into_iter().enumerate() {
+            step("reading", Some(&m.name), done, total, (0, 0));
             if cancelled() {
                 return Err(Box::new((
                     Some(report),
@@ -598,7 +641,10 @@ impl Workspace {
                 &plan,
                 &gathered.artifacts,
                 cancelled,
-                progress,
+                &mut |p| {
+                    sent(p);
+                    step("sending", Some(&name), done, total, (p.done, p.total));
+                },
             );
             report.ops += u32::try_from(applied.done).unwrap_or(u32::MAX);
             if let Some(e) = applied.error {
@@ -753,7 +799,7 @@ impl Workspace {
 
 /// Downloads and verifies the record `digest` of `model@version`: Ok(Err(why)) when it is
 /// missing, does not match its digest, or does not verify (tampered); Err for registry errors.
-fn fetch_record(
+pub(super) fn fetch_record(
     reg: &Registry,
     state: &TrustState,
     model: &ModelName,

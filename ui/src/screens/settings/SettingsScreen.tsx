@@ -5,6 +5,7 @@ import { useErrors } from "../../errors";
 import { useLoad } from "../../useLoad";
 import { SHORTCUTS } from "../../shortcuts";
 import { IdentityPanel } from "./IdentityPanel";
+import { RegistryPanel } from "./RegistryPanel";
 
 export function SettingsScreen({ onWorkspaceChanged }: { onWorkspaceChanged: (info: WorkspaceInfo) => void }) {
   const { report } = useErrors();
@@ -35,6 +36,9 @@ export function SettingsScreen({ onWorkspaceChanged }: { onWorkspaceChanged: (in
 
       <h2>Your identity</h2>
       <IdentityPanel />
+
+      <h2>Registry</h2>
+      <RegistryPanel />
 
       <h2>Workspace</h2>
       {w ? (

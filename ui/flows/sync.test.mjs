@@ -1,0 +1,191 @@
+// Chromium flows of registry sync in the studio (issue 11, point 9) against the fake core
+// (flows/app/fake-sync.ts), which answers with what the real core answered for `steward demo`
+// against a closed port and a real MLflow server (flows/app/sync/, written by its generate.sh).
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ARTIFACTS, assertClean, openApp, setupFlows } from "./harness.mjs";
+
+const flows = setupFlows();
+/**
+ * A recorded answer of the real core.
+ * @param {string} name
+ * @returns {any}
+ */
+const fixture = (name) => JSON.parse(readFileSync(new URL(`./app/sync/${name}.json`, import.meta.url), "utf8"));
+
+/**
+ * The shell's indicator shows the core's count of waiting changes.
+ * @param {import("playwright-core").Page} page
+ * @param {number} n
+ */
+async function waitingShown(page, n) {
+  await page.getByTestId("sync-waiting-count").filter({ hasText: new RegExp(`^${n}$`) }).waitFor();
+}
+
+describe("registry sync flows", () => {
+  test("the shell shows what waits from every screen; an unreachable registry is the core's error, and every change keeps waiting with it", async () => {
+    const demo = fixture("demo-status");
+    const closed = fixture("closed-settings");
+    const test = fixture("closed-test");
+    const sync = fixture("closed-sync");
+    const after = fixture("closed-status");
+    const { page, problems } = await openApp(flows.browser.context, flows.server.url);
+    await waitingShown(page, demo.waiting.length);
+    assert.equal(await page.getByTestId("sync-indicator-unset").innerText(), "No registry set");
+    await page.goto(`${flows.server.url}#/audit`);
+    await waitingShown(page, demo.waiting.length);
+
+    // Settings → Registry, by keyboard: the closed port, then Test connection.
+    await page.goto(`${flows.server.url}#/settings`);
+    await page.getByTestId("registry-url").focus();
+    await page.keyboard.type(closed.url.replace(/\/$/, ""));
+    await page.keyboard.press("Enter");
+    await page.getByTestId("registry-test-run").waitFor();
+    assert.equal(await page.getByTestId("registry-url").inputValue(), closed.url);
+    await page.getByTestId("registry-test-run").focus();
+    await page.keyboard.press("Enter");
+    const banner = page.getByTestId("error-banner").filter({ hasText: test.message });
+    await banner.waitFor();
+    assert.equal(test.code, "registry");
+    assert.match(await banner.innerText(), /^Registry/);
+    assert.match(test.message, /is unreachable/);
+    await banner.getByTestId("error-dismiss").click();
+
+    // Sync now from the indicator's screen: the core's error (it stopped connecting).
+    await page.getByTestId("sync-indicator").focus();
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/#\/sync$/);
+    await page.getByTestId("sync-now").focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("error-banner").filter({ hasText: sync.error.message }).waitFor();
+    const rows = page.getByTestId("sync-waiting").locator("tbody tr");
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), after.waiting.length);
+    for (const [i, w] of after.waiting.entries()) {
+      const row = rows.nth(i);
+      assert.equal(await row.getAttribute("data-testid"), `waiting-${w.id}`);
+      assert.match(await row.getByTestId("waiting-error").innerText(), new RegExp(w.last_error.slice(0, 40).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+    }
+    assert.match(await page.getByTestId("sync-last-error").innerText(), /is unreachable/);
+    assert.equal(await page.getByTestId("sync-indicator-last").getAttribute("data-outcome"), "failed");
+    await waitingShown(page, after.waiting.length);
+    await page.setViewportSize({ width: 1280, height: 1600 });
+    await page.screenshot({ path: join(ARTIFACTS, "sync-offline.png") });
+    assertClean(problems);
+    await page.close();
+  });
+
+  test("a real MLflow: the token goes in and only its kind comes back, the test reports the server, and Sync now empties the outbox", async () => {
+    const online = fixture("online-settings");
+    const login = fixture("online-login");
+    const tested = fixture("online-test");
+    const sync = fixture("online-sync");
+    const after = fixture("online-status");
+    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}#/settings`);
+    await page.getByTestId("registry-url").fill(online.url);
+    await page.getByTestId("registry-url-set").click();
+    await page.getByTestId("registry-secret").waitFor();
+    await page.getByTestId("registry-secret").fill("fixture-token");
+    await page.getByTestId("registry-secret").press("Enter");
+    await page.getByTestId("registry-credential").filter({ hasText: login.credential }).waitFor();
+    assert.equal(await page.getByTestId("registry-secret").inputValue(), "", "the window keeps no copy of the secret");
+    const sent = await page.evaluate(() => window.__fake?.calls.filter((c) => c.cmd === "registry_login").map((c) => c.args));
+    assert.deepEqual(sent, [{ user: null, secret: "fixture-token" }]);
+    assert.ok(!JSON.stringify(login).includes("fixture-token"), "the core answers the kind, not the secret");
+
+    await page.getByTestId("registry-test-run").click();
+    await page.getByTestId("registry-test").waitFor();
+    assert.match(await page.getByTestId("registry-test-version").innerText(), new RegExp(`${tested.mlflow_version.replace(/\./g, "\\.")}\\s+supported`));
+    assert.equal(await page.getByTestId("registry-test-credential").innerText(), tested.credential);
+    assert.equal(await page.getByTestId("registry-test-permissions").innerText(), tested.permissions);
+
+    await page.goto(`${flows.server.url}#/sync`);
+    await page.getByTestId("sync-now").click();
+    await page.getByTestId("sync-progress-text").filter({ hasText: /^Sending / }).waitFor();
+    const report = page.getByTestId("sync-report");
+    await report.waitFor();
+    const r = sync.report;
+    assert.match(await report.innerText(), new RegExp(`Synced ${r.models} models with .*: ${r.ops} operations, ${r.versions_created} versions created, ${r.requests} requests, ${r.sent} waiting changes sent`));
+    await page.getByTestId("sync-waiting-empty").waitFor();
+    assert.equal(after.waiting.length, 0);
+    await waitingShown(page, 0);
+    assert.equal(await page.getByTestId("sync-indicator-last").getAttribute("data-outcome"), "ok");
+    const runs = await page.evaluate(() => window.__fake?.calls.filter((c) => c.cmd === "sync_run").map((c) => /** @type {{ req: unknown }} */ (c.args).req));
+    assert.deepEqual(runs, [{ push: false, pull: false, restore: false }]);
+    assertClean(problems);
+    await page.close();
+  });
+
+  test("an alias set by hand in MLflow is listed with who and when, and restored behind a confirm", async () => {
+    const found = fixture("ungoverned-findings");
+    const restored = fixture("restored-sync");
+    const u = found.report.ungoverned[0];
+    assert.ok(u, "the recording holds the hand-set alias");
+    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}?sync=ungoverned#/sync/ungoverned`);
+    const row = page.getByTestId(`ungoverned-${u.model}-${u.alias}`);
+    await row.waitFor();
+    assert.equal(await row.getAttribute("data-restored"), "no");
+    const text = await row.innerText();
+    assert.match(text, new RegExp(`registry version ${u.number}`));
+    assert.ok(text.includes(u.points_at), text);
+    assert.ok(text.includes(u.governed), text);
+    if (u.user_id) assert.ok(text.includes(u.user_id), text);
+    await page.screenshot({ path: join(ARTIFACTS, "sync-ungoverned.png") });
+
+    // Keep as is: nothing runs.
+    await page.getByTestId("restore-governed").focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("restore-confirm").waitFor();
+    await page.keyboard.press("Escape");
+    await page.getByTestId("restore-confirm").waitFor({ state: "detached" });
+    // Restore: what `steward sync --restore` runs.
+    await page.getByTestId("restore-governed").click();
+    await page.getByTestId("restore-confirm-go").click();
+    await page.getByTestId(`ungoverned-${u.model}-${u.alias}`).and(page.locator('[data-restored="yes"]')).waitFor();
+    assert.equal(restored.report.ungoverned[0].restored, true);
+    const runs = await page.evaluate(() => window.__fake?.calls.filter((c) => c.cmd === "sync_run").map((c) => /** @type {{ req: unknown }} */ (c.args).req));
+    assert.deepEqual(runs, [{ push: false, pull: false, restore: true }]);
+    assert.equal(await page.getByTestId("restore-governed").isDisabled(), true);
+    assertClean(problems);
+    await page.close();
+  });
+
+  test("a conflicting release record is shown beside the local one, and a tampered tag as tampered and ignored", async () => {
+    const found = fixture("conflict-findings");
+    const status = fixture("conflict-status");
+    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}?sync=conflict#/sync/conflicts`);
+    await page.getByTestId("conflicts").waitFor();
+    await page.getByTestId("sync-conflict-count").filter({ hasText: String(status.conflicts.length) }).waitFor();
+    const kinds = await page.getByTestId("conflicts").locator(":scope > li").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")));
+    assert.deepEqual(kinds, found.conflicts.map((/** @type {any} */ d) => d.conflict.kind));
+    const record = found.conflicts.find((/** @type {any} */ d) => d.conflict.kind === "release-record");
+    assert.ok(record, "the recording holds a conflicting record");
+    const card = page.getByTestId(`conflict-${record.conflict.model}-${record.conflict.version}-release-record`);
+    assert.equal(await card.getByTestId("conflict-local-digest").getAttribute("title"), record.conflict.local_sha256);
+    assert.equal(await card.getByTestId("conflict-remote-digest").getAttribute("title"), record.conflict.remote_sha256);
+    assert.equal(await card.getByTestId("conflict-detail").innerText(), record.conflict.detail);
+    assert.ok(record.local, "the local record is listed");
+    assert.match(await card.getByTestId("conflict-local-record").innerText(), new RegExp(record.local.signer_name));
+    // The registry's side, read back and verified by the core on request.
+    const remote = fixture("conflict-remote");
+    assert.equal(remote.verified, true);
+    await card.getByTestId("conflict-remote-read").focus();
+    await page.keyboard.press("Enter");
+    const side = card.getByTestId("conflict-remote-record");
+    await side.waitFor();
+    assert.match(await side.innerText(), new RegExp(remote.signer_name));
+    assert.match(await side.innerText(), new RegExp(remote.reason));
+    assert.notEqual(remote.reason, record.local.reason, "the two laptops signed different records");
+    const tampered = found.conflicts.find((/** @type {any} */ d) => d.conflict.kind === "tampered");
+    assert.ok(tampered, "the recording holds the forged tag");
+    const t = page.getByTestId(`conflict-${tampered.conflict.model}-${tampered.conflict.version}-tampered`);
+    assert.match(await t.innerText(), /tampered — ignored/);
+    assert.equal(await t.getByTestId("conflict-detail").innerText(), tampered.conflict.detail);
+    await page.setViewportSize({ width: 1280, height: 1400 });
+    await page.screenshot({ path: join(ARTIFACTS, "sync-conflicts.png") });
+    assertClean(problems);
+    await page.close();
+  });
+});

@@ -1,0 +1,173 @@
+// Conflicts and tampered items (#/sync/conflicts), as pulls stored them: a release record in
+// the registry that differs from the one this workspace holds for the same version (both kept,
+// neither overwritten), shown beside the local record as it verifies here, with the registry's
+// record read back and verified by the core on request; and anything in the registry that
+// failed verification, shown as tampered and ignored. The core's words, as given.
+import { useState, type ReactNode } from "react";
+import type { ReleaseView, RemoteRecordView, SyncConflictDetail } from "../../api/bindings";
+import { api } from "../../api/client";
+import { formatTime, shortDigest } from "../../components/format";
+import { useErrors } from "../../errors";
+import { href } from "../../router";
+import { useLoad } from "../../useLoad";
+import { useSync } from "./SyncContext";
+import { SyncSubScreen } from "./SyncSubScreen";
+import "./sync.css";
+
+type Facts = { move: string; signer: string | null; fingerprint: string | null; at: string | null; reason: string; verifies: ReactNode };
+
+/** One side's signed record, as the core read it. */
+function RecordFacts({ f, testId }: { f: Facts; testId: string }) {
+  return (
+    <dl className="kv small" data-testid={testId}>
+      <dt>Record</dt>
+      <dd>{f.move}</dd>
+      <dt>Signed by</dt>
+      <dd>
+        {f.signer} <span className="mono muted">{f.fingerprint}</span>
+      </dd>
+      <dt>Signed at</dt>
+      <dd>{f.at ? formatTime(f.at) : "—"}</dd>
+      <dt>Reason</dt>
+      <dd>{f.reason}</dd>
+      <dt>Verifies here</dt>
+      <dd>{f.verifies}</dd>
+    </dl>
+  );
+}
+
+const YES = <span className="flag flag-ok">yes</span>;
+
+function LocalRecord({ r }: { r: ReleaseView }) {
+  const verifies =
+    r.problems.length === 0 ? (
+      YES
+    ) : (
+      <ul className="plain-list">
+        {r.problems.map((p) => (
+          <li key={`${p.part}-${p.message}`}>{p.message}</li>
+        ))}
+      </ul>
+    );
+  return (
+    <RecordFacts
+      testId="conflict-local-record"
+      f={{ move: `#${r.seq} · ${r.kind} ${r.from} → ${r.to}`, signer: r.signer_name, fingerprint: r.signer_fingerprint, at: r.recorded_at, reason: r.reason, verifies }}
+    />
+  );
+}
+
+function RemoteRecord({ c }: { c: SyncConflictDetail["conflict"] }) {
+  const { report } = useErrors();
+  const [record, setRecord] = useState<RemoteRecordView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const read = async () => {
+    setBusy(true);
+    try {
+      setRecord(await api.syncConflictRemote(c.model, c.version, c.remote_sha256));
+    } catch (e) {
+      report(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (!record)
+    return (
+      <button type="button" className="btn btn-small" onClick={() => void read()} disabled={busy} data-testid="conflict-remote-read">
+        {busy ? "Reading…" : "Read it from the registry"}
+      </button>
+    );
+  if (!record.verified)
+    return (
+      <p className="sync-error small" data-testid="conflict-remote-problem">
+        {record.problem}
+      </p>
+    );
+  return (
+    <RecordFacts
+      testId="conflict-remote-record"
+      f={{
+        move: `${record.kind ?? ""} ${record.from ?? ""} → ${record.to ?? ""}`,
+        signer: record.signer_name,
+        fingerprint: record.signer_fingerprint,
+        at: record.recorded_at,
+        reason: record.reason ?? "",
+        verifies: YES,
+      }}
+    />
+  );
+}
+
+function Digest({ value, testId }: { value: string; testId: string }) {
+  return (
+    <span className="mono" title={value} data-testid={testId}>
+      {shortDigest(value, 16)}
+    </span>
+  );
+}
+
+function Conflict({ d }: { d: SyncConflictDetail }) {
+  const c = d.conflict;
+  const tampered = c.kind === "tampered";
+  return (
+    <li className={`sync-card${tampered ? " sync-card-tampered" : ""}`} data-testid={`conflict-${c.model}-${c.version}-${c.kind}`} data-kind={c.kind}>
+      <div className="sync-card-head">
+        <span className="strong">
+          <a href={href.version(c.model, c.version)}>
+            {c.model}@{c.version}
+          </a>
+        </span>
+        <span className={`flag ${tampered ? "sync-flag-tampered" : "flag-missing"}`}>{tampered ? "tampered — ignored" : "conflicting release record"}</span>
+        <span className="muted small">found {formatTime(c.found_at)}</span>
+      </div>
+      <p data-testid="conflict-detail">{c.detail}</p>
+      <div className="sync-sides">
+        <div>
+          <h3>This workspace</h3>
+          {c.local_sha256 ? (
+            <>
+              <Digest value={c.local_sha256} testId="conflict-local-digest" />
+              {d.local ? <LocalRecord r={d.local} /> : <p className="muted small">This workspace no longer lists that record.</p>}
+            </>
+          ) : (
+            <p className="muted small">Holds nothing for it.</p>
+          )}
+        </div>
+        <div>
+          <h3>The registry</h3>
+          <Digest value={c.remote_sha256} testId="conflict-remote-digest" />
+          <p className="small muted">{tampered ? "Not verified, so not used." : "Kept in the registry; this workspace's record is not overwritten."}</p>
+          {tampered ? null : <RemoteRecord c={c} />}
+        </div>
+      </div>
+    </li>
+  );
+}
+
+export function ConflictsScreen() {
+  const { generation } = useSync();
+  const findings = useLoad(`findings-${generation}`, () => api.syncFindings());
+  const list = findings.data?.conflicts ?? [];
+  return (
+    <SyncSubScreen
+      id="conflicts-title"
+      title="Conflicts and tampered items"
+      lede="A different signed record for a version is kept on both sides and never overwritten; anything that failed verification is ignored."
+      testId="conflicts-screen"
+    >
+      {findings.loading && !findings.data ? (
+        <p className="muted">Loading…</p>
+      ) : list.length === 0 ? (
+        <p className="empty" data-testid="conflicts-empty">
+          No pull has found a conflict or a tampered item.
+        </p>
+      ) : (
+        <ul className="plain-list sync-cards" data-testid="conflicts">
+          {list.map((d) => (
+            <Conflict key={`${d.conflict.model}-${d.conflict.version}-${d.conflict.kind}-${d.conflict.remote_sha256}`} d={d} />
+          ))}
+        </ul>
+      )}
+    </SyncSubScreen>
+  );
+}
