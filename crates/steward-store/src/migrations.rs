@@ -90,6 +90,16 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "feedback",
         include_str!("../migrations/20261202170000_feedback.sql"),
     ),
+    (
+        "20261203200000",
+        "feedback_digests",
+        include_str!("../migrations/20261203200000_feedback_digests.sql"),
+    ),
+    (
+        "20261203201000",
+        "online_series",
+        include_str!("../migrations/20261203201000_online_series.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

@@ -10,17 +10,36 @@ use crate::audit::Event;
 use crate::error::{Result, StoreError};
 use crate::{models, now, Actor, Store};
 
-/// One window value to store.
+/// One series of window values to store: one arm's values of one metric, in time order.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct OnlinePoint<'a> {
+pub struct OnlineSeries<'a> {
     /// `canary` or `production`.
     pub arm: &'a str,
     /// The metric.
     pub metric: &'a str,
-    /// Window start, seconds since the epoch.
-    pub at: i64,
-    /// The value.
-    pub value: f64,
+    /// (window start, seconds since the epoch; value).
+    pub points: &'a [(i64, f64)],
+}
+
+/// A series' stored bytes: 16 a window, the start (i64) then the value (f64), little-endian.
+fn encode_series(points: &[(i64, f64)], out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(points.len() * 16);
+    for (at, value) in points {
+        out.extend_from_slice(&at.to_le_bytes());
+        out.extend_from_slice(&value.to_le_bytes());
+    }
+}
+
+fn decode_series(data: &[u8]) -> Vec<(i64, f64)> {
+    data.chunks_exact(16)
+        .map(|c| {
+            let (at, value) = c.split_at(8);
+            let at: [u8; 8] = at.try_into().unwrap_or_default();
+            let value: [u8; 8] = value.try_into().unwrap_or_default();
+            (i64::from_le_bytes(at), f64::from_le_bytes(value))
+        })
+        .collect()
 }
 
 /// An online window import to store.
@@ -232,7 +251,7 @@ impl Store {
     pub fn add_online_import(
         &self,
         imp: &NewOnlineImport<'_>,
-        points: &mut dyn Iterator<Item = OnlinePoint<'_>>,
+        series: &[OnlineSeries<'_>],
         events: &[NewGuardrailEvent],
         actor: &Actor,
     ) -> Result<i64> {
@@ -268,13 +287,19 @@ impl Store {
             })?;
             let id = tx.last_insert_rowid();
             let mut n: i64 = 0;
+            let mut digests = serde_json::Map::new();
             {
                 let mut stmt = tx.prepare_cached(
-                    "INSERT INTO online_points (import_id, arm, metric, at, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO online_series (import_id, arm, metric, points, data, data_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?;
-                for p in points {
-                    stmt.execute((id, p.arm, p.metric, p.at, p.value))?;
-                    n += 1;
+                let mut data = Vec::new();
+                for s in series.iter().filter(|s| !s.points.is_empty()) {
+                    encode_series(s.points, &mut data);
+                    let sha = steward_domain::Sha256Digest::of(&data).to_string();
+                    let points = i64::try_from(s.points.len()).unwrap_or(i64::MAX);
+                    stmt.execute((id, s.arm, s.metric, points, &data, &sha))?;
+                    digests.insert(format!("{} {}", s.arm, s.metric), json!(sha));
+                    n += points;
                 }
             }
             if u64::try_from(n).ok() != Some(imp.rows) {
@@ -310,6 +335,7 @@ impl Store {
                     subject: imp.model.to_string(),
                     detail: json!({
                         "id": id, "file": imp.file_name, "sha256": imp.file_sha256, "windows": n,
+                        "series_sha256": digests,
                         "canary": imp.canary, "production": imp.production, "policy": imp.policy,
                         "events": events.iter().zip(&ids).map(|(e, i)| json!({
                             "id": i, "rule": e.rule_id, "outcome": e.outcome,
@@ -387,7 +413,8 @@ impl Store {
         })
     }
 
-    /// The values of one metric and arm of an import, in time order.
+    /// The values of one metric and arm of an import, in time order (an import made before
+    /// series were stored whole reads its rows from `online_points`).
     pub fn online_series(
         &self,
         import_id: i64,
@@ -395,6 +422,16 @@ impl Store {
         metric: &str,
     ) -> Result<Vec<(i64, f64)>> {
         self.read(|c| {
+            let whole: Option<Vec<u8>> = c
+                .query_row(
+                    "SELECT data FROM online_series WHERE import_id = ?1 AND metric = ?2 AND arm = ?3",
+                    (import_id, metric, arm),
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(data) = whole {
+                return Ok(decode_series(&data));
+            }
             let mut stmt = c.prepare(
                 "SELECT at, value FROM online_points WHERE import_id = ?1 AND metric = ?2 AND arm = ?3 ORDER BY at",
             )?;
