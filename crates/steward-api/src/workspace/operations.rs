@@ -158,8 +158,8 @@ pub const MAX_WINDOWS: u64 = 2_000_000;
 
 /// A window CSV streamed row by row: header `timestamp,version,metric,value` (any order;
 /// `at` for `timestamp`), one value per row. Records over 1 MiB are refused before they are
-/// buffered ([`Bounded`]); metric names are interned, and a timestamp or version repeated
-/// from the row before is not parsed again, so a row costs no allocation. The first fault
+/// buffered ([`Bounded`]); metric names are interned, a timestamp repeated from the row before
+/// and a version seen before are not parsed again, so a row costs no allocation. The first fault
 /// ends the rows and is kept in `fault`.
 struct WindowRows<'a, R: Read> {
     rdr: csv::Reader<Bounded<R>>,
@@ -168,7 +168,8 @@ struct WindowRows<'a, R: Read> {
     record: csv::ByteRecord,
     metrics: rustc_hash::FxHashMap<Vec<u8>, Arc<str>>,
     last_at: (Vec<u8>, i64),
-    last_version: Option<(Vec<u8>, Version)>,
+    /// The versions seen (a file names two, usually row by row in turn).
+    versions: Vec<(Vec<u8>, Version)>,
     rows: u64,
     fault: Option<ApiError>,
 }
@@ -176,14 +177,14 @@ struct WindowRows<'a, R: Read> {
 impl<'a, R: Read> WindowRows<'a, R> {
     fn new(reader: R, file: &'a str) -> Result<Self> {
         let bad = |why: String| ApiError::invalid(format!("{file} line 1: {why}"));
-        let mut rdr = csv::ReaderBuilder::new()
-            .trim(csv::Trim::All)
-            .from_reader(Bounded::new(reader));
+        // Fields are trimmed where they are read: the csv crate's own trim rebuilds every
+        // record (an allocation a row).
+        let mut rdr = csv::ReaderBuilder::new().from_reader(Bounded::new(reader));
         let header = rdr
             .headers()
             .map_err(|e| bad(format!("not CSV ({e})")))?
             .clone();
-        let col = |names: &[&str]| header.iter().position(|h| names.contains(&h));
+        let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.trim()));
         let (Some(ts), Some(ver), Some(met), Some(val)) = (
             col(&["timestamp", "at"]),
             col(&["version"]),
@@ -202,7 +203,7 @@ impl<'a, R: Read> WindowRows<'a, R> {
             record: csv::ByteRecord::new(),
             metrics: Default::default(),
             last_at: (Vec::new(), 0),
-            last_version: None,
+            versions: Vec::new(),
             rows: 0,
             fault: None,
         })
@@ -230,7 +231,7 @@ impl<'a, R: Read> WindowRows<'a, R> {
         }
         let line = self.record.position().map_or(0, csv::Position::line);
         let [ts, ver, met, val] = self.cols;
-        let field = |i: usize| self.record.get(i).unwrap_or_default();
+        let field = |i: usize| self.record.get(i).unwrap_or_default().trim_ascii();
         let text = |i: usize| quote(&String::from_utf8_lossy(field(i)));
         let column = |i: usize, name: &str| format!("line {line}, column {} ({name})", i + 1);
         if field(ts) != self.last_at.0.as_slice() {
@@ -248,14 +249,22 @@ impl<'a, R: Read> WindowRows<'a, R> {
                 })?;
             self.last_at = (field(ts).to_vec(), at);
         }
-        let version = match &self.last_version {
-            Some((text, v)) if text.as_slice() == field(ver) => *v,
-            _ => {
+        let version = match self
+            .versions
+            .iter()
+            .find(|(t, _)| t.as_slice() == field(ver))
+        {
+            Some((_, v)) => *v,
+            None => {
                 let v: Version = std::str::from_utf8(field(ver))
                     .map_err(|e| e.to_string())
                     .and_then(|t| t.parse::<Version>().map_err(|e| e.to_string()))
                     .map_err(|e| bad(column(ver, "version"), format!("{}: {e}", text(ver))))?;
-                self.last_version = Some((field(ver).to_vec(), v));
+                // Only the two serving versions pass the checks; a few more are remembered
+                // so a file naming others is refused as fast as it is read.
+                if self.versions.len() < 4 {
+                    self.versions.push((field(ver).to_vec(), v));
+                }
                 v
             }
         };
