@@ -171,6 +171,8 @@ struct WindowRows<'a, R: Read> {
     /// The versions seen (a file names two, usually row by row in turn).
     versions: Vec<(Vec<u8>, Version)>,
     rows: u64,
+    /// The most rows read ([`MAX_WINDOWS`]).
+    max: u64,
     fault: Option<ApiError>,
 }
 
@@ -205,6 +207,7 @@ impl<'a, R: Read> WindowRows<'a, R> {
             last_at: (Vec::new(), 0),
             versions: Vec::new(),
             rows: 0,
+            max: MAX_WINDOWS,
             fault: None,
         })
     }
@@ -224,9 +227,10 @@ impl<'a, R: Read> WindowRows<'a, R> {
             }
         }
         self.rows += 1;
-        if self.rows > MAX_WINDOWS {
+        if self.rows > self.max {
             return Err(ApiError::invalid(format!(
-                "{file} holds more than {MAX_WINDOWS} windows, the most one import takes; split it (a week of minute windows for 50 metrics of both versions is 1,008,000)"
+                "{file} holds more than {} windows, the most one import takes; split it (a week of minute windows for 50 metrics of both versions is 1,008,000)",
+                self.max
             )));
         }
         let line = self.record.position().map_or(0, csv::Position::line);
@@ -1112,6 +1116,20 @@ mod tests {
         .expect("NaN reads as a number, for the domain to refuse");
         assert_eq!(rows[0].line, 2);
         assert!(rows[0].value.is_nan());
+        // Past the most windows one import takes, the file is refused naming it and the limit.
+        let three = "timestamp,version,metric,value\n2026-11-18T00:00:00Z,1.0.0-1,error_rate,0.1\n".to_string()
+            + "2026-11-18T00:01:00Z,1.0.0-1,error_rate,0.1\n2026-11-18T00:02:00Z,1.0.0-1,error_rate,0.1\n";
+        let mut rows = WindowRows::new(three.as_bytes(), "w.csv").expect("header");
+        rows.max = 2;
+        assert_eq!((&mut rows).count(), 2);
+        let refused = rows.fault.expect("refused");
+        assert!(
+            refused
+                .message
+                .starts_with("w.csv holds more than 2 windows"),
+            "{}",
+            refused.message
+        );
         assert_eq!(parse_incident("INC-4").ok(), Some(4));
         assert!(parse_incident("INC-x").is_err());
     }
