@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub mod fault_proxy;
+pub mod flag_engine;
 pub mod mlflow;
 pub mod registry;
 
@@ -171,6 +172,85 @@ impl Steward {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
+    }
+
+    /// Runs `steward --workspace WS args…` from a shell that first runs `setup` (a umask, a
+    /// ulimit such as `ulimit -v 1048576`, which bounds the memory it may take), as a user's
+    /// shell would.
+    pub fn in_shell(&self, setup: &str, args: &[&str]) -> Run {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("{setup}; exec \"$0\" \"$@\""))
+            .arg(&self.bin)
+            .args(["--workspace", &self.workspace().display().to_string()])
+            .args(args)
+            .env("STEWARD_ACTOR", "journey-tester")
+            .env_remove("STEWARD_WORKSPACE")
+            .output()
+            .expect("run steward in a shell");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs `steward --workspace WS args…`, killing it (and failing the test) if it has not
+    /// finished after `limit`: for inputs that could make a careless reader wait forever.
+    pub fn run_or_hang(&self, args: &[&str], limit: std::time::Duration) -> Run {
+        use std::io::Read;
+        let mut child = self
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start steward");
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if start.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("steward {args:?} still ran after {limit:?}: it hangs");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let (mut stdout, mut stderr) = (String::new(), String::new());
+        if let Some(mut o) = child.stdout.take() {
+            let _ = o.read_to_string(&mut stdout);
+        }
+        if let Some(mut e) = child.stderr.take() {
+            let _ = e.read_to_string(&mut stderr);
+        }
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout,
+            stderr,
+        }
+    }
+
+    /// Runs `args` while a thread keeps appending `line` to `file` (every few milliseconds, until the
+    /// run ends): a file edited while Steward imports it.
+    pub fn run_while_appending(&self, args: &[&str], file: &Path, line: &str) -> Run {
+        use std::io::Write;
+        let done = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let mut f = std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(file)
+                    .expect("open to append");
+                while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                    f.write_all(line.as_bytes()).expect("append");
+                    std::thread::sleep(std::time::Duration::from_millis(3));
+                }
+            });
+            let run = self.run(args);
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            run
+        })
     }
 
     /// Runs and insists on exit 0.

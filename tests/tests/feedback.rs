@@ -569,3 +569,238 @@ fn a_policy_pattern_that_does_not_compile_is_refused_with_its_line_and_key() {
     assert_eq!(json["error"]["key"], "feedback.patterns[0].pattern");
     assert_eq!(json["error"]["line"], line);
 }
+
+/// `steward audit verify --deep --json` on a copy of the workspace after `sql` ran through
+/// the sqlite3 command (the append-only triggers dropped first, as someone editing the file
+/// behind Steward's back would): the exit code and every mismatch.
+fn tampered(s: &Steward, case: &str, sql: &str) -> (i32, Vec<Value>) {
+    let copy = s.path(&format!("tampered-{case}"));
+    std::fs::create_dir_all(&copy).expect("copy dir");
+    for entry in std::fs::read_dir(s.workspace()).expect("workspace") {
+        let entry = entry.expect("entry");
+        if entry.file_type().expect("type").is_file() {
+            std::fs::copy(entry.path(), copy.join(entry.file_name())).expect("copy");
+        }
+    }
+    let script = format!(
+        "DROP TRIGGER feedback_items_immutable; DROP TRIGGER feedback_items_append_only;
+         DROP TRIGGER feedback_labels_immutable; DROP TRIGGER feedback_labels_append_only;
+         {sql}"
+    );
+    let out = std::process::Command::new("sqlite3")
+        .arg(copy.join("steward.db"))
+        .arg(&script)
+        .output()
+        .expect("run sqlite3");
+    assert!(
+        out.status.success(),
+        "{case}: sqlite3: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = std::process::Command::new(steward_tests::binary())
+        .arg("--workspace")
+        .arg(&copy)
+        .args(["audit", "verify", "--deep", "--json"])
+        .env("STEWARD_ACTOR", "journey-tester")
+        .output()
+        .expect("run steward");
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{case}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    let mismatches = result["mismatches"].as_array().cloned().unwrap_or_default();
+    (out.status.code().unwrap_or(-1), mismatches)
+}
+
+#[test]
+fn the_deep_verify_names_feedback_edited_behind_stewards_back() {
+    let s = workspace();
+    let file = write_jsonl(&s, "week.jsonl", &the_week("concise", "detailed"));
+    let target = format!("{MODEL}@1.2.0-12");
+    s.ok(&["feedback", "import", &target, &file]);
+    let queue = s.ok(&["queue", "list", MODEL, "--json"]).json();
+    let item = queue[0]["id"].as_u64().expect("id");
+    s.ok(&[
+        "queue",
+        "label",
+        &item.to_string(),
+        "unsafe",
+        "--note",
+        "leaked a key",
+    ]);
+    let export = s.ok(&[
+        "feedback",
+        "export",
+        MODEL,
+        "--name",
+        "reviewed",
+        "--version",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(export.json()["items"], 1);
+    // A clean workspace verifies.
+    s.ok(&["audit", "verify", "--deep"]);
+    let (code, clean) = tampered(&s, "none", "SELECT 1;");
+    assert_eq!((code, clean.len()), (0, 0), "{clean:?}");
+
+    let subject = format!("{MODEL}@1.2.0-12");
+    let row = |id: u64| format!("{subject} item {id}");
+    // The import's first item (a fresh workspace numbers them from 1); not the labelled one.
+    let first = 1;
+    assert_ne!(item, first);
+    /// (table, row, field, words in the message)
+    type Want<'a> = (&'a str, String, &'a str, &'a str);
+    let cases: Vec<(&str, String, Vec<Want<'_>>)> = vec![
+        (
+            "text changed",
+            format!("UPDATE feedback_items SET comment = 'all good' WHERE id = {item};"),
+            vec![
+                ("feedback_imports", format!("{subject} import 1"), "items_sha256", "where the audit log says"),
+                ("feedback_items", row(item), "content_sha256", "but its bytes hash to"),
+            ],
+        ),
+        (
+            "label flipped",
+            "UPDATE feedback_labels SET label = 'correct';".into(),
+            vec![(
+                "feedback_labels",
+                format!("{subject} label 1"),
+                "label",
+                "label is correct where the audit log says unsafe",
+            )],
+        ),
+        (
+            "row deleted",
+            format!("DELETE FROM feedback_items WHERE id = {first};"),
+            vec![
+                ("feedback_imports", format!("{subject} import 1"), "items", "items is 5 where the audit log says 6"),
+                ("feedback_imports", format!("{subject} import 1"), "items_sha256", "where the audit log says"),
+                ("feedback_items", row(first), "", "the row is absent where the audit log says present"),
+            ],
+        ),
+        (
+            "an unredacted e-mail pasted in",
+            format!("UPDATE feedback_items SET output = 'write to jane.roe@customer-mail.test' WHERE id = {item};"),
+            vec![
+                ("feedback_imports", format!("{subject} import 1"), "items_sha256", "where the audit log says"),
+                ("feedback_items", row(item), "content_sha256", "but its bytes hash to"),
+                ("feedback_items", row(item), "output", "holds 1 unredacted email"),
+            ],
+        ),
+    ];
+    for (case, sql, want) in cases {
+        let (code, got) = tampered(&s, &case.replace(' ', "-"), &sql);
+        assert_eq!(code, 2, "{case}: {got:?}");
+        let mut got: Vec<(String, String, String, String)> = got
+            .iter()
+            .map(|m| {
+                let t = |k: &str| m[k].as_str().unwrap_or("").to_string();
+                (t("table"), t("row"), t("field"), t("message"))
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got.len(), want.len(), "{case}: {got:#?}");
+        for (g, w) in got.iter().zip(&want) {
+            assert_eq!(
+                (g.0.as_str(), g.1.as_str(), g.2.as_str()),
+                (w.0, w.1.as_str(), w.2),
+                "{case}: {g:?}"
+            );
+            assert!(g.3.contains(w.3), "{case}: {:?} lacks {:?}", g.3, w.3);
+        }
+    }
+}
+
+/// A gigabyte file with no newline after `head`, sparse (nothing is written but `head`).
+fn gigabyte_line(s: &Steward, name: &str, head: &str) -> String {
+    let path = s.path(name);
+    std::fs::write(&path, head).expect("write head");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.set_len(1 << 30))
+        .expect("grow sparse");
+    path.display().to_string()
+}
+
+#[test]
+fn hostile_files_are_refused_without_hanging_reading_them_whole_or_storing_a_mix() {
+    let s = workspace();
+    let target = format!("{MODEL}@1.2.0-12");
+    // A FIFO nobody writes to: refused by what it is, never opened for a read that blocks.
+    let fifo = s.path("feedback.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let fifo = fifo.display().to_string();
+    let r = s.run_or_hang(
+        &["feedback", "import", &target, &fifo],
+        std::time::Duration::from_secs(60),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("a named pipe (FIFO)"), "{}", r.stderr);
+
+    // A gigabyte on one line, JSON lines or CSV: refused at the 1 MiB line limit under a
+    // 1 GiB address-space limit, so the rest is never read into memory.
+    for (name, head, refusal) in [
+        (
+            "giant.jsonl",
+            "{\"at\": \"",
+            "line 1: the line is longer than 1 MiB",
+        ),
+        (
+            "giant.csv",
+            "at,kind,comment\n2026-12-01T00:00:00Z,thumbs-up,",
+            "line 2: the record is longer than 1 MiB",
+        ),
+    ] {
+        let file = gigabyte_line(&s, name, head);
+        let r = s.in_shell("ulimit -v 1048576", &["feedback", "import", &target, &file]);
+        assert_eq!(r.code, 1, "{name}: {}", r.stderr);
+        assert!(r.stderr.contains(refusal), "{name}: {}", r.stderr);
+        assert!(r.stderr.len() < 1_000, "{name}: {} bytes", r.stderr.len());
+    }
+
+    // A file someone is still writing: refused, nothing of it stored.
+    let line = |i: usize| {
+        format!(
+            "{}\n",
+            json!({"at": hours_ago(1), "kind": "thumbs-down", "comment": format!("slow answer number {i}")})
+        )
+    };
+    let growing = s.path("growing.jsonl");
+    std::fs::write(&growing, (0..60_000).map(line).collect::<String>()).expect("write");
+    let r = s.run_while_appending(
+        &[
+            "feedback",
+            "import",
+            &target,
+            &growing.display().to_string(),
+        ],
+        &growing,
+        &line(0),
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("changed while Steward was reading it"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("nothing was imported"), "{}", r.stderr);
+    let summary = s.ok(&["feedback", "summary", MODEL, "--json"]).json();
+    assert_eq!(summary["imports"], json!([]), "{summary}");
+    // Once complete it imports.
+    let done = s.ok(&[
+        "feedback",
+        "import",
+        &target,
+        &growing.display().to_string(),
+        "--json",
+    ]);
+    assert!(done.json()["items"].as_u64().unwrap_or(0) > 60_000);
+}

@@ -42,20 +42,6 @@ fn write_csv(path: &Path, rows: usize, seed: usize) {
     }
 }
 
-/// Runs `steward --workspace WS args…` from a shell that first runs `setup` (a umask, a
-/// ulimit), as a user's shell would.
-fn in_shell(s: &Steward, setup: &str, args: &[&str]) -> std::process::Output {
-    Command::new("sh")
-        .arg("-c")
-        .arg(format!("{setup}; exec \"$0\" \"$@\""))
-        .arg(steward_tests::binary())
-        .args(["--workspace", &s.workspace().display().to_string()])
-        .args(args)
-        .env("STEWARD_ACTOR", "journey-tester")
-        .output()
-        .expect("run steward in a shell")
-}
-
 fn count(run: &steward_tests::Run) -> usize {
     run.json().as_array().map_or(0, Vec::len)
 }
@@ -339,8 +325,7 @@ fn hostile_files_are_refused_quickly_with_bounded_errors() {
         (&f).write_all(&vec![b'a'; 2 << 20]).expect("text");
         f.set_len(1 << 30).expect("sparse gigabyte");
         drop(f);
-        let out = in_shell(
-            &s,
+        let out = s.in_shell(
             "ulimit -v 1048576",
             &[
                 "eval",
@@ -353,8 +338,8 @@ fn hostile_files_are_refused_quickly_with_bounded_errors() {
                 "g@1",
             ],
         );
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        let stderr = &out.stderr;
+        assert_eq!(out.code, 1, "{name}: {stderr}");
         assert!(stderr.contains("is longer than 1 MiB"), "{name}: {stderr}");
         assert!(
             stderr.len() < 1_000,
@@ -499,8 +484,8 @@ fn a_new_workspace_is_readable_only_by_its_owner() {
     use std::os::unix::fs::PermissionsExt;
     let s = Steward::new();
     // Under a permissive umask, as many desktops have.
-    let out = in_shell(&s, "umask 000", &["init"]);
-    assert!(out.status.success());
+    let out = s.in_shell("umask 000", &["init"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
     s.ok(&["model", "add", MODEL, "--owner", "o@x"]);
     s.ok(&["version", "add", MODEL, "1.0.0-1"]);
     let mode = |p: &Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;

@@ -2,14 +2,15 @@
 //! naming line and value with nothing stored; a canary latency breach cuts the canary's
 //! traffic (the team's hook gets the change on standard input); a production breach without a
 //! service key performs nothing and says why; with the service key it rolls production back
-//! with a signed release record and an open incident; the incident is annotated and closed
+//! with a signed release record and an open incident, and flagd's own engine then serves
+//! the rollback target to everyone; the incident is annotated and closed
 //! with an action item requiring a new suite, which the next promotion's gate then requires;
 //! and the deep verify explains every row.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use steward_tests::{DemoKeys, Run, Steward};
+use steward_tests::{flag_engine, DemoKeys, Run, Steward};
 
 const MODEL: &str = "summarize-copilot";
 const CANARY: &str = "1.2.0-12";
@@ -126,6 +127,90 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
             r.stderr
         );
     }
+    // Hostile files: a FIFO is refused by what it is, without a read that blocks; a
+    // gigabyte with no newline is refused at the 1 MiB record limit, never read whole; a
+    // file still being written is refused rather than stored as a mix of two versions.
+    let fifo = dir.join("windows.fifo");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo")
+        .success());
+    let r = s.run_or_hang(
+        &["monitor", "import", MODEL, fifo.to_str().expect("path")],
+        std::time::Duration::from_secs(60),
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("a named pipe (FIFO)"), "{}", r.stderr);
+    let giant = dir.join("giant.csv");
+    std::fs::write(
+        &giant,
+        "timestamp,version,metric,value\n2026-12-01T00:00:00Z,",
+    )
+    .expect("write");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&giant)
+        .and_then(|f| f.set_len(1 << 30))
+        .expect("grow sparse");
+    let r = s.in_shell(
+        "ulimit -v 1048576",
+        &["monitor", "import", MODEL, giant.to_str().expect("path")],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("line 2: the record is longer than 1 MiB"),
+        "{}",
+        r.stderr
+    );
+    std::fs::remove_file(&giant).expect("remove");
+    // A day of minute windows of every guardrail metric for both arms.
+    let metrics = [
+        "latency_p50_ms",
+        "latency_p95_ms",
+        "latency_p99_ms",
+        "timeout_rate",
+        "error_rate",
+        "saturation",
+        "tokens_per_request",
+        "cost_per_request_usd",
+        "block_rate",
+        "escalation_rate",
+        "pii_hits",
+        "acceptance_rate",
+        "assist_rate",
+        "task_success_rate",
+        "thumbs_up_ratio",
+        "override_rate",
+        "drift_psi",
+        "intent_mix_psi",
+    ];
+    let mut text = String::from("timestamp,version,metric,value\n");
+    for m in 0..1440u32 {
+        for metric in metrics {
+            for v in [CANARY, PROD] {
+                text.push_str(&format!(
+                    "2026-12-01T{:02}:{:02}:00Z,{v},{metric},0.5\n",
+                    m / 60,
+                    m % 60
+                ));
+            }
+        }
+    }
+    let growing = dir.join("growing.csv");
+    std::fs::write(&growing, text).expect("write");
+    let r = s.run_while_appending(
+        &["monitor", "import", MODEL, growing.to_str().expect("path")],
+        &growing,
+        "2026-12-01T00:00:00Z,1.1.0-8,latency_p99_ms,1800\n",
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("changed while Steward was reading it"),
+        "{}",
+        r.stderr
+    );
+
     // The demo's week is the only import: nothing was stored.
     let m = run(None, &["monitor", MODEL, "--json"]).json();
     assert_eq!(m["imports"].as_array().map(Vec::len), Some(1), "{m}");
@@ -347,6 +432,14 @@ fn a_breach_cuts_traffic_then_rolls_back_and_its_incident_changes_the_next_gate(
     let t = run(None, &["traffic", "show", MODEL, "--json"]).json();
     assert_eq!(t["current"]["serving"], TARGET);
     assert_eq!(t["current"]["release"], release.as_str());
+    // flagd's own engine over the file Steward wrote: everyone, flagged tenants too, gets the
+    // rollback target, under the epoch and release record of the rollback.
+    let file = PathBuf::from(t["path"].as_str().expect("flag file path"));
+    let served = flag_engine::evaluate(&file, MODEL, "companyos-internal");
+    assert_eq!(served["counts"][TARGET], flag_engine::KEYS, "{served}");
+    assert_eq!(served["tenant"], TARGET, "{served}");
+    assert_eq!(served["metadata"]["servingEpoch"], t["current"]["epoch"]);
+    assert_eq!(served["metadata"]["releaseRecord"], release.as_str());
 
     // Healthy windows of the versions serving now: no breach, exit 0.
     let calm: Vec<Row<'_>> = (25..28)

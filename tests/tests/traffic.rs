@@ -5,43 +5,20 @@
 //! silently, and after a rollback everyone gets the rollback target.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
+use steward_tests::flag_engine::{self, share, KEYS};
 use steward_tests::{DemoKeys, Run, Steward};
 
 const MODEL: &str = "summarize-copilot";
-const KEYS: u32 = 10_000;
 
 fn run(s: &Steward, ns: &str, who: Option<&str>, args: &[&str]) -> Run {
     s.run_as(ns, who, args)
 }
 
-/// flagd's engine over the flag file: counts per variant over KEYS targeting keys, the
-/// variant `tenant` gets, and the flag metadata.
+/// flagd's engine over the flag file of MODEL.
 fn flagd(file: &Path, tenant: &str) -> Value {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("flagd");
-    assert!(
-        dir.join("node_modules/@openfeature/flagd-core").is_dir(),
-        "tests/flagd has no node_modules: the test command installs @openfeature/flagd-core there"
-    );
-    let out = Command::new("node")
-        .current_dir(&dir)
-        .arg("evaluate.mjs")
-        .arg(file)
-        .args([MODEL, &KEYS.to_string(), tenant])
-        .output()
-        .expect("run node");
-    assert!(
-        out.status.success(),
-        "flagd: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("flagd answer")
-}
-
-fn share(answer: &Value, version: &str) -> f64 {
-    f64::from(answer["counts"][version].as_u64().unwrap_or(0) as u32) * 100.0 / f64::from(KEYS)
+    flag_engine::evaluate(file, MODEL, tenant)
 }
 
 #[test]

@@ -13,6 +13,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
@@ -45,12 +46,62 @@ pub const GUARDRAIL_METRICS: &[(&str, Direction, &str)] = &[
     ("intent_mix_psi", Direction::Lower, "drift"),
 ];
 
-/// Which way is better for a guardrail metric, if it is one.
+/// The longest name of a sub-metric (the part after `:`).
+pub const MAX_SUB_METRIC: usize = 64;
+
+/// Splits `metric` into its guardrail metric and its sub-metric: `drift_psi:age` is
+/// (`drift_psi`, Some(`age`)), `error_rate` is (`error_rate`, None). A sub-metric names one
+/// series of a metric (a feature's PSI, an intent's share, a region's latency): a slug of
+/// lowercase letters, digits, `.`, `_` and `-`, up to [`MAX_SUB_METRIC`] characters. None
+/// when the metric is not a guardrail metric or the sub-metric is not such a slug.
+pub fn split_metric(metric: &str) -> Option<(&str, Option<&str>)> {
+    let (base, sub) = match metric.split_once(':') {
+        Some((b, s)) => (b, Some(s)),
+        None => (metric, None),
+    };
+    let known = GUARDRAIL_METRICS.iter().any(|(m, _, _)| *m == base);
+    let sub_ok = sub.is_none_or(|s| {
+        !s.is_empty()
+            && s.len() <= MAX_SUB_METRIC
+            && s.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+    });
+    (known && sub_ok).then_some((base, sub))
+}
+
+/// Which way is better for a guardrail metric or one of its sub-metrics, if it is one.
 pub fn metric_direction(metric: &str) -> Option<Direction> {
+    let (base, _) = split_metric(metric)?;
     GUARDRAIL_METRICS
         .iter()
-        .find(|(m, _, _)| *m == metric)
+        .find(|(m, _, _)| *m == base)
         .map(|(_, d, _)| *d)
+}
+
+/// Whether a rule on `rule_metric` watches the series `series`: the series itself, or, for a
+/// rule naming a metric without a sub-metric, every sub-metric of it (`drift_psi` watches
+/// `drift_psi:age` and `drift_psi:tenure`).
+pub fn watches(rule_metric: &str, series: &str) -> bool {
+    series == rule_metric
+        || (!rule_metric.contains(':')
+            && series
+                .strip_prefix(rule_metric)
+                .is_some_and(|rest| rest.starts_with(':')))
+}
+
+/// The words for what a metric may be, in refusals.
+fn metric_choices() -> String {
+    format!(
+        "one of {}, optionally with a sub-metric after `:` (drift_psi:age, a slug of up to {MAX_SUB_METRIC} characters)",
+        GUARDRAIL_METRICS
+            .iter()
+            .map(|m| m.0)
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// What a breach calls for.
@@ -183,14 +234,7 @@ pub fn parse_rules(
                     "metric",
                     PolicyErrorKind::UnknownMetric,
                     format!("metric {metric:?}"),
-                    &format!(
-                        "one of {}",
-                        GUARDRAIL_METRICS
-                            .iter()
-                            .map(|m| m.0)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    &metric_choices(),
                 ));
             };
             let finite = |v: &Option<Spanned<f64>>, f: &str| -> Result<Option<f64>, PolicyError> {
@@ -355,8 +399,9 @@ pub struct WindowRow {
     pub at: i64,
     /// The version the value is for.
     pub version: Version,
-    /// The metric.
-    pub metric: String,
+    /// The metric, shared between the rows that name it (a reader interns it, so a row costs
+    /// no allocation).
+    pub metric: Arc<str>,
     /// The value.
     pub value: f64,
 }
@@ -387,39 +432,54 @@ pub struct Windows {
 }
 
 /// Checks a window file's rows (in file order) for the model whose canary and production
-/// versions are given.
+/// versions are given. A row's own faults (metric, value, version) are reported in file
+/// order as the rows stream; then the first duplicate window in file order; then gaps.
+/// One pass over the rows; each distinct metric is checked once.
 pub fn check_windows(
     rows: impl IntoIterator<Item = WindowRow>,
     canary: Option<Version>,
     production: Option<Version>,
 ) -> Result<Windows, WindowError> {
-    let mut seen: HashMap<(Arm, usize, i64), u64> = HashMap::new();
-    let mut metric_ix: HashMap<String, usize> = HashMap::new();
+    // Series by metric index × arm (canary 0, production 1): (at, value, line).
+    let mut metrics: Vec<Arc<str>> = Vec::new();
+    let mut metric_ix: HashMap<Arc<str>, usize> = HashMap::new();
     let mut series: Vec<Vec<(i64, f64, u64)>> = Vec::new();
-    let mut keys: Vec<(Arm, String)> = Vec::new();
+    let mut last: Option<(Arc<str>, usize)> = None;
     let mut out = Windows {
         first: i64::MAX,
         last: i64::MIN,
         ..Windows::default()
     };
-    let mut index: HashMap<(Arm, usize), usize> = HashMap::new();
     for r in rows {
         out.rows += 1;
         let fail = |message: String| WindowError {
             line: r.line,
             message,
         };
-        if metric_direction(&r.metric).is_none() {
-            return Err(fail(format!(
-                "unknown metric {:?}: a window names one of the guardrail metrics ({})",
-                r.metric,
-                GUARDRAIL_METRICS
-                    .iter()
-                    .map(|m| m.0)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
-        }
+        let m = match &last {
+            Some((name, m)) if Arc::ptr_eq(name, &r.metric) || **name == *r.metric => *m,
+            _ => {
+                let m = match metric_ix.get(&r.metric) {
+                    Some(m) => *m,
+                    None => {
+                        if metric_direction(&r.metric).is_none() {
+                            return Err(fail(format!(
+                                "unknown metric {:?}: a window names {}",
+                                r.metric,
+                                metric_choices()
+                            )));
+                        }
+                        metrics.push(r.metric.clone());
+                        series.push(Vec::new());
+                        series.push(Vec::new());
+                        metric_ix.insert(r.metric.clone(), metrics.len() - 1);
+                        metrics.len() - 1
+                    }
+                };
+                last = Some((r.metric.clone(), m));
+                m
+            }
+        };
         if !r.value.is_finite() {
             return Err(fail(format!(
                 "{} = {} is not a measurement: give a finite number",
@@ -439,9 +499,9 @@ pub fn check_windows(
             )));
         }
         let arm = if Some(r.version) == canary {
-            Arm::Canary
+            0
         } else if Some(r.version) == production {
-            Arm::Production
+            1
         } else {
             return Err(fail(format!(
                 "version {} is neither the canary ({}) nor production ({}): windows are for the versions serving now",
@@ -450,22 +510,7 @@ pub fn check_windows(
                 production.map_or("none".into(), |v| v.to_string())
             )));
         };
-        let next = metric_ix.len();
-        let m = *metric_ix.entry(r.metric.clone()).or_insert(next);
-        if let Some(first) = seen.insert((arm, m, r.at), r.line) {
-            return Err(fail(format!(
-                "duplicate window: {} of {} at {} is already on line {first}",
-                r.metric,
-                r.version,
-                crate::gate::time::format_rfc3339(r.at)
-            )));
-        }
-        let s = *index.entry((arm, m)).or_insert_with(|| {
-            series.push(Vec::new());
-            keys.push((arm, r.metric.clone()));
-            series.len() - 1
-        });
-        series[s].push((r.at, r.value, r.line));
+        series[m * 2 + arm].push((r.at, r.value, r.line));
         out.first = out.first.min(r.at);
         out.last = out.last.max(r.at);
     }
@@ -475,8 +520,37 @@ pub fn check_windows(
             message: "the file has no windows".into(),
         });
     }
-    for s in &mut series {
-        s.sort_unstable_by_key(|p| p.0);
+    let arm_of = |i: usize| {
+        if i % 2 == 0 {
+            Arm::Canary
+        } else {
+            Arm::Production
+        }
+    };
+    let version_of = |i: usize| {
+        if i % 2 == 0 { canary } else { production }.map_or("none".into(), |v| v.to_string())
+    };
+    // Duplicates: equal starts sit side by side once a series is in time order; the one
+    // reported is the repeat that comes first in the file.
+    let mut duplicate: Option<(u64, u64, usize, i64)> = None;
+    for (i, s) in series.iter_mut().enumerate() {
+        s.sort_unstable_by_key(|p| (p.0, p.2));
+        for w in s.windows(2) {
+            if w[0].0 == w[1].0 && duplicate.is_none_or(|d| w[1].2 < d.0) {
+                duplicate = Some((w[1].2, w[0].2, i, w[0].0));
+            }
+        }
+    }
+    if let Some((line, first, i, at)) = duplicate {
+        return Err(WindowError {
+            line,
+            message: format!(
+                "duplicate window: {} of {} at {} is already on line {first}",
+                metrics[i / 2],
+                version_of(i),
+                crate::gate::time::format_rfc3339(at)
+            ),
+        });
     }
     let step = series
         .iter()
@@ -484,14 +558,15 @@ pub fn check_windows(
         .min()
         .unwrap_or(0);
     out.step_s = step;
-    for (s, (arm, metric)) in series.iter().zip(&keys) {
+    for (i, s) in series.iter().enumerate() {
         for w in s.windows(2) {
             if w[1].0 - w[0].0 != step {
                 return Err(WindowError {
                     line: w[1].2,
                     message: format!(
-                        "a gap in {metric} of the {} windows: {} follows {} but windows are every {step} s",
-                        match arm {
+                        "a gap in {} of the {} windows: {} follows {} but windows are every {step} s",
+                        metrics[i / 2],
+                        match arm_of(i) {
                             Arm::Canary => "canary",
                             Arm::Production => "production",
                         },
@@ -502,10 +577,16 @@ pub fn check_windows(
             }
         }
     }
-    out.series = keys
+    out.series = series
         .into_iter()
-        .zip(series)
-        .map(|(k, s)| (k, s.into_iter().map(|(t, v, _)| (t, v)).collect()))
+        .enumerate()
+        .filter(|(_, s)| !s.is_empty())
+        .map(|(i, s)| {
+            (
+                (arm_of(i), metrics[i / 2].to_string()),
+                s.into_iter().map(|(t, v, _)| (t, v)).collect(),
+            )
+        })
         .collect();
     Ok(out)
 }
@@ -566,23 +647,23 @@ fn crossed(rule: &GuardrailRule, v: f64, p: Option<f64>) -> Option<String> {
 /// metric), ascending: where a run of bad windows that began in an earlier file continues.
 pub type History = BTreeMap<(Arm, String), Vec<(i64, f64)>>;
 
-/// How many stored windows before a file each metric's rules read: for a rule that asks for
-/// `windows` in a row, the `windows - 1` a run can carry over, and one more to learn the
-/// stored windows' spacing. Metrics whose rules all breach on one window need none.
-pub fn history_needed(rules: &[GuardrailRule]) -> BTreeMap<String, u32> {
-    let mut out: BTreeMap<String, u32> = BTreeMap::new();
-    for r in rules {
-        let need = r.windows;
-        if need > 1 {
-            let n = out.entry(r.metric.clone()).or_default();
-            *n = (*n).max(need);
-        }
-    }
-    out
+/// How many stored windows before a file the rules read for the series `metric` (a metric
+/// or a sub-metric): for a rule watching it that asks for `windows` in a row, the
+/// `windows - 1` a run can carry over and one more to learn the stored windows' spacing; 0
+/// when every rule on it breaches on one window.
+pub fn history_needed(rules: &[GuardrailRule], metric: &str) -> u32 {
+    rules
+        .iter()
+        .filter(|r| r.windows > 1 && watches(&r.metric, metric))
+        .map(|r| r.windows)
+        .max()
+        .unwrap_or(0)
 }
 
 /// Runs every rule over the windows: one breach per rule at most (the first window where it
-/// reached its consecutive count), in rule order. [`evaluate_after`] with no history.
+/// reached its consecutive count; for a rule watching several sub-metrics, the earliest of
+/// theirs, with the bad windows of all of them), in rule order. [`evaluate_after`] with no
+/// history.
 pub fn evaluate(rules: &[GuardrailRule], w: &Windows) -> Vec<Breach> {
     evaluate_after(rules, w, &History::new())
 }
@@ -593,82 +674,93 @@ pub fn evaluate(rules: &[GuardrailRule], w: &Windows) -> Vec<Breach> {
 /// was imported), and `bad_windows` counts the file's. The window length is the file's, or,
 /// for a file of one window per series, the stored windows' own spacing; a run breaks at any
 /// other spacing (a gap between files), and when the spacing cannot be known (a one-window
-/// file after a single stored window) the run starts again at the file.
+/// file after a single stored window) the run starts again at the file. Each series is read
+/// once per rule, beside production's series of the same metric in step (both in time order).
 pub fn evaluate_after(rules: &[GuardrailRule], w: &Windows, history: &History) -> Vec<Breach> {
     let mut out = Vec::new();
-    let empty = Vec::new();
+    let empty: Vec<(i64, f64)> = Vec::new();
     for rule in rules {
         let arm = match rule.stage {
             Stage::Canary => Arm::Canary,
             _ => Arm::Production,
         };
-        let key = (arm, rule.metric.clone());
-        let Some(series) = w.series.get(&key) else {
-            continue;
-        };
-        let stored = history.get(&key).unwrap_or(&empty);
         let keep = usize::try_from(rule.windows.saturating_sub(1)).unwrap_or(usize::MAX);
-        let before = &stored[stored.len().saturating_sub(keep)..];
-        let production: HashMap<i64, f64> = if arm == Arm::Canary {
-            let p = (Arm::Production, rule.metric.clone());
-            history
-                .get(&p)
-                .into_iter()
-                .chain(w.series.get(&p))
-                .flat_map(|s| s.iter().copied())
-                .collect()
-        } else {
-            HashMap::new()
-        };
-        let step = if w.step_s > 0 {
-            w.step_s
-        } else {
-            stored
-                .windows(2)
-                .map(|p| p[1].0 - p[0].0)
-                .filter(|d| *d > 0)
-                .min()
-                .unwrap_or(0)
-        };
-        let mut run = 0u32;
-        let mut bad = 0u32;
         let mut first: Option<Breach> = None;
-        let mut prev: Option<i64> = None;
-        let points = before
-            .iter()
-            .map(|p| (false, p))
-            .chain(series.iter().map(|p| (true, p)));
-        for (in_file, &(t, v)) in points {
-            // A missing window between two points breaks a run (check_windows refuses gaps
-            // inside a file; between files, or in hand-built windows, they can happen).
-            if prev.is_some_and(|p| step == 0 || t - p != step) {
-                run = 0;
+        let mut bad = 0u32;
+        for ((a, metric), series) in &w.series {
+            if *a != arm || !watches(&rule.metric, metric) {
+                continue;
             }
-            prev = Some(t);
-            let p = production.get(&t).copied();
-            match crossed(rule, v, p) {
-                Some(bound) => {
-                    run += 1;
-                    if !in_file {
-                        continue;
-                    }
-                    bad += 1;
-                    if run >= rule.windows && first.is_none() {
-                        first = Some(Breach {
-                            rule: rule.id.clone(),
-                            stage: rule.stage,
-                            metric: rule.metric.clone(),
-                            at: t,
-                            observed: v,
-                            production: p,
-                            bound,
-                            consecutive: run,
-                            bad_windows: 0,
-                            action: rule.action,
-                        });
-                    }
+            let key = (arm, metric.clone());
+            let stored = history.get(&key).unwrap_or(&empty);
+            let before = &stored[stored.len().saturating_sub(keep)..];
+            // Production's windows of the same metric, stored then in the file, in time order.
+            let production: Vec<(i64, f64)> = if arm == Arm::Canary {
+                let p = (Arm::Production, metric.clone());
+                history
+                    .get(&p)
+                    .into_iter()
+                    .chain(w.series.get(&p))
+                    .flat_map(|s| s.iter().copied())
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let step = if w.step_s > 0 {
+                w.step_s
+            } else {
+                stored
+                    .windows(2)
+                    .map(|p| p[1].0 - p[0].0)
+                    .filter(|d| *d > 0)
+                    .min()
+                    .unwrap_or(0)
+            };
+            let mut p_at = 0usize;
+            let mut run = 0u32;
+            let mut prev: Option<i64> = None;
+            let points = before
+                .iter()
+                .map(|p| (false, p))
+                .chain(series.iter().map(|p| (true, p)));
+            for (in_file, &(t, v)) in points {
+                // A missing window between two points breaks a run (check_windows refuses gaps
+                // inside a file; between files, or in hand-built windows, they can happen).
+                if prev.is_some_and(|p| step == 0 || t - p != step) {
+                    run = 0;
                 }
-                None => run = 0,
+                prev = Some(t);
+                while p_at < production.len() && production[p_at].0 < t {
+                    p_at += 1;
+                }
+                let p = production
+                    .get(p_at)
+                    .filter(|(pt, _)| *pt == t)
+                    .map(|(_, pv)| *pv);
+                match crossed(rule, v, p) {
+                    Some(bound) => {
+                        run += 1;
+                        if !in_file {
+                            continue;
+                        }
+                        bad += 1;
+                        if run >= rule.windows && first.as_ref().is_none_or(|f| t < f.at) {
+                            first = Some(Breach {
+                                rule: rule.id.clone(),
+                                stage: rule.stage,
+                                metric: metric.clone(),
+                                at: t,
+                                observed: v,
+                                production: p,
+                                bound,
+                                consecutive: run,
+                                bad_windows: 0,
+                                action: rule.action,
+                            });
+                        }
+                    }
+                    None => run = 0,
+                }
             }
         }
         if let Some(mut b) = first {

@@ -69,10 +69,19 @@ pub enum Basis {
     AuditLog,
     /// The digest recomputed from the bytes the row stores.
     StoredBytes,
+    /// The redaction rule: stored feedback text holds nothing the detectors find.
+    Redaction,
 }
 
 impl fmt::Display for Mismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.basis == Basis::Redaction {
+            return write!(
+                f,
+                "{} {}: {} holds {} that Steward redacts before anything is stored ({})",
+                self.table, self.row, self.field, self.found, self.expected
+            );
+        }
         if self.basis == Basis::StoredBytes {
             return write!(
                 f,
@@ -96,6 +105,10 @@ impl fmt::Display for Mismatch {
     }
 }
 
+/// The most items one `feedback.import` entry may name (a forged entry naming more would make
+/// the verify itself unbounded; Steward's own imports stay far below it).
+pub const MAX_IMPORT_ITEMS: i64 = 100_000_000;
+
 /// An absent value, as text.
 pub const NULL: &str = "null";
 /// A row that does not exist, as text.
@@ -115,6 +128,38 @@ fn key(table: &'static str, row: impl Into<String>) -> RowKey {
         table,
         row: row.into(),
     }
+}
+
+/// A stored feedback text in which the redactor's detectors still find something (`finds`:
+/// count by kind): personal data pasted in behind Steward's back, since what Steward stores
+/// is redacted to a fixed point. None when nothing is found.
+pub fn unredacted(
+    table: &str,
+    row: &str,
+    field: &str,
+    finds: &BTreeMap<String, u32>,
+) -> Option<Mismatch> {
+    if finds.is_empty() {
+        return None;
+    }
+    let found = finds
+        .iter()
+        .map(|(kind, n)| format!("{n} unredacted {kind}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(Mismatch {
+        table: table.into(),
+        row: row.into(),
+        field: field.into(),
+        expected: "text with nothing the detectors find".into(),
+        found,
+        basis: Basis::Redaction,
+    })
+}
+
+/// The row key of feedback item `id` of `subject` (`MODEL@VERSION`).
+pub fn feedback_item_key(subject: &str, id: i64) -> RowKey {
+    key("feedback_items", format!("{subject} item {id}"))
 }
 
 /// The stage-history row key of the `n`-th (from 1) entry of `subject`.
@@ -382,6 +427,67 @@ pub fn expected_state(entries: &[Entry<'_>]) -> (State, Vec<Mismatch>) {
                         .into_iter()
                         .map(|f| (f, text(&field(f))))
                         .collect(),
+                );
+            }
+            "feedback.import" => {
+                let Some(id) = d.get("id").and_then(Value::as_i64) else {
+                    unreadable.push(unreadable_entry(e, "id"));
+                    continue;
+                };
+                let mut fields: BTreeMap<&'static str, String> = [
+                    "file_sha256",
+                    "items",
+                    "redactions",
+                    "variant",
+                    "max_tokens",
+                ]
+                .into_iter()
+                .map(|f| {
+                    let from = if f == "file_sha256" { "sha256" } else { f };
+                    (f, text(&field(from)))
+                })
+                .collect();
+                // Entries written before items carried digests name neither the items nor
+                // their digest: only the count is compared for them.
+                if let (Some(first), Some(items), Some(digest)) = (
+                    d.get("first_item").and_then(Value::as_i64),
+                    d.get("items").and_then(Value::as_i64),
+                    d.get("items_sha256"),
+                ) {
+                    if !(0..=MAX_IMPORT_ITEMS).contains(&items) {
+                        unreadable.push(unreadable_entry(e, "item count"));
+                        continue;
+                    }
+                    fields.insert("items_sha256", text(digest));
+                    for item in first..first.saturating_add(items) {
+                        state.insert(
+                            feedback_item_key(e.subject, item),
+                            BTreeMap::from([("import", id.to_string())]),
+                        );
+                    }
+                }
+                state.insert(
+                    key("feedback_imports", format!("{} import {id}", e.subject)),
+                    fields,
+                );
+            }
+            "feedback.label" => {
+                let mut fields: BTreeMap<&'static str, String> = ["item", "label"]
+                    .into_iter()
+                    .map(|f| (f, text(&field(f))))
+                    .collect();
+                // Nor did labels carry their note's digest and reviewer at first.
+                for f in ["note_sha256", "reviewer"] {
+                    if let Some(v) = d.get(f) {
+                        fields.insert(f, text(v));
+                    }
+                }
+                state.insert(
+                    key(
+                        "feedback_labels",
+                        format!("{} label {}", e.subject, text(&field("id"))),
+                    ),
+                    fields,
                 );
             }
             "policy.set" => {
@@ -671,8 +777,8 @@ mod tests {
         ])
     }
 
-    fn check(edit: impl FnOnce(&mut State)) -> Vec<String> {
-        let log = log();
+    /// What a log of (action, subject, detail) explains, numbered from 1; every entry readable.
+    fn expected_of(log: &[(&'static str, &'static str, Value)]) -> State {
         let entries: Vec<Entry<'_>> = log
             .iter()
             .enumerate()
@@ -685,6 +791,11 @@ mod tests {
             .collect();
         let (expected, unreadable) = expected_state(&entries);
         assert!(unreadable.is_empty(), "{unreadable:?}");
+        expected
+    }
+
+    fn check(edit: impl FnOnce(&mut State)) -> Vec<String> {
+        let expected = expected_of(&log());
         let mut found = honest();
         edit(&mut found);
         diff(&expected, &found)
@@ -744,6 +855,172 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    /// A feedback import of two items (ids 4 and 5) and a label on item 5.
+    fn feedback_log() -> Vec<(&'static str, &'static str, Value)> {
+        vec![
+            (
+                "feedback.import",
+                "copilot@1.0.0-1",
+                json!({"id": 2, "file": "f.jsonl", "sha256": "ab", "items": 2, "redactions": 1,
+                       "variant": "", "max_tokens": 512, "first_item": 4, "items_sha256": "sha256:17"}),
+            ),
+            (
+                "feedback.label",
+                "copilot@1.0.0-1",
+                json!({"id": 1, "item": 5, "label": "wrong", "note_sha256": "sha256:n1", "reviewer": "ana"}),
+            ),
+        ]
+    }
+
+    fn feedback_rows() -> State {
+        State::from([
+            row(
+                "feedback_imports",
+                "copilot@1.0.0-1 import 2",
+                &[
+                    ("file_sha256", "ab"),
+                    ("items", "2"),
+                    ("redactions", "1"),
+                    ("variant", ""),
+                    ("max_tokens", "512"),
+                    ("items_sha256", "sha256:17"),
+                ],
+            ),
+            row(
+                "feedback_items",
+                "copilot@1.0.0-1 item 4",
+                &[("import", "2")],
+            ),
+            row(
+                "feedback_items",
+                "copilot@1.0.0-1 item 5",
+                &[("import", "2")],
+            ),
+            row(
+                "feedback_labels",
+                "copilot@1.0.0-1 label 1",
+                &[
+                    ("item", "5"),
+                    ("label", "wrong"),
+                    ("note_sha256", "sha256:n1"),
+                    ("reviewer", "ana"),
+                ],
+            ),
+        ])
+    }
+
+    #[test]
+    fn feedback_rows_the_log_does_not_explain_are_named() {
+        let expected = expected_of(&feedback_log());
+        type Edit = fn(&mut State);
+        let cases: &[(&str, Edit, &[&str])] = &[
+            ("untouched", |_| {}, &[]),
+            ("a label flipped", |s| set(s, "feedback_labels", "copilot@1.0.0-1 label 1", "label", "correct"),
+                &["feedback_labels copilot@1.0.0-1 label 1: label is correct where the audit log says wrong"]),
+            ("a label's note rewritten", |s| set(s, "feedback_labels", "copilot@1.0.0-1 label 1", "note_sha256", "sha256:n2"),
+                &["feedback_labels copilot@1.0.0-1 label 1: note_sha256 is sha256:n2 where the audit log says sha256:n1"]),
+            ("a label deleted", |s| { s.remove(&key("feedback_labels", "copilot@1.0.0-1 label 1")); },
+                &["feedback_labels copilot@1.0.0-1 label 1: the row is absent where the audit log says present"]),
+            ("an item deleted", |s| {
+                    s.remove(&feedback_item_key("copilot@1.0.0-1", 4));
+                    set(s, "feedback_imports", "copilot@1.0.0-1 import 2", "items", "1");
+                    set(s, "feedback_imports", "copilot@1.0.0-1 import 2", "items_sha256", "sha256:18");
+                },
+                &[
+                    "feedback_imports copilot@1.0.0-1 import 2: items is 1 where the audit log says 2",
+                    "feedback_imports copilot@1.0.0-1 import 2: items_sha256 is sha256:18 where the audit log says sha256:17",
+                    "feedback_items copilot@1.0.0-1 item 4: the row is absent where the audit log says present",
+                ]),
+            ("an item's text and digest rewritten together", |s| set(s, "feedback_imports", "copilot@1.0.0-1 import 2", "items_sha256", "sha256:19"),
+                &["feedback_imports copilot@1.0.0-1 import 2: items_sha256 is sha256:19 where the audit log says sha256:17"]),
+            ("an item forged", |s| { s.insert(feedback_item_key("copilot@1.0.0-1", 6), BTreeMap::from([("import", "2".to_string())])); },
+                &["feedback_items copilot@1.0.0-1 item 6: the row is present where the audit log says absent"]),
+            ("an item moved to another import", |s| set(s, "feedback_items", "copilot@1.0.0-1 item 5", "import", "3"),
+                &["feedback_items copilot@1.0.0-1 item 5: import is 3 where the audit log says 2"]),
+        ];
+        for (name, edit, want) in cases {
+            let mut found = feedback_rows();
+            edit(&mut found);
+            let got: Vec<String> = diff(&expected, &found)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            assert_eq!(
+                got,
+                want.iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn feedback_entries_from_before_item_digests_compare_the_count() {
+        let detail = json!({"id": 1, "file": "f.csv", "sha256": "ab", "items": 3, "redactions": 0,
+                            "variant": "", "max_tokens": 512});
+        let label = json!({"id": 1, "item": 2, "label": "unsafe"});
+        let (state, unreadable) = expected_state(&[
+            Entry {
+                seq: 1,
+                action: "feedback.import",
+                subject: "m@1.0.0-1",
+                detail: &detail,
+            },
+            Entry {
+                seq: 2,
+                action: "feedback.label",
+                subject: "m@1.0.0-1",
+                detail: &label,
+            },
+        ]);
+        assert!(unreadable.is_empty());
+        assert_eq!(state.len(), 2, "no item rows expected: {state:?}");
+        assert_eq!(
+            state[&key("feedback_imports", "m@1.0.0-1 import 1")]
+                .keys()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec![
+                "file_sha256",
+                "items",
+                "max_tokens",
+                "redactions",
+                "variant"
+            ]
+        );
+        assert_eq!(
+            state[&key("feedback_labels", "m@1.0.0-1 label 1")]
+                .keys()
+                .copied()
+                .collect::<Vec<_>>(),
+            vec!["item", "label"]
+        );
+        // A forged entry naming more items than any import holds is refused, not looped over.
+        let huge =
+            json!({"id": 1, "items": MAX_IMPORT_ITEMS + 1, "first_item": 1, "items_sha256": "x"});
+        let (state, unreadable) = expected_state(&[Entry {
+            seq: 3,
+            action: "feedback.import",
+            subject: "m@1.0.0-1",
+            detail: &huge,
+        }]);
+        assert!(state.is_empty());
+        assert_eq!(unreadable.len(), 1);
+    }
+
+    #[test]
+    fn unredacted_text_is_named_with_what_was_found() {
+        assert_eq!(
+            unredacted("feedback_items", "m@1 item 3", "input", &BTreeMap::new()),
+            None
+        );
+        let finds = BTreeMap::from([("email".to_string(), 1), ("phone".to_string(), 2)]);
+        let m = unredacted("feedback_items", "m@1 item 3", "input", &finds).expect("found");
+        assert_eq!(
+            m.to_string(),
+            "feedback_items m@1 item 3: input holds 1 unredacted email, 2 unredacted phone that Steward redacts before anything is stored (text with nothing the detectors find)"
+        );
     }
 
     #[test]

@@ -7,11 +7,13 @@
 
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
+use steward_domain::feedback::{FeedbackRules, Redactor};
 use steward_domain::integrity::{self, Basis, Entry, Mismatch, RowKey, State, NULL};
 use steward_domain::{Manifest, Sha256Digest};
 
 use crate::error::Result;
 use crate::evals::{summary_from_chunks, ChunkDigest};
+use crate::feedback::{item_columns, item_sha256, ItemsDigest, ITEM_FIELDS};
 use crate::{audit, AuditVerification, Store};
 
 /// The outcome of a deep verify.
@@ -473,6 +475,157 @@ fn traffic_rows(c: &Connection, state: &mut State) -> Result<()> {
     Ok(())
 }
 
+/// The feedback rows (issue 12): each import with its item count and the digest of its
+/// items' digests recomputed from their columns, each item with its own digest checked against
+/// its columns, each label; and every stored text read by the redactor's built-in detectors,
+/// which find nothing in what Steward stored (policy patterns are left out: the policy in
+/// force may not be the one the import ran under).
+fn feedback_rows(c: &Connection, out: &mut Vec<Mismatch>, state: &mut State) -> Result<()> {
+    let detectors = Redactor::new(&FeedbackRules::default()).map_err(|e| {
+        crate::error::StoreError::Spool(format!("the built-in redaction detectors: {e}"))
+    })?;
+    let scan = |out: &mut Vec<Mismatch>, table: &str, row: &str, fields: &[(&str, &str)]| {
+        for (field, text) in fields {
+            if let Some(m) = integrity::unredacted(table, row, field, &detectors.finds(text)) {
+                out.push(m);
+            }
+        }
+    };
+    // Imports first, so each item can add to its import's count and digest.
+    let mut imports: std::collections::BTreeMap<i64, (String, i64, ItemsDigest, bool)> =
+        Default::default();
+    let mut stmt = c.prepare(
+        "SELECT f.id, m.name || '@' || v.version, f.file_sha256, f.redactions, f.variant, f.max_tokens, f.items_sha256, f.file_name
+         FROM feedback_imports f JOIN versions v ON v.id = f.version_id JOIN models m ON m.id = v.model_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let subject: String = r.get(1)?;
+        let row = format!("{subject} import {id}");
+        let variant: String = r.get(4)?;
+        let file_name: String = r.get(7)?;
+        scan(
+            out,
+            "feedback_imports",
+            &row,
+            &[("variant", &variant), ("file_name", &file_name)],
+        );
+        let digested = r.get::<_, Option<String>>(6)?.is_some();
+        put(
+            state,
+            "feedback_imports",
+            row,
+            vec![
+                ("file_sha256", r.get(2)?),
+                ("redactions", r.get::<_, i64>(3)?.to_string()),
+                ("variant", variant),
+                ("max_tokens", r.get::<_, i64>(5)?.to_string()),
+            ],
+        );
+        imports.insert(id, (subject, 0, ItemsDigest::default(), digested));
+    }
+    let columns = ITEM_FIELDS
+        .split(", ")
+        .map(|c| format!("i.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut stmt = c.prepare(&format!(
+        "SELECT i.id, m.name || '@' || v.version, i.import_id, {columns}, i.content_sha256
+         FROM feedback_items i JOIN versions v ON v.id = i.version_id JOIN models m ON m.id = v.model_id
+         ORDER BY i.id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let subject: String = r.get(1)?;
+        let import_id: i64 = r.get(2)?;
+        let item = item_columns(r, 3)?;
+        let stored: Option<String> = r.get(17)?;
+        let key = integrity::feedback_item_key(&subject, id);
+        scan(
+            out,
+            key.table,
+            &key.row,
+            &[
+                ("external_id", &item.external_id),
+                ("variant", &item.variant),
+                ("input", &item.input),
+                ("output", &item.output),
+                ("comment", &item.comment),
+                ("correction", &item.correction),
+            ],
+        );
+        let computed = item_sha256(&item).unwrap_or_else(|e| e.to_string());
+        let import = imports.get_mut(&import_id);
+        let legacy = import.as_ref().is_some_and(|(_, _, _, digested)| !digested);
+        if let Some((_, n, digest, _)) = import {
+            *n += 1;
+            digest.add(&computed);
+        }
+        match stored {
+            Some(stored) => self_check(
+                out,
+                key.table,
+                &key.row,
+                "content_sha256",
+                &stored,
+                &computed,
+            ),
+            // Stored before items carried digests: its import is compared by its count.
+            None if legacy => continue,
+            None => out.push(Mismatch {
+                table: key.table.into(),
+                row: key.row.clone(),
+                field: "content_sha256".into(),
+                expected: "the digest stored at import".into(),
+                found: NULL.into(),
+                basis: Basis::StoredBytes,
+            }),
+        }
+        state.insert(
+            key,
+            [("import", import_id.to_string())].into_iter().collect(),
+        );
+    }
+    for (id, (subject, n, digest, digested)) in imports {
+        if let Some(fields) = state.get_mut(&RowKey {
+            table: "feedback_imports",
+            row: format!("{subject} import {id}"),
+        }) {
+            fields.insert("items", n.to_string());
+            if digested {
+                fields.insert("items_sha256", digest.finish());
+            } else {
+                fields.insert("items_sha256", NULL.to_string());
+            }
+        }
+    }
+    let mut stmt = c.prepare(
+        "SELECT m.name || '@' || v.version || ' label ' || l.id, l.item_id, l.label, l.note, l.reviewer
+         FROM feedback_labels l JOIN feedback_items i ON i.id = l.item_id
+         JOIN versions v ON v.id = i.version_id JOIN models m ON m.id = v.model_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let row: String = r.get(0)?;
+        let note: String = r.get(3)?;
+        scan(out, "feedback_labels", &row, &[("note", &note)]);
+        put(
+            state,
+            "feedback_labels",
+            row,
+            vec![
+                ("item", r.get::<_, i64>(1)?.to_string()),
+                ("label", r.get(2)?),
+                ("note_sha256", crate::traffic::sha256_text(&note)),
+                ("reviewer", r.get(4)?),
+            ],
+        );
+    }
+    Ok(())
+}
+
 pub(crate) fn verify(c: &Connection) -> Result<DeepVerification> {
     let chain = audit::verify(c)?;
     let log = audit::list(c, None)?;
@@ -495,6 +648,7 @@ pub(crate) fn verify(c: &Connection) -> Result<DeepVerification> {
     let (expected, mut mismatches) = integrity::expected_state(&entries);
     let mut found = observe(c, &mut mismatches)?;
     traffic_rows(c, &mut found)?;
+    feedback_rows(c, &mut mismatches, &mut found)?;
     mismatches.extend(integrity::diff(&expected, &found));
     Ok(DeepVerification {
         chain,

@@ -14,9 +14,6 @@ mod chunk;
 
 use std::collections::HashMap;
 
-use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
-
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::json;
 use steward_domain::eval::{EvalKind, EvalRow, Slice};
@@ -28,6 +25,7 @@ use self::chunk::{ChunkEncoder, CHUNK_ROWS};
 
 use crate::audit::Event;
 use crate::error::{Result, StoreError};
+use crate::spool::{Spool, SpoolReader};
 use crate::{now, parse_col, versions, Actor, Store};
 
 /// What the caller learned about an imported file once it has streamed it.
@@ -111,9 +109,8 @@ pub struct EvalRowRef<'a> {
 /// finished chunks are copied into the database, so an import holds the write lock for the
 /// time it takes SQLite to store them, not for the time it takes to parse the file.
 pub struct EvalRowSink {
-    spool: BufWriter<File>,
+    spool: Spool,
     rows: u64,
-    chunks: i64,
     encoder: ChunkEncoder,
     blob: Vec<u8>,
     digest: ChunkDigest,
@@ -123,11 +120,10 @@ pub struct EvalRowSink {
 }
 
 impl EvalRowSink {
-    fn new(spool: File) -> Self {
+    fn new(spool: Spool) -> Self {
         EvalRowSink {
-            spool: BufWriter::with_capacity(1 << 20, spool),
+            spool,
             rows: 0,
-            chunks: 0,
             encoder: ChunkEncoder::default(),
             blob: Vec::new(),
             digest: ChunkDigest::default(),
@@ -181,15 +177,8 @@ impl EvalRowSink {
         }
         self.encoder.finish_into(&mut self.blob);
         self.digest.add(rows as u64, &self.blob);
-        let spooled = (|| -> std::io::Result<()> {
-            self.spool.write_all(&(rows as u32).to_le_bytes())?;
-            self.spool
-                .write_all(&(self.blob.len() as u64).to_le_bytes())?;
-            self.spool.write_all(&self.blob)
-        })();
-        spooled.map_err(spool_error)?;
-        self.chunks += 1;
-        Ok(())
+        // A record is the chunk's row count (u32, little-endian), then its bytes.
+        self.spool.push(&[&(rows as u32).to_le_bytes(), &self.blob])
     }
 
     /// Rows pushed so far.
@@ -198,17 +187,13 @@ impl EvalRowSink {
     }
 
     /// Flushes the last chunk and rewinds the spool for reading; with the row summary.
-    fn finish(mut self) -> Result<(BufReader<File>, i64, u64, Sha256Digest, RowSummary)> {
+    fn finish(mut self) -> Result<(SpoolReader, i64, u64, Sha256Digest, RowSummary)> {
         self.flush()?;
         let summary = std::mem::take(&mut self.summariser).finish();
-        let mut file = self
-            .spool
-            .into_inner()
-            .map_err(|e| spool_error(e.into_error()))?;
-        file.seek(SeekFrom::Start(0)).map_err(spool_error)?;
+        let chunks = i64::try_from(self.spool.records()).unwrap_or(i64::MAX);
         Ok((
-            BufReader::with_capacity(1 << 20, file),
-            self.chunks,
+            self.spool.rewind()?,
+            chunks,
             self.rows,
             self.digest.finish(),
             summary,
@@ -216,20 +201,14 @@ impl EvalRowSink {
     }
 }
 
-fn spool_error(e: std::io::Error) -> StoreError {
-    StoreError::Spool(e.to_string())
-}
-
-/// Reads the next spooled chunk: its row count and its encoded bytes.
-fn next_spooled(spool: &mut BufReader<File>, blob: &mut Vec<u8>) -> Result<i64> {
-    let mut rows = [0u8; 4];
-    let mut len = [0u8; 8];
-    spool.read_exact(&mut rows).map_err(spool_error)?;
-    spool.read_exact(&mut len).map_err(spool_error)?;
-    let len = usize::try_from(u64::from_le_bytes(len)).unwrap_or(usize::MAX);
-    blob.clear();
-    blob.resize(len, 0);
-    spool.read_exact(blob).map_err(spool_error)?;
+/// Reads the next spooled chunk into `record`: its row count, then its encoded bytes from
+/// `record[4..]`.
+fn next_spooled(spool: &mut SpoolReader, record: &mut Vec<u8>) -> Result<i64> {
+    spool.next_into(record)?;
+    let rows: [u8; 4] = record
+        .get(..4)
+        .and_then(|r| r.try_into().ok())
+        .ok_or_else(|| StoreError::Spool("a spooled chunk lost its row count".into()))?;
     Ok(i64::from(u32::from_le_bytes(rows)))
 }
 
@@ -375,9 +354,7 @@ impl Store {
         fill: impl FnOnce(&mut EvalRowSink) -> std::result::Result<NewEvalRun, E>,
     ) -> std::result::Result<EvalRunRow, E> {
         self.read(|c| versions::get(c, model, version).map(|_| ()))?;
-        let folder = self.path.parent().unwrap_or(std::path::Path::new("."));
-        let spool = tempfile::tempfile_in(folder).map_err(spool_error)?;
-        let mut sink = EvalRowSink::new(spool);
+        let mut sink = EvalRowSink::new(Spool::beside(&self.path)?);
         let run = fill(&mut sink)?;
         let (mut spool, chunks, rows, chunks_digest, summary) = sink.finish()?;
         let summary = summary.to_canonical().map_err(|e| {
@@ -413,7 +390,7 @@ impl Store {
             let mut blob = Vec::new();
             for chunk_no in 0..chunks {
                 let row_count = next_spooled(&mut spool, &mut blob)?;
-                insert.execute(rusqlite::params![run_id, chunk_no, row_count, &blob[..]])?;
+                insert.execute(rusqlite::params![run_id, chunk_no, row_count, &blob[4..]])?;
             }
             drop(insert);
             let chunks_sha256 = chunks_digest.to_string();

@@ -1,13 +1,24 @@
 //! The `feedback_imports`, `feedback_items` and `feedback_labels` tables: in-product feedback
 //! tied to a model version and prompt variant, and reviewers' labels. Every text handed to
 //! this module was redacted by the caller; the audit entries carry counts and digests only.
+//!
+//! An import streams: the caller pushes each redacted item into a [`FeedbackSink`], which
+//! spools it to a private file with its digest ([`item_sha256`]), so memory holds one item
+//! whatever the file's size and no lock is held while the file is read. One transaction then
+//! copies the spooled items in with the import row and its audit entry, which records the
+//! first item's id and the digest of every item digest in order (`items_sha256`), so the deep
+//! verify can tell an item edited, deleted or added behind Steward's back.
 
 use rusqlite::{Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+use sha2::{Digest, Sha256};
+use steward_domain::trust::canonical::canonical_digest_of;
 use steward_domain::{ModelName, Version};
 
 use crate::audit::Event;
 use crate::error::{Result, StoreError};
+use crate::spool::Spool;
 use crate::{models, now, versions, Actor, Store};
 
 /// One import to store.
@@ -24,7 +35,7 @@ pub struct NewFeedbackImport {
 }
 
 /// One item to store (texts redacted).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewFeedbackItem {
     /// Line in the file (for CSV, the record's line).
     pub line: u64,
@@ -113,6 +124,56 @@ pub struct FeedbackItemRow {
     pub label: Option<FeedbackLabelRow>,
 }
 
+/// The digest of an item as stored: sha256 of its canonical JSON (every field of
+/// [`NewFeedbackItem`], none of the row ids), `sha256:HEX`.
+pub fn item_sha256(item: &NewFeedbackItem) -> Result<String> {
+    canonical_digest_of(item)
+        .map(|d| d.to_string())
+        .map_err(|e| StoreError::Spool(format!("cannot digest a feedback item: {e}")))
+}
+
+/// The digest of an import's items: sha256 over each item digest and a newline, in id order.
+#[derive(Default)]
+pub(crate) struct ItemsDigest(Sha256);
+
+impl ItemsDigest {
+    pub(crate) fn add(&mut self, item_sha256: &str) {
+        self.0.update(item_sha256.as_bytes());
+        self.0.update(b"\n");
+    }
+
+    pub(crate) fn finish(self) -> String {
+        format!("sha256:{}", hex::encode(self.0.finalize()))
+    }
+}
+
+/// Where an importer pushes redacted items, outside any transaction: each is spooled with its
+/// digest, so memory holds one item whatever the file's size.
+pub struct FeedbackSink {
+    spool: Spool,
+    redactions: u64,
+    digest: ItemsDigest,
+    record: Vec<u8>,
+}
+
+impl FeedbackSink {
+    /// Adds one item (its texts already redacted).
+    pub fn push(&mut self, item: &NewFeedbackItem) -> Result<()> {
+        let sha = item_sha256(item)?;
+        self.digest.add(&sha);
+        self.redactions = self.redactions.saturating_add(item.redaction_total);
+        self.record.clear();
+        serde_json::to_writer(&mut self.record, item)
+            .map_err(|e| StoreError::Spool(e.to_string()))?;
+        self.spool.push(&[sha.as_bytes(), b"\n", &self.record])
+    }
+
+    /// Items pushed so far.
+    pub fn items(&self) -> u64 {
+        self.spool.records()
+    }
+}
+
 const ITEM_COLUMNS: &str = "i.id, i.import_id, m.name, v.version, i.line, i.external_id, i.variant, i.kind, i.at,
      i.input, i.output, i.comment, i.correction, i.flagged, i.safety, i.redactions, i.redaction_total, i.truncated,
      l.id, l.label, l.note, l.reviewer, l.at";
@@ -127,6 +188,29 @@ fn u64_of(v: i64) -> u64 {
 
 fn i64_of(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// The columns of `feedback_items` that hold a [`NewFeedbackItem`], in its field order.
+pub(crate) const ITEM_FIELDS: &str = "line, external_id, variant, kind, at, input, output, comment, correction, flagged, safety, redactions, redaction_total, truncated";
+
+/// The item from [`ITEM_FIELDS`] selected from column `at` on.
+pub(crate) fn item_columns(r: &Row<'_>, at: usize) -> rusqlite::Result<NewFeedbackItem> {
+    Ok(NewFeedbackItem {
+        line: u64_of(r.get(at)?),
+        external_id: r.get(at + 1)?,
+        variant: r.get(at + 2)?,
+        kind: r.get(at + 3)?,
+        at: r.get(at + 4)?,
+        input: r.get(at + 5)?,
+        output: r.get(at + 6)?,
+        comment: r.get(at + 7)?,
+        correction: r.get(at + 8)?,
+        flagged: r.get(at + 9)?,
+        safety: r.get(at + 10)?,
+        redactions: r.get(at + 11)?,
+        redaction_total: u64_of(r.get(at + 12)?),
+        truncated: r.get(at + 13)?,
+    })
 }
 
 fn item_row(r: &Row<'_>) -> rusqlite::Result<FeedbackItemRow> {
@@ -148,22 +232,7 @@ fn item_row(r: &Row<'_>) -> rusqlite::Result<FeedbackItemRow> {
         import_id: r.get(1)?,
         model: r.get(2)?,
         version: r.get(3)?,
-        item: NewFeedbackItem {
-            line: u64_of(r.get(4)?),
-            external_id: r.get(5)?,
-            variant: r.get(6)?,
-            kind: r.get(7)?,
-            at: r.get(8)?,
-            input: r.get(9)?,
-            output: r.get(10)?,
-            comment: r.get(11)?,
-            correction: r.get(12)?,
-            flagged: r.get(13)?,
-            safety: r.get(14)?,
-            redactions: r.get(15)?,
-            redaction_total: u64_of(r.get(16)?),
-            truncated: r.get(17)?,
-        },
+        item: item_columns(r, 4)?,
         label,
     })
 }
@@ -200,18 +269,37 @@ fn item_by_id(c: &Connection, id: i64) -> Result<FeedbackItemRow> {
 }
 
 impl Store {
-    /// Stores one file's items in one transaction with its `feedback.import` audit entry
-    /// (counts and the file's digest, no text). The same bytes imported again for the version
-    /// are refused.
-    pub fn import_feedback(
+    /// Imports one file of feedback for `model@version`. `fill` streams the file into the
+    /// sink and returns what the import is; that happens before any lock is taken (the
+    /// version is checked first so a typo fails at once). Then one transaction stores every
+    /// spooled item, the import row and its `feedback.import` audit entry (counts, the file's
+    /// digest, the first item's id and the items' digest; no text). The same bytes imported
+    /// again for the version are refused; any error leaves nothing behind.
+    pub fn import_feedback<E: From<StoreError>>(
         &self,
         model: &ModelName,
         version: &Version,
-        import: &NewFeedbackImport,
-        items: &[NewFeedbackItem],
         actor: &Actor,
-    ) -> Result<FeedbackImportRow> {
-        self.write(actor, |tx| {
+        fill: impl FnOnce(&mut FeedbackSink) -> std::result::Result<NewFeedbackImport, E>,
+    ) -> std::result::Result<FeedbackImportRow, E> {
+        self.read(|c| versions::get(c, model, version).map(|_| ()))?;
+        let mut sink = FeedbackSink {
+            spool: Spool::beside(&self.path)?,
+            redactions: 0,
+            digest: ItemsDigest::default(),
+            record: Vec::new(),
+        };
+        let import = fill(&mut sink)?;
+        let FeedbackSink {
+            spool,
+            redactions,
+            digest,
+            ..
+        } = sink;
+        let count = spool.records();
+        let items_sha256 = digest.finish();
+        let mut spooled = spool.rewind()?;
+        let stored = self.write(actor, |tx| {
             let v = versions::get(tx, model, version)?;
             let earlier: Option<(i64, String)> = tx
                 .query_row(
@@ -226,29 +314,46 @@ impl Store {
                     import.file_sha256
                 )));
             }
-            let redactions: u64 = items.iter().map(|i| i.redaction_total).sum();
             tx.execute(
-                "INSERT INTO feedback_imports (version_id, variant, file_name, file_sha256, items, redactions, max_tokens, imported_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                "INSERT INTO feedback_imports (version_id, variant, file_name, file_sha256, items, redactions, max_tokens, imported_at, items_sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 rusqlite::params![
                     v.id,
                     import.variant,
                     import.file_name,
                     import.file_sha256,
-                    i64_of(items.len() as u64),
+                    i64_of(count),
                     i64_of(redactions),
                     i64_of(import.max_tokens),
-                    now()
+                    now(),
+                    items_sha256,
                 ],
             )?;
             let import_id = tx.last_insert_rowid();
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO feedback_items (import_id, version_id, line, external_id, variant, kind, at, input, output, comment,
-                   correction, flagged, safety, redactions, redaction_total, truncated)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            // Ids are given, one after another from the highest, so the audit entry can name
+            // them all by the first.
+            let first_item: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(id), 0) + 1 FROM feedback_items",
+                [],
+                |r| r.get(0),
             )?;
-            for it in items {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO feedback_items (id, import_id, version_id, line, external_id, variant, kind, at, input, output, comment,
+                   correction, flagged, safety, redactions, redaction_total, truncated, content_sha256)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            )?;
+            let mut record = Vec::new();
+            for n in 0..count {
+                spooled.next_into(&mut record)?;
+                let split = record.iter().position(|&b| b == b'\n').ok_or_else(|| {
+                    StoreError::Spool("a spooled feedback item lost its digest".into())
+                })?;
+                let sha = std::str::from_utf8(&record[..split])
+                    .map_err(|e| StoreError::Spool(e.to_string()))?;
+                let it: NewFeedbackItem = serde_json::from_slice(&record[split + 1..])
+                    .map_err(|e| StoreError::Spool(e.to_string()))?;
                 insert.execute(rusqlite::params![
+                    first_item + i64_of(n),
                     import_id,
                     v.id,
                     i64_of(it.line),
@@ -264,7 +369,8 @@ impl Store {
                     it.safety,
                     it.redactions,
                     i64_of(it.redaction_total),
-                    it.truncated
+                    it.truncated,
+                    sha,
                 ])?;
             }
             drop(insert);
@@ -280,12 +386,14 @@ impl Store {
                     subject: format!("{model}@{version}"),
                     detail: json!({
                         "id": import_id, "file": import.file_name, "sha256": import.file_sha256,
-                        "items": items.len(), "redactions": redactions, "variant": import.variant,
-                        "max_tokens": import.max_tokens,
+                        "items": count, "redactions": redactions, "variant": import.variant,
+                        "max_tokens": import.max_tokens, "first_item": first_item,
+                        "items_sha256": items_sha256,
                     }),
                 },
             ))
-        })
+        })?;
+        Ok(stored)
     }
 
     /// A model's feedback imports, oldest first.
@@ -339,7 +447,10 @@ impl Store {
                 Event {
                     action: "feedback.label",
                     subject: format!("{}@{}", item.model, item.version),
-                    detail: json!({ "id": id, "item": item_id, "label": label }),
+                    detail: json!({
+                        "id": id, "item": item_id, "label": label,
+                        "note_sha256": crate::traffic::sha256_text(note), "reviewer": actor.0,
+                    }),
                 },
             ))
         })

@@ -27,6 +27,7 @@ mod policies;
 mod releases;
 mod roster;
 mod seals;
+mod spool;
 mod stages;
 mod sync_findings;
 mod traffic;
@@ -45,13 +46,14 @@ pub use documents::{DocumentRow, DocumentTarget, NewRevision, RevisionMeta, Revi
 pub use error::{Result, StoreError};
 pub use evals::{EvalRowRef, EvalRowSink, EvalRunRow, NewEvalRun};
 pub use feedback::{
-    FeedbackImportRow, FeedbackItemRow, FeedbackLabelRow, NewFeedbackImport, NewFeedbackItem,
+    item_sha256, FeedbackImportRow, FeedbackItemRow, FeedbackLabelRow, FeedbackSink,
+    NewFeedbackImport, NewFeedbackItem,
 };
 pub use migrations::{latest_migration, MIGRATIONS};
 pub use models::{ModelFilter, ModelRow, ModelStages, NewModel};
 pub use operations::{
     GuardrailEventRow, IncidentEntryRow, IncidentRow, NewGuardrailEvent, NewOnlineImport,
-    OnlineImportRow, OnlinePoint,
+    OnlineImportRow, OnlineSeries,
 };
 pub use outbox::{ConflictRow, NewConflict, OutboxKind, OutboxRow, SyncRunRow};
 pub use packs::PackRow;

@@ -91,6 +91,16 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         include_str!("../migrations/20261202170000_feedback.sql"),
     ),
     (
+        "20261203200000",
+        "feedback_digests",
+        include_str!("../migrations/20261203200000_feedback_digests.sql"),
+    ),
+    (
+        "20261203201000",
+        "online_series",
+        include_str!("../migrations/20261203201000_online_series.sql"),
+    ),
+    (
         "20261203400000",
         "sync_findings",
         include_str!("../migrations/20261203400000_sync_findings.sql"),

@@ -10,17 +10,36 @@ use crate::audit::Event;
 use crate::error::{Result, StoreError};
 use crate::{models, now, Actor, Store};
 
-/// One window value to store.
+/// One series of window values to store: one arm's values of one metric, in time order.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct OnlinePoint<'a> {
+pub struct OnlineSeries<'a> {
     /// `canary` or `production`.
     pub arm: &'a str,
     /// The metric.
     pub metric: &'a str,
-    /// Window start, seconds since the epoch.
-    pub at: i64,
-    /// The value.
-    pub value: f64,
+    /// (window start, seconds since the epoch; value).
+    pub points: &'a [(i64, f64)],
+}
+
+/// A series' stored bytes: 16 a window, the start (i64) then the value (f64), little-endian.
+fn encode_series(points: &[(i64, f64)], out: &mut Vec<u8>) {
+    out.clear();
+    out.reserve(points.len() * 16);
+    for (at, value) in points {
+        out.extend_from_slice(&at.to_le_bytes());
+        out.extend_from_slice(&value.to_le_bytes());
+    }
+}
+
+fn decode_series(data: &[u8]) -> Vec<(i64, f64)> {
+    data.chunks_exact(16)
+        .map(|c| {
+            let (at, value) = c.split_at(8);
+            let at: [u8; 8] = at.try_into().unwrap_or_default();
+            let value: [u8; 8] = value.try_into().unwrap_or_default();
+            (i64::from_le_bytes(at), f64::from_le_bytes(value))
+        })
+        .collect()
 }
 
 /// An online window import to store.
@@ -212,6 +231,47 @@ fn incident_rows(c: &Connection, filter: &str, arg: i64) -> Result<Vec<IncidentR
     Ok(out)
 }
 
+/// One import's series of `metric` in `arm`, in time order, from either storage (a series
+/// per row, or, for imports made before that, a row per window).
+fn series_in(c: &Connection, import_id: i64, arm: &str, metric: &str) -> Result<Vec<(i64, f64)>> {
+    let whole: Option<Vec<u8>> = c
+        .prepare_cached(
+            "SELECT data FROM online_series WHERE import_id = ?1 AND metric = ?2 AND arm = ?3",
+        )?
+        .query_row((import_id, metric, arm), |r| r.get(0))
+        .optional()?;
+    if let Some(data) = whole {
+        return Ok(decode_series(&data));
+    }
+    let mut stmt = c.prepare_cached(
+        "SELECT at, value FROM online_points WHERE import_id = ?1 AND metric = ?2 AND arm = ?3 ORDER BY at",
+    )?;
+    let rows = stmt.query_map((import_id, metric, arm), |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// A model's imports in which `version` was the `arm`, with a window in [`from`, `to`]:
+/// (id, file name, first window, last window), the newest last window first.
+fn serving_imports(
+    c: &Connection,
+    model_id: i64,
+    arm: &str,
+    version: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, String, i64, i64)>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT id, file_name, first_at, last_at FROM online_imports
+         WHERE model_id = ?1 AND first_at <= ?5 AND last_at >= ?4
+           AND (CASE ?2 WHEN 'canary' THEN canary ELSE production END) = ?3
+         ORDER BY last_at DESC, id DESC",
+    )?;
+    let rows = stmt.query_map((model_id, arm, version, from, to), |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
 impl Store {
     /// Whether `model` already has an import of a file with this sha256.
     pub fn online_import_exists(&self, model: &ModelName, sha256: &str) -> Result<bool> {
@@ -232,7 +292,7 @@ impl Store {
     pub fn add_online_import(
         &self,
         imp: &NewOnlineImport<'_>,
-        points: &mut dyn Iterator<Item = OnlinePoint<'_>>,
+        series: &[OnlineSeries<'_>],
         events: &[NewGuardrailEvent],
         actor: &Actor,
     ) -> Result<i64> {
@@ -268,13 +328,19 @@ impl Store {
             })?;
             let id = tx.last_insert_rowid();
             let mut n: i64 = 0;
+            let mut digests = serde_json::Map::new();
             {
                 let mut stmt = tx.prepare_cached(
-                    "INSERT INTO online_points (import_id, arm, metric, at, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO online_series (import_id, arm, metric, points, data, data_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?;
-                for p in points {
-                    stmt.execute((id, p.arm, p.metric, p.at, p.value))?;
-                    n += 1;
+                let mut data = Vec::new();
+                for s in series.iter().filter(|s| !s.points.is_empty()) {
+                    encode_series(s.points, &mut data);
+                    let sha = steward_domain::Sha256Digest::of(&data).to_string();
+                    let points = i64::try_from(s.points.len()).unwrap_or(i64::MAX);
+                    stmt.execute((id, s.arm, s.metric, points, &data, &sha))?;
+                    digests.insert(format!("{} {}", s.arm, s.metric), json!(sha));
+                    n += points;
                 }
             }
             if u64::try_from(n).ok() != Some(imp.rows) {
@@ -310,6 +376,7 @@ impl Store {
                     subject: imp.model.to_string(),
                     detail: json!({
                         "id": id, "file": imp.file_name, "sha256": imp.file_sha256, "windows": n,
+                        "series_sha256": digests,
                         "canary": imp.canary, "production": imp.production, "policy": imp.policy,
                         "events": events.iter().zip(&ids).map(|(e, i)| json!({
                             "id": i, "rule": e.rule_id, "outcome": e.outcome,
@@ -399,19 +466,31 @@ impl Store {
         before: i64,
         limit: u32,
     ) -> Result<Vec<(i64, f64)>> {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
         self.read(|c| {
             let m = models::get(c, model)?;
-            let mut stmt = c.prepare_cached(
-                "SELECT p.at, p.value FROM online_imports i
-                 JOIN online_points p ON p.import_id = i.id AND p.metric = ?3 AND p.arm = ?2
-                 WHERE i.model_id = ?1 AND p.at < ?5
-                   AND (CASE ?2 WHEN 'canary' THEN i.canary ELSE i.production END) = ?4
-                 ORDER BY p.at DESC LIMIT ?6",
-            )?;
-            let rows = stmt.query_map((m.id, arm, metric, version, before, limit), |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-            let mut out = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut out: Vec<(i64, f64)> = Vec::new();
+            // Newest last window first: once `limit` windows are in hand and an import ends
+            // before the oldest of them, no older import can add one.
+            for (id, _, _, last) in serving_imports(c, m.id, arm, version, i64::MIN, before - 1)? {
+                if out.len() >= limit {
+                    out.sort_unstable_by_key(|p| std::cmp::Reverse(p.0));
+                    out.truncate(limit);
+                    if out.last().is_some_and(|p| last < p.0) {
+                        break;
+                    }
+                }
+                out.extend(
+                    series_in(c, id, arm, metric)?
+                        .into_iter()
+                        .filter(|p| p.0 < before),
+                );
+            }
+            out.sort_unstable_by_key(|p| std::cmp::Reverse(p.0));
+            out.truncate(limit);
             out.reverse();
             Ok(out)
         })
@@ -427,44 +506,32 @@ impl Store {
         metric: &str,
         starts: &[i64],
     ) -> Result<Option<(i64, String)>> {
-        let (Some(first), Some(last)) = (starts.first(), starts.last()) else {
+        let (Some(&first), Some(&last)) = (starts.first(), starts.last()) else {
             return Ok(None);
         };
         self.read(|c| {
             let m = models::get(c, model)?;
-            let mut stmt = c.prepare_cached(
-                "SELECT p.at, i.file_name FROM online_imports i
-                 JOIN online_points p ON p.import_id = i.id AND p.metric = ?3 AND p.arm = ?2
-                 WHERE i.model_id = ?1 AND p.at BETWEEN ?5 AND ?6
-                   AND i.first_at <= ?6 AND i.last_at >= ?5
-                   AND (CASE ?2 WHEN 'canary' THEN i.canary ELSE i.production END) = ?4
-                 ORDER BY p.at",
-            )?;
-            let mut rows = stmt.query((m.id, arm, metric, version, first, last))?;
-            while let Some(r) = rows.next()? {
-                let at: i64 = r.get(0)?;
-                if starts.binary_search(&at).is_ok() {
-                    return Ok(Some((at, r.get(1)?)));
+            for (id, file, _, _) in serving_imports(c, m.id, arm, version, first, last)? {
+                if let Some(p) = series_in(c, id, arm, metric)?
+                    .into_iter()
+                    .find(|p| starts.binary_search(&p.0).is_ok())
+                {
+                    return Ok(Some((p.0, file)));
                 }
             }
             Ok(None)
         })
     }
 
-    /// The values of one metric and arm of an import, in time order.
+    /// The values of one metric and arm of an import, in time order (an import made before
+    /// series were stored whole reads its rows from `online_points`).
     pub fn online_series(
         &self,
         import_id: i64,
         arm: &str,
         metric: &str,
     ) -> Result<Vec<(i64, f64)>> {
-        self.read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT at, value FROM online_points WHERE import_id = ?1 AND metric = ?2 AND arm = ?3 ORDER BY at",
-            )?;
-            let rows = stmt.query_map((import_id, metric, arm), |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-        })
+        self.read(|c| series_in(c, import_id, arm, metric))
     }
 
     /// Opens an incident; returns its id.

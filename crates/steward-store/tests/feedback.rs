@@ -4,7 +4,8 @@
 use rusqlite::Connection;
 use steward_domain::{Artifacts, ModelName, Version};
 use steward_store::{
-    Actor, NewFeedbackImport, NewFeedbackItem, NewModel, Store, StoreError, DB_FILE,
+    Actor, FeedbackImportRow, NewFeedbackImport, NewFeedbackItem, NewModel, Store, StoreError,
+    DB_FILE,
 };
 
 fn actor() -> Actor {
@@ -47,8 +48,21 @@ fn import(sha: &str) -> NewFeedbackImport {
     }
 }
 
-#[test]
-fn imports_are_whole_unique_labelled_and_append_only() {
+/// Streams `items` through the sink as an import of bytes with digest `sha`.
+fn store_items(
+    store: &Store,
+    sha: &str,
+    items: &[NewFeedbackItem],
+) -> Result<FeedbackImportRow, StoreError> {
+    store.import_feedback(&name(), &v(), &actor(), |sink| {
+        for it in items {
+            sink.push(it)?;
+        }
+        Ok::<_, StoreError>(import(sha))
+    })
+}
+
+fn workspace() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(&dir.path().join(DB_FILE), true).expect("open");
     store
@@ -66,36 +80,25 @@ fn imports_are_whole_unique_labelled_and_append_only() {
     store
         .add_version(&name(), v(), &Artifacts::default(), &actor())
         .expect("version");
+    (dir, store)
+}
+
+#[test]
+fn imports_are_whole_unique_labelled_and_append_only() {
+    let (dir, store) = workspace();
 
     // A bad row (a kind the CHECK refuses) rolls back the whole import and its audit entry.
     let audit_before = store.audit_log(None).expect("audit").len();
     let bad = [item(1, "thumbs-up"), item(2, "shrug")];
-    store
-        .import_feedback(&name(), &v(), &import("aa"), &bad, &actor())
-        .expect_err("bad kind");
+    store_items(&store, "aa", &bad).expect_err("bad kind");
     assert!(store.feedback_items(&name()).expect("items").is_empty());
     assert!(store.feedback_imports(&name()).expect("imports").is_empty());
     assert_eq!(store.audit_log(None).expect("audit").len(), audit_before);
 
-    let row = store
-        .import_feedback(
-            &name(),
-            &v(),
-            &import("aa"),
-            &[item(1, "thumbs-up"), item(2, "override")],
-            &actor(),
-        )
-        .expect("import");
+    let row =
+        store_items(&store, "aa", &[item(1, "thumbs-up"), item(2, "override")]).expect("import");
     assert_eq!((row.items, row.version.as_str()), (2, "1.0.0-1"));
-    let again = store
-        .import_feedback(
-            &name(),
-            &v(),
-            &import("aa"),
-            &[item(1, "thumbs-up")],
-            &actor(),
-        )
-        .expect_err("same bytes");
+    let again = store_items(&store, "aa", &[item(1, "thumbs-up")]).expect_err("same bytes");
     assert!(matches!(again, StoreError::Conflict(_)), "{again}");
 
     let items = store.feedback_items(&name()).expect("items");
@@ -133,5 +136,79 @@ fn imports_are_whole_unique_labelled_and_append_only() {
             text.contains("immutable") || text.contains("never deleted"),
             "{sql}: {err}"
         );
+    }
+}
+
+/// What `audit verify --deep` says after `sql` ran with the append-only triggers dropped.
+fn tampered(sql: &str) -> Vec<String> {
+    let (dir, store) = workspace();
+    store_items(&store, "aa", &[item(1, "thumbs-up"), item(2, "override")]).expect("import");
+    store_items(&store, "bb", &[item(1, "correction")]).expect("import");
+    let id = store.feedback_items(&name()).expect("items")[1].id;
+    store
+        .add_feedback_label(id, "wrong", "checked", &actor())
+        .expect("label");
+    let clean = store.audit_verify_deep().expect("deep");
+    assert!(clean.mismatches.is_empty(), "{:?}", clean.mismatches);
+    drop(store);
+    let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
+    conn.execute_batch(
+        "DROP TRIGGER feedback_items_immutable; DROP TRIGGER feedback_items_append_only;
+         DROP TRIGGER feedback_labels_immutable; DROP TRIGGER feedback_labels_append_only;
+         DROP TRIGGER feedback_imports_immutable;",
+    )
+    .expect("drop triggers");
+    conn.execute_batch(sql).expect(sql);
+    drop(conn);
+    let store = Store::open(&dir.path().join(DB_FILE), false).expect("reopen");
+    store
+        .audit_verify_deep()
+        .expect("deep")
+        .mismatches
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn the_deep_verify_names_feedback_edited_behind_stewards_back() {
+    let cases: &[(&str, &[&str])] = &[
+        ("SELECT 1", &[]),
+        (
+            "UPDATE feedback_items SET comment = 'rewritten' WHERE id = 1",
+            &["feedback_imports bot@1.0.0-1 import 1: items_sha256 is", "feedback_items bot@1.0.0-1 item 1: the stored content_sha256 is"],
+        ),
+        (
+            "UPDATE feedback_items SET comment = 'mail jane.doe@example.com' WHERE id = 3",
+            &[
+                "feedback_imports bot@1.0.0-1 import 2: items_sha256 is",
+                "feedback_items bot@1.0.0-1 item 3: comment holds 1 unredacted email that Steward redacts",
+                "feedback_items bot@1.0.0-1 item 3: the stored content_sha256 is",
+            ],
+        ),
+        (
+            "UPDATE feedback_labels SET label = 'correct'",
+            &["feedback_labels bot@1.0.0-1 label 1: label is correct where the audit log says wrong"],
+        ),
+        (
+            "DELETE FROM feedback_items WHERE id = 1",
+            &[
+                "feedback_imports bot@1.0.0-1 import 1: items is 1 where the audit log says 2",
+                "feedback_imports bot@1.0.0-1 import 1: items_sha256 is",
+                "feedback_items bot@1.0.0-1 item 1: the row is absent where the audit log says present",
+            ],
+        ),
+        (
+            "UPDATE feedback_imports SET items_sha256 = NULL WHERE id = 2",
+            &["feedback_imports bot@1.0.0-1 import 2: items_sha256 is null where the audit log says sha256:"],
+        ),
+    ];
+    for (sql, want) in cases {
+        let mut got = tampered(sql);
+        got.sort();
+        assert_eq!(got.len(), want.len(), "{sql}: {got:#?}");
+        for (g, w) in got.iter().zip(*want) {
+            assert!(g.starts_with(w), "{sql}: {g:?} does not start with {w:?}");
+        }
     }
 }

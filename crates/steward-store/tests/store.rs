@@ -93,6 +93,51 @@ fn reopening_applies_nothing_twice_and_keeps_data() {
 }
 
 #[test]
+fn a_workspace_from_before_the_feedback_digests_and_whole_series_opens_and_keeps_its_rows() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(seeded(dir.path()));
+    let path = dir.path().join(DB_FILE);
+    let fresh = Store::open(&path, false)
+        .expect("open")
+        .schema_sql()
+        .expect("schema");
+    // Put the file back to the schema of the last migration before them, holding a feedback
+    // import and an online window stored the old way.
+    Connection::open(&path)
+        .expect("raw open")
+        .execute_batch(
+            "DELETE FROM schema_migrations WHERE id IN ('20261203200000', '20261203201000');
+             ALTER TABLE feedback_items DROP COLUMN content_sha256;
+             ALTER TABLE feedback_imports DROP COLUMN items_sha256;
+             DROP TABLE online_series;
+             INSERT INTO feedback_imports (id, version_id, variant, file_name, file_sha256, items, redactions, max_tokens, imported_at)
+               VALUES (1, 1, '', 'old.jsonl', 'ab', 1, 0, 512, '2026-12-02T00:00:00Z');
+             INSERT INTO feedback_items (id, import_id, version_id, line, external_id, variant, kind, at, input, output,
+               comment, correction, flagged, safety, redactions, redaction_total, truncated)
+               VALUES (1, 1, 1, 1, '', 'default', 'thumbs-up', '2026-12-02T00:00:00Z', '', '', 'fine', '', 0, 0, '{}', 0, 0);
+             INSERT INTO online_imports (id, model_id, file_name, file_sha256, canary, production, rows, step_s, first_at, last_at, policy, at)
+               VALUES (1, 1, 'w.csv', 'sha256:cd', NULL, '1.0.0-1', 1, 0, 60, 60, 'default', '2026-12-02T00:00:00Z');
+             INSERT INTO online_points (import_id, arm, metric, at, value) VALUES (1, 'production', 'error_rate', 60, 0.5);",
+        )
+        .expect("downgrade");
+    let store = Store::open(&path, false).expect("the older workspace opens");
+    assert_eq!(
+        store.schema_sql().expect("schema"),
+        fresh,
+        "migrated to today's schema"
+    );
+    let items = store.feedback_items(&name("copilot")).expect("items");
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].item.comment, "fine");
+    assert_eq!(
+        store
+            .online_series(1, "production", "error_rate")
+            .expect("series"),
+        vec![(60, 0.5)]
+    );
+}
+
+#[test]
 fn a_database_from_a_newer_steward_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().expect("tempdir");
     drop(seeded(dir.path()));

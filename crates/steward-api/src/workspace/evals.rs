@@ -1,6 +1,6 @@
 //! Operations on evaluation evidence: import, comparison, fairness, drift, charts.
 
-mod bounded;
+pub(crate) mod bounded;
 mod charts;
 mod import;
 

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use steward_domain::feedback::{
     review_queue, summarize, triage, FeedbackFacts, FeedbackKind, Label, Redactor, DEFAULT_VARIANT,
 };
@@ -23,8 +22,9 @@ use steward_store::{FeedbackItemRow, NewFeedbackImport, NewFeedbackItem, StoreEr
 use super::{parse, Workspace};
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::hashing::{Cancel, NoProgress};
-use crate::input::MAX_RECORD_BYTES;
+use crate::input::{HashingReader, MAX_RECORD_BYTES};
 use crate::wire::*;
+use crate::workspace::evals::bounded::Bounded;
 
 /// The folder (under the workspace) labelled items are exported to, one subfolder a snapshot.
 pub const EXPORT_DIR: &str = "feedback-exports";
@@ -32,59 +32,16 @@ pub const EXPORT_DIR: &str = "feedback-exports";
 /// The file of an export snapshot.
 pub const EXPORT_FILE: &str = "labelled.jsonl";
 
-/// Hashes what passes through.
-struct Hashing<R> {
-    inner: R,
-    hasher: Sha256,
+/// Why reading a feedback file stopped: the file (a message naming the line), or the spool
+/// the items go to before they are stored.
+enum Stop {
+    File(String),
+    Spool(StoreError),
 }
 
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
-/// Refuses a CSV record (bytes since the last newline outside quotes) longer than
-/// [`MAX_RECORD_BYTES`] before the CSV parser buffers it.
-struct BoundedCsv<R> {
-    inner: R,
-    line: u64,
-    start_line: u64,
-    run: usize,
-    quoted: bool,
-}
-
-impl<R: Read> Read for BoundedCsv<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        for &b in &buf[..n] {
-            match b {
-                b'"' => self.quoted = !self.quoted,
-                b'\n' => {
-                    self.line += 1;
-                    if !self.quoted {
-                        self.run = 0;
-                        self.start_line = self.line;
-                        continue;
-                    }
-                }
-                _ => {}
-            }
-            self.run += 1;
-            if self.run > MAX_RECORD_BYTES {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!(
-                        "line {}: the record is longer than {} MiB, the limit for one record",
-                        self.start_line,
-                        MAX_RECORD_BYTES >> 20
-                    ),
-                ));
-            }
-        }
-        Ok(n)
+impl From<String> for Stop {
+    fn from(message: String) -> Self {
+        Stop::File(message)
     }
 }
 
@@ -244,8 +201,12 @@ impl Reader<'_> {
         })
     }
 
-    fn jsonl<R: BufRead>(&self, mut r: R) -> std::result::Result<Vec<NewFeedbackItem>, String> {
-        let mut out = Vec::new();
+    /// Reads JSON lines, handing each item to `emit` as it is read.
+    fn jsonl<R: BufRead>(
+        &self,
+        mut r: R,
+        emit: &mut dyn FnMut(NewFeedbackItem) -> std::result::Result<(), Stop>,
+    ) -> std::result::Result<(), Stop> {
         let mut buf = Vec::new();
         let mut line = 0u64;
         loop {
@@ -265,15 +226,20 @@ impl Reader<'_> {
                     e.to_string().replace(" at line 1 column", " at column")
                 )
             })?;
-            out.push(
+            emit(
                 self.item(raw, line)
                     .map_err(|e| format!("line {line}: {e}"))?,
-            );
+            )?;
         }
-        Ok(out)
+        Ok(())
     }
 
-    fn csv<R: Read>(&self, r: R) -> std::result::Result<Vec<NewFeedbackItem>, String> {
+    /// Reads CSV records, handing each item to `emit` as it is read.
+    fn csv<R: Read>(
+        &self,
+        r: R,
+        emit: &mut dyn FnMut(NewFeedbackItem) -> std::result::Result<(), Stop>,
+    ) -> std::result::Result<(), Stop> {
         let mut rd = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
@@ -291,14 +257,14 @@ impl Reader<'_> {
                 return Err(format!(
                     "line 1: column {h:?} is not a feedback column (expected some of {})",
                     CSV_COLUMNS.join(", ")
-                ));
+                )
+                .into());
             }
             if columns.contains(&h.to_string()) {
-                return Err(format!("line 1: column {h:?} appears twice"));
+                return Err(format!("line 1: column {h:?} appears twice").into());
             }
             columns.push(h.to_string());
         }
-        let mut out = Vec::new();
         let mut record = csv::StringRecord::new();
         loop {
             match rd.read_record(&mut record) {
@@ -309,7 +275,8 @@ impl Reader<'_> {
                     return Err(match e.kind() {
                         csv::ErrorKind::Io(io) => io.to_string(),
                         _ => format!("line {line}: {e}"),
-                    });
+                    }
+                    .into());
                 }
             }
             let line = record.position().map_or(0, csv::Position::line);
@@ -334,12 +301,12 @@ impl Reader<'_> {
                     }
                 }
             }
-            out.push(
+            emit(
                 self.item(raw, line)
                     .map_err(|e| format!("line {line}: {e}"))?,
-            );
+            )?;
         }
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -437,8 +404,9 @@ impl Workspace {
     }
 
     /// Imports a JSONL or CSV file of feedback for `MODEL@VERSION`: every line read, checked
-    /// and redacted before one transaction stores them all; the first bad line refuses the
-    /// file (naming the line) and nothing is stored.
+    /// and redacted as it streams into the store's spool (memory holds one line), then one
+    /// transaction stores them all; the first bad line refuses the file (naming the line) and
+    /// nothing is stored. A file that changes while it is read is refused too.
     pub fn feedback_import(&self, req: &FeedbackImportRequest) -> Result<FeedbackImportView> {
         self.feedback_import_at(req, Path::new(&req.file))
     }
@@ -466,63 +434,60 @@ impl Workspace {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| req.file.clone());
-        let (file, _) = crate::input::open_regular(path).map_err(scrub)?;
-        let mut hashing = Hashing {
-            inner: file,
-            hasher: Sha256::new(),
-        };
+        let (file, opened) = crate::input::open_regular_meta(path).map_err(scrub)?;
         let reader = Reader {
             redactor: &redactor,
             variant,
         };
-        let items = {
-            let mut buffered = BufReader::with_capacity(64 * 1024, &mut hashing);
-            let first = buffered
-                .fill_buf()
-                .map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot read: {e}")))?
-                .iter()
-                .copied()
-                .find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF));
-            let parsed = match first {
-                None => Err("the file holds no feedback".to_string()),
-                Some(b'{') => reader.jsonl(&mut buffered),
-                Some(_) => reader.csv(BoundedCsv {
-                    inner: &mut buffered,
-                    line: 1,
-                    start_line: 1,
-                    run: 0,
-                    quoted: false,
-                }),
-            };
-            // Read to the end so the digest covers the whole file.
-            if parsed.is_ok() {
-                std::io::copy(&mut buffered, &mut std::io::sink())
-                    .map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot read: {e}")))?;
-            }
-            parsed.map_err(|e| ApiError::invalid(format!("{file_name}: {e}; nothing was imported")))
-        }
-        .map_err(scrub)?;
-        if items.is_empty() {
-            return Err(scrub(ApiError::invalid(format!(
-                "{file_name}: the file holds no feedback items; nothing was imported"
-            ))));
-        }
-        let digest: String = hashing
-            .hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        let import = NewFeedbackImport {
-            variant: variant.map(|v| redactor.redact(v).text).unwrap_or_default(),
-            file_name: redactor.redact(&file_name).text,
-            file_sha256: digest,
-            max_tokens: redactor.max_tokens() as u64,
-        };
+        let refused =
+            |e: String| ApiError::invalid(format!("{file_name}: {e}; nothing was imported"));
         let row = self
             .store
-            .import_feedback(&name, &version, &import, &items, &self.actor)
-            .map_err(|e| scrub(ApiError::from(e)))?;
+            .import_feedback(&name, &version, &self.actor, |sink| {
+                let mut hashing = HashingReader::new(&file);
+                let mut emit = |item: NewFeedbackItem| sink.push(&item).map_err(Stop::Spool);
+                let parsed = {
+                    let mut buffered = BufReader::with_capacity(64 * 1024, &mut hashing);
+                    let first = buffered
+                        .fill_buf()
+                        .map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot read: {e}")))?
+                        .iter()
+                        .copied()
+                        .find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF));
+                    let parsed = match first {
+                        None => Err(Stop::File("the file holds no feedback".to_string())),
+                        Some(b'{') => reader.jsonl(&mut buffered, &mut emit),
+                        Some(_) => reader.csv(Bounded::new(&mut buffered), &mut emit),
+                    };
+                    // Read to the end so the digest covers the whole file.
+                    match parsed {
+                        Ok(()) => std::io::copy(&mut buffered, &mut std::io::sink())
+                            .map(|_| ())
+                            .map_err(|e| Stop::File(format!("cannot read: {e}"))),
+                        Err(e) => Err(e),
+                    }
+                };
+                // A file still being written explains any refusal better than the line it
+                // broke on.
+                let whole = parsed.is_ok().then_some(hashing.bytes_read());
+                crate::input::unchanged_while_read(path, &file, &opened, whole)?;
+                match parsed {
+                    Ok(()) => {}
+                    Err(Stop::File(e)) => return Err(refused(e)),
+                    Err(Stop::Spool(e)) => return Err(ApiError::from(e)),
+                }
+                if sink.items() == 0 {
+                    return Err(refused("the file holds no feedback items".into()));
+                }
+                let digest = hashing.hex();
+                Ok(NewFeedbackImport {
+                    variant: variant.map(|v| redactor.redact(v).text).unwrap_or_default(),
+                    file_name: redactor.redact(&file_name).text,
+                    file_sha256: digest,
+                    max_tokens: redactor.max_tokens() as u64,
+                })
+            })
+            .map_err(scrub)?;
         Ok(import_view(name.as_str(), &row))
     }
 

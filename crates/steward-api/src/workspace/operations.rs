@@ -14,6 +14,7 @@
 
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 use steward_attest::{IdentityRecord, Signer};
 use steward_domain::gate::time::{format_rfc3339, parse_rfc3339};
@@ -29,16 +30,15 @@ use steward_domain::trust::{may_sign_release, ChangeKind as RosterOp, Role};
 use steward_domain::{ModelName, Sha256Digest, Stage, TransitionKind, Version};
 use steward_store::{
     GuardrailEventRow, IncidentRow, NewGuardrailEvent, NewOnlineImport, OnlineImportRow,
-    OnlinePoint,
+    OnlineSeries,
 };
 
 use super::trust::{current_identity, keystore, load_signer};
 use super::{parse, Workspace};
 use crate::error::{ApiError, ErrorCode, Result};
+use crate::input::quote;
 use crate::wire::*;
-
-/// The largest window file read, bytes.
-const MAX_FILE: u64 = 1 << 30;
+use crate::workspace::evals::bounded::Bounded;
 /// The service key's name in the roster.
 const SERVICE_NAME: &str = "Steward guardrail service";
 
@@ -152,70 +152,169 @@ impl Performed {
     }
 }
 
-/// Reads a window CSV: header `timestamp,version,metric,value` (any order; `at` for
-/// `timestamp`), one value per row.
-fn read_windows(bytes: &[u8], file: &str) -> Result<Vec<WindowRow>> {
-    let bad = |place: String, why: String| ApiError::invalid(format!("{file} {place}: {why}"));
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    let header = rdr
-        .headers()
-        .map_err(|e| bad("line 1".into(), format!("not CSV ({e})")))?
-        .clone();
-    let col = |names: &[&str]| header.iter().position(|h| names.contains(&h));
-    let (Some(ts), Some(ver), Some(met), Some(val)) = (
-        col(&["timestamp", "at"]),
-        col(&["version"]),
-        col(&["metric"]),
-        col(&["value"]),
-    ) else {
-        return Err(bad(
-            "line 1".into(),
-            format!(
+/// The most windows (values) one import takes: a week of minute windows for 50 metrics of
+/// both arms is 1,008,000. What a check needs of them (24 bytes a window) stays in memory
+/// until the guardrails have read them, so the count is bounded.
+pub const MAX_WINDOWS: u64 = 2_000_000;
+
+/// A window CSV streamed row by row: header `timestamp,version,metric,value` (any order;
+/// `at` for `timestamp`), one value per row. Records over 1 MiB are refused before they are
+/// buffered ([`Bounded`]); metric names are interned, a timestamp repeated from the row before
+/// and a version seen before are not parsed again, so a row costs no allocation. The first fault
+/// ends the rows and is kept in `fault`.
+struct WindowRows<'a, R: Read> {
+    rdr: csv::Reader<Bounded<R>>,
+    file: &'a str,
+    cols: [usize; 4],
+    record: csv::ByteRecord,
+    metrics: rustc_hash::FxHashMap<Vec<u8>, Arc<str>>,
+    last_at: (Vec<u8>, i64),
+    /// The versions seen (a file names two, usually row by row in turn).
+    versions: Vec<(Vec<u8>, Version)>,
+    rows: u64,
+    /// The most rows read ([`MAX_WINDOWS`]).
+    max: u64,
+    fault: Option<ApiError>,
+}
+
+impl<'a, R: Read> WindowRows<'a, R> {
+    fn new(reader: R, file: &'a str) -> Result<Self> {
+        let bad = |why: String| ApiError::invalid(format!("{file} line 1: {why}"));
+        // Fields are trimmed where they are read: the csv crate's own trim rebuilds every
+        // record (an allocation a row).
+        let mut rdr = csv::ReaderBuilder::new().from_reader(Bounded::new(reader));
+        let header = rdr
+            .headers()
+            .map_err(|e| bad(format!("not CSV ({e})")))?
+            .clone();
+        let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.trim()));
+        let (Some(ts), Some(ver), Some(met), Some(val)) = (
+            col(&["timestamp", "at"]),
+            col(&["version"]),
+            col(&["metric"]),
+            col(&["value"]),
+        ) else {
+            return Err(bad(format!(
                 "the header is {:?}; a window file has the columns timestamp,version,metric,value",
                 header.iter().collect::<Vec<_>>().join(",")
-            ),
-        ));
-    };
-    let mut out = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, csv::Position::line);
-            bad(format!("line {line}"), format!("not CSV ({e})"))
-        })?;
-        let line = rec.position().map_or(0, csv::Position::line);
-        let field = |i: usize| rec.get(i).unwrap_or("");
-        let at = parse_rfc3339(field(ts)).ok_or_else(|| {
-            bad(
-                format!("line {line}, column {} (timestamp)", ts + 1),
-                format!(
-                    "{:?} is not an RFC 3339 time (2026-11-18T00:00:00Z)",
-                    field(ts)
-                ),
-            )
-        })?;
-        let version: Version = field(ver).parse().map_err(|e| {
-            bad(
-                format!("line {line}, column {} (version)", ver + 1),
-                format!("{:?}: {e}", field(ver)),
-            )
-        })?;
-        let value: f64 = field(val).parse().map_err(|_| {
-            bad(
-                format!("line {line}, column {} (value)", val + 1),
-                format!("{:?} is not a number", field(val)),
-            )
-        })?;
-        out.push(WindowRow {
-            line,
-            at,
-            version,
-            metric: field(met).to_string(),
-            value,
-        });
+            )));
+        };
+        Ok(WindowRows {
+            rdr,
+            file,
+            cols: [ts, ver, met, val],
+            record: csv::ByteRecord::new(),
+            metrics: Default::default(),
+            last_at: (Vec::new(), 0),
+            versions: Vec::new(),
+            rows: 0,
+            max: MAX_WINDOWS,
+            fault: None,
+        })
     }
-    Ok(out)
+
+    fn row(&mut self) -> Result<Option<WindowRow>> {
+        let file = self.file;
+        let bad = |place: String, why: String| ApiError::invalid(format!("{file} {place}: {why}"));
+        match self.rdr.read_byte_record(&mut self.record) {
+            Ok(false) => return Ok(None),
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                return Err(match e.kind() {
+                    csv::ErrorKind::Io(io) => bad(format!("line {line}"), io.to_string()),
+                    _ => bad(format!("line {line}"), format!("not CSV ({e})")),
+                });
+            }
+        }
+        self.rows += 1;
+        if self.rows > self.max {
+            return Err(ApiError::invalid(format!(
+                "{file} holds more than {} windows, the most one import takes; split it (a week of minute windows for 50 metrics of both versions is 1,008,000)",
+                self.max
+            )));
+        }
+        let line = self.record.position().map_or(0, csv::Position::line);
+        let [ts, ver, met, val] = self.cols;
+        let field = |i: usize| self.record.get(i).unwrap_or_default().trim_ascii();
+        let text = |i: usize| quote(&String::from_utf8_lossy(field(i)));
+        let column = |i: usize, name: &str| format!("line {line}, column {} ({name})", i + 1);
+        if field(ts) != self.last_at.0.as_slice() {
+            let at = std::str::from_utf8(field(ts))
+                .ok()
+                .and_then(parse_rfc3339)
+                .ok_or_else(|| {
+                    bad(
+                        column(ts, "timestamp"),
+                        format!(
+                            "{} is not an RFC 3339 time (2026-11-18T00:00:00Z)",
+                            text(ts)
+                        ),
+                    )
+                })?;
+            self.last_at = (field(ts).to_vec(), at);
+        }
+        let version = match self
+            .versions
+            .iter()
+            .find(|(t, _)| t.as_slice() == field(ver))
+        {
+            Some((_, v)) => *v,
+            None => {
+                let v: Version = std::str::from_utf8(field(ver))
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| t.parse::<Version>().map_err(|e| e.to_string()))
+                    .map_err(|e| bad(column(ver, "version"), format!("{}: {e}", text(ver))))?;
+                // Only the two serving versions pass the checks; a few more are remembered
+                // so a file naming others is refused as fast as it is read.
+                if self.versions.len() < 4 {
+                    self.versions.push((field(ver).to_vec(), v));
+                }
+                v
+            }
+        };
+        let value: f64 = std::str::from_utf8(field(val))
+            .ok()
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| {
+                bad(
+                    column(val, "value"),
+                    format!("{} is not a number", text(val)),
+                )
+            })?;
+        let metric = match self.metrics.get(field(met)) {
+            Some(m) => m.clone(),
+            None => {
+                let name: Arc<str> = String::from_utf8_lossy(field(met)).into();
+                self.metrics.insert(field(met).to_vec(), name.clone());
+                name
+            }
+        };
+        Ok(Some(WindowRow {
+            line,
+            at: self.last_at.1,
+            version,
+            metric,
+            value,
+        }))
+    }
+}
+
+impl<R: Read> Iterator for WindowRows<'_, R> {
+    type Item = WindowRow;
+
+    fn next(&mut self) -> Option<WindowRow> {
+        if self.fault.is_some() {
+            return None;
+        }
+        match self.row() {
+            Ok(row) => row,
+            Err(e) => {
+                self.fault = Some(e);
+                None
+            }
+        }
+    }
 }
 
 impl Workspace {
@@ -225,7 +324,9 @@ impl Workspace {
         Ok((find(Stage::Canary), find(Stage::Production)))
     }
 
-    /// Imports a file of online windows, evaluates the guardrails and acts on a breach.
+    /// Imports a file of online windows, evaluates the guardrails and acts on a breach. The
+    /// file streams (hashed as it is read); a file over [`MAX_WINDOWS`] windows, or one that
+    /// changes while it is read, is refused with nothing stored.
     pub fn monitor_import(&self, req: &MonitorImport) -> Result<MonitorView> {
         let model: ModelName = parse(&req.model)?;
         self.store.model(&model)?;
@@ -234,17 +335,8 @@ impl Workspace {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| req.file.clone());
-        let (file, size) = crate::input::open_regular(path)?;
-        if size > MAX_FILE {
-            return Err(ApiError::invalid(format!(
-                "{file_name} is {size} bytes; window files are read whole, up to {MAX_FILE} bytes: split it by week"
-            )));
-        }
-        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-        file.take(MAX_FILE + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
-        self.monitor_import_bytes(&model, &file_name, &bytes)
+        let (file, opened) = crate::input::open_regular_meta(path)?;
+        self.monitor_import_from(&model, &file_name, &file, Some((path, &file, &opened)))
     }
 
     /// [`Workspace::monitor_import`] of a file already read (the demo's windows).
@@ -254,13 +346,44 @@ impl Workspace {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<MonitorView> {
+        self.monitor_import_from(model, file_name, bytes, None)
+    }
+
+    /// Streams `reader` (the file `file_name`; with `opened`, the file at that path as it was
+    /// when opened, checked for changes once read) through the window checks, then evaluates
+    /// and stores.
+    fn monitor_import_from<R: Read>(
+        &self,
+        model: &ModelName,
+        file_name: &str,
+        reader: R,
+        opened: Option<(&Path, &std::fs::File, &std::fs::Metadata)>,
+    ) -> Result<MonitorView> {
         let model = model.clone();
         let file_name = file_name.to_string();
-        let sha = Sha256Digest::of(bytes).to_string();
-        let rows = read_windows(bytes, &file_name)?;
+        let mut hashing = crate::input::HashingReader::new(reader);
         let (canary, production) = self.serving_pair(&model)?;
-        let windows = check_windows(rows, canary, production)
-            .map_err(|e| ApiError::invalid(format!("{file_name} {e}; nothing was stored")))?;
+        let checked = (|| -> Result<_> {
+            let mut rows = WindowRows::new(&mut hashing, &file_name)?;
+            let checked = check_windows(&mut rows, canary, production);
+            if let Some(fault) = rows.fault.take() {
+                return Err(fault);
+            }
+            // Whatever the parser left unread still belongs to the file and its digest.
+            let mut rest = rows.rdr.into_inner();
+            std::io::copy(&mut rest, &mut std::io::sink())
+                .map_err(|e| ApiError::invalid(format!("{file_name}: {e}")))?;
+            Ok(checked.map_err(|e| ApiError::invalid(format!("{file_name} {e}"))))
+        })()
+        .and_then(|c| c);
+        if let Some((path, file, meta)) = opened {
+            // A file still being written explains any refusal better than its rows.
+            let whole = checked.is_ok().then_some(hashing.bytes_read());
+            crate::input::unchanged_while_read(path, file, meta, whole)?;
+        }
+        let windows = checked
+            .map_err(|e| ApiError::new(e.code, format!("{}; nothing was stored", e.message)))?;
+        let sha = format!("sha256:{}", hashing.hex());
         if self.store.online_import_exists(&model, &sha)? {
             return Err(ApiError::new(
                 ErrorCode::Conflict,
@@ -323,18 +446,18 @@ impl Workspace {
                 }
             })
             .collect();
-        let mut points = windows.series.iter().flat_map(|((arm, metric), s)| {
-            let arm = match arm {
-                Arm::Canary => "canary",
-                Arm::Production => "production",
-            };
-            s.iter().map(move |(at, value)| OnlinePoint {
-                arm,
+        let series: Vec<OnlineSeries<'_>> = windows
+            .series
+            .iter()
+            .map(|((arm, metric), points)| OnlineSeries {
+                arm: match arm {
+                    Arm::Canary => "canary",
+                    Arm::Production => "production",
+                },
                 metric: metric.as_str(),
-                at: *at,
-                value: *value,
+                points,
             })
-        });
+            .collect();
         self.store.add_online_import(
             &NewOnlineImport {
                 model: &model,
@@ -348,7 +471,7 @@ impl Workspace {
                 last_at: windows.last,
                 policy: &policy.policy.name,
             },
-            &mut points,
+            &series,
             &events,
             &self.actor,
         )?;
@@ -366,7 +489,6 @@ impl Workspace {
         windows: &Windows,
         rules: &[steward_domain::guardrail::GuardrailRule],
     ) -> Result<History> {
-        let need = history_needed(rules);
         let mut history = History::new();
         for ((arm, metric), points) in &windows.series {
             let (arm_name, version) = match arm {
@@ -389,7 +511,8 @@ impl Workspace {
                     ),
                 ));
             }
-            if let (Some(&n), Some(&(first, _))) = (need.get(metric), points.first()) {
+            let n = history_needed(rules, metric);
+            if let (true, Some(&(first, _))) = (n > 0, points.first()) {
                 let tail = self
                     .store
                     .online_tail(model, arm_name, &version, metric, first, n)?;
@@ -1001,6 +1124,15 @@ impl Workspace {
 mod tests {
     use super::*;
 
+    fn read_windows(bytes: &[u8], file: &str) -> Result<Vec<WindowRow>> {
+        let mut rows = WindowRows::new(bytes, file)?;
+        let read: Vec<WindowRow> = (&mut rows).collect();
+        match rows.fault {
+            Some(e) => Err(e),
+            None => Ok(read),
+        }
+    }
+
     #[test]
     fn window_files_name_the_line_and_column_of_a_bad_value() {
         // (case, file, contains)
@@ -1038,6 +1170,20 @@ mod tests {
         .expect("NaN reads as a number, for the domain to refuse");
         assert_eq!(rows[0].line, 2);
         assert!(rows[0].value.is_nan());
+        // Past the most windows one import takes, the file is refused naming it and the limit.
+        let three = "timestamp,version,metric,value\n2026-11-18T00:00:00Z,1.0.0-1,error_rate,0.1\n".to_string()
+            + "2026-11-18T00:01:00Z,1.0.0-1,error_rate,0.1\n2026-11-18T00:02:00Z,1.0.0-1,error_rate,0.1\n";
+        let mut rows = WindowRows::new(three.as_bytes(), "w.csv").expect("header");
+        rows.max = 2;
+        assert_eq!((&mut rows).count(), 2);
+        let refused = rows.fault.expect("refused");
+        assert!(
+            refused
+                .message
+                .starts_with("w.csv holds more than 2 windows"),
+            "{}",
+            refused.message
+        );
         assert_eq!(parse_incident("INC-4").ok(), Some(4));
         assert!(parse_incident("INC-x").is_err());
     }

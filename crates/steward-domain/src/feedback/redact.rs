@@ -21,6 +21,10 @@ use super::FeedbackRules;
 /// The largest compiled size of one policy pattern (the regex crate's limit, in bytes).
 pub const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
+/// The most detector passes over one text (a policy pattern that matches its own placeholder
+/// would otherwise never stop; the built-in detectors settle in one or two).
+pub const MAX_PASSES: usize = 8;
+
 /// What a redaction replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -170,7 +174,54 @@ impl Redactor {
     }
 
     /// Redacts `text`, then cuts it to the token limit (tokens are runs of non-whitespace).
+    ///
+    /// What comes out holds nothing a detector finds: one pass can leave personal data
+    /// behind (a candidate that overlapped an earlier detector's find is dropped whole, and
+    /// `0171 234 5678 1@x.com` loses its address but keeps the phone number), so passes repeat
+    /// until one changes nothing, up to [`MAX_PASSES`]. A cut can leave a prefix that reads as
+    /// personal data once what followed it is gone, so a cut text is redacted again; redaction
+    /// never adds a token, so it never needs a second cut.
     pub fn redact(&self, text: &str) -> Redacted {
+        let mut found: BTreeMap<String, u32> = BTreeMap::new();
+        let whole = self.to_fixed_point(text, &mut found);
+        let (cut, truncated) = cut_tokens(&whole, self.max_tokens);
+        let text = if truncated {
+            self.to_fixed_point(&cut, &mut found)
+        } else {
+            cut
+        };
+        Redacted {
+            text,
+            found,
+            truncated,
+        }
+    }
+
+    /// What one pass of the detectors finds in `text`, by kind (or the pattern's name); empty
+    /// for text [`Redactor::redact`] returned (the deep verify reads stored text with it).
+    pub fn finds(&self, text: &str) -> BTreeMap<String, u32> {
+        self.pass(text).1
+    }
+
+    fn to_fixed_point(&self, text: &str, found: &mut BTreeMap<String, u32>) -> String {
+        let mut text = text.to_string();
+        for _ in 0..MAX_PASSES {
+            let (next, pass) = self.pass(&text);
+            // Nothing found, or only placeholders a policy pattern matches and replaces by
+            // themselves.
+            if next == text {
+                break;
+            }
+            for (k, n) in pass {
+                *found.entry(k).or_insert(0) += n;
+            }
+            text = next;
+        }
+        text
+    }
+
+    /// One pass of every detector: the text with each find replaced, and the finds by kind.
+    fn pass(&self, text: &str) -> (String, BTreeMap<String, u32>) {
         let mut spans: Vec<(Range<usize>, usize)> = Vec::new();
         // Index into `labels`: 0..6 the built-in kinds, 6.. the policy's patterns.
         let mut take = |found: Vec<Range<usize>>, label: usize| {
@@ -213,12 +264,7 @@ impl Redactor {
             at = r.end;
         }
         out.push_str(&text[at..]);
-        let (text, truncated) = cut_tokens(&out, self.max_tokens);
-        Redacted {
-            text,
-            found,
-            truncated,
-        }
+        (out, found)
     }
 
     fn emails(&self, text: &str) -> Vec<Range<usize>> {

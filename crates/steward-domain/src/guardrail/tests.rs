@@ -395,6 +395,100 @@ fn bad_guardrails_are_refused_naming_line_and_key() {
 }
 
 #[test]
+fn sub_metrics_name_one_series_of_a_guardrail_metric() {
+    /// A metric and what it splits into.
+    type Split<'a> = (&'a str, Option<(&'a str, Option<&'a str>)>);
+    let cases: &[Split<'_>] = &[
+        ("drift_psi", Some(("drift_psi", None))),
+        ("drift_psi:age", Some(("drift_psi", Some("age")))),
+        (
+            "intent_mix_psi:billing.refund",
+            Some(("intent_mix_psi", Some("billing.refund"))),
+        ),
+        (
+            "latency_p99_ms:eu-west-1",
+            Some(("latency_p99_ms", Some("eu-west-1"))),
+        ),
+        ("drift_psi:", None),
+        ("drift_psi:Age", None),
+        ("drift_psi:-x", None),
+        ("drift_psi:a b", None),
+        ("drift_psi:a:b", None),
+        ("vibes:age", None),
+        (":age", None),
+    ];
+    for (metric, want) in cases {
+        assert_eq!(split_metric(metric), *want, "{metric}");
+        assert_eq!(
+            metric_direction(metric).is_some(),
+            want.is_some(),
+            "{metric}"
+        );
+    }
+    let long = format!("drift_psi:{}", "a".repeat(MAX_SUB_METRIC + 1));
+    assert_eq!(split_metric(&long), None);
+    // (rule metric, series, watched)
+    for (rule, series, watched) in [
+        ("drift_psi", "drift_psi", true),
+        ("drift_psi", "drift_psi:age", true),
+        ("drift_psi:age", "drift_psi:age", true),
+        ("drift_psi:age", "drift_psi:tenure", false),
+        ("drift_psi:age", "drift_psi", false),
+        ("drift_psi", "drift_psi_x:age", false),
+        ("latency_p99_ms", "latency_p95_ms", false),
+    ] {
+        assert_eq!(watches(rule, series), watched, "{rule} over {series}");
+    }
+}
+
+#[test]
+fn a_rule_on_a_metric_watches_each_of_its_sub_metrics() {
+    let mut rows = Vec::new();
+    let mut line = 1;
+    // age drifts from hour 3, tenure from hour 1, region never; production is calm.
+    for (feature, from) in [("age", 3), ("tenure", 1), ("region", 99)] {
+        for h in 0..5 {
+            for (arm, x) in [(CANARY, if h >= from { 0.4 } else { 0.05 }), (PROD, 0.05)] {
+                line += 1;
+                rows.push(row(line, h, arm, &format!("drift_psi:{feature}"), x));
+            }
+        }
+    }
+    let w = check(rows).expect("windows");
+    assert_eq!(w.series.len(), 6);
+    let family = GuardrailRule {
+        max: Some(0.25),
+        ..rule("drift", Stage::Canary, "drift_psi")
+    };
+    let one = GuardrailRule {
+        max: Some(0.25),
+        ..rule("drift-age", Stage::Canary, "drift_psi:age")
+    };
+    let b = evaluate(&[family, one], &w);
+    assert_eq!(b.len(), 2, "{b:?}");
+    // The family breaches at the earliest of its series, counting all their bad windows.
+    assert_eq!(
+        (b[0].metric.as_str(), b[0].at, b[0].bad_windows),
+        ("drift_psi:tenure", T0 + 3600, 6)
+    );
+    assert_eq!(
+        (b[1].metric.as_str(), b[1].at, b[1].bad_windows),
+        ("drift_psi:age", T0 + 3 * 3600, 2)
+    );
+    // A policy may name a sub-metric; a bad one is refused naming line and key.
+    let base = crate::policy::DEFAULT_POLICY;
+    let ok = format!(
+        "{base}\n[[guardrails.canary]]\nid = \"drift-age\"\nmetric = \"drift_psi:age\"\nmax = 0.25\naction = \"recommend\"\n"
+    );
+    let (p, _) = crate::policy::Policy::parse(&ok).expect("sub-metric rule");
+    assert!(p.guardrails.iter().any(|r| r.metric == "drift_psi:age"));
+    let bad = ok.replace("drift_psi:age", "drift_psi:Age");
+    let e = crate::policy::Policy::parse(&bad).expect_err("bad sub-metric");
+    assert!(e.key.ends_with(".metric"), "{e}");
+    assert!(e.to_string().contains("sub-metric"), "{e}");
+}
+
+#[test]
 fn a_run_of_bad_windows_continues_from_the_windows_stored_before_the_file() {
     let two = GuardrailRule {
         max: Some(0.05),
@@ -510,22 +604,28 @@ fn a_run_of_bad_windows_continues_from_the_windows_stored_before_the_file() {
 }
 
 #[test]
-fn each_metric_reads_as_many_stored_windows_as_its_longest_run_needs() {
+fn each_series_reads_as_many_stored_windows_as_its_longest_run_needs() {
     let r = |id: &str, metric: &str, windows: u32| GuardrailRule {
         windows,
         ..rule(id, Stage::Production, metric)
     };
-    let need = history_needed(&[
+    let rules = [
         r("a", "error_rate", 3),
         r("b", "error_rate", 2),
         r("c", "latency_p99_ms", 1),
         r("d", "timeout_rate", 5),
-    ]);
-    assert_eq!(
-        need.into_iter().collect::<Vec<_>>(),
-        vec![
-            ("error_rate".to_string(), 3),
-            ("timeout_rate".to_string(), 5)
-        ]
-    );
+        r("e", "drift_psi", 2),
+        r("f", "drift_psi:age", 4),
+    ];
+    // (series, stored windows read: the run a rule carries over, and one for the spacing)
+    for (series, want) in [
+        ("error_rate", 3),
+        ("latency_p99_ms", 0),
+        ("timeout_rate", 5),
+        ("drift_psi:age", 4),
+        ("drift_psi:tenure", 2),
+        ("saturation", 0),
+    ] {
+        assert_eq!(history_needed(&rules, series), want, "{series}");
+    }
 }
