@@ -672,10 +672,10 @@ pub fn evaluate(rules: &[GuardrailRule], w: &Windows) -> Vec<Breach> {
 /// from the history on, so hourly files of one window each breach a rule that asks for two in
 /// a row. Only a window of the file can breach (the history's breaches were reported when it
 /// was imported), and `bad_windows` counts the file's. The window length is the file's, or,
-/// for a file of one window per series, the stored windows' own spacing; a run breaks at any
-/// other spacing (a gap between files), and when the spacing cannot be known (a one-window
-/// file after a single stored window) the run starts again at the file. Each series is read
-/// once per rule, beside production's series of the same metric in step (both in time order).
+/// for a file of one window per series, the shortest interval between the stored windows and
+/// the file's (the rule a file's own windows follow); a run breaks at any other spacing (a gap
+/// between files). Each series is read once per rule, beside production's series of the same
+/// metric in step (both in time order).
 pub fn evaluate_after(rules: &[GuardrailRule], w: &Windows, history: &History) -> Vec<Breach> {
     let mut out = Vec::new();
     let empty: Vec<(i64, f64)> = Vec::new();
@@ -706,12 +706,15 @@ pub fn evaluate_after(rules: &[GuardrailRule], w: &Windows, history: &History) -
             } else {
                 Vec::new()
             };
+            // The window length: the file's, or for a one-window file the shortest interval
+            // between the stored windows and the file's, as inside a file.
             let step = if w.step_s > 0 {
                 w.step_s
             } else {
-                stored
+                let times: Vec<i64> = stored.iter().chain(series.first()).map(|p| p.0).collect();
+                times
                     .windows(2)
-                    .map(|p| p[1].0 - p[0].0)
+                    .map(|p| p[1] - p[0])
                     .filter(|d| *d > 0)
                     .min()
                     .unwrap_or(0)

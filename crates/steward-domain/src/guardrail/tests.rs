@@ -551,11 +551,18 @@ fn a_run_of_bad_windows_continues_from_the_windows_stored_before_the_file() {
             None,
         ),
         (
-            "one stored window: its spacing is unknown, so the run starts at the file",
+            "one stored window: the one interval there is, is the window length",
             two.clone(),
             one(PROD, "error_rate", 3, 0.09),
             hist(Arm::Production, "error_rate", &[(2, 0.09)]),
-            None,
+            Some((3, 2, 1)),
+        ),
+        (
+            "after a gap, the hourly spacing of the newer stored window counts",
+            two.clone(),
+            one(PROD, "error_rate", 8, 0.09),
+            hist(Arm::Production, "error_rate", &[(4, 0.001), (7, 0.09)]),
+            Some((8, 2, 1)),
         ),
         (
             "the history alone never breaches: its breaches were reported at its import",
