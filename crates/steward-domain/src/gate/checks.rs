@@ -3,8 +3,8 @@
 
 use super::time::{format_rfc3339, parse_rfc3339};
 use super::{
-    CheckStatus, DocumentEvidence, Evidence, EvidenceRef, GateCheck, RunSummary, Signature,
-    WaiverRef,
+    CanaryPlan, CheckStatus, DocumentEvidence, Evidence, EvidenceRef, GateCheck, RunSummary,
+    Signature, WaiverRef,
 };
 use crate::document::DocumentKind;
 use crate::eval::compare::{margin_line, MetricValue};
@@ -825,9 +825,26 @@ fn evidence(
     }
 }
 
+/// How long a canary must run: the policy's minimum, or its rollout plan's
+/// `canary_duration_hours` when that is longer (a team that plans a week is held to its week),
+/// in whole hours rounded up, with the text that says where the figure comes from.
+fn required_canary_hours(rules: &CanaryRules, plan: Option<&CanaryPlan>) -> (i64, String) {
+    let min = i64::from(rules.min_duration_hours);
+    match plan.and_then(|p| p.duration_hours) {
+        Some(h) if h.ceil() as i64 > min => {
+            let hours = h.ceil() as i64;
+            (
+                hours,
+                format!("at least {hours} h in canary (its rollout plan; the policy's minimum is {min} h)"),
+            )
+        }
+        _ => (min, format!("at least {min} h in canary")),
+    }
+}
+
 fn canary_duration(rules: &CanaryRules, ev: &Evidence, now: Option<i64>) -> Judged {
     use CheckStatus::*;
-    let min = i64::from(rules.min_duration_hours);
+    let (min, at_least) = required_canary_hours(rules, ev.canary_plan.as_ref());
     let entered = ev
         .stage_history
         .iter()
@@ -835,12 +852,7 @@ fn canary_duration(rules: &CanaryRules, ev: &Evidence, now: Option<i64>) -> Judg
         .rev()
         .find(|(_, e)| e.stage == Stage::Canary);
     let Some((i, entry)) = entered else {
-        return judged(
-            MissingEvidence,
-            "never in canary",
-            format!("at least {min} h in canary"),
-            vec![],
-        );
+        return judged(MissingEvidence, "never in canary", at_least.clone(), vec![]);
     };
     let mut refs = vec![EvidenceRef::Stage {
         stage: entry.stage,
@@ -850,15 +862,12 @@ fn canary_duration(rules: &CanaryRules, ev: &Evidence, now: Option<i64>) -> Judg
         return judged(
             MissingEvidence,
             format!("canary entry time {:?} is unreadable", entry.at),
-            format!("at least {min} h in canary"),
+            at_least.clone(),
             refs,
         );
     };
     let ready = start + min * 3600;
-    let expected = format!(
-        "at least {min} h in canary: not before {}",
-        format_rfc3339(ready)
-    );
+    let expected = format!("{at_least}: not before {}", format_rfc3339(ready));
     let left = ev.stage_history.get(i + 1);
     let (end, observed) = match left {
         Some(next) => {

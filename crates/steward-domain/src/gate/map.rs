@@ -69,7 +69,7 @@ fn source(c: &Criterion) -> String {
                 EvidenceKind::FeatureFlag => "rollout plan: feature flag named".into(),
                 EvidenceKind::ShadowMode => "rollout plan: shadow mode on".into(),
                 EvidenceKind::KillSwitch => "rollout plan: kill switch named".into(),
-                EvidenceKind::CanaryDuration => "stage history: time in canary ≥ the minimum".into(),
+                EvidenceKind::CanaryDuration => "stage history: time in canary ≥ the minimum, or the rollout plan's canary_duration_hours when longer".into(),
                 EvidenceKind::CanaryKpis => {
                     "online-kpis runs: each canary KPI not worse than production".into()
                 }

@@ -230,12 +230,17 @@ pub struct CanaryPlan {
     pub shadow_mode: Option<bool>,
     /// The kill switch.
     pub kill_switch: Option<String>,
+    /// How long the plan says the canary runs, in hours (`canary_duration_hours`). The gate
+    /// holds a canary to the longer of this and the policy's minimum.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_hours: Option<f64>,
 }
 
 impl CanaryPlan {
     /// The plan from a rollout plan's front-matter fields (as [`DocumentEvidence::fields`]
     /// holds them): `canary_share_percent`, `canary_tenants` (comma-separated),
-    /// `feature_flag`, `shadow_mode` (`true`/`false`), `kill_switch`. A value that does not
+    /// `feature_flag`, `shadow_mode` (`true`/`false`), `kill_switch`,
+    /// `canary_duration_hours` (`72`, `72h`). A value that does not
     /// read as its type is left out, so the check reports it missing rather than guessing.
     pub fn from_fields(fields: &BTreeMap<String, String>) -> CanaryPlan {
         let text = |k: &str| {
@@ -263,6 +268,9 @@ impl CanaryPlan {
                 _ => None,
             }),
             kill_switch: text("kill_switch"),
+            duration_hours: text("canary_duration_hours")
+                .and_then(|v| v.trim_end_matches('h').trim().parse::<f64>().ok())
+                .filter(|v| v.is_finite() && *v >= 0.0),
         }
     }
 }

@@ -238,6 +238,7 @@ fn full() -> Evidence {
             feature_flag: Some("copilot-v11".into()),
             shadow_mode: Some(true),
             kill_switch: Some("copilot-off (sre on call)".into()),
+            duration_hours: None,
         }),
         deprecation: Some(DeprecationPlan {
             migration_plan: Some("move tenants to 2.0.0-1".into()),
@@ -853,6 +854,44 @@ fn cases() -> Vec<(&'static str, Mutation, CheckStatus)> {
             |e| e.stage_history.truncate(2),
             Missing,
         ),
+        // The rollout plan's own duration holds when it is longer than the policy's 48 h
+        // (in canary since 2026-11-28T09:00Z: 72 h by NOW) and only then.
+        (
+            "production.canary.duration",
+            |e| plan(e).duration_hours = Some(96.0),
+            Fail,
+        ),
+        (
+            "production.canary.duration",
+            |e| plan(e).duration_hours = Some(72.0),
+            Pass,
+        ),
+        (
+            "production.canary.duration",
+            |e| plan(e).duration_hours = Some(71.5),
+            Pass,
+        ),
+        (
+            "production.canary.duration",
+            |e| plan(e).duration_hours = Some(72.5),
+            Fail,
+        ),
+        (
+            "production.canary.duration",
+            |e| {
+                plan(e).duration_hours = Some(24.0);
+                e.stage_history[2].at = "2026-11-30T03:00:00Z".into();
+            },
+            Fail,
+        ),
+        (
+            "production.canary.duration",
+            |e| {
+                plan(e).duration_hours = Some(24.0);
+                e.stage_history[2].at = "2026-11-29T09:00:00Z".into();
+            },
+            Pass,
+        ),
         ("production.canary.kpis", |_| {}, Pass),
         (
             "production.canary.kpis",
@@ -1112,6 +1151,13 @@ fn observed_and_expected_say_what_a_reviewer_needs() {
             |e| e.stage_history[2].at = "2026-11-30T03:00:00Z".into(),
             "in canary since 2026-11-30T03:00:00Z",
             "not before 2026-12-02T03:00:00Z",
+        ),
+        (
+            "production.canary.duration",
+            Stage::Production,
+            |e| plan(e).duration_hours = Some(192.0),
+            "in canary since 2026-11-28T09:00:00Z",
+            "at least 192 h in canary (its rollout plan; the policy's minimum is 48 h): not before 2026-12-06T09:00:00Z",
         ),
         (
             "production.quality.rouge-l",
@@ -1551,6 +1597,7 @@ fn canary_plans_read_the_rollout_plan_front_matter() {
                 feature_flag: Some("copilot-v11".into()),
                 shadow_mode: Some(true),
                 kill_switch: Some("copilot-off".into()),
+                duration_hours: None,
             },
         ),
         (
@@ -1571,6 +1618,28 @@ fn canary_plans_read_the_rollout_plan_front_matter() {
                 share_percent: Some(4.5),
                 ..CanaryPlan::default()
             },
+        ),
+        (
+            fields(&[("canary_duration_hours", "192")]),
+            CanaryPlan {
+                duration_hours: Some(192.0),
+                ..CanaryPlan::default()
+            },
+        ),
+        (
+            fields(&[("canary_duration_hours", "72h")]),
+            CanaryPlan {
+                duration_hours: Some(72.0),
+                ..CanaryPlan::default()
+            },
+        ),
+        (
+            fields(&[("canary_duration_hours", "a week")]),
+            CanaryPlan::default(),
+        ),
+        (
+            fields(&[("canary_duration_hours", "NaN")]),
+            CanaryPlan::default(),
         ),
     ];
     for (input, want) in cases {
