@@ -1,6 +1,6 @@
 // Governed promotion and rollback in the real studio (issue 10). The demo is made with the CLI
-// as it stands 20 hours on (`steward demo --hours-later 20`: the canary has passed the 48 h
-// rule), the identity run.sh made is added to its roster as SRE by the demo's admin, and the
+// as it stands 20 hours on (`steward demo --hours-later 20`: the canary has passed the 192 h its
+// rollout plan commits to), the identity run.sh made is added to its roster as SRE by the demo's admin, and the
 // studio opens it. The home screen's inbox lists the canary's SRE sign-off; the canary's move to
 // production is refused by the gate; the SRE signs the last approval in the window; the
 // promotion goes through and writes a signed release record; one action rolls production back

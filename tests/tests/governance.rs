@@ -579,7 +579,8 @@ fn the_demo_production_versions_evidence_meets_the_default_policy() {
 }
 
 /// The canary going to production passes every evidence check but the one that needs time
-/// (48 h in canary: it has run 30) and the SRE sign-off.
+/// (the 192 h its rollout plan commits to, longer than the policy's 48 h: it has run 174) and
+/// the SRE sign-off.
 #[test]
 fn the_demo_canary_lacks_only_time_and_the_sre_sign_off() {
     let s = Steward::new();
@@ -598,6 +599,12 @@ fn the_demo_canary_lacks_only_time_and_the_sre_sign_off() {
             .as_str()
             .unwrap_or("")
             .starts_with("in canary since"),
+        "{duration}"
+    );
+    assert!(
+        duration["expected"].as_str().unwrap_or("").starts_with(
+            "at least 192 h in canary (its rollout plan; the policy's minimum is 48 h): not before"
+        ),
         "{duration}"
     );
     // Its documents are complete, the meeting-notes data sheet among them.
@@ -683,7 +690,8 @@ fn the_seeds_section_4_flow_the_last_sign_off_promotes_and_one_action_rolls_back
     let ns = format!("test-seed4-{}", std::process::id());
     let _keys = steward_tests::DemoKeys::of(&ns);
     let s = Steward::new();
-    // Twenty hours on, the current canary has run 50 h: only the SRE sign-off is missing.
+    // Twenty hours on, the current canary has run 194 h of its planned 192: only the SRE
+    // sign-off is missing.
     let loaded = as_person(&s, &ns, "", &["demo", "--hours-later", "20"]);
     assert_eq!(loaded.code, 0, "{}{}", loaded.stdout, loaded.stderr);
     let (code, report) = gate(&s, CANARY, "production");

@@ -120,8 +120,8 @@ pub fn load(ws: &Workspace, scale: u32, progress: &dyn ProgressSink) -> Result<D
 pub const MAX_HOURS_LATER: u32 = 24 * 366;
 
 /// [`load`] as the demo stands `hours_later` hours on: everything happened that much earlier,
-/// so the current canary has run 30 + `hours_later` hours (with 18 or more it has passed the
-/// 48 h rule, and only its missing SRE sign-off stops it).
+/// so the current canary has run 174 + `hours_later` hours (with 18 or more it has run the
+/// 192 h its rollout plan commits to, and only its missing SRE sign-off stops it).
 pub fn load_later(
     ws: &Workspace,
     scale: u32,
@@ -164,7 +164,7 @@ pub fn load_later(
         ));
     }
     // The demo's clock: everything is laid down at the time it happened, counted back from
-    // now, so the production canary ran 96 h and the current one has run 30 h.
+    // now, so the production canary ran 96 h and the current one has run 174 h.
     let end = clock::now_utc() - time::Duration::hours(i64::from(hours_later));
     let ago = |hours: f64| end - time::Duration::seconds((hours * 3600.0) as i64);
     let mut summary = DemoSummary {
@@ -218,9 +218,16 @@ pub fn load_later(
 /// When the demo's models, versions and datasets were created.
 const CREATED_HOURS_AGO: f64 = 40.0 * 24.0;
 /// When its documents and evaluations were written and imported, and its reviewers joined.
-const EVIDENCE_HOURS_AGO: f64 = 12.0 * 24.0;
+const EVIDENCE_HOURS_AGO: f64 = 16.0 * 24.0;
 /// When the owner edits the candidate's model card after signing.
 const STALE_EDIT_HOURS_AGO: f64 = 4.0;
+/// When the current canary 1.2.0-12 entered canary: a week and six hours before now, so it
+/// has the week of hourly online windows the operations story needs, and is 18 h short of the
+/// 192 h its rollout plan commits to (the gate holds a canary to the longer of its plan and
+/// the policy's 48 h); `--hours-later 18` or more lets it pass.
+const CANARY_HOURS_AGO: f64 = 174.0;
+/// The hourly online windows the demo holds for each arm: one week.
+const WINDOW_HOURS: i64 = 168;
 
 /// When a stage move of the demo happened, and whether it went through the gate.
 #[derive(Debug, Clone, Copy)]
@@ -236,11 +243,11 @@ fn timeline(subject: &str, stage: Stage) -> Option<When> {
         ("summarize-copilot@1.0.0-3", Stage::Candidate) => (960.0 - 24.0, false),
         ("summarize-copilot@1.0.0-3", Stage::Canary) => (900.0, false),
         ("summarize-copilot@1.0.0-3", Stage::Production) => (828.0, false),
-        ("summarize-copilot@1.1.0-8", Stage::Candidate) => (264.0, true),
-        ("summarize-copilot@1.1.0-8", Stage::Canary) => (240.0, true),
-        ("summarize-copilot@1.1.0-8", Stage::Production) => (144.0, true),
-        ("summarize-copilot@1.2.0-12", Stage::Candidate) => (72.0, true),
-        ("summarize-copilot@1.2.0-12", Stage::Canary) => (30.0, true),
+        ("summarize-copilot@1.1.0-8", Stage::Candidate) => (330.0, true),
+        ("summarize-copilot@1.1.0-8", Stage::Canary) => (296.0, true),
+        ("summarize-copilot@1.1.0-8", Stage::Production) => (200.0, true),
+        ("summarize-copilot@1.2.0-12", Stage::Candidate) => (190.0, true),
+        ("summarize-copilot@1.2.0-12", Stage::Canary) => (CANARY_HOURS_AGO, true),
         ("summarize-copilot@1.3.0-15", Stage::Candidate) => (48.0, true),
         ("ticket-router@3.4.1-41", Stage::Candidate) => (720.0, false),
         ("ticket-router@3.4.1-41", Stage::Canary) => (700.0, false),
@@ -273,13 +280,13 @@ const SIGN_OFFS: &[SignOff] = &[
         to: Stage::Production,
         signers: &[0, 1, 2, 3, 4],
         comment: "reviewed the canary evidence and the documents",
-        hours_ago: 150.0,
+        hours_ago: 206.0,
     },
     SignOff {
         target: "summarize-copilot@1.2.0-12",
         to: Stage::Production,
         signers: &[0, 1, 2, 3],
-        comment: "ready once the canary has run its 48 hours",
+        comment: "ready once the canary has run its planned 8 days",
         hours_ago: 20.0,
     },
     SignOff {
@@ -293,9 +300,9 @@ const SIGN_OFFS: &[SignOff] = &[
 
 /// The security/privacy reviews of dataset snapshots the demo signs, and when.
 const DATASET_REVIEWS: &[(&str, f64)] = &[
-    ("support-threads@2026-10-01", 250.0),
-    ("synthetic-summaries@v2", 249.0),
-    ("meeting-notes@2026-09-15", 80.0),
+    ("support-threads@2026-10-01", 300.0),
+    ("synthetic-summaries@v2", 299.0),
+    ("meeting-notes@2026-09-15", 180.0),
 ];
 
 enum Step<'a> {
@@ -611,7 +618,7 @@ const WINDOWS_HOURS_AGO: f64 = 2.5;
 /// The canary's window whose p99 latency breached its guardrail, hours before the import.
 const BREACH_WINDOW_HOURS_BEFORE: i64 = 9;
 
-/// The co-pilot's online windows: production's week and the canary's 28 hours, hourly, with
+/// The co-pilot's online windows: a week of hourly windows for production and the canary, with
 /// one canary window whose p99 latency breaches the policy's guardrail (so the import cut the
 /// canary's traffic), then the incident the on-call SRE opened, annotated and closed with an
 /// action item.
@@ -623,15 +630,10 @@ fn operations(ws: &Workspace, ago: &dyn Fn(f64) -> time::OffsetDateTime) -> Resu
     let mut csv = String::from("timestamp,version,metric,value\n");
     // A small deterministic wobble, so the charts are not flat lines.
     let wobble = |h: i64, k: i64| ((h * 7919 + k * 104_729) % 1000) as f64 / 1000.0 - 0.5;
-    for h in (0..168).rev() {
+    for h in (0..WINDOW_HOURS).rev() {
         let at = steward_domain::gate::time::format_rfc3339(last - h * 3600);
-        let arms: &[(&str, f64)] = if h < 28 {
-            &[(production, 0.0), (canary, 1.0)]
-        } else {
-            &[(production, 0.0)]
-        };
-        for (version, is_canary) in arms {
-            let p99 = if *is_canary > 0.0 && h == BREACH_WINDOW_HOURS_BEFORE {
+        for (version, is_canary) in [(production, 0.0), (canary, 1.0)] {
+            let p99 = if is_canary > 0.0 && h == BREACH_WINDOW_HOURS_BEFORE {
                 2740.0
             } else {
                 1820.0 + 60.0 * wobble(h, 1) - 30.0 * is_canary
@@ -710,7 +712,7 @@ const ASKS: &[&str] = &[
 ];
 
 /// The co-pilot's in-product feedback: two prompt variants of the canary (`concise` and
-/// `detailed`, over the canary's 28 hours) and production's `default` over the week, written
+/// `detailed`) and production's `default`, each over the week, written
 /// as JSONL files into `demo-data/feedback/` and imported through the real import (so every
 /// text is redacted before it is stored); then a reviewer labels the head of the review queue.
 fn feedback(ws: &Workspace, ago: &dyn Fn(f64) -> time::OffsetDateTime) -> Result<()> {
@@ -718,8 +720,8 @@ fn feedback(ws: &Workspace, ago: &dyn Fn(f64) -> time::OffsetDateTime) -> Result
     let data = ws.root().join("demo-data").join("feedback");
     // (version, variant, items, hours they span, thumbs-down every n-th, override every n-th)
     let files: [(&str, &str, u32, f64, u32, u32); 3] = [
-        ("1.2.0-12", "concise", 130, 27.0, 7, 11),
-        ("1.2.0-12", "detailed", 130, 27.0, 4, 13),
+        ("1.2.0-12", "concise", 130, 160.0, 7, 11),
+        ("1.2.0-12", "detailed", 130, 160.0, 4, 13),
         ("1.1.0-8", "default", 90, 160.0, 6, 9),
     ];
     for (k, (version, variant, n, span, down, over)) in files.iter().enumerate() {

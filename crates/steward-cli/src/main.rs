@@ -71,8 +71,8 @@ enum Command {
         /// Also generate N models with versions, for performance work.
         #[arg(long, default_value_t = 0)]
         scale: u32,
-        /// Load the demo as it stands H hours on (its current canary then has run 30 + H
-        /// hours; 18 or more passes the 48 h rule).
+        /// Load the demo as it stands H hours on (its current canary then has run 174 + H
+        /// hours; 18 or more passes the 192 h its rollout plan commits to).
         #[arg(long, value_name = "H", default_value_t = 0)]
         hours_later: u32,
     },
