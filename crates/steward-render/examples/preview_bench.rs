@@ -5,9 +5,12 @@
 //!   (`render_document`), the same work as the Python peer;
 //! - `preview`: what `Workspace::doc_preview` does for a model card — the render plus the
 //!   completeness check (`check_document` against the built-in template: front matter, sections,
-//!   guidance, content of each required section).
+//!   guidance, content of each required section), the two on two threads
+//!   (`render_document_alongside`), as the studio runs them;
+//! - `sequential`: the same two one after the other on one thread, for context.
 //!
-//! Prints `render_median_ms=… preview_median_ms=… min_ms=… html_bytes=… findings=…`.
+//! Prints `render_median_ms=… preview_median_ms=… sequential_median_ms=… min_ms=… html_bytes=…
+//! findings=…`.
 //!
 //! Usage: cargo run --release -p steward-render --example preview_bench -- FILE [RUNS]
 
@@ -15,7 +18,7 @@ use std::time::Instant;
 
 use steward_domain::document::{builtin_template, check_document, CheckContext};
 use steward_domain::DocumentKind;
-use steward_render::markdown::{render_document, Target};
+use steward_render::markdown::{render_document, render_document_alongside, Target};
 
 fn median(times: &mut [f64]) -> f64 {
     times.sort_by(f64::total_cmp);
@@ -33,6 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let template = builtin_template(DocumentKind::ModelCard);
     let context = CheckContext::default();
     let (mut render, mut preview) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
+    let mut sequential = Vec::with_capacity(runs);
     let (mut out_len, mut findings) = (0, 0);
     for _ in 0..runs {
         let start = Instant::now();
@@ -41,17 +45,25 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out_len = doc.body_html.len() + doc.front_matter_html.len();
 
         let start = Instant::now();
-        let doc = render_document(&text, Target::Studio);
-        let completeness = check_document(DocumentKind::ModelCard, &template, &text, &context);
+        let (doc, completeness) = render_document_alongside(&text, Target::Studio, || {
+            check_document(DocumentKind::ModelCard, &template, &text, &context)
+        });
         preview.push(start.elapsed().as_secs_f64() * 1000.0);
         std::hint::black_box(&doc);
         findings = completeness.findings.len();
+
+        let start = Instant::now();
+        let doc = render_document(&text, Target::Studio);
+        let completeness = check_document(DocumentKind::ModelCard, &template, &text, &context);
+        sequential.push(start.elapsed().as_secs_f64() * 1000.0);
+        std::hint::black_box((&doc, &completeness));
     }
     let min = preview.iter().copied().fold(f64::INFINITY, f64::min);
     println!(
-        "render_median_ms={:.3} preview_median_ms={:.3} min_ms={min:.3} html_bytes={out_len} findings={findings}",
+        "render_median_ms={:.3} preview_median_ms={:.3} sequential_median_ms={:.3} min_ms={min:.3} html_bytes={out_len} findings={findings}",
         median(&mut render),
         median(&mut preview),
+        median(&mut sequential),
     );
     Ok(())
 }

@@ -15,4 +15,6 @@ pub mod markdown;
 pub mod pdf;
 
 pub use export::EvalResult;
-pub use markdown::{render_document, render_markdown, RenderedDocument, Target};
+pub use markdown::{
+    render_document, render_document_alongside, render_markdown, RenderedDocument, Target,
+};

@@ -18,7 +18,9 @@ use steward_domain::{check_document, Completeness, DatasetRef, DocumentKind, Mod
 use steward_render::export::dossier::{dossier_html, Dossier, DossierChart, DossierDocument};
 use steward_render::export::hf::hf_readme;
 use steward_render::export::mct::{mct_json, MctInput};
-use steward_render::{render_document, EvalResult, RenderedDocument, Target};
+use steward_render::{
+    render_document, render_document_alongside, EvalResult, RenderedDocument, Target,
+};
 use steward_store::{DocumentRow, DocumentTarget, NewRevision, RevisionMeta, RevisionRow};
 
 use super::{parse, parse_model_version, Workspace};
@@ -365,9 +367,13 @@ impl Workspace {
             Some(t) => self.check_context(&parse_target(t, req.kind)?)?,
             None => CheckContext::default(),
         };
+        let template = builtin_template(req.kind);
+        let (rendered, completeness) = render_document_alongside(&req.text, Target::Studio, || {
+            check_document(req.kind, &template, &req.text, &ctx)
+        });
         Ok(DocumentPreview {
-            rendered: rendered_view(render_document(&req.text, Target::Studio)),
-            completeness: check_document(req.kind, &builtin_template(req.kind), &req.text, &ctx),
+            rendered: rendered_view(rendered),
+            completeness,
             risks: risks_of(req.kind, &req.text),
         })
     }
