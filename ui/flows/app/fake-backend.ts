@@ -11,7 +11,6 @@ import { installReleasesFake } from "./fake-releases";
 import { installTrustFake } from "./fake-trust";
 import { installSyncFake, isSyncFakeState } from "./fake-sync";
 import { fakeDocuments } from "./fake-documents";
-import riskAssessment from "./documents/risk-assessment.md?raw";
 import type {
   ApiError,
   AuditEntryView,
@@ -443,33 +442,8 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     }
   }
 
-  // Release documents (issue 4): their own fake, over this one's versions and datasets.
-  const documents = fakeDocuments({
-    versionDatasets: (target) => {
-      const at = target.lastIndexOf("@");
-      const m = getModel(target.slice(0, at));
-      return getVersion(m, target.slice(at + 1)).datasets;
-    },
-    dataset: (reference) => {
-      datasetSummary(reference);
-    },
-    now,
-    actor: ACTOR,
-    hex,
-    record,
-  });
-  if (!options.empty) {
-    const card = documents.templateText("model-card", "fraud-scorer@1.2.0-3")
-      .replace('license: ""', "license: apache-2.0")
-      .replace("language: []", "language: [en]")
-      .replace('base_model: ""', "base_model: gbdt-v4")
-      .replace('intended_use: ""', "intended_use: real-time card fraud scoring")
-      .replace(/> Guidance: Write the model details here\./, "Gradient-boosted trees over 212 transaction features.")
-      .replace(/> Guidance: Write the uses here\./, "Scores every card authorisation; analysts review scores above 0.8.");
-    documents.seed({ target: "fraud-scorer@1.2.0-3", kind: "model-card" }, card);
-    documents.seed({ target: "fraud-scorer@1.2.0-3", kind: "risk-assessment" }, riskAssessment);
-    documents.seed({ target: "fraud-scorer@1.2.0-3", kind: "runbook" }, documents.templateText("runbook", "fraud-scorer@1.2.0-3"));
-  }
+  // Release documents (issue 4): the real core's recorded answers, replayed (fake-documents).
+  const documents = fakeDocuments();
 
   const controls: FakeControls = {
     failNext: (command, error) => failures.set(command, error),
