@@ -21,6 +21,7 @@ mod harness;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use harness::recording::{self, canonical, scrub, stable};
 use serde_json::{json, Value};
 use steward_api::{demo, NoProgress, Workspace};
 use tauri::test::MockRuntime;
@@ -47,94 +48,6 @@ impl Drop for DemoKeys {
         for (_, email, _) in demo::REVIEWERS {
             let _ = store.forget(email);
         }
-    }
-}
-
-/// JSON with object keys sorted: the key a call is recorded under.
-fn canonical(v: &Value) -> String {
-    match v {
-        Value::Object(m) => {
-            let sorted: BTreeMap<&String, String> =
-                m.iter().map(|(k, v)| (k, canonical(v))).collect();
-            let inner: Vec<String> = sorted
-                .iter()
-                .map(|(k, v)| format!("{}:{v}", Value::String((*k).clone())))
-                .collect();
-            format!("{{{}}}", inner.join(","))
-        }
-        Value::Array(a) => format!(
-            "[{}]",
-            a.iter().map(canonical).collect::<Vec<_>>().join(",")
-        ),
-        other => other.to_string(),
-    }
-}
-
-/// `text` with RFC 3339 times as `<time>`. Digests stay: every text recorded here is fixed, so
-/// its sha256 is too.
-fn placeholders(text: &str) -> String {
-    let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let digits =
-        |at: usize, n: usize| b.len() >= at + n && b[at..at + n].iter().all(u8::is_ascii_digit);
-    while i < b.len() {
-        if digits(i, 4)
-            && b.get(i + 4) == Some(&b'-')
-            && digits(i + 5, 2)
-            && b.get(i + 7) == Some(&b'-')
-            && digits(i + 8, 2)
-            && b.get(i + 10) == Some(&b'T')
-            && digits(i + 11, 2)
-            && b.get(i + 13) == Some(&b':')
-            && digits(i + 14, 2)
-            && b.get(i + 16) == Some(&b':')
-            && digits(i + 17, 2)
-        {
-            let mut j = i + 19;
-            if b.get(j) == Some(&b'.') {
-                j += 1;
-                while j < b.len() && b[j].is_ascii_digit() {
-                    j += 1;
-                }
-            }
-            if matches!(b.get(j), Some(b'Z')) {
-                out.push_str("<time>");
-                i = j + 1;
-                continue;
-            }
-            if matches!(b.get(j), Some(b'+' | b'-'))
-                && digits(j + 1, 2)
-                && b.get(j + 3) == Some(&b':')
-            {
-                out.push_str("<time>");
-                i = j + 6;
-                continue;
-            }
-        }
-        let c = text[i..].chars().next().expect("a char");
-        out.push(c);
-        i += c.len_utf8();
-    }
-    out
-}
-
-fn stable(v: &Value) -> Value {
-    match v {
-        Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), stable(v))).collect(),
-        Value::Array(a) => a.iter().map(stable).collect(),
-        Value::String(s) => Value::String(placeholders(s)),
-        other => other.clone(),
-    }
-}
-
-/// `v` with the workspace's path written as `(workspace)`.
-fn scrub(v: Value, root: &str) -> Value {
-    match v {
-        Value::Object(m) => m.into_iter().map(|(k, v)| (k, scrub(v, root))).collect(),
-        Value::Array(a) => a.into_iter().map(|v| scrub(v, root)).collect(),
-        Value::String(s) => Value::String(s.replace(root, "(workspace)")),
-        other => other,
     }
 }
 
@@ -622,33 +535,7 @@ fn the_document_recordings_are_what_the_core_answers() {
     risk_register(&mut flow(&mut rec, &seeded.path().join("ws")));
     monitoring_plan(&mut flow(&mut rec, &seeded.path().join("ws")));
 
-    let fresh = serde_json::to_string_pretty(&rec.json()).unwrap() + "\n";
-    let path = fixtures().join("recorded.json");
-    if std::env::var_os("STEWARD_UPDATE_FIXTURES").is_some() {
-        std::fs::write(&path, &fresh).unwrap();
-    }
-    let committed: Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_default())
-            .unwrap_or(Value::Null);
-    let fresh: Value = serde_json::from_str(&fresh).unwrap();
-    let (committed, fresh) = (stable(&committed), stable(&fresh));
-    if committed != fresh {
-        let (c, f) = (&committed["answers"], &fresh["answers"]);
-        let first = (0..c
-            .as_array()
-            .map_or(0, Vec::len)
-            .max(f.as_array().map_or(0, Vec::len)))
-            .find(|&i| c.get(i) != f.get(i))
-            .unwrap_or(0);
-        panic!(
-            "{} is stale (first difference at answer {first}: {} {}): run `{REGENERATE}` and commit it\nrecorded: {}\ncore now: {}",
-            path.display(),
-            f.get(first).map_or(Value::Null, |a| a["cmd"].clone()),
-            f.get(first).map_or(Value::Null, |a| a["args"].clone()),
-            c.get(first).map_or(Value::Null, Clone::clone),
-            f.get(first).map_or(Value::Null, Clone::clone),
-        );
-    }
+    recording::check(&fixtures().join("recorded.json"), &rec.json(), REGENERATE);
 }
 
 #[test]
@@ -665,6 +552,6 @@ fn placeholders_hide_only_times() {
         ("r2 of 3", "r2 of 3"),
     ];
     for (text, want) in cases {
-        assert_eq!(placeholders(text), want, "{text}");
+        assert_eq!(recording::placeholders(text), want, "{text}");
     }
 }
