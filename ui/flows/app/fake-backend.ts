@@ -1,6 +1,11 @@
 // Test code only: an in-memory stand-in for the Rust core behind mockIPC, so the Chromium
-// flows can drive the real UI. It mirrors the core's lifecycle table closely enough for the
-// flows; the real rules live in steward-domain. Never imported by src/.
+// flows can drive the real UI. Never imported by src/. It keeps a store of models, versions,
+// datasets and an audit log (its seed is hand-written), but the lifecycle's decisions are the
+// real core's, recorded by src-tauri/tests/flow_lifecycle.rs into lifecycle/recorded.json: the
+// moves allowed from each stage and the reasons for the others, the changes a promotion
+// implies and the timeline entries it writes, the answers to the models the flows create, the
+// suggested next version and the provenance fields reported missing. A decision nobody
+// recorded fails loudly.
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { installEvalFake } from "./fake-evals";
@@ -11,6 +16,8 @@ import { installReleasesFake } from "./fake-releases";
 import { installTrustFake } from "./fake-trust";
 import { installSyncFake, isSyncFakeState } from "./fake-sync";
 import { fakeDocuments } from "./fake-documents";
+import { canonical, notRecorded } from "./recorded";
+import lifecycleJson from "./lifecycle/recorded.json?raw";
 import type {
   ApiError,
   AuditEntryView,
@@ -23,6 +30,7 @@ import type {
   ModelPage,
   ModelQuery,
   ModelSummary,
+  NextVersion,
   ProgressEvent,
   ProvenanceView,
   RiskTier,
@@ -32,7 +40,6 @@ import type {
   StageMove,
   StageSet,
   StageSetResult,
-  TransitionKind,
   VersionAdd,
   VersionDetail,
   WorkspaceInfo,
@@ -61,7 +68,22 @@ type ModelRec = {
 };
 type DatasetRec = { detail: Omit<DatasetDetail, "linked_versions"> };
 
+/** The stages, in order: the bulk models of the windowing flow are spread over them. */
 const STAGES: Stage[] = ["experiment", "candidate", "canary", "production", "rollback-target", "deprecated"];
+
+/** The real core's lifecycle decisions for the flows (src-tauri/tests/flow_lifecycle.rs). */
+type Lifecycle = {
+  regenerate: string;
+  moves: Record<Stage, StageMove[]>;
+  /** A promotion: the request (without a gate digest), every version's stage before it, the
+   * changes the core made and the timeline entries it wrote. */
+  stage_sets: { req: Omit<StageSet, "gate_digest">; stages: [string, Stage][]; changes: StageChangeView[]; timeline: StageEvent[] }[];
+  model_create: { req: ModelCreate; ok?: ModelSummary; err?: ApiError }[];
+  version_next: { versions: string[]; change: string; ok: NextVersion }[];
+  provenance: { provenance: ProvenanceView; missing: string[] }[];
+};
+const LIFECYCLE: Lifecycle = JSON.parse(lifecycleJson);
+const unrecorded = (what: string): never => notRecorded(`${what} (src-tauri/tests/flow_lifecycle.rs)`, LIFECYCLE.regenerate);
 const ACTOR = "ana.lopez";
 
 function fail(code: ApiError["code"], message: string): never {
@@ -89,47 +111,6 @@ function compareVersions(a: string, b: string): number {
   const y = parseVersion(b);
   for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
   return 0;
-}
-
-const LABEL: Record<Stage, string> = {
-  experiment: "experiment",
-  candidate: "candidate",
-  canary: "canary",
-  production: "production",
-  "rollback-target": "rollback target",
-  deprecated: "deprecated",
-};
-
-function rule(from: Stage, to: Stage): { kind: TransitionKind; reason: string } | string {
-  if (from === to) return `it is already ${LABEL[from]}`;
-  if (from === "deprecated") return "deprecated versions are frozen for reference; add a new version instead";
-  if (to === "rollback-target")
-    return "a version becomes the rollback target only when a newer version is promoted to production";
-  const key = `${from}>${to}`;
-  const table: Record<string, { kind: TransitionKind; reason: string }> = {
-    "experiment>candidate": { kind: "promote", reason: "promote: reproducible run with a fixed dataset snapshot and config" },
-    "candidate>canary": { kind: "promote", reason: "promote: deploy behind a feature flag to under 5% of traffic" },
-    "canary>production": {
-      kind: "promote",
-      reason: "promote: becomes the default serving path; the current production version becomes the rollback target",
-    },
-    "rollback-target>production": {
-      kind: "rollback",
-      reason: "rollback: the previous production version serves again; the current one is deprecated",
-    },
-    "candidate>experiment": { kind: "demote", reason: "demote: back to experimentation for rework" },
-    "canary>candidate": { kind: "demote", reason: "demote: withdraw the canary" },
-  };
-  const hit = table[key];
-  if (hit) return hit;
-  if (to === "deprecated") return { kind: "deprecate", reason: "deprecate: freeze for reference and remove traffic" };
-  if (from === "production")
-    return "a production version leaves production only by being superseded, rolled back or deprecated";
-  if (from === "rollback-target") return "the rollback target can only return to production (rollback) or be deprecated";
-  if (from === "experiment" && to !== "candidate") return "promotions go one stage at a time; promote to candidate first";
-  if (from === "candidate" && to === "production") return "promotions go one stage at a time; promote to canary first";
-  if (from === "canary" && to === "experiment") return "a canary goes back one stage at a time; demote it to candidate first";
-  return "that move is not in the lifecycle";
 }
 
 export type FakeOptions = { bulkModels?: number; empty?: boolean; noIdentity?: boolean; sync?: string | null };
@@ -201,13 +182,7 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     };
   };
 
-  const moves = (stage: Stage): StageMove[] =>
-    STAGES.filter((s) => s !== stage).map((to) => {
-      const r = rule(stage, to);
-      return typeof r === "string"
-        ? { to, allowed: false, kind: null, reason: r }
-        : { to, allowed: true, kind: r.kind, reason: r.reason };
-    });
+  const moves = (stage: Stage): StageMove[] => LIFECYCLE.moves[stage] ?? unrecorded(`the moves from ${stage}`);
 
   const versionDetail = (m: ModelRec, v: VersionRec): VersionDetail => {
     const missing: string[] = [];
@@ -254,67 +229,47 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     return v;
   };
 
+  // The promotion the core made from the same stages, applied to this store as it answered.
   const setStage = (req: StageSet): StageSetResult => {
     const m = getModel(req.model);
     const v = getVersion(m, req.version);
-    const r = rule(v.stage, req.stage);
-    if (typeof r === "string") fail("refused", `cannot move ${m.name}@${v.version} from ${v.stage} to ${req.stage}: ${r}`);
-    const changes: StageChangeView[] = [{ version: v.version, from: v.stage, to: req.stage, kind: r.kind }];
-    const serving = m.versions.find((x) => x.stage === "production");
-    if (r.kind === "promote" && req.stage === "production") {
-      if (serving) changes.push({ version: serving.version, from: "production", to: "rollback-target", kind: "supersede" });
-      for (const x of m.versions.filter((x) => x.stage === "rollback-target"))
-        changes.push({ version: x.version, from: "rollback-target", to: "deprecated", kind: "deprecate" });
-    } else if (r.kind === "rollback" && serving) {
-      changes.push({ version: serving.version, from: "production", to: "deprecated", kind: "deprecate" });
-    }
-    const at = now();
-    for (const c of changes) {
+    // Without the gate digest: the flows send the governance fake's recorded report's.
+    const asked = { model: req.model, version: req.version, stage: req.stage, reason: req.reason ?? null };
+    const stages = m.versions.map((x): [string, Stage] => [x.version, x.stage]).sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    const key = canonical(asked);
+    const hit =
+      LIFECYCLE.stage_sets.find((s) => canonical(s.req) === key && canonical(s.stages) === canonical(stages)) ??
+      unrecorded(`stage_set ${key} with the versions at ${canonical(stages)}`);
+    for (const c of hit.changes) {
       getVersion(m, c.version).stage = c.to;
-      m.events.push({
-        version: c.version,
-        from: c.from,
-        to: c.to,
-        kind: c.kind,
-        reason: c === changes[0] ? (req.reason ?? "") : `side effect of ${r.kind} of ${v.version}`,
-        actor: ACTOR,
-        at,
-      });
       record(`stage.${c.kind}`, `${m.name}@${c.version}`, { from: c.from, to: c.to });
     }
-    // The core answers no release record yet (release records land with the gated stage_set).
-    return { changes, version: versionDetail(m, v), release: null };
+    m.events.push(...hit.timeline);
+    // The core's release record is left out: it is signed with a key made for the recording;
+    // the release screens replay fake-releases' recordings.
+    return { changes: hit.changes, version: versionDetail(m, v), release: null };
   };
 
-  const createModel = (req: ModelCreate): ModelSummary => {
-    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(req.name))
-      fail("invalid_input", `model name '${req.name}' must match [a-z0-9][a-z0-9._-]{0,63}`);
-    if (req.owner.trim() === "") fail("invalid_input", "owner must not be empty");
-    if (models.has(req.name)) fail("conflict", `a model named '${req.name}' already exists`);
-    const m: ModelRec = {
-      name: req.name,
-      title: req.title ?? req.name,
-      owner: req.owner,
-      description: req.description ?? "",
-      risk_tier: req.risk_tier ?? "medium",
-      created_at: now(),
-      versions: [],
-      events: [],
-    };
+  const addModel = (s: Omit<ModelRec, "versions" | "events">): ModelRec => {
+    const m: ModelRec = { ...s, versions: [], events: [] };
     models.set(m.name, m);
     record("model.create", m.name, { owner: m.owner, risk_tier: m.risk_tier });
-    return summary(m);
+    return m;
   };
 
-  const missingProvenance = (p: ProvenanceView): string[] => {
-    const out: string[] = [];
-    if (!p.source) out.push("source");
-    if (!p.license) out.push("license");
-    if (!p.consent) out.push("consent");
-    if (!p.retention) out.push("retention");
-    if (p.personal_data === null) out.push("personal-data");
-    return out;
+  // A model a flow creates: the core's answer (or refusal) to the same request, recorded on a
+  // workspace without it.
+  const createModel = (req: ModelCreate): ModelSummary => {
+    const hit = LIFECYCLE.model_create.find((c) => canonical(c.req) === canonical(req));
+    if (!hit || (hit.ok && models.has(req.name))) return unrecorded(`model_create ${canonical(req)}`);
+    if (hit.err) throw hit.err;
+    const made = hit.ok ?? unrecorded(`model_create ${canonical(req)}`);
+    const { name, title, owner, description, risk_tier, created_at } = made;
+    return summary(addModel({ name, title, owner, description, risk_tier, created_at }));
   };
+
+  const missingProvenance = (p: ProvenanceView): string[] =>
+    (LIFECYCLE.provenance.find((x) => canonical(x.provenance) === canonical(p)) ?? unrecorded(`the missing provenance of ${canonical(p)}`)).missing;
 
   const addDataset = (name: string, version: string, provenance: ProvenanceView, files: [string, number][]) => {
     const manifestFiles = files.map(([path, size]) => ({ path, size, sha256: `sha256:${hex(`${name}/${path}`)}` }));
@@ -406,7 +361,7 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
       ],
     ];
     for (const [create, versions] of seed) {
-      const m = getModel(createModel(create).name);
+      const m = addModel({ ...create, title: create.title ?? create.name, description: create.description ?? "", risk_tier: create.risk_tier ?? "medium", created_at: now() });
       for (const [version, stage, complete] of versions) {
         const v = addVersion(m, version, {
           bundle_digest: `sha256:${hex(`${m.name}@${version}`)}`,
@@ -552,13 +507,9 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
       }
       case "version_next": {
         const m = getModel(a.model as string);
-        const latest = [...m.versions].sort((x, y) => compareVersions(y.version, x.version))[0]?.version ?? null;
-        const [ma, mi, pa] = latest ? parseVersion(latest) : [0, 0, 0, 0];
-        const next =
-          a.change === "architecture" ? `${(ma ?? 0) + 1}.0.0-1`
-          : a.change === "fix" ? `${ma}.${mi}.${(pa ?? 0) + 1}-1`
-          : `${ma}.${(mi ?? 0) + 1}.0-1`;
-        return { model: m.name, latest, change: a.change, next };
+        const versions = m.versions.map((v) => v.version).sort();
+        const hit = LIFECYCLE.version_next.find((n) => n.ok.model === m.name && n.change === a.change && canonical(n.versions) === canonical(versions));
+        return (hit ?? unrecorded(`version_next ${m.name} ${String(a.change)} after ${canonical(versions)}`)).ok;
       }
       case "version_add": {
         const req = a.req as VersionAdd;

@@ -9,6 +9,7 @@
 // would have kept on disk, and a new page starts from the seed again.
 import type { ApiError } from "../../src/api/bindings";
 import recordedJson from "./documents/recorded.json?raw";
+import { canonical, notRecorded } from "./recorded";
 
 type Answer = {
   /** The state the call was made in; null for a call whose answer no write changes. */
@@ -25,20 +26,6 @@ type Recorded = { regenerate: string; answers: Answer[] };
 const RECORDED: Recorded = JSON.parse(recordedJson);
 const STATE = "steward-fake-documents-state";
 
-/** JSON with object keys sorted, so a call matches its recording whatever the key order. */
-export function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  if (v && typeof v === "object") {
-    const o = v as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(v);
-}
-
 const BY_KEY = new Map<string, Answer>();
 for (const a of RECORDED.answers) BY_KEY.set(`${a.state ?? "*"} ${a.cmd} ${canonical(a.args)}`, a);
 
@@ -49,10 +36,7 @@ export function fakeDocuments() {
   const lookup = (cmd: string, args: Record<string, unknown>): Answer => {
     const key = canonical(args);
     const hit = BY_KEY.get(`${state()} ${cmd} ${key}`) ?? BY_KEY.get(`* ${cmd} ${key}`);
-    if (hit) return hit;
-    const message = `no recorded answer for ${cmd} ${key} in state ${state()}: add the call to src-tauri/tests/flow_documents.rs and run ${RECORDED.regenerate}`;
-    console.error(message);
-    throw { code: "internal", message } satisfies ApiError;
+    return hit ?? notRecorded(`${cmd} ${key} in state ${state()} (src-tauri/tests/flow_documents.rs)`, RECORDED.regenerate);
   };
 
   const handle = (cmd: string, a: Record<string, unknown>): { handled: boolean; value?: unknown } => {
