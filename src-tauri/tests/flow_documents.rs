@@ -5,9 +5,9 @@
 //! the document writes made so far in that flow (state 0 is the seed); a call whose answer no
 //! write changes (templates, previews, risk-table edits) has no state. A recording that differs
 //! from what the core answers now — times and the workspace path aside, which change from run
-//! to run — fails here; `STEWARD_UPDATE_FIXTURES=1 cargo test -p
-//! steward-desktop --test flow_documents` rewrites it. Its own test binary, because the demo's
-//! keyring namespace is process-wide environment.
+//! to run — fails here; `STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test
+//! flow_documents --test flow_lifecycle` rewrites it with the lifecycle's. Its own test binary,
+//! because the demo's keyring namespace is process-wide environment.
 //!
 //! The flows' lifecycle (models, versions, datasets, stages) is still the hand-written
 //! fake-backend.ts; where a flow creates a model there, the recorder creates it here too
@@ -28,8 +28,8 @@ use tauri::test::MockRuntime;
 use tauri::WebviewWindow;
 
 const ACTOR: &str = "ana.lopez";
-const REGENERATE: &str =
-    "STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_documents";
+/// One command rewrites every recording of the flows' document and lifecycle fakes.
+const REGENERATE: &str = "STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_documents --test flow_lifecycle";
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/flows/app/documents")

@@ -4,11 +4,11 @@
 //! changes each promotion the flows make implies (on a model whose versions stand where the
 //! fake's fraud-scorer does, promoted through real gates under the flows' bundle-only policy),
 //! the version the core suggests for a model without versions, its answers to the models the
-//! flows create, and which provenance fields it reports missing for the flows' datasets. The
+//! flows create, and which provenance fields and artifacts it reports missing. The
 //! fake still keeps its own store of models, versions, datasets and the audit log, but decides
 //! none of these. A recording that differs from what the core answers now (times aside) fails
-//! here; `STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_lifecycle`
-//! rewrites it. Its own test binary, because the keyring namespace is process-wide environment.
+//! here; `STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_documents --test
+//! flow_lifecycle` rewrites it with the document recordings. Its own test binary, because the keyring namespace is process-wide environment.
 
 #![allow(clippy::unwrap_used)]
 
@@ -22,8 +22,8 @@ use serde_json::{json, Value};
 use steward_attest::keyring::KeyStore;
 
 const EMAIL: &str = "ana@companyos.example";
-const REGENERATE: &str =
-    "STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_lifecycle";
+/// One command rewrites every recording of the flows' document and lifecycle fakes.
+const REGENERATE: &str = "STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_documents --test flow_lifecycle";
 const MODEL: &str = "fraud-scorer";
 
 /// Deletes the recorder's key from the kernel keyring, pass or fail.
@@ -208,6 +208,39 @@ fn the_lifecycle_recordings_are_what_the_core_decides() {
         }));
     }
 
+    // Which artifacts the core reports missing, for each mix the fake's versions have: none
+    // (a version the flow adds with nothing), a bundle only (the seed's incomplete
+    // versions), all three.
+    let mut artifacts = Vec::new();
+    let bundle = h.dir.path().join("bundle.bin");
+    let config = h.dir.path().join("config.toml");
+    std::fs::write(&config, b"seed = 1").unwrap();
+    for (i, (has_bundle, has_commit, has_config)) in [
+        (false, false, false),
+        (true, false, false),
+        (true, true, true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let path = |yes: bool, p: &Path| yes.then(|| p.display().to_string());
+        let add = json!({
+            "model": "eta-forecaster",
+            "version": format!("9.{i}.0-1"),
+            "bundle_file": path(has_bundle, &bundle),
+            "commit": has_commit.then(|| "b".repeat(40)),
+            "config_file": path(has_config, &config),
+        });
+        let got = h.ok(
+            "version_add",
+            json!({"req": add, "operation": format!("a{i}")}),
+        );
+        artifacts.push(json!({
+            "present": {"bundle": has_bundle, "commit": has_commit, "config": has_config},
+            "missing": got["artifacts"]["missing"],
+        }));
+    }
+
     let fresh = json!({
         "regenerate": REGENERATE,
         "moves": moves,
@@ -215,6 +248,7 @@ fn the_lifecycle_recordings_are_what_the_core_decides() {
         "model_create": creates,
         "version_next": next,
         "provenance": provenance,
+        "artifacts": artifacts,
     });
     let dir = flows_app().join("lifecycle");
     std::fs::create_dir_all(&dir).unwrap();

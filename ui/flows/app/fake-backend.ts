@@ -4,7 +4,7 @@
 // real core's, recorded by src-tauri/tests/flow_lifecycle.rs into lifecycle/recorded.json: the
 // moves allowed from each stage and the reasons for the others, the changes a promotion
 // implies and the timeline entries it writes, the answers to the models the flows create, the
-// suggested next version and the provenance fields reported missing. A decision nobody
+// suggested next version and the provenance fields and artifacts reported missing. A decision nobody
 // recorded fails loudly.
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
@@ -81,6 +81,7 @@ type Lifecycle = {
   model_create: { req: ModelCreate; ok?: ModelSummary; err?: ApiError }[];
   version_next: { versions: string[]; change: string; ok: NextVersion }[];
   provenance: { provenance: ProvenanceView; missing: string[] }[];
+  artifacts: { present: { bundle: boolean; commit: boolean; config: boolean }; missing: string[] }[];
 };
 const LIFECYCLE: Lifecycle = JSON.parse(lifecycleJson);
 const unrecorded = (what: string): never => notRecorded(`${what} (src-tauri/tests/flow_lifecycle.rs)`, LIFECYCLE.regenerate);
@@ -185,10 +186,10 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
   const moves = (stage: Stage): StageMove[] => LIFECYCLE.moves[stage] ?? unrecorded(`the moves from ${stage}`);
 
   const versionDetail = (m: ModelRec, v: VersionRec): VersionDetail => {
-    const missing: string[] = [];
-    if (!v.bundle_digest) missing.push("bundle");
-    if (!v.code_commit) missing.push("commit");
-    if (!v.config_digest) missing.push("config");
+    const present = { bundle: v.bundle_digest !== null, commit: v.code_commit !== null, config: v.config_digest !== null };
+    const missing = (
+      LIFECYCLE.artifacts.find((x) => canonical(x.present) === canonical(present)) ?? unrecorded(`the missing artifacts of ${canonical(present)}`)
+    ).missing;
     return {
       model: m.name,
       version: v.version,
