@@ -48,6 +48,13 @@ const SEED: [(&str, &[&str]); 5] = [
     ("2.0.0-1", &[]),
 ];
 
+/// Every version string of fake-backend.ts's seed models and of the version a flow adds.
+/// (Added in no particular order: the core sorts them.)
+const ORDERED: [&str; 14] = [
+    "1.2.0-3", "1.0.0-3", "2.0.0-1", "1.1.0-8", "1.3.0-1", "1.0.1-4", "0.9.0-2", "1.0.0-1",
+    "0.3.0-7", "2.2.0-1", "2.1.0-5", "1.2.0-12", "2.0.0-17", "1.3.0-15",
+];
+
 /// A workspace with Ana's key as the roster's root, the flows' bundle-only policy, and
 /// fraud-scorer's versions promoted, in order, to where the fake's seed has them.
 fn seeded() -> Harness {
@@ -241,6 +248,24 @@ fn the_lifecycle_recordings_are_what_the_core_decides() {
         }));
     }
 
+    // The order the core lists versions in (newest first), over every version string the
+    // fake's seed and flows hold: a model of them all, since the order is the same for any model.
+    h.ok(
+        "model_create",
+        json!({"req": {"name": "every-version", "owner": "flows"}}),
+    );
+    for version in ORDERED {
+        let add = json!({"model": "every-version", "version": version});
+        h.ok("version_add", json!({"req": add, "operation": version}));
+    }
+    let version_order: Vec<Value> = h.ok("model_show", json!({"name": "every-version"}))
+        ["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].clone())
+        .collect();
+
     let fresh = json!({
         "regenerate": REGENERATE,
         "moves": moves,
@@ -249,6 +274,7 @@ fn the_lifecycle_recordings_are_what_the_core_decides() {
         "version_next": next,
         "provenance": provenance,
         "artifacts": artifacts,
+        "version_order": version_order,
     });
     let dir = flows_app().join("lifecycle");
     std::fs::create_dir_all(&dir).unwrap();

@@ -4,7 +4,8 @@
 // real core's, recorded by src-tauri/tests/flow_lifecycle.rs into lifecycle/recorded.json: the
 // moves allowed from each stage and the reasons for the others, the changes a promotion
 // implies and the timeline entries it writes, the answers to the models the flows create, the
-// suggested next version and the provenance fields and artifacts reported missing. A decision nobody
+// suggested next version, the provenance fields and artifacts reported missing, and the order
+// of versions. A decision nobody
 // recorded fails loudly.
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
@@ -82,6 +83,8 @@ type Lifecycle = {
   version_next: { versions: string[]; change: string; ok: NextVersion }[];
   provenance: { provenance: ProvenanceView; missing: string[] }[];
   artifacts: { present: { bundle: boolean; commit: boolean; config: boolean }; missing: string[] }[];
+  /** Every version the seed and flows hold, as the core orders them: newest first. */
+  version_order: string[];
 };
 const LIFECYCLE: Lifecycle = JSON.parse(lifecycleJson);
 const unrecorded = (what: string): never => notRecorded(`${what} (src-tauri/tests/flow_lifecycle.rs)`, LIFECYCLE.regenerate);
@@ -101,17 +104,14 @@ function hex(seed: string): string {
   return out.slice(0, 64);
 }
 
-function parseVersion(v: string): number[] {
-  const m = /^(\d+)\.(\d+)\.(\d+)-(\d+)$/.exec(v);
-  if (!m) fail("invalid_input", `version '${v}' is not major.minor.patch-build, e.g. 1.2.0-3`);
-  return m.slice(1).map(Number);
-}
-
+/** The core's order of two versions (newer first sorts first with `compareVersions(b, a)`): the
+ * place of each in the order it listed every version the seed and flows hold. */
 function compareVersions(a: string, b: string): number {
-  const x = parseVersion(a);
-  const y = parseVersion(b);
-  for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
-  return 0;
+  const rank = (v: string) => {
+    const at = LIFECYCLE.version_order.indexOf(v);
+    return at >= 0 ? at : unrecorded(`the place of version ${v} in the core's order`);
+  };
+  return rank(b) - rank(a);
 }
 
 export type FakeOptions = { bulkModels?: number; empty?: boolean; noIdentity?: boolean; sync?: string | null };
@@ -210,7 +210,8 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
   };
 
   const addVersion = (m: ModelRec, version: string, rest: Partial<VersionRec> = {}): VersionRec => {
-    parseVersion(version);
+    // A version the core was never asked to order is one nobody recorded.
+    if (!LIFECYCLE.version_order.includes(version)) unrecorded(`version_add of ${m.name}@${version}`);
     if (m.versions.some((v) => v.version === version)) fail("conflict", `${m.name}@${version} already exists`);
     const v: VersionRec = {
       version,
