@@ -1,4 +1,5 @@
-// Chromium flows against the real UI with a mocked Tauri backend (flows/app/fake-backend.ts).
+// Chromium flows against the real UI with a mocked Tauri backend (flows/app/fake-backend.ts: its
+// lifecycle decisions are the real core's, recorded in flows/app/lifecycle/recorded.json).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -227,7 +228,7 @@ describe("steward flows", () => {
     await page.getByTestId("new-model-name").fill("Bad Name");
     await page.getByTestId("new-model-owner").fill("ml-platform");
     await page.getByTestId("new-model-submit").click();
-    await page.getByTestId("error-banner").filter({ hasText: "must match" }).waitFor();
+    await page.getByTestId("error-banner").filter({ hasText: "invalid model name \"Bad Name\": it starts with 'B'" }).waitFor();
     await page.getByTestId("new-model-name").fill("eta-forecaster");
     await page.getByTestId("new-model-submit").click();
     await page.locator("h1", { hasText: "eta-forecaster" }).waitFor();

@@ -1,6 +1,8 @@
-// Chromium flows of the release documents (issue 4) against the real UI and the fake core
-// (flows/app/fake-documents.ts).
+// Chromium flows of the release documents (issue 4) against the real UI and the real core's
+// recorded answers (flows/app/fake-documents.ts replays flows/app/documents/recorded.json, which
+// src-tauri/tests/flow_documents.rs records through the same calls).
 import { describe, test } from "node:test";
+import { readFileSync } from "node:fs";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ARTIFACTS, assertClean, launch, openApp, setupFlows } from "./harness.mjs";
@@ -24,31 +26,15 @@ async function cursorLine(page) {
   return page.evaluate(() => document.querySelector(".cm-activeLineGutter")?.textContent ?? null);
 }
 
-const FILLED = `---
-license: apache-2.0
-language: [en]
-base_model: gbdt-v4
-intended_use: ranking support tickets for the right queue
----
+/** The card the first flow pastes: complete under the real model-card template. */
+const FILLED = readFileSync(new URL("./app/documents/model-card-filled.md", import.meta.url), "utf8");
 
-# Model card for fraud-scorer@1.3.0-1
-
-## Model details
-
-Gradient-boosted trees over 212 features.
-
-## Uses
-
-Scores every card authorisation.
-
-## Bias, risks and limitations
-
-False declines are higher for travellers; see the risk assessment.
-
-## Evaluation
-
-Golden set v3: AUC 0.94.
-`;
+/** Waits until the editor's unsaved text has been kept as the `n`th draft of this page, so a
+ * flow's writes reach the core in the order they were recorded (the draft is written after
+ * a pause in typing, which would otherwise race the flow's next step). */
+async function draftsKept(/** @type {import("playwright-core").Page} */ page, /** @type {number} */ n) {
+  await page.waitForFunction((n) => (window.__fake?.calls.filter((c) => c.cmd === "doc_draft_save").length ?? 0) >= n, n);
+}
 
 describe("release documents", () => {
   test("a model card from the template: preview and gaps, fill, save, history, diff, restore, export", async () => {
@@ -59,7 +45,7 @@ describe("release documents", () => {
 
     await page.getByTestId("doc-editor").waitFor();
     assert.match(page.url(), /#\/documents\/fraud-scorer%401\.3\.0-1\/model-card$/);
-    assert.match(await page.getByTestId("rendered-body").innerText(), /Model card for fraud-scorer@1\.3\.0-1/);
+    assert.match(await page.getByTestId("rendered-body").innerText(), /Model card for fraud-scorer 1\.3\.0-1/);
     assert.match(await page.getByTestId("front-matter-panel").innerText(), /license/);
     const gaps = page.getByTestId("finding");
     assert.ok((await gaps.count()) >= 4, "the template's empty fields and guidance are gaps");
@@ -78,7 +64,7 @@ describe("release documents", () => {
     await page.keyboard.insertText(FILLED);
     await page.getByTestId("doc-complete").waitFor();
     assert.equal(await page.getByTestId("finding").count(), 0);
-    await page.getByTestId("doc-dirty").waitFor();
+    await page.getByTestId("doc-dirty").filter({ hasText: "draft kept" }).waitFor();
     await page.getByTestId("doc-message").fill("first complete card");
     await page.getByTestId("doc-save").click();
     await page.getByTestId("doc-status").filter({ hasText: "Saved as r2." }).waitFor();
@@ -111,7 +97,8 @@ describe("release documents", () => {
     await page.getByTestId("export-hf").click();
     await page.getByTestId("export-written").filter({ hasText: "/home/ana/exports/README.md" }).waitFor();
     const written = await page.evaluate(() => window.__fake?.written.get("/home/ana/exports/README.md"));
-    assert.equal(written, FILLED);
+    assert.match(written ?? "", /^---\nbase_model: "gbdt-v4"\n[\s\S]*license: "apache-2\.0"[\s\S]*\n---\n\n# Model card for fraud-scorer 1\.3\.0-1\n/, "the core's Hugging Face README");
+    assert.ok(written?.endsWith(FILLED.slice(FILLED.indexOf("\n# Model card"))), "the card's body, as saved");
     await page.getByTestId("export-mct").click();
     await page.getByTestId("export-written").filter({ hasText: "fraud-scorer-1.3.0-1-model-card.json" }).waitFor();
 
@@ -130,7 +117,8 @@ describe("release documents", () => {
     await page.getByTestId("doc-editor").waitFor();
     await page.locator(".cm-content").click();
     await page.keyboard.press("Control+End");
-    await page.keyboard.insertText("\nPage the payments on-call first.\n");
+    // The text ends with a newline, so the cursor is on a line of its own.
+    await page.keyboard.insertText("Page the payments on-call first.");
     await page.getByTestId("doc-dirty").filter({ hasText: "draft kept" }).waitFor();
 
     // The window goes away without saving; the app starts again.
@@ -144,13 +132,13 @@ describe("release documents", () => {
 
     await page.reload();
     await page.getByTestId("doc-editor").waitFor();
-    // (The fake core keeps revisions in memory, so only the draft store outlives the reload.)
+    assert.match(await page.getByTestId("doc-revision").innerText(), /^r2 of 2/, "the saved revision outlives the window");
     assert.equal(await page.getByTestId("draft-offer").count(), 0, "a save discards the draft");
     assertClean(problems);
     await page.close();
   });
 
-  test("keyboard only: Tab into the editor, type, Ctrl+S saves; Alt+P hides the preview; F8 walks the gaps", async () => {
+  test("keyboard only: Tab into the editor, type, the draft is kept, Ctrl+S saves; Alt+P hides the preview; F8 walks the gaps", async () => {
     const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}#/models/fraud-scorer/versions/1.2.0-3`);
     await page.getByTestId("doc-open-model-card").focus();
     await page.keyboard.press("Enter");
@@ -158,7 +146,8 @@ describe("release documents", () => {
     for (let i = 0; i < 40 && (await activeTestId(page)) !== "doc-editor-input"; i++) await page.keyboard.press("Tab");
     assert.equal(await activeTestId(page), "doc-editor-input");
     await page.keyboard.press("Control+End");
-    await page.keyboard.type("\nReviewed by keyboard.");
+    await page.keyboard.insertText("Reviewed by keyboard.");
+    await page.getByTestId("doc-dirty").filter({ hasText: "draft kept" }).waitFor();
     await page.keyboard.press("Control+S");
     await page.getByTestId("doc-status").filter({ hasText: "Saved as r2." }).waitFor();
     assert.equal(await activeTestId(page), "doc-editor-input", "focus stays in the editor after saving");
@@ -188,10 +177,13 @@ describe("release documents", () => {
   test("the risk register: edits go into the front matter, the core scores them, the matrix follows", async () => {
     const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}#/documents/fraud-scorer%401.2.0-3/risk-assessment`);
     await page.getByTestId("risk-table").waitFor();
+    // The core's scores and bands (steward-domain: 10–16 high, 20–25 critical), as it answered.
     assert.equal(await page.getByTestId("risk-score-0").textContent(), "16 High");
+    assert.equal(await page.getByTestId("risk-score-1").textContent(), "6 Medium");
     assert.match(await page.getByTestId("matrix-4-4").innerText(), /R-1/);
     await page.getByLabel("R-1: likelihood").selectOption("5");
     await page.getByTestId("risk-score-0").filter({ hasText: "20 Critical" }).waitFor();
+    await draftsKept(page, 1);
     assert.match(await page.getByTestId("matrix-5-4").innerText(), /R-1/);
     assert.match(await editorText(page), /likelihood: 5/);
     assert.match(await editorText(page), /# The register of the canary\./, "comments in the front matter are kept");
@@ -199,12 +191,15 @@ describe("release documents", () => {
     const owner = page.getByLabel("R-2: owner");
     await owner.fill("payments-risk");
     await owner.press("Enter");
+    await draftsKept(page, 2);
     const mitigation = page.getByLabel("R-2: mitigation");
     await mitigation.fill("weekly PSI check on BIN ranges");
     await mitigation.press("Tab");
     await page.getByTestId("doc-complete").waitFor();
+    await draftsKept(page, 3);
     await page.getByTestId("risk-add").click();
     await page.getByTestId("risk-row-2").waitFor();
+    assert.equal(await page.getByTestId("risk-score-2").textContent(), "9 Medium", "the new row starts at the template's 3 × 3");
     assert.match(await editorText(page), /id: R-3/);
     await page.screenshot({ path: join(ARTIFACTS, "risk-register.png"), fullPage: true });
     assertClean(problems);

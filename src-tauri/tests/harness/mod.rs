@@ -1,6 +1,8 @@
 //! The test host shared by the shell's integration tests: a temp workspace, the real command
 //! set on Tauri's mock runtime, and a window to invoke commands through, as the front end would.
 
+pub mod recording;
+
 use serde_json::Value;
 use steward_api::Workspace;
 use steward_desktop::Studio;
@@ -18,17 +20,32 @@ pub struct Harness {
 pub fn harness() -> Harness {
     let dir = tempfile::tempdir().expect("a temp folder");
     let workspace = Workspace::init(dir.path(), "tester").expect("a fresh workspace");
-    let app = steward_desktop::builder(mock_builder(), Studio::new(workspace, "tester"))
-        .build(mock_context(noop_assets()))
-        .expect("the app on the mock runtime");
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .expect("the main window");
+    harness_on(dir, workspace, "tester")
+}
+
+/// The studio on `workspace` (kept in `dir`), acting as `actor`.
+pub fn harness_on(dir: tempfile::TempDir, workspace: Workspace, actor: &str) -> Harness {
+    let (app, window) = studio(workspace, actor);
     Harness {
         dir,
         _app: app,
         window,
     }
+}
+
+/// The real command set on the mock runtime over `workspace`, acting as `actor`, and its main
+/// window; dropping the app closes the workspace.
+pub fn studio(
+    workspace: Workspace,
+    actor: &str,
+) -> (tauri::App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = steward_desktop::builder(mock_builder(), Studio::new(workspace, actor))
+        .build(mock_context(noop_assets()))
+        .expect("the app on the mock runtime");
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("the main window");
+    (app, window)
 }
 
 impl Harness {

@@ -1,6 +1,12 @@
 // Test code only: an in-memory stand-in for the Rust core behind mockIPC, so the Chromium
-// flows can drive the real UI. It mirrors the core's lifecycle table closely enough for the
-// flows; the real rules live in steward-domain. Never imported by src/.
+// flows can drive the real UI. Never imported by src/. It keeps a store of models, versions,
+// datasets and an audit log (its seed is hand-written), but the lifecycle's decisions are the
+// real core's, recorded by src-tauri/tests/flow_lifecycle.rs into lifecycle/recorded.json: the
+// moves allowed from each stage and the reasons for the others, the changes a promotion
+// implies and the timeline entries it writes, the answers to the models the flows create, the
+// suggested next version, the provenance fields and artifacts reported missing, and the order
+// of versions. A decision nobody
+// recorded fails loudly.
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { installEvalFake } from "./fake-evals";
@@ -11,7 +17,8 @@ import { installReleasesFake } from "./fake-releases";
 import { installTrustFake } from "./fake-trust";
 import { installSyncFake, isSyncFakeState } from "./fake-sync";
 import { fakeDocuments } from "./fake-documents";
-import riskAssessment from "./documents/risk-assessment.md?raw";
+import { canonical, notRecorded } from "./recorded";
+import lifecycleJson from "./lifecycle/recorded.json?raw";
 import type {
   ApiError,
   AuditEntryView,
@@ -24,6 +31,7 @@ import type {
   ModelPage,
   ModelQuery,
   ModelSummary,
+  NextVersion,
   ProgressEvent,
   ProvenanceView,
   RiskTier,
@@ -33,7 +41,6 @@ import type {
   StageMove,
   StageSet,
   StageSetResult,
-  TransitionKind,
   VersionAdd,
   VersionDetail,
   WorkspaceInfo,
@@ -62,7 +69,25 @@ type ModelRec = {
 };
 type DatasetRec = { detail: Omit<DatasetDetail, "linked_versions"> };
 
+/** The stages, in order: the bulk models of the windowing flow are spread over them. */
 const STAGES: Stage[] = ["experiment", "candidate", "canary", "production", "rollback-target", "deprecated"];
+
+/** The real core's lifecycle decisions for the flows (src-tauri/tests/flow_lifecycle.rs). */
+type Lifecycle = {
+  regenerate: string;
+  moves: Record<Stage, StageMove[]>;
+  /** A promotion: the request (without a gate digest), every version's stage before it, the
+   * changes the core made and the timeline entries it wrote. */
+  stage_sets: { req: Omit<StageSet, "gate_digest">; stages: [string, Stage][]; changes: StageChangeView[]; timeline: StageEvent[] }[];
+  model_create: { req: ModelCreate; ok?: ModelSummary; err?: ApiError }[];
+  version_next: { versions: string[]; change: string; ok: NextVersion }[];
+  provenance: { provenance: ProvenanceView; missing: string[] }[];
+  artifacts: { present: { bundle: boolean; commit: boolean; config: boolean }; missing: string[] }[];
+  /** Every version the seed and flows hold, as the core orders them: newest first. */
+  version_order: string[];
+};
+const LIFECYCLE: Lifecycle = JSON.parse(lifecycleJson);
+const unrecorded = (what: string): never => notRecorded(`${what} (src-tauri/tests/flow_lifecycle.rs)`, LIFECYCLE.regenerate);
 const ACTOR = "ana.lopez";
 
 function fail(code: ApiError["code"], message: string): never {
@@ -79,58 +104,14 @@ function hex(seed: string): string {
   return out.slice(0, 64);
 }
 
-function parseVersion(v: string): number[] {
-  const m = /^(\d+)\.(\d+)\.(\d+)-(\d+)$/.exec(v);
-  if (!m) fail("invalid_input", `version '${v}' is not major.minor.patch-build, e.g. 1.2.0-3`);
-  return m.slice(1).map(Number);
-}
-
+/** The core's order of two versions (newer first sorts first with `compareVersions(b, a)`): the
+ * place of each in the order it listed every version the seed and flows hold. */
 function compareVersions(a: string, b: string): number {
-  const x = parseVersion(a);
-  const y = parseVersion(b);
-  for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return (x[i] as number) - (y[i] as number);
-  return 0;
-}
-
-const LABEL: Record<Stage, string> = {
-  experiment: "experiment",
-  candidate: "candidate",
-  canary: "canary",
-  production: "production",
-  "rollback-target": "rollback target",
-  deprecated: "deprecated",
-};
-
-function rule(from: Stage, to: Stage): { kind: TransitionKind; reason: string } | string {
-  if (from === to) return `it is already ${LABEL[from]}`;
-  if (from === "deprecated") return "deprecated versions are frozen for reference; add a new version instead";
-  if (to === "rollback-target")
-    return "a version becomes the rollback target only when a newer version is promoted to production";
-  const key = `${from}>${to}`;
-  const table: Record<string, { kind: TransitionKind; reason: string }> = {
-    "experiment>candidate": { kind: "promote", reason: "promote: reproducible run with a fixed dataset snapshot and config" },
-    "candidate>canary": { kind: "promote", reason: "promote: deploy behind a feature flag to under 5% of traffic" },
-    "canary>production": {
-      kind: "promote",
-      reason: "promote: becomes the default serving path; the current production version becomes the rollback target",
-    },
-    "rollback-target>production": {
-      kind: "rollback",
-      reason: "rollback: the previous production version serves again; the current one is deprecated",
-    },
-    "candidate>experiment": { kind: "demote", reason: "demote: back to experimentation for rework" },
-    "canary>candidate": { kind: "demote", reason: "demote: withdraw the canary" },
+  const rank = (v: string) => {
+    const at = LIFECYCLE.version_order.indexOf(v);
+    return at >= 0 ? at : unrecorded(`the place of version ${v} in the core's order`);
   };
-  const hit = table[key];
-  if (hit) return hit;
-  if (to === "deprecated") return { kind: "deprecate", reason: "deprecate: freeze for reference and remove traffic" };
-  if (from === "production")
-    return "a production version leaves production only by being superseded, rolled back or deprecated";
-  if (from === "rollback-target") return "the rollback target can only return to production (rollback) or be deprecated";
-  if (from === "experiment" && to !== "candidate") return "promotions go one stage at a time; promote to candidate first";
-  if (from === "candidate" && to === "production") return "promotions go one stage at a time; promote to canary first";
-  if (from === "canary" && to === "experiment") return "a canary goes back one stage at a time; demote it to candidate first";
-  return "that move is not in the lifecycle";
+  return rank(b) - rank(a);
 }
 
 export type FakeOptions = { bulkModels?: number; empty?: boolean; noIdentity?: boolean; sync?: string | null };
@@ -202,19 +183,13 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     };
   };
 
-  const moves = (stage: Stage): StageMove[] =>
-    STAGES.filter((s) => s !== stage).map((to) => {
-      const r = rule(stage, to);
-      return typeof r === "string"
-        ? { to, allowed: false, kind: null, reason: r }
-        : { to, allowed: true, kind: r.kind, reason: r.reason };
-    });
+  const moves = (stage: Stage): StageMove[] => LIFECYCLE.moves[stage] ?? unrecorded(`the moves from ${stage}`);
 
   const versionDetail = (m: ModelRec, v: VersionRec): VersionDetail => {
-    const missing: string[] = [];
-    if (!v.bundle_digest) missing.push("bundle");
-    if (!v.code_commit) missing.push("commit");
-    if (!v.config_digest) missing.push("config");
+    const present = { bundle: v.bundle_digest !== null, commit: v.code_commit !== null, config: v.config_digest !== null };
+    const missing = (
+      LIFECYCLE.artifacts.find((x) => canonical(x.present) === canonical(present)) ?? unrecorded(`the missing artifacts of ${canonical(present)}`)
+    ).missing;
     return {
       model: m.name,
       version: v.version,
@@ -235,7 +210,8 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
   };
 
   const addVersion = (m: ModelRec, version: string, rest: Partial<VersionRec> = {}): VersionRec => {
-    parseVersion(version);
+    // A version the core was never asked to order is one nobody recorded.
+    if (!LIFECYCLE.version_order.includes(version)) unrecorded(`version_add of ${m.name}@${version}`);
     if (m.versions.some((v) => v.version === version)) fail("conflict", `${m.name}@${version} already exists`);
     const v: VersionRec = {
       version,
@@ -255,67 +231,47 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     return v;
   };
 
+  // The promotion the core made from the same stages, applied to this store as it answered.
   const setStage = (req: StageSet): StageSetResult => {
     const m = getModel(req.model);
     const v = getVersion(m, req.version);
-    const r = rule(v.stage, req.stage);
-    if (typeof r === "string") fail("refused", `cannot move ${m.name}@${v.version} from ${v.stage} to ${req.stage}: ${r}`);
-    const changes: StageChangeView[] = [{ version: v.version, from: v.stage, to: req.stage, kind: r.kind }];
-    const serving = m.versions.find((x) => x.stage === "production");
-    if (r.kind === "promote" && req.stage === "production") {
-      if (serving) changes.push({ version: serving.version, from: "production", to: "rollback-target", kind: "supersede" });
-      for (const x of m.versions.filter((x) => x.stage === "rollback-target"))
-        changes.push({ version: x.version, from: "rollback-target", to: "deprecated", kind: "deprecate" });
-    } else if (r.kind === "rollback" && serving) {
-      changes.push({ version: serving.version, from: "production", to: "deprecated", kind: "deprecate" });
-    }
-    const at = now();
-    for (const c of changes) {
+    // Without the gate digest: the flows send the governance fake's recorded report's.
+    const asked = { model: req.model, version: req.version, stage: req.stage, reason: req.reason ?? null };
+    const stages = m.versions.map((x): [string, Stage] => [x.version, x.stage]).sort((x, y) => (x[0] < y[0] ? -1 : 1));
+    const key = canonical(asked);
+    const hit =
+      LIFECYCLE.stage_sets.find((s) => canonical(s.req) === key && canonical(s.stages) === canonical(stages)) ??
+      unrecorded(`stage_set ${key} with the versions at ${canonical(stages)}`);
+    for (const c of hit.changes) {
       getVersion(m, c.version).stage = c.to;
-      m.events.push({
-        version: c.version,
-        from: c.from,
-        to: c.to,
-        kind: c.kind,
-        reason: c === changes[0] ? (req.reason ?? "") : `side effect of ${r.kind} of ${v.version}`,
-        actor: ACTOR,
-        at,
-      });
       record(`stage.${c.kind}`, `${m.name}@${c.version}`, { from: c.from, to: c.to });
     }
-    // The core answers no release record yet (release records land with the gated stage_set).
-    return { changes, version: versionDetail(m, v), release: null };
+    m.events.push(...hit.timeline);
+    // The core's release record is left out: it is signed with a key made for the recording;
+    // the release screens replay fake-releases' recordings.
+    return { changes: hit.changes, version: versionDetail(m, v), release: null };
   };
 
-  const createModel = (req: ModelCreate): ModelSummary => {
-    if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(req.name))
-      fail("invalid_input", `model name '${req.name}' must match [a-z0-9][a-z0-9._-]{0,63}`);
-    if (req.owner.trim() === "") fail("invalid_input", "owner must not be empty");
-    if (models.has(req.name)) fail("conflict", `a model named '${req.name}' already exists`);
-    const m: ModelRec = {
-      name: req.name,
-      title: req.title ?? req.name,
-      owner: req.owner,
-      description: req.description ?? "",
-      risk_tier: req.risk_tier ?? "medium",
-      created_at: now(),
-      versions: [],
-      events: [],
-    };
+  const addModel = (s: Omit<ModelRec, "versions" | "events">): ModelRec => {
+    const m: ModelRec = { ...s, versions: [], events: [] };
     models.set(m.name, m);
     record("model.create", m.name, { owner: m.owner, risk_tier: m.risk_tier });
-    return summary(m);
+    return m;
   };
 
-  const missingProvenance = (p: ProvenanceView): string[] => {
-    const out: string[] = [];
-    if (!p.source) out.push("source");
-    if (!p.license) out.push("license");
-    if (!p.consent) out.push("consent");
-    if (!p.retention) out.push("retention");
-    if (p.personal_data === null) out.push("personal-data");
-    return out;
+  // A model a flow creates: the core's answer (or refusal) to the same request, recorded on a
+  // workspace without it.
+  const createModel = (req: ModelCreate): ModelSummary => {
+    const hit = LIFECYCLE.model_create.find((c) => canonical(c.req) === canonical(req));
+    if (!hit || (hit.ok && models.has(req.name))) return unrecorded(`model_create ${canonical(req)}`);
+    if (hit.err) throw hit.err;
+    const made = hit.ok ?? unrecorded(`model_create ${canonical(req)}`);
+    const { name, title, owner, description, risk_tier, created_at } = made;
+    return summary(addModel({ name, title, owner, description, risk_tier, created_at }));
   };
+
+  const missingProvenance = (p: ProvenanceView): string[] =>
+    (LIFECYCLE.provenance.find((x) => canonical(x.provenance) === canonical(p)) ?? unrecorded(`the missing provenance of ${canonical(p)}`)).missing;
 
   const addDataset = (name: string, version: string, provenance: ProvenanceView, files: [string, number][]) => {
     const manifestFiles = files.map(([path, size]) => ({ path, size, sha256: `sha256:${hex(`${name}/${path}`)}` }));
@@ -407,7 +363,7 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
       ],
     ];
     for (const [create, versions] of seed) {
-      const m = getModel(createModel(create).name);
+      const m = addModel({ ...create, title: create.title ?? create.name, description: create.description ?? "", risk_tier: create.risk_tier ?? "medium", created_at: now() });
       for (const [version, stage, complete] of versions) {
         const v = addVersion(m, version, {
           bundle_digest: `sha256:${hex(`${m.name}@${version}`)}`,
@@ -443,33 +399,8 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     }
   }
 
-  // Release documents (issue 4): their own fake, over this one's versions and datasets.
-  const documents = fakeDocuments({
-    versionDatasets: (target) => {
-      const at = target.lastIndexOf("@");
-      const m = getModel(target.slice(0, at));
-      return getVersion(m, target.slice(at + 1)).datasets;
-    },
-    dataset: (reference) => {
-      datasetSummary(reference);
-    },
-    now,
-    actor: ACTOR,
-    hex,
-    record,
-  });
-  if (!options.empty) {
-    const card = documents.templateText("model-card", "fraud-scorer@1.2.0-3")
-      .replace('license: ""', "license: apache-2.0")
-      .replace("language: []", "language: [en]")
-      .replace('base_model: ""', "base_model: gbdt-v4")
-      .replace('intended_use: ""', "intended_use: real-time card fraud scoring")
-      .replace(/> Guidance: Write the model details here\./, "Gradient-boosted trees over 212 transaction features.")
-      .replace(/> Guidance: Write the uses here\./, "Scores every card authorisation; analysts review scores above 0.8.");
-    documents.seed({ target: "fraud-scorer@1.2.0-3", kind: "model-card" }, card);
-    documents.seed({ target: "fraud-scorer@1.2.0-3", kind: "risk-assessment" }, riskAssessment);
-    documents.seed({ target: "fraud-scorer@1.2.0-3", kind: "runbook" }, documents.templateText("runbook", "fraud-scorer@1.2.0-3"));
-  }
+  // Release documents (issue 4): the real core's recorded answers, replayed (fake-documents).
+  const documents = fakeDocuments();
 
   const controls: FakeControls = {
     failNext: (command, error) => failures.set(command, error),
@@ -578,13 +509,9 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
       }
       case "version_next": {
         const m = getModel(a.model as string);
-        const latest = [...m.versions].sort((x, y) => compareVersions(y.version, x.version))[0]?.version ?? null;
-        const [ma, mi, pa] = latest ? parseVersion(latest) : [0, 0, 0, 0];
-        const next =
-          a.change === "architecture" ? `${(ma ?? 0) + 1}.0.0-1`
-          : a.change === "fix" ? `${ma}.${mi}.${(pa ?? 0) + 1}-1`
-          : `${ma}.${(mi ?? 0) + 1}.0-1`;
-        return { model: m.name, latest, change: a.change, next };
+        const versions = m.versions.map((v) => v.version).sort();
+        const hit = LIFECYCLE.version_next.find((n) => n.ok.model === m.name && n.change === a.change && canonical(n.versions) === canonical(versions));
+        return (hit ?? unrecorded(`version_next ${m.name} ${String(a.change)} after ${canonical(versions)}`)).ok;
       }
       case "version_add": {
         const req = a.req as VersionAdd;
