@@ -105,6 +105,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "sync_findings",
         include_str!("../migrations/20261203400000_sync_findings.sql"),
     ),
+    (
+        "20261204050000",
+        "model_grams",
+        include_str!("../migrations/20261204050000_model_grams.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

@@ -1,5 +1,7 @@
 //! The `models` table.
 
+use std::collections::BTreeSet;
+
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::json;
 use steward_domain::{ModelName, Owner, RiskTier, Stage, Version};
@@ -45,8 +47,26 @@ pub struct ModelFilter {
     pub offset: u32,
 }
 
-/// The shortest text the trigram index can look up; shorter text is matched by a scan.
+/// The shortest text the trigram index can look up; shorter text is looked up in
+/// `models_grams`.
 const TRIGRAM: usize = 3;
+
+/// Every distinct one- and two-character substring of each field, lower-cased as SQLite's
+/// `lower()` and `LIKE` fold case (ASCII only): the `models_grams` rows of a model, matching
+/// what the migration that made the table wrote for the models before it.
+fn short_grams<'a>(fields: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+    let mut grams = BTreeSet::new();
+    for field in fields {
+        let chars: Vec<char> = field.to_ascii_lowercase().chars().collect();
+        for (i, c) in chars.iter().enumerate() {
+            grams.insert(c.to_string());
+            if let Some(next) = chars.get(i + 1) {
+                grams.insert([*c, *next].iter().collect());
+            }
+        }
+    }
+    grams
+}
 
 /// `text` as an FTS5 string (a phrase: with the trigram tokenizer, a substring).
 fn fts_phrase(text: &str) -> String {
@@ -72,13 +92,9 @@ fn matching(filter: &ModelFilter) -> (String, Params) {
             conds.push("m.id IN (SELECT rowid FROM models_search WHERE models_search MATCH :text)");
             params.push((":text", Box::new(fts_phrase(t))));
         } else {
-            // LIKE ignores ASCII case without building lowered copies of every field.
-            conds.push("(m.name LIKE :text ESCAPE '\\' OR m.title LIKE :text ESCAPE '\\' OR m.owner LIKE :text ESCAPE '\\' OR m.description LIKE :text ESCAPE '\\')");
-            let escaped = t
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            params.push((":text", Box::new(format!("%{escaped}%"))));
+            // One or two characters: the substrings kept at creation, folded as LIKE folds.
+            conds.push("m.id IN (SELECT model_id FROM models_grams WHERE gram = :text)");
+            params.push((":text", Box::new(t.to_ascii_lowercase())));
         }
     }
     if let Some(tier) = filter.risk_tier {
@@ -174,6 +190,17 @@ impl Store {
             )
             .map_err(|e| conflict_on_unique(e, || format!("a model named {:?} already exists", new.name.as_str())))?;
             let row = get(tx, &new.name)?;
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO models_grams (gram, model_id) VALUES (?1, ?2)",
+            )?;
+            for gram in short_grams([
+                new.name.as_str(),
+                &new.title,
+                new.owner.as_str(),
+                &new.description,
+            ]) {
+                insert.execute((gram, row.id))?;
+            }
             let event = Event {
                 action: "model.create",
                 subject: new.name.to_string(),
@@ -201,7 +228,8 @@ impl Store {
 
     /// A page of the models that match `filter`, by name, each with the (version, stage) of
     /// its versions (highest first). Filtering, sorting and paging happen in SQL: text of three
-    /// characters or more through the `models_search` trigram index, shorter text by a scan.
+    /// characters or more through the `models_search` trigram index, shorter text through
+    /// `models_grams`.
     pub fn models_page(&self, filter: &ModelFilter) -> Result<Vec<ModelStages>> {
         let (conds, mut params) = matching(filter);
         params.push((":limit", Box::new(filter.limit.map_or(-1, i64::from))));

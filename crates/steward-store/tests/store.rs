@@ -617,6 +617,119 @@ fn a_writer_that_outlasts_the_busy_timeout_gets_busy_and_changes_nothing() {
     assert_eq!(store.model_count().expect("count"), 0);
 }
 
+/// Searches of one or two characters read `models_grams`; they answer what a LIKE scan of the
+/// four fields answers, for every such text over the fields' own characters (non-ASCII and
+/// LIKE's wildcards included), and the rows the store writes are the rows the migration's
+/// backfill computes from the same models.
+#[test]
+fn short_searches_answer_what_a_scan_answers() {
+    use steward_store::ModelFilter;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    for (n, title, owner, description) in [
+        (
+            "alpha",
+            "Ab test",
+            "lab@example.com",
+            "ÉCOLE école ß 50% off_",
+        ),
+        ("beta-2", "Beta two", "b@x.example", ""),
+        ("gamma", "Γάμμα", "g@x.example", "tab\tseparated, 東京"),
+    ] {
+        store
+            .create_model(
+                &NewModel {
+                    name: name(n),
+                    title: title.into(),
+                    owner: owner.parse().expect("owner"),
+                    description: description.into(),
+                    risk_tier: Default::default(),
+                },
+                &actor(),
+            )
+            .expect("create");
+    }
+    let conn = Connection::open(dir.path().join(DB_FILE)).expect("raw open");
+    let fields: String = conn
+        .query_row(
+            "SELECT group_concat(name || title || owner || description, '') FROM models",
+            [],
+            |r| r.get(0),
+        )
+        .expect("fields");
+    let mut chars: Vec<char> = fields.chars().collect();
+    chars.extend(['Z', 'é', '_', '%', '\\']);
+    chars.sort_unstable();
+    chars.dedup();
+    let mut texts: Vec<String> = chars.iter().map(|c| c.to_string()).collect();
+    for a in &chars {
+        for b in &chars {
+            texts.push([*a, *b].iter().collect());
+        }
+    }
+    let mut scan = conn
+        .prepare(
+            "SELECT name FROM models WHERE name LIKE ?1 ESCAPE '\\' OR title LIKE ?1 ESCAPE '\\' \
+             OR owner LIKE ?1 ESCAPE '\\' OR description LIKE ?1 ESCAPE '\\' ORDER BY name",
+        )
+        .expect("scan");
+    let mut checked = 0;
+    for t in texts
+        .iter()
+        .filter(|t| !t.trim().is_empty() && t.trim() == t.as_str())
+    {
+        let pattern = format!(
+            "%{}%",
+            t.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let want: Vec<String> = scan
+            .query_map([pattern], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        let got: Vec<String> = store
+            .models_page(&ModelFilter {
+                text: Some(t.clone()),
+                ..ModelFilter::default()
+            })
+            .expect("page")
+            .into_iter()
+            .map(|(m, _)| m.name.to_string())
+            .collect();
+        assert_eq!(got, want, "search {t:?}");
+        checked += usize::from(!want.is_empty());
+    }
+    assert!(checked > 100, "only {checked} texts matched anything");
+    // The migration's backfill over the same models gives the rows the store wrote.
+    let migration = include_str!("../migrations/20261204050000_model_grams.sql");
+    let start = migration.find("WITH RECURSIVE").expect("backfill");
+    let end = migration[start..].find(';').expect("end") + start;
+    let backfill = migration[start..end].replace(
+        "INSERT OR IGNORE INTO models_grams (gram, model_id)",
+        "INSERT OR IGNORE INTO recomputed (gram, model_id)",
+    );
+    conn.execute_batch(&format!(
+        "CREATE TEMP TABLE recomputed (gram TEXT, model_id INTEGER, PRIMARY KEY (gram, model_id)); {backfill};"
+    ))
+    .expect("backfill");
+    let differ: i64 = conn
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM (SELECT gram, model_id FROM models_grams EXCEPT SELECT gram, model_id FROM recomputed)) \
+                  + (SELECT COUNT(*) FROM (SELECT gram, model_id FROM recomputed EXCEPT SELECT gram, model_id FROM models_grams))",
+            [],
+            |r| r.get(0),
+        )
+        .expect("compare");
+    assert_eq!(
+        differ, 0,
+        "the store's grams and the migration's backfill differ"
+    );
+    let refused = conn.execute("DELETE FROM models_grams", []);
+    assert!(refused.is_err(), "grams are written once");
+}
+
 #[test]
 fn model_pages_filter_sort_and_page_in_sql() {
     use steward_domain::RiskTier;
@@ -678,7 +791,11 @@ fn model_pages_filter_sort_and_page_in_sql() {
         ("in the owner", text("payments@"), vec!["fraud-scorer"]),
         ("in the description", text("the churn"), vec!["churn"]),
         ("a quote in the text", text("\"risk\""), vec!["churn"]),
-        ("shorter than a trigram: a scan", text("Ab"), vec!["ab"]),
+        (
+            "shorter than a trigram: the short grams",
+            text("Ab"),
+            vec!["ab"],
+        ),
         (
             "a short text's `_` is a character, not a wildcard",
             text("b_"),
@@ -755,7 +872,7 @@ fn model_pages_filter_sort_and_page_in_sql() {
     assert_eq!(
         store.models_matching(&text("Ab")).expect("count"),
         1,
-        "a scan counts too"
+        "a short search counts too"
     );
     // Each model comes with all its versions, highest first, whatever the page.
     let page = store
