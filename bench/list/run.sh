@@ -40,6 +40,7 @@ cases = [
     ("first page (--limit 50)", ["--limit", "50"]),
     ("--search fraud --limit 50", ["--search", "fraud", "--limit", "50"]),
     ("--search perf-model-04242", ["--search", "perf-model-04242"]),
+    ("--search pe --limit 50 (2 chars)", ["--search", "pe", "--limit", "50"]),
     ("--search no-such-model", ["--search", "no-such-model"]),
     ("--search fraud (all 1,250)", ["--search", "fraud"]),
 ]
