@@ -13,16 +13,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 steward=${STEWARD:-$here/../../../../target/debug/steward}
 ws=$(mktemp -d)
-ns="fixtures-gov-$$-$(date +%s)"
-cleanup() {
-  for id in $(keyctl rlist @u 2>/dev/null); do
-    d=$(keyctl rdescribe "$id" 2>/dev/null) || continue
-    case "${d#*;*;*;*;}" in steward-"$ns":* | steward-"$ns"-demo:*) keyctl unlink "$id" @u >/dev/null 2>&1 || true ;; esac
-  done
-  rm -rf "$ws"
-}
-trap cleanup EXIT
-export STEWARD_KEYRING_NAMESPACE=$ns STEWARD_ACTOR=ana.lopez
+source "$here/../fixtures.sh"
+fixtures_begin gov "$ws"
 run() { "$steward" --workspace "$ws/w" "$@"; }
 # `steward gate` exits 1 when the gate fails; the JSON is what we want either way.
 gate() { "$steward" --workspace "$1" gate "$2" --to "$3" --json >"$here/gate-${2/@/_}-$3.json" || [[ $? -eq 1 ]]; }

@@ -29,18 +29,10 @@ for bin in "$steward" "$studio" "$python"; do
   [[ -x $bin ]] || { echo "generate.sh: no $bin (cargo build -p steward-cli -p steward-api --example studio_sync; MLflow: scripts/setup.sh need_mlflow)" >&2; exit 2; }
 done
 tmp=$(mktemp -d)
-ns="fixtures-sync-$$-$(date +%s)"
 server=""
-cleanup() {
-  [[ -n $server ]] && kill -- "-$server" 2>/dev/null || true
-  for id in $(keyctl rlist @u 2>/dev/null); do
-    d=$(keyctl rdescribe "$id" 2>/dev/null) || continue
-    case "${d#*;*;*;*;}" in steward-"$ns":* | steward-"$ns"-demo:*) keyctl unlink "$id" @u >/dev/null 2>&1 || true ;; esac
-  done
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-export STEWARD_KEYRING_NAMESPACE=$ns STEWARD_KEYRING_BACKEND=keyutils STEWARD_ACTOR=ana.lopez
+fixtures_before_cleanup() { [[ -z $server ]] || kill -- "-$server" 2>/dev/null; }
+source "$here/../fixtures.sh"
+fixtures_begin sync "$tmp"
 export STEWARD_REGISTRY_ATTEMPTS=1 STEWARD_REGISTRY_TIMEOUT_MS=20000
 cli() { local w=$1; shift; "$steward" --workspace "$w" "$@"; }
 # A call of the studio's; a refused one (exit 1) is recorded too, as the {code, message} it sent.

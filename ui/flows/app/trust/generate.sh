@@ -10,16 +10,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 steward=${STEWARD:-$here/../../../../target/debug/steward}
 ws=$(mktemp -d)
-ns="fixtures-$$-$(date +%s)"
-cleanup() {
-  for id in $(keyctl rlist @u 2>/dev/null); do
-    d=$(keyctl rdescribe "$id" 2>/dev/null) || continue
-    case "${d#*;*;*;*;}" in steward-"$ns":* | steward-"$ns"-demo:*) keyctl unlink "$id" @u >/dev/null 2>&1 || true ;; esac
-  done
-  rm -rf "$ws"
-}
-trap cleanup EXIT
-export STEWARD_KEYRING_NAMESPACE=$ns STEWARD_ACTOR=ana.lopez
+source "$here/../fixtures.sh"
+fixtures_begin trust "$ws"
 run() { "$steward" --workspace "$ws/w" "$@"; }
 # One of the demo's reviewers (their keys are in the namespace `<ns>-demo`).
 as() { STEWARD_KEYRING_NAMESPACE="$ns-demo" STEWARD_IDENTITY="$1@companyos.example" run "${@:2}"; }
