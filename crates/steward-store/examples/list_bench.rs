@@ -69,7 +69,10 @@ fn main() {
             page(Some("perf-model-04242"), 0),
         ),
         ("search matching nothing", page(Some("no-such-model"), 0)),
-        ("search 'ab' (under 3 chars: short grams)", page(Some("ab"), 0)),
+        (
+            "search 'ab' (under 3 chars: short grams)",
+            page(Some("ab"), 0),
+        ),
         ("search 'pe' (2 chars, ~10,000 match)", page(Some("pe"), 0)),
         ("search 'k' (1 char)", page(Some("k"), 0)),
     ];
