@@ -193,8 +193,13 @@ describe("findings panel", () => {
     });
     renderWithErrors(<DocumentScreen target="copilot@1.0.0-1" kind="model-card" />);
     await screen.findByTestId("doc-editor");
-    fireEvent.keyDown(window, { key: "s", ctrlKey: true });
-    expect((await screen.findByRole("alert")).textContent).toContain("moved on to r2 since r1");
+    // The shortcut is bound once the editor's effects have run, which a loaded machine can
+    // delay past the first render: press it until the save is asked for.
+    await waitFor(() => {
+      fireEvent.keyDown(window, { key: "s", ctrlKey: true });
+      expect(calls.some((c) => c.cmd === "doc_save")).toBe(true);
+    });
+    expect((await screen.findByRole("alert", {}, { timeout: 5000 })).textContent).toContain("moved on to r2 since r1");
     expect(calls.find((c) => c.cmd === "doc_save")?.args).toEqual({
       req: { target: "copilot@1.0.0-1", kind: "model-card", text: TEXT, base_revision: 1, merge_parent: null, message: null },
     });
