@@ -329,6 +329,33 @@ pub fn expected_state(entries: &[Entry<'_>]) -> (State, Vec<Mismatch>) {
                     BTreeMap::from([("head", format!("r{revision}"))]),
                 );
             }
+            "document.pull" => {
+                let (Some(kind), Some(revisions)) = (
+                    d.get("kind").and_then(Value::as_str),
+                    d.get("revisions").and_then(Value::as_array),
+                ) else {
+                    unreadable.push(unreadable_entry(e, "kind and revisions"));
+                    continue;
+                };
+                let doc = format!("{} {kind}", e.subject);
+                for r in revisions {
+                    let Some(n) = r.get("revision").and_then(Value::as_u64) else {
+                        unreadable.push(unreadable_entry(e, "revisions[].revision"));
+                        continue;
+                    };
+                    let sha = r.get("sha256").and_then(Value::as_str).unwrap_or(NULL);
+                    state.insert(
+                        key("document_revisions", format!("{doc} r{n}")),
+                        BTreeMap::from([("content_sha256", sha.to_string())]),
+                    );
+                }
+                if let Some(head) = d.get("head").and_then(Value::as_u64) {
+                    state.insert(
+                        key("documents", doc),
+                        BTreeMap::from([("head", format!("r{head}"))]),
+                    );
+                }
+            }
             "eval.import" => {
                 let Some(run) = d.get("run").and_then(Value::as_i64) else {
                     unreadable.push(unreadable_entry(e, "run"));
@@ -680,6 +707,11 @@ mod tests {
                 json!({"kind": "model-card", "revision": 2, "sha256": "sha256:c2"}),
             ),
             (
+                "document.pull",
+                "copilot@1.0.0-1",
+                json!({"kind": "runbook", "revisions": [{"revision": 1, "sha256": "sha256:b1"}, {"revision": 2, "sha256": "sha256:b2"}], "head": 2, "was": null}),
+            ),
+            (
                 "eval.import",
                 "copilot@1.0.0-1",
                 json!({"run": 1, "file_digest": "sha256:dd", "rows": 10, "chunks_sha256": "sha256:ee", "summary_sha256": "sha256:e5"}),
@@ -763,6 +795,17 @@ mod tests {
                 &[("content_sha256", "sha256:c2")],
             ),
             row("documents", "copilot@1.0.0-1 model-card", &[("head", "r2")]),
+            row(
+                "document_revisions",
+                "copilot@1.0.0-1 runbook r1",
+                &[("content_sha256", "sha256:b1")],
+            ),
+            row(
+                "document_revisions",
+                "copilot@1.0.0-1 runbook r2",
+                &[("content_sha256", "sha256:b2")],
+            ),
+            row("documents", "copilot@1.0.0-1 runbook", &[("head", "r2")]),
             row(
                 "eval_runs",
                 "copilot@1.0.0-1 run 1",

@@ -10,7 +10,9 @@
 //! first-time author sits in `> Guidance:` blockquotes, so leaving it in place is a finding.
 
 mod check;
+pub mod graph;
 mod markdown;
+pub mod merge;
 mod risk;
 mod risk_edit;
 mod template;
