@@ -8,9 +8,10 @@
 //! save dialog (`export_pick`). The window chooses neither what is written nor where.
 
 use steward_api::wire::{
-    DocumentDiff, DocumentDraft, DocumentExport, DocumentPreview, DocumentPreviewRequest,
-    DocumentRef, DocumentRiskSet, DocumentSave, DocumentSaveResult, DocumentStatus,
-    DocumentTemplateView, DocumentView, ExportFormat, RevisionView, VersionDocuments,
+    DocumentDiff, DocumentDraft, DocumentExport, DocumentMergeCompose, DocumentMergeSave,
+    DocumentMergeView, DocumentPreview, DocumentPreviewRequest, DocumentRef, DocumentRiskSet,
+    DocumentSave, DocumentSaveResult, DocumentStatus, DocumentTemplateView, DocumentView,
+    ExportFormat, RevisionView, VersionDocuments,
 };
 use steward_api::ApiError;
 use tauri::State;
@@ -88,6 +89,27 @@ pub fn doc_restore(
     revision: u32,
 ) -> Reply<DocumentView> {
     studio.with(|w| w.doc_restore(&doc, revision))
+}
+
+/// The two heads of a document a sync found, merged three ways.
+#[tauri::command(async)]
+pub fn doc_merge(studio: State<'_, Studio>, doc: DocumentRef) -> Reply<DocumentMergeView> {
+    studio.with(|w| w.doc_merge(&doc))
+}
+
+/// The merged text with one choice per conflict.
+#[tauri::command(async)]
+pub fn doc_merge_compose(studio: State<'_, Studio>, req: DocumentMergeCompose) -> Reply<String> {
+    studio.with(|w| w.doc_merge_compose(&req))
+}
+
+/// Saves a merge as a revision with both heads as parents.
+#[tauri::command(async)]
+pub fn doc_merge_save(
+    studio: State<'_, Studio>,
+    req: DocumentMergeSave,
+) -> Reply<DocumentSaveResult> {
+    studio.with(|w| w.doc_merge_save(&req))
 }
 
 /// Every document a release of `MODEL@VERSION` requires, with completeness.

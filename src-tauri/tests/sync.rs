@@ -400,3 +400,41 @@ fn a_sync_waiting_on_the_registry_holds_up_no_other_command_and_cancel_stops_it_
     assert_eq!(findings["direction"], "push", "{findings}");
     assert_eq!(findings["report"]["ungoverned"], json!([]), "{findings}");
 }
+
+#[test]
+fn the_merge_commands_are_allowed_and_answer_in_the_cores_words() {
+    let _cleanup = environment("merge");
+    let h = harness();
+    demo(&h);
+    let doc = json!({"target": "summarize-copilot@1.3.0-15", "kind": "model-card"});
+    let none = h
+        .invoke("doc_merge", json!({ "doc": doc }))
+        .expect_err("the demo's card has one head");
+    assert_eq!(none["code"], "not_found", "{none}");
+    assert!(message(&none).contains("has one head"), "{none}");
+    let compose = h
+        .invoke(
+            "doc_merge_compose",
+            json!({"req": {"target": "summarize-copilot@1.3.0-15", "kind": "model-card", "theirs": 1, "choices": ["theirs"]}}),
+        )
+        .expect_err("nothing to compose");
+    assert_eq!(compose["code"], "not_found", "{compose}");
+    let history = h.ok("doc_history", json!({ "doc": doc }));
+    let marked = "a\n<<<<<<< ours\nx\n=======\ny\n>>>>>>> theirs\n";
+    let refused = h
+        .invoke(
+            "doc_merge_save",
+            json!({"req": {"target": "summarize-copilot@1.3.0-15", "kind": "model-card", "ours": 2, "theirs": 1, "text": marked, "message": null}}),
+        )
+        .expect_err("markers are refused");
+    assert_eq!(refused["code"], "invalid_input", "{refused}");
+    assert!(
+        message(&refused).contains("line 2 still holds a conflict"),
+        "{refused}"
+    );
+    assert_eq!(
+        h.ok("doc_history", json!({ "doc": doc })),
+        history,
+        "nothing was saved"
+    );
+}

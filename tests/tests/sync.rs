@@ -369,3 +369,267 @@ fn servers_that_cannot_be_used_get_clear_errors_and_change_nothing() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("\"ftp://x\""), "{}", r.stderr);
 }
+
+/// The head text of a document, through the CLI.
+fn doc_text(s: &Steward, ns: &str, target: &str, kind: &str) -> String {
+    ok(s, ns, &["doc", "show", target, kind, "--json"]).json()["text"]
+        .as_str()
+        .expect("text")
+        .to_string()
+}
+
+fn doc_save(s: &Steward, ns: &str, target: &str, kind: &str, text: &str, name: &str) {
+    let file = s.path(name);
+    std::fs::write(&file, text).expect("write");
+    ok(
+        s,
+        ns,
+        &["doc", "save", target, kind, &file.display().to_string()],
+    );
+}
+
+fn open_document_conflicts(s: &Steward, ns: &str) -> Vec<serde_json::Value> {
+    ok(s, ns, &["sync", "status", "--json"]).json()["conflicts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| {
+            c["kind"]
+                .as_str()
+                .is_some_and(|k| k.starts_with("document:"))
+        })
+        .collect()
+}
+
+#[test]
+fn concurrent_document_edits_become_two_heads_and_a_merge_through_mlflow() {
+    let server = Mlflow::start();
+    let ns = namespace("docs");
+    let a = Steward::new();
+    ok(&a, &ns, &["demo"]);
+    ok(&a, &ns, &["registry", "set", &server.url]);
+    ok(&a, &ns, &["sync", "--push"]);
+    let card = "summarize-copilot@1.3.0-15";
+    let folder = "steward/summarize-copilot/1.3.0-15/documents";
+    let history = |s: &Steward| {
+        ok(s, &ns, &["doc", "history", card, "model-card", "--json"])
+            .json()
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    // Every revision is an artifact named by its identity, and the tag covers them.
+    let uploaded = artifacts_of(&server, folder);
+    assert!(
+        uploaded.iter().all(|f| f.ends_with(".json")),
+        "{uploaded:?}"
+    );
+    assert!(
+        uploaded.len() >= history(&a).len(),
+        "each model-card revision is uploaded: {uploaded:?}"
+    );
+    let seen = server.python(READ_BACK);
+    let tag = &seen["summarize-copilot"]["versions"]["1.3.0-15"]["tags"]["steward.documents"];
+    assert!(
+        tag.as_str().is_some_and(|t| t.starts_with("sha256:")),
+        "the documents tag is set: {tag}"
+    );
+    let again = ok(&a, &ns, &["sync", "--push", "--json"]).json();
+    assert_eq!(again["ops"], 0, "documents in sync send nothing: {again}");
+
+    // A second reviewer works on a copy of the workspace, offline.
+    let b = Steward::new();
+    std::fs::create_dir_all(b.workspace()).expect("mkdir");
+    std::fs::copy(a.db(), b.db()).expect("copy the workspace");
+    let text = doc_text(&a, &ns, card, "model-card");
+    let line = "Temperature lowered from 0.7 to 0.4 after the red-team review.";
+    assert!(text.contains(line), "{text}");
+    doc_save(
+        &a,
+        &ns,
+        card,
+        "model-card",
+        &text.replace(
+            line,
+            "Temperature lowered from 0.7 to 0.3 after the red-team review.",
+        ),
+        "a.md",
+    );
+    doc_save(
+        &b,
+        &ns,
+        card,
+        "model-card",
+        &text.replace(
+            line,
+            "Temperature lowered from 0.7 to 0.5 after the red-team review.",
+        ),
+        "b.md",
+    );
+    let waiting = ok(&b, &ns, &["sync", "status", "--json"]).json();
+    assert!(
+        waiting["waiting"]
+            .as_array()
+            .is_some_and(|w| w.iter().any(|e| e["kind"] == "document-revision")),
+        "the edit waits in the outbox: {waiting}"
+    );
+    ok(&a, &ns, &["sync", "--push"]);
+    let pulled = ok(&b, &ns, &["sync", "--json"]).json();
+    assert_eq!(pulled["pulled_revisions"], 1, "{pulled}");
+    let conflicts = open_document_conflicts(&b, &ns);
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0]["kind"], "document:model-card");
+    assert!(
+        doc_text(&b, &ns, card, "model-card").contains("0.5"),
+        "the second workspace keeps its own edit as the head"
+    );
+
+    // The merge shows both sides between markers; a resolution that keeps them is refused.
+    let shown = run(&b, &ns, None, &["doc", "merge", card, "model-card"]);
+    assert_eq!(
+        shown.code, 1,
+        "a merge with conflicts exits 1: {}",
+        shown.stderr
+    );
+    assert!(shown.stdout.contains("<<<<<<< ours: r"), "{}", shown.stdout);
+    assert!(shown.stdout.contains("0.3") && shown.stdout.contains("0.5"));
+    let marked = b.path("marked.md");
+    std::fs::write(&marked, &shown.stdout).expect("write");
+    let refused = run(
+        &b,
+        &ns,
+        None,
+        &[
+            "doc",
+            "merge",
+            card,
+            "model-card",
+            "--file",
+            &marked.display().to_string(),
+        ],
+    );
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stderr.contains("still holds a conflict"),
+        "{}",
+        refused.stderr
+    );
+    let unclean = run(
+        &b,
+        &ns,
+        None,
+        &["doc", "merge", card, "model-card", "--clean"],
+    );
+    assert_eq!(unclean.code, 1);
+    assert!(unclean.stderr.contains("not clean"), "{}", unclean.stderr);
+    ok(
+        &b,
+        &ns,
+        &["doc", "merge", card, "model-card", "--take", "theirs"],
+    );
+    assert!(
+        open_document_conflicts(&b, &ns).is_empty(),
+        "the merge closes it"
+    );
+    let merged = history(&b);
+    let head = &merged[0];
+    assert!(
+        head["parent"].is_number() && head["second_parent"].is_number(),
+        "the merge has two parents: {head}"
+    );
+    assert!(doc_text(&b, &ns, card, "model-card").contains("0.3"));
+
+    // The merge goes up; the first workspace fast-forwards to it.
+    ok(&b, &ns, &["sync", "--push"]);
+    let pulled = ok(&a, &ns, &["sync", "--pull", "--json"]).json();
+    assert_eq!(
+        pulled["pulled_revisions"], 2,
+        "b's edit and the merge: {pulled}"
+    );
+    assert!(open_document_conflicts(&a, &ns).is_empty());
+    assert_eq!(
+        doc_text(&a, &ns, card, "model-card"),
+        doc_text(&b, &ns, card, "model-card")
+    );
+    let quiet = ok(&a, &ns, &["sync", "--json"]).json();
+    assert_eq!(quiet["ops"], 0, "both sides hold the same graph: {quiet}");
+    assert_eq!(quiet["pulled_revisions"], 0);
+
+    // Edits far apart merge cleanly.
+    let text = doc_text(&a, &ns, card, "model-card");
+    doc_save(
+        &a,
+        &ns,
+        card,
+        "model-card",
+        &format!("{text}\nReviewed again offline.\n"),
+        "a2.md",
+    );
+    let top = text.replacen("---\n", "---\n# checked by the second reviewer\n", 1);
+    assert_ne!(top, text);
+    doc_save(&b, &ns, card, "model-card", &top, "b2.md");
+    ok(&a, &ns, &["sync", "--push"]);
+    ok(&b, &ns, &["sync"]);
+    assert_eq!(open_document_conflicts(&b, &ns).len(), 1);
+    let clean = ok(&b, &ns, &["doc", "merge", card, "model-card", "--json"]).json();
+    assert_eq!(clean["conflicts"], 0, "{clean}");
+    ok(&b, &ns, &["doc", "merge", card, "model-card", "--clean"]);
+    let both = doc_text(&b, &ns, card, "model-card");
+    assert!(
+        both.contains("Reviewed again offline.")
+            && both.contains("# checked by the second reviewer")
+    );
+    ok(&b, &ns, &["sync", "--push"]);
+
+    // A revision edited in the registry behind Steward's back is reported tampered and ignored.
+    let text = doc_text(&a, &ns, card, "model-card");
+    ok(&a, &ns, &["sync", "--pull"]);
+    let before: Vec<String> = artifacts_of(&server, folder);
+    doc_save(
+        &a,
+        &ns,
+        card,
+        "model-card",
+        &format!("{text}\nOne more line.\n"),
+        "a3.md",
+    );
+    ok(&a, &ns, &["sync", "--push"]);
+    let after = artifacts_of(&server, folder);
+    let new: Vec<&String> = after.iter().filter(|f| !before.contains(f)).collect();
+    assert_eq!(new.len(), 1, "one new revision uploaded: {new:?}");
+    let file = new[0].rsplit('/').next().expect("name").to_string();
+    server.python(&format!(
+        r#"
+import json, os, urllib.request
+u = os.environ["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow-artifacts/artifacts/{folder}/{file}"
+doc = json.load(urllib.request.urlopen(u))
+doc["content"] = doc["content"].replace("One more line.", "Approved by everyone.")
+req = urllib.request.Request(u, data=json.dumps(doc).encode(), method="PUT")
+urllib.request.urlopen(req).read()
+print("{{}}")
+"#
+    ));
+    let b_head = doc_text(&b, &ns, card, "model-card");
+    let pulled = ok(&b, &ns, &["sync", "--pull", "--json"]).json();
+    assert_eq!(pulled["pulled_revisions"], 0, "{pulled}");
+    let tampered = pulled["conflicts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|c| c["kind"] == "tampered")
+        .expect("reported as tampered");
+    assert!(
+        tampered["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(&file) && d.contains("ignored")),
+        "{tampered}"
+    );
+    assert_eq!(
+        doc_text(&b, &ns, card, "model-card"),
+        b_head,
+        "nothing of it is used"
+    );
+    ok(&b, &ns, &["audit", "verify", "--deep"]);
+}

@@ -188,4 +188,50 @@ describe("registry sync flows", () => {
     assertClean(problems);
     await page.close();
   });
+
+  test("a model card's two heads are merged on the merge screen, by keyboard, and saved through the core", async () => {
+    const found = fixture("conflict-findings");
+    const view = fixture("merge-view");
+    const composed = fixture("merge-compose-theirs");
+    const saved = fixture("merge-save");
+    const doc = found.conflicts.find((/** @type {any} */ d) => d.conflict.kind === "document:model-card");
+    assert.ok(doc, "the recording holds the model card's two heads");
+    assert.ok(view.conflicts >= 1, "the same line was changed on both laptops");
+    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}?sync=conflict#/sync/conflicts`);
+    const card = page.getByTestId(`conflict-${doc.conflict.model}-${doc.conflict.version}-document:model-card`);
+    await card.waitFor();
+    assert.equal(await card.getByTestId("conflict-detail").innerText(), doc.conflict.detail);
+    await card.getByTestId("conflict-merge").focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("merge-screen").waitFor();
+    assert.match(await page.getByTestId("merge-head-ours").innerText(), new RegExp(`r${view.ours.number} by ${view.ours.author}`));
+    assert.match(await page.getByTestId("merge-head-theirs").innerText(), new RegExp(`r${view.theirs.number} by ${view.theirs.author}`));
+    // Until a side is chosen, the text holds the core's markers.
+    assert.equal(await page.getByTestId("merge-result").inputValue(), view.marked);
+    const first = view.hunks.find((/** @type {any} */ h) => h.kind === "conflict");
+    assert.equal(await page.getByTestId("merge-conflict-0").getByTestId("merge-ours").innerText(), first.ours.replace(/\n$/, ""));
+    assert.equal(await page.getByTestId("merge-conflict-0").getByTestId("merge-theirs").innerText(), first.theirs.replace(/\n$/, ""));
+    for (let n = 0; n < view.conflicts; n++) {
+      await page.getByTestId(`merge-choice-${n}-theirs`).focus();
+      await page.keyboard.press("Space");
+    }
+    await page.waitForFunction((want) => /** @type {HTMLTextAreaElement} */ (document.querySelector('[data-testid="merge-result"]')).value === want, composed);
+    await page.getByTestId("merge-result").focus();
+    await page.keyboard.press("Control+s");
+    await page.getByTestId("merge-saved").waitFor();
+    assert.match(await page.getByTestId("merge-saved").innerText(), new RegExp(`as r${saved.document.revision.number}`));
+    const saves = await page.evaluate(() => window.__fake?.calls.filter((c) => c.cmd === "doc_merge_save").map((c) => /** @type {{ req: any }} */ (c.args).req));
+    assert.deepEqual(saves, [{ target: view.target, kind: view.kind, ours: view.ours.number, theirs: view.theirs.number, text: composed, message: null }]);
+    await page.setViewportSize({ width: 1280, height: 1400 });
+    await page.screenshot({ path: join(ARTIFACTS, "sync-merge.png") });
+    // Back on the conflicts screen, the core no longer lists the merged heads.
+    await page.goto(`${flows.server.url}?sync=merged#/sync/conflicts`);
+    await page.getByTestId("conflicts-screen").waitFor();
+    const after = fixture("merged-findings");
+    assert.ok(!after.conflicts.some((/** @type {any} */ d) => d.conflict.kind.startsWith("document:")), "the merge closed it");
+    await page.getByTestId("conflicts").or(page.getByTestId("conflicts-empty")).waitFor();
+    assert.equal(await card.count(), 0);
+    assertClean(problems);
+    await page.close();
+  });
 });

@@ -17,6 +17,7 @@ import { PacketScreen } from "./screens/roster/PacketScreen";
 import { RosterScreen } from "./screens/roster/RosterScreen";
 import { SettingsScreen } from "./screens/settings/SettingsScreen";
 import { ConflictsScreen } from "./screens/sync/ConflictsScreen";
+import { MergeScreen } from "./screens/sync/MergeScreen";
 import { SyncProvider } from "./screens/sync/SyncContext";
 import { SyncIndicator } from "./screens/sync/SyncIndicator";
 import { SyncScreen } from "./screens/sync/SyncScreen";
@@ -89,6 +90,8 @@ function Screen({ route, workspace, onWorkspace }: { route: Route; workspace: nu
       return <SyncScreen key={`s-${workspace}`} />;
     case "sync-conflicts":
       return <ConflictsScreen key={`sc-${workspace}`} />;
+    case "sync-merge":
+      return <MergeScreen key={`sm-${workspace}-${route.target}-${route.kind}`} target={route.target} kind={route.kind} />;
     case "sync-ungoverned":
       return <UngovernedScreen key={`su-${workspace}`} />;
     case "not-found":

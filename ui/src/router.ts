@@ -32,6 +32,7 @@ export type Route =
   | { name: "sync" }
   | { name: "sync-conflicts" }
   | { name: "sync-ungoverned" }
+  | { name: "sync-merge"; target: string; kind: DocumentKind }
   | { name: "not-found"; path: string };
 
 export function parseHash(hash: string): Route {
@@ -60,6 +61,8 @@ export function parseHash(hash: string): Route {
   if (a === "sync" && parts.length === 1) return { name: "sync" };
   if (a === "sync" && b === "conflicts" && parts.length === 2) return { name: "sync-conflicts" };
   if (a === "sync" && b === "ungoverned" && parts.length === 2) return { name: "sync-ungoverned" };
+  if (a === "sync" && b === "merge" && c !== undefined && d !== undefined && parts.length === 4 && DOCUMENT_KINDS.includes(d))
+    return { name: "sync-merge", target: c, kind: d as DocumentKind };
   return { name: "not-found", path };
 }
 
@@ -91,6 +94,8 @@ export const href = {
   sync: () => "#/sync",
   syncConflicts: () => "#/sync/conflicts",
   syncUngoverned: () => "#/sync/ungoverned",
+  /** The three-way merge of a document's two heads a sync found. */
+  syncMerge: (target: string, kind: DocumentKind) => `#/sync/merge/${enc(target)}/${kind}`,
 };
 
 export function navigate(to: string): void {

@@ -5,6 +5,10 @@
 //!
 //! Usage: studio_sync WORKSPACE settings | set URL | clear | login [USER] | logout | test
 //!        | status | findings | remote MODEL VERSION DIGEST | sync [push] [pull] [restore]
+//!        | merge TARGET KIND | merge-compose TARGET KIND CHOICE | merge-save TARGET KIND FILE
+//!
+//! `merge-compose` resolves every conflict with the same CHOICE (ours, theirs, both, base);
+//! `merge-save` saves FILE's text as the merge of the two heads `merge` shows.
 //!
 //! `login` reads the secret from `$STEWARD_REGISTRY_SECRET`. `sync` prints
 //! `{"progress": [...], "report": ...}` (or `"error"` in place of the report): every progress
@@ -14,8 +18,10 @@ use std::cell::RefCell;
 use std::path::Path;
 
 use serde_json::{json, Value};
-use steward_api::wire::SyncRequest;
+use steward_api::wire::{DocumentMergeCompose, DocumentMergeSave, DocumentRef, SyncRequest};
 use steward_api::{ApiError, Workspace};
+use steward_domain::document::merge::MergeChoice;
+use steward_domain::DocumentKind;
 
 fn answer<T: serde::Serialize>(r: Result<T, ApiError>) -> (Value, bool) {
     match r {
@@ -57,6 +63,42 @@ fn main() {
         "remote" => {
             let arg = |i: usize| rest.get(i).map_or("", String::as_str);
             answer(ws.sync_conflict_remote(arg(0), arg(1), arg(2)))
+        }
+        "merge" | "merge-compose" | "merge-save" => {
+            let arg = |i: usize| rest.get(i).map_or("", String::as_str);
+            let kind: DocumentKind = arg(1).parse().expect("a document kind");
+            let doc = DocumentRef {
+                target: arg(0).to_string(),
+                kind,
+            };
+            match cmd.as_str() {
+                "merge" => answer(ws.doc_merge(&doc)),
+                "merge-compose" => {
+                    let choice: MergeChoice =
+                        serde_json::from_value(json!(arg(2))).expect("ours, theirs, both or base");
+                    answer(ws.doc_merge(&doc).and_then(|view| {
+                        ws.doc_merge_compose(&DocumentMergeCompose {
+                            target: doc.target.clone(),
+                            kind,
+                            theirs: view.theirs.number,
+                            choices: vec![choice; view.conflicts as usize],
+                        })
+                    }))
+                }
+                _ => {
+                    let text = std::fs::read_to_string(arg(2)).expect("the merged text");
+                    answer(ws.doc_merge(&doc).and_then(|view| {
+                        ws.doc_merge_save(&DocumentMergeSave {
+                            target: doc.target.clone(),
+                            kind,
+                            ours: view.ours.number,
+                            theirs: view.theirs.number,
+                            text,
+                            message: None,
+                        })
+                    }))
+                }
+            }
         }
         "sync" => {
             let has = |f: &str| rest.iter().any(|a| a == f);

@@ -6,8 +6,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use steward_api::wire::{DocumentDraft, DocumentRef, DocumentSave, ExportFormat, VersionDocuments};
+use steward_api::wire::{
+    DocumentDraft, DocumentMergeCompose, DocumentMergeSave, DocumentRef, DocumentSave,
+    ExportFormat, VersionDocuments,
+};
 use steward_api::{ApiError, ErrorCode, Workspace};
+use steward_domain::document::merge::MergeChoice;
 use steward_domain::DocumentKind;
 
 use crate::output;
@@ -99,6 +103,32 @@ pub enum DocCmd {
         kind: DocumentKind,
         /// The revision to restore.
         revision: u32,
+    },
+    /// Merge the two heads a sync found (someone else edited the same document): without an
+    /// option, print the merge with conflict markers (exits 1 while conflicts remain); save
+    /// with --clean when nothing conflicts, --take ours|theirs|both for every conflict, or
+    /// --file F holding the resolved text. The save is a revision with both heads as parents.
+    Merge {
+        /// MODEL@VERSION.
+        target: String,
+        /// The document kind.
+        #[arg(value_parser = parse_kind)]
+        kind: DocumentKind,
+        /// Save the merge; refused when anything conflicts.
+        #[arg(long, conflicts_with_all = ["file", "take"])]
+        clean: bool,
+        /// Save this side for every conflict: ours, theirs, both or base.
+        #[arg(long, value_parser = parse_choice, conflicts_with = "file")]
+        take: Option<MergeChoice>,
+        /// Save this file's text as the merge (refused while it holds conflict markers).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Why, for the history.
+        #[arg(long, short)]
+        message: Option<String>,
+        /// Print JSON (the stretches, conflicts and texts) instead of the marked text.
+        #[arg(long)]
+        json: bool,
     },
     /// Completeness of every document a release of the version requires (exits 1 on any gap),
     /// and of the three compliance documents packs ask for (listed, never a failure).
@@ -279,6 +309,15 @@ pub fn run(ws: &Workspace, cmd: DocCmd) -> Result<ExitCode, ApiError> {
                 d.revision.number
             );
         }
+        DocCmd::Merge {
+            target,
+            kind,
+            clean,
+            take,
+            file,
+            message,
+            json,
+        } => return merge(ws, &target, kind, (clean, take, file), message, json),
         DocCmd::Check { target, json } => {
             let c = ws.doc_check(&target)?;
             if json {
@@ -512,4 +551,90 @@ mod tests {
             }
         }
     }
+}
+
+fn parse_choice(s: &str) -> Result<MergeChoice, String> {
+    match s {
+        "ours" => Ok(MergeChoice::Ours),
+        "theirs" => Ok(MergeChoice::Theirs),
+        "both" => Ok(MergeChoice::Both),
+        "base" => Ok(MergeChoice::Base),
+        other => Err(format!(
+            "{other:?} is not a side: use ours, theirs, both or base"
+        )),
+    }
+}
+
+/// `steward doc merge`: shows the merge, or saves it from --clean, --take or --file.
+fn merge(
+    ws: &Workspace,
+    target: &str,
+    kind: DocumentKind,
+    (clean, take, file): (bool, Option<MergeChoice>, Option<PathBuf>),
+    message: Option<String>,
+    json: bool,
+) -> Result<ExitCode, ApiError> {
+    let doc = DocumentRef {
+        target: target.to_string(),
+        kind,
+    };
+    let view = ws.doc_merge(&doc)?;
+    let text = if let Some(path) = &file {
+        Some(Workspace::doc_read_file(path)?)
+    } else if let Some(choice) = take {
+        Some(ws.doc_merge_compose(&DocumentMergeCompose {
+            target: target.to_string(),
+            kind,
+            theirs: view.theirs.number,
+            choices: vec![choice; view.conflicts as usize],
+        })?)
+    } else if clean {
+        Some(view.clean.clone().ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Conflict,
+                format!(
+                    "the merge of r{} and r{} of the {kind} of {} has {} conflict(s), so it is not clean: resolve them with --take ours|theirs|both or --file",
+                    view.ours.number, view.theirs.number, view.target, view.conflicts
+                ),
+            )
+        })?)
+    } else {
+        None
+    };
+    let Some(text) = text else {
+        if json {
+            output::json(&view);
+        } else {
+            out_raw!("{}", view.marked);
+            eprintln!(
+                "— merge of r{} (here, {}) and r{} (registry, {}) of the {kind} of {}, base {}: {} conflict(s)",
+                view.ours.number,
+                view.ours.author,
+                view.theirs.number,
+                view.theirs.author,
+                view.target,
+                view.base
+                    .as_ref()
+                    .map_or_else(|| "none".to_string(), |b| format!("r{}", b.number)),
+                view.conflicts
+            );
+        }
+        return Ok(ExitCode::from(u8::from(view.conflicts > 0)));
+    };
+    let saved = ws.doc_merge_save(&DocumentMergeSave {
+        target: target.to_string(),
+        kind,
+        ours: view.ours.number,
+        theirs: view.theirs.number,
+        text,
+        message,
+    })?;
+    out!(
+        "merged r{} and r{} of the {kind} of {} as r{}",
+        view.ours.number,
+        view.theirs.number,
+        view.target,
+        saved.document.revision.number
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -286,7 +286,65 @@ fn append(
         "UPDATE documents SET head_revision_id = ?1 WHERE id = ?2",
         (id, doc_id),
     )?;
+    announce(conn, doc_id, id)?;
     Ok((id, u32::try_from(number).unwrap_or(u32::MAX), sha))
+}
+
+/// A version's revision must reach the registry: its outbox row, in the caller's transaction.
+/// Data sheets belong to dataset snapshots, which the registry does not hold.
+fn announce(conn: &Connection, doc_id: i64, revision_id: i64) -> Result<()> {
+    let owner: Option<(i64, String, String)> = conn
+        .query_row(
+            "SELECT v.model_id, m.name, v.version FROM documents d
+             JOIN versions v ON v.id = d.version_id JOIN models m ON m.id = v.model_id
+             WHERE d.id = ?1",
+            [doc_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    if let Some((model_id, model, version)) = owner {
+        crate::outbox::enqueue(
+            conn,
+            model_id,
+            crate::outbox::OutboxKind::DocumentRevision,
+            &format!("{model}@{version}"),
+            revision_id,
+        )?;
+    }
+    Ok(())
+}
+
+/// A revision pulled from the registry, to store as its author saved it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PulledRevision<'a> {
+    /// The text.
+    pub content: &'a str,
+    /// Who saved it.
+    pub author: &'a str,
+    /// Why.
+    pub message: &'a str,
+    /// When, RFC 3339, as its author's workspace recorded it.
+    pub created_at: &'a str,
+    /// Its parents: revisions already here or earlier in the same pull.
+    pub parents: Vec<PulledParent>,
+}
+
+/// A pulled revision's parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PulledParent {
+    /// A revision this workspace holds, by number.
+    Here(u32),
+    /// An earlier revision of the same pull, by position.
+    Pulled(usize),
+}
+
+/// Where a pull leaves the head.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PulledHead {
+    /// Where it is.
+    Stays,
+    /// On this pulled revision (a fast-forward), by position.
+    Pulled(usize),
 }
 
 impl Store {
@@ -388,6 +446,108 @@ impl Store {
                 detail: json!({ "kind": kind.as_str(), "revision": new_number, "restored": number, "sha256": sha.to_string() }),
             };
             Ok((row, event))
+        })
+    }
+
+    /// Stores revisions pulled from the registry with their authors, times and parents
+    /// (`revs`, parents first), creating the document when it is new here, and moves the head
+    /// as `head` says, but only if it is still at `expected_head` (the revision the pull was
+    /// planned against): a save made meanwhile is never overwritten (`head_move`). Pulled revisions are
+    /// already in the registry, so they get no outbox row. The numbers given, in order.
+    pub fn pull_revisions(
+        &self,
+        target: &DocumentTarget,
+        kind: DocumentKind,
+        revs: &[PulledRevision<'_>],
+        expected_head: Option<u32>,
+        head_move: PulledHead,
+        actor: &Actor,
+    ) -> Result<Vec<u32>> {
+        check_kind(target, kind)?;
+        if revs.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.write(actor, |tx| {
+            let found = find(tx, target, kind)?;
+            let (doc_id, head_id) = match found {
+                Some((doc_id, head_id, _)) => (doc_id, Some(head_id)),
+                None => {
+                    let o = owner(tx, target)?;
+                    tx.execute(
+                        "INSERT INTO documents (kind, version_id, dataset_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+                        (kind.as_str(), o.version_id, o.dataset_id, revs[0].created_at),
+                    )?;
+                    (tx.last_insert_rowid(), None)
+                }
+            };
+            let current = match head_id {
+                Some(h) => Some(head(tx, h, target, kind)?.meta.number),
+                None => None,
+            };
+            if current != expected_head {
+                return Err(StoreError::Conflict(format!(
+                    "the {kind} of {target} moved to {} while the pull was planned against {}; sync again",
+                    current.map_or_else(|| "a first revision".into(), |n| format!("r{n}")),
+                    expected_head.map_or_else(|| "no document".into(), |n| format!("r{n}")),
+                )));
+            }
+            let mut ids: Vec<(i64, u32)> = Vec::new();
+            for (at, r) in revs.iter().enumerate() {
+                let mut parent_ids = Vec::new();
+                for p in &r.parents {
+                    parent_ids.push(match *p {
+                        PulledParent::Here(n) => revision_id(tx, doc_id, n)?.ok_or_else(|| {
+                            StoreError::NotFound(format!("the {kind} of {target} has no revision r{n} for a pulled revision's parent"))
+                        })?,
+                        PulledParent::Pulled(i) if i < at => ids[i].0,
+                        PulledParent::Pulled(i) => {
+                            return Err(StoreError::Conflict(format!(
+                                "pulled revision {at} names pulled revision {i} as its parent, which comes after it; nothing was stored"
+                            )))
+                        }
+                    });
+                }
+                let number: i64 = tx.query_row(
+                    "SELECT COALESCE(MAX(number), 0) + 1 FROM document_revisions WHERE document_id = ?1",
+                    [doc_id],
+                    |row| row.get(0),
+                )?;
+                let sha = Sha256Digest::of(r.content.as_bytes());
+                tx.execute(
+                    "INSERT INTO document_revisions (document_id, number, content, content_sha256, author, message, parent_id, second_parent_id, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    rusqlite::params![doc_id, number, r.content, sha.to_string(), r.author, r.message, parent_ids.first(), parent_ids.get(1), r.created_at],
+                )?;
+                ids.push((tx.last_insert_rowid(), u32::try_from(number).unwrap_or(u32::MAX)));
+            }
+            let new_head = match head_move {
+                PulledHead::Pulled(i) => ids.get(i).map(|x| x.0),
+                PulledHead::Stays => head_id,
+            };
+            // A document new here needs a head even when the pull diverged.
+            let new_head = new_head.or_else(|| ids.last().map(|x| x.0));
+            if new_head != head_id {
+                tx.execute(
+                    "UPDATE documents SET head_revision_id = ?1 WHERE id = ?2",
+                    (new_head, doc_id),
+                )?;
+            }
+            let numbers: Vec<u32> = ids.iter().map(|x| x.1).collect();
+            let head_number = match new_head {
+                Some(h) => Some(head(tx, h, target, kind)?.meta.number),
+                None => None,
+            };
+            let revisions: Vec<serde_json::Value> = numbers
+                .iter()
+                .zip(revs)
+                .map(|(n, r)| json!({ "revision": n, "sha256": Sha256Digest::of(r.content.as_bytes()).to_string(), "author": r.author }))
+                .collect();
+            let event = Event {
+                action: "document.pull",
+                subject: target.to_string(),
+                detail: json!({ "kind": kind.as_str(), "revisions": revisions, "head": head_number, "was": current }),
+            };
+            Ok((numbers, event))
         })
     }
 

@@ -42,7 +42,10 @@ pub use approvals::{ApprovalRow, NewApproval};
 pub use audit::{AuditEntry, AuditVerification, BrokenLink};
 pub use datasets::DatasetRow;
 pub use deep::DeepVerification;
-pub use documents::{DocumentRow, DocumentTarget, NewRevision, RevisionMeta, RevisionRow};
+pub use documents::{
+    DocumentRow, DocumentTarget, NewRevision, PulledHead, PulledParent, PulledRevision,
+    RevisionMeta, RevisionRow,
+};
 pub use error::{Result, StoreError};
 pub use evals::{EvalRowRef, EvalRowSink, EvalRunRow, NewEvalRun};
 pub use feedback::{

@@ -110,6 +110,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "model_grams",
         include_str!("../migrations/20261204050000_model_grams.sql"),
     ),
+    (
+        "20261205100000",
+        "document_outbox",
+        include_str!("../migrations/20261205100000_document_outbox.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

@@ -19,6 +19,8 @@ pub enum OutboxKind {
     Approval,
     /// A waiver signature (row of `waivers`).
     Waiver,
+    /// A document revision of a version (row of `document_revisions`).
+    DocumentRevision,
 }
 
 impl OutboxKind {
@@ -28,6 +30,7 @@ impl OutboxKind {
             OutboxKind::ReleaseRecord => "release-record",
             OutboxKind::Approval => "approval",
             OutboxKind::Waiver => "waiver",
+            OutboxKind::DocumentRevision => "document-revision",
         }
     }
 }
@@ -54,7 +57,7 @@ pub struct OutboxRow {
     pub id: i64,
     /// The model.
     pub model: String,
-    /// `release-record`, `approval` or `waiver`.
+    /// `release-record`, `approval`, `waiver` or `document-revision`.
     pub kind: String,
     /// `model@version`.
     pub subject: String,
@@ -77,7 +80,7 @@ pub struct NewConflict<'a> {
     pub model: &'a ModelName,
     /// The Steward version.
     pub version: &'a str,
-    /// `release-record` or `tampered`.
+    /// `release-record`, `tampered` or `document:KIND` (two heads to merge).
     pub kind: &'a str,
     /// What this workspace holds, when it holds something.
     pub local_sha256: Option<&'a str>,

@@ -15,6 +15,9 @@
 //!   alias under a signed record Steward has (the push moves it), *remote-ahead* when a record
 //!   verified from the registry (someone else's newer promotion) explains it, and
 //!   *ungoverned* otherwise: reported, and moved back only when restoring was asked for;
+//! - further artifact sets (document revisions, under `steward.documents`) are uploaded when
+//!   their tag differs, only the paths the registry does not already list, and the tag is set
+//!   after them, so a sync cut short uploads again;
 //! - two registry versions carrying the same `steward.version` (a create whose answer was
 //!   lost) are reported; the lowest number is the one Steward uses.
 
@@ -44,6 +47,10 @@ pub struct LocalVersion {
     pub tags: BTreeMap<String, String>,
     /// The artifact paths of its envelopes (uploaded before its tags are written).
     pub artifacts: Vec<String>,
+    /// Further artifact sets (document revisions), each named by the tag that holds its
+    /// digest: tag → paths. A set whose tag differs uploads only the paths the registry does
+    /// not list, then sets the tag, last.
+    pub sets: BTreeMap<String, Vec<String>>,
 }
 
 /// One model as Steward holds it.
@@ -72,6 +79,9 @@ pub struct RemoteState {
     pub model: Option<RemoteModel>,
     /// Its versions with their tags.
     pub versions: Vec<RemoteVersion>,
+    /// (Steward version, set tag) → the set's paths the registry lists, for the sets whose
+    /// tag differs; a set without a listing is uploaded whole.
+    pub listed: BTreeMap<(String, String), BTreeSet<String>>,
 }
 
 /// A model version named either by registry number or by the Steward version it is (when it
@@ -285,9 +295,24 @@ pub fn plan(local: &LocalModel, remote: &RemoteState, restore: bool) -> Plan {
                 path: p.clone(),
             }))
         };
+        let upload_set = |ops: &mut Vec<Op>, tag: &String, paths: &Vec<String>| {
+            let listed = remote.listed.get(&(lv.version.clone(), tag.clone()));
+            ops.extend(
+                paths
+                    .iter()
+                    .filter(|p| !listed.is_some_and(|l| l.contains(*p)))
+                    .map(|p| Op::UploadArtifact {
+                        version: lv.version.clone(),
+                        path: p.clone(),
+                    }),
+            )
+        };
         match index.get(&lv.version) {
             None => {
                 upload(&mut out.ops);
+                for (tag, paths) in &lv.sets {
+                    upload_set(&mut out.ops, tag, paths);
+                }
                 out.ops.push(Op::CreateVersion {
                     version: lv.version.clone(),
                     source: lv.source.clone(),
@@ -300,6 +325,14 @@ pub fn plan(local: &LocalModel, remote: &RemoteState, restore: bool) -> Plan {
                 if envelopes_differ {
                     upload(&mut out.ops);
                 }
+                let differing_sets: Vec<(&String, &Vec<String>)> = lv
+                    .sets
+                    .iter()
+                    .filter(|(tag, _)| lv.tags.get(*tag) != rv.tags.get(*tag))
+                    .collect();
+                for (tag, paths) in &differing_sets {
+                    upload_set(&mut out.ops, tag, paths);
+                }
                 let mut set = |k: &String, v: &String| {
                     out.ops.push(Op::SetVersionTag {
                         version: lv.version.clone(),
@@ -309,8 +342,13 @@ pub fn plan(local: &LocalModel, remote: &RemoteState, restore: bool) -> Plan {
                     })
                 };
                 for (k, v) in &lv.tags {
-                    if k != ENVELOPES_TAG && rv.tags.get(k) != Some(v) {
+                    if k != ENVELOPES_TAG && !lv.sets.contains_key(k) && rv.tags.get(k) != Some(v) {
                         set(k, v);
+                    }
+                }
+                for (tag, _) in differing_sets {
+                    if let Some(v) = lv.tags.get(tag) {
+                        set(tag, v);
                     }
                 }
                 if let (true, Some(v)) = (envelopes_differ, lv.tags.get(ENVELOPES_TAG)) {

@@ -8,6 +8,11 @@
 import { emit } from "@tauri-apps/api/event";
 import type {
   ApiError,
+  DocumentMergeCompose,
+  DocumentMergeSave,
+  DocumentMergeView,
+  DocumentRef,
+  DocumentSaveResult,
   RegistrySettingsView,
   RegistryTestView,
   RemoteRecordView,
@@ -43,7 +48,8 @@ export type SyncFakeState =
   | "online-synced"
   | "ungoverned"
   | "restored"
-  | "conflict";
+  | "conflict"
+  | "merged";
 
 const ANSWERS: Record<SyncFakeState, { settings: string; status: string; findings: string }> = {
   demo: { settings: "demo-settings", status: "demo-status", findings: "demo-findings" },
@@ -55,9 +61,10 @@ const ANSWERS: Record<SyncFakeState, { settings: string; status: string; finding
   ungoverned: { settings: "ungoverned-settings", status: "ungoverned-status", findings: "ungoverned-findings" },
   restored: { settings: "ungoverned-settings", status: "restored-status", findings: "restored-findings" },
   conflict: { settings: "conflict-settings", status: "conflict-status", findings: "conflict-findings" },
+  merged: { settings: "conflict-settings", status: "merged-status", findings: "merged-findings" },
 };
 
-const LOGGED_IN: SyncFakeState[] = ["online-login", "online-synced", "ungoverned", "restored", "conflict"];
+const LOGGED_IN: SyncFakeState[] = ["online-login", "online-synced", "ungoverned", "restored", "conflict", "merged"];
 
 type RecordedSync = { progress: SyncProgress[]; report?: SyncReport; error?: ApiError };
 
@@ -123,6 +130,26 @@ export function installSyncFake(start: SyncFakeState): SyncFake {
           const r = rec<RemoteRecordView>("conflict-remote");
           if (state !== "conflict" || a.digest !== r.digest) notRecorded(`the registry's record ${String(a.digest)} in state ${state}`);
           return r;
+        });
+      case "doc_merge":
+        return answer(() => {
+          const view = rec<DocumentMergeView>("merge-view");
+          const doc = a.doc as DocumentRef;
+          if (state !== "conflict" || doc.target !== view.target || doc.kind !== view.kind) notRecorded(`the merge of ${doc.target} ${doc.kind} in state ${state}`);
+          return view;
+        });
+      case "doc_merge_compose":
+        return answer(() => {
+          const req = a.req as DocumentMergeCompose;
+          if (state !== "conflict" || req.choices.some((c) => c !== "theirs")) notRecorded(`composing the merge with ${JSON.stringify(req.choices)} in state ${state}`);
+          return rec<string>("merge-compose-theirs");
+        });
+      case "doc_merge_save":
+        return answer(() => {
+          const req = a.req as DocumentMergeSave;
+          if (state !== "conflict" || req.text !== rec<string>("merge-compose-theirs")) notRecorded(`saving a merge of this text in state ${state}`);
+          state = "merged";
+          return rec<DocumentSaveResult>("merge-save");
         });
       case "sync_run": {
         const req = a.req as SyncRequest;

@@ -19,6 +19,9 @@ import type {
   DocumentDiff,
   DocumentDraft,
   DocumentExport,
+  DocumentMergeCompose,
+  DocumentMergeSave,
+  DocumentMergeView,
   DocumentPreview,
   DocumentPreviewRequest,
   DocumentRiskSet,
@@ -234,6 +237,12 @@ export const api = {
   docHistory: (doc: DocumentRef) => call<RevisionView[]>("doc_history", { doc }),
   docDiff: (doc: DocumentRef, from: number, to: number) => call<DocumentDiff>("doc_diff", { doc, from, to }),
   docRestore: (doc: DocumentRef, revision: number) => call<DocumentView>("doc_restore", { doc, revision }),
+  /** The two heads a sync found, merged three ways (stretches, conflicts, marked text). */
+  docMerge: (doc: DocumentRef) => call<DocumentMergeView>("doc_merge", { doc }),
+  /** The merged text with one choice per conflict. */
+  docMergeCompose: (req: DocumentMergeCompose) => call<string>("doc_merge_compose", { req }),
+  /** Saves a merge as a revision with both heads as parents. */
+  docMergeSave: (req: DocumentMergeSave) => call<DocumentSaveResult>("doc_merge_save", { req }),
   /** Every document a release of MODEL@VERSION requires, with completeness. */
   docCheck: (target: string) => call<VersionDocuments>("doc_check", { target }),
   docListDataset: (reference: string) => call<DocumentStatus[]>("doc_list_dataset", { reference }),

@@ -7,6 +7,7 @@
 //! domain's types, declared here for TypeScript.
 
 use serde::{Deserialize, Serialize};
+use steward_domain::document::merge::{HunkKind, MergeChoice};
 use steward_domain::document::{
     Finding, FindingCode, RiskBand, RiskEdit, RiskField, RiskRow, RiskTreatment, RiskValue,
     RISK_SCALE,
@@ -38,6 +39,74 @@ pub struct DocumentSave {
     /// For a merge of two concurrent edits: the other revision this text combines.
     pub merge_parent: Option<u32>,
     /// Why, for the history.
+    pub message: Option<String>,
+}
+
+/// One stretch of a three-way merge, as the domain found it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MergeHunkView {
+    /// What happened to it.
+    pub kind: HunkKind,
+    /// The common ancestor's text of the stretch.
+    pub base: String,
+    /// This workspace's head's text.
+    pub ours: String,
+    /// The other head's text.
+    pub theirs: String,
+    /// The merged text, None for a conflict.
+    pub merged: Option<String>,
+}
+
+/// Two heads of one document to merge (a pull found someone else's concurrent edit).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DocumentMergeView {
+    /// `MODEL@VERSION`.
+    pub target: String,
+    /// The kind.
+    pub kind: DocumentKind,
+    /// This workspace's head.
+    pub ours: RevisionView,
+    /// The other head.
+    pub theirs: RevisionView,
+    /// Their nearest common ancestor, None when they share none (then the base is empty).
+    pub base: Option<RevisionView>,
+    /// The stretches in order.
+    pub hunks: Vec<MergeHunkView>,
+    /// How many stretches conflict.
+    pub conflicts: u32,
+    /// The merged text with each conflict between markers.
+    pub marked: String,
+    /// The merged text when nothing conflicts.
+    pub clean: Option<String>,
+}
+
+/// Composes a merge from one choice per conflict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DocumentMergeCompose {
+    /// `MODEL@VERSION`.
+    pub target: String,
+    /// The kind.
+    pub kind: DocumentKind,
+    /// The other head's revision number the merge was shown for.
+    pub theirs: u32,
+    /// One per conflict, in order.
+    pub choices: Vec<MergeChoice>,
+}
+
+/// Saves a merge: a revision with two parents, this workspace's head and `theirs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DocumentMergeSave {
+    /// `MODEL@VERSION`.
+    pub target: String,
+    /// The kind.
+    pub kind: DocumentKind,
+    /// The head the merge was shown for; refused if it moved since.
+    pub ours: u32,
+    /// The other head.
+    pub theirs: u32,
+    /// The merged text; refused while it holds conflict markers.
+    pub text: String,
+    /// Why, for the history (defaults to `merge rN`).
     pub message: Option<String>,
 }
 
@@ -318,6 +387,12 @@ pub(super) fn document_decls(cfg: &ts_rs::Config) -> Vec<String> {
         ExportFormat::decl(cfg),
         DocumentExport::decl(cfg),
         DocumentDraft::decl(cfg),
+        HunkKind::decl(cfg),
+        MergeChoice::decl(cfg),
+        MergeHunkView::decl(cfg),
+        DocumentMergeView::decl(cfg),
+        DocumentMergeCompose::decl(cfg),
+        DocumentMergeSave::decl(cfg),
     ]
 }
 

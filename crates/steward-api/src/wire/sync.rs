@@ -47,7 +47,8 @@ pub struct SyncConflictView {
     pub model: String,
     /// The Steward version.
     pub version: String,
-    /// `release-record` (a different signed record for the same version) or `tampered`.
+    /// `release-record` (a different signed record for the same version), `tampered`, or
+    /// `document:KIND` (two heads of a document to merge; listed while they stay unmerged).
     pub kind: String,
     /// What this workspace holds.
     pub local_sha256: Option<String>,
@@ -140,7 +141,9 @@ pub struct SyncReport {
     pub sent: u32,
     /// Approvals pulled, verified and stored.
     pub pulled_approvals: u32,
-    /// Pulled approvals refused (with why).
+    /// Document revisions pulled, checked and stored.
+    pub pulled_revisions: u32,
+    /// Pulled approvals and revisions refused or waiting (with why).
     pub refused: Vec<String>,
     /// Ungoverned aliases.
     pub ungoverned: Vec<UngovernedView>,

@@ -4,6 +4,7 @@
 //! `impl Workspace` block.
 
 mod compliance;
+mod doc_sync;
 mod documents;
 mod evals;
 mod feedback;

@@ -20,6 +20,7 @@ use steward_sync::{
     SyncError,
 };
 
+use super::doc_sync::{documents_folder, documents_tag_of_files, DOCUMENTS_TAG};
 use super::releases::RELEASE_PREDICATE;
 use super::trust::{trust_state_from_file, TrustState};
 use super::{parse, Workspace};
@@ -29,7 +30,7 @@ use crate::wire::*;
 /// The tag naming the digest of the version's latest release record.
 pub const RECORD_TAG: &str = "steward.release_record_digest";
 
-fn registry_error(e: SyncError) -> ApiError {
+pub(super) fn registry_error(e: SyncError) -> ApiError {
     let code = match e {
         SyncError::BadUrl { .. } => ErrorCode::InvalidInput,
         SyncError::Cancelled => ErrorCode::Cancelled,
@@ -208,6 +209,33 @@ struct Gathered {
     approvals: BTreeMap<String, BTreeSet<String>>,
 }
 
+impl Gathered {
+    /// The versions whose documents the registry holds differently (its `steward.documents`
+    /// tag is set and is not ours): only these are listed, pulled and topped up.
+    fn documents_differ<'a>(
+        &self,
+        remote: &'a [steward_sync::RemoteVersion],
+    ) -> Vec<(Version, &'a steward_sync::RemoteVersion)> {
+        let (index, _) = steward_sync::plan::index_versions(remote);
+        index
+            .into_iter()
+            .filter_map(|(sv, rv)| {
+                let theirs = rv.tags.get(DOCUMENTS_TAG)?;
+                let ours = self
+                    .local
+                    .versions
+                    .iter()
+                    .find(|v| v.version == sv)
+                    .and_then(|v| v.tags.get(DOCUMENTS_TAG));
+                if ours == Some(theirs) {
+                    return None;
+                }
+                Some((sv.parse().ok()?, rv))
+            })
+            .collect()
+    }
+}
+
 impl Workspace {
     pub(super) fn registry_configured(&self) -> Result<String> {
         self.store.registry_url()?.ok_or_else(|| {
@@ -263,6 +291,7 @@ impl Workspace {
                 .store
                 .sync_conflicts()?
                 .into_iter()
+                .filter(|c| self.conflict_open(&c.model, &c.version, &c.kind, &c.remote_sha256))
                 .map(|c| SyncConflictView {
                     model: c.model,
                     version: c.version,
@@ -358,12 +387,23 @@ impl Workspace {
                 },
             );
             tags.insert(ENVELOPES_TAG.into(), envelopes.to_string());
+            let documents = self.gather_documents(model, version)?;
+            let mut sets = BTreeMap::new();
+            if let Some(tag) = documents.tag {
+                tags.insert(DOCUMENTS_TAG.into(), tag);
+                sets.insert(
+                    DOCUMENTS_TAG.to_string(),
+                    documents.artifacts.keys().cloned().collect(),
+                );
+                artifacts.extend(documents.artifacts);
+            }
             out_versions.push(LocalVersion {
                 version: v.clone(),
                 source: format!("steward://{model}/{v}"),
                 description: String::new(),
                 tags,
                 artifacts: paths,
+                sets,
             });
         }
         let mut model_tags = BTreeMap::new();
@@ -524,6 +564,7 @@ impl Workspace {
             requests: 0,
             sent: 0,
             pulled_approvals: 0,
+            pulled_revisions: 0,
             refused: Vec::new(),
             ungoverned: Vec::new(),
             conflicts: Vec::new(),
@@ -555,17 +596,64 @@ impl Workspace {
                 Vec::new()
             };
             let mut gathered = self.gather(&name, &versions).map_err(fail)?;
+            // The documents folders of versions whose revisions differ, listed once for the
+            // pull and the push.
+            let mut listed = BTreeMap::new();
+            for (version, _) in gathered.documents_differ(&remote_versions) {
+                let files = reg
+                    .list_artifacts(&documents_folder(&name, &version))
+                    .map_err(|e| Box::new((Some(report.clone()), registry_error(e))))?;
+                listed.insert(version, files);
+            }
             if pull && remote_model.is_some() {
-                let changed = self
+                let mut changed = self
                     .pull_model(reg, &state, &name, &remote_versions, &gathered, &mut report)
                     .map_err(|e| Box::new((Some(report.clone()), e)))?;
+                for (version, files) in &listed {
+                    if self.store.version(&name, version).is_err() {
+                        continue;
+                    }
+                    changed |= self
+                        .pull_documents(reg, &name, version, files, &mut report)
+                        .map_err(|e| Box::new((Some(report.clone()), e)))?;
+                }
                 if changed {
                     gathered = self.gather(&name, &versions).map_err(fail)?;
+                }
+            }
+            // Where the registry lists revisions this workspace does not hold (a push without
+            // a pull, a tampered file), the tag names the union, so a push never makes the tag
+            // forget what others uploaded.
+            for lv in &mut gathered.local.versions {
+                let Some(files) = lv
+                    .version
+                    .parse::<Version>()
+                    .ok()
+                    .and_then(|v| listed.get(&v))
+                else {
+                    continue;
+                };
+                let mut all: BTreeSet<&str> = files.iter().map(String::as_str).collect();
+                if let Some(paths) = lv.sets.get(DOCUMENTS_TAG) {
+                    all.extend(paths.iter().filter_map(|p| p.rsplit('/').next()));
+                }
+                if let Some(tag) = documents_tag_of_files(all) {
+                    lv.tags.insert(DOCUMENTS_TAG.into(), tag);
                 }
             }
             let remote = RemoteState {
                 model: remote_model,
                 versions: remote_versions,
+                listed: listed
+                    .into_iter()
+                    .map(|(version, files)| {
+                        let folder = documents_folder(&name, &version);
+                        (
+                            (version.to_string(), DOCUMENTS_TAG.to_string()),
+                            files.iter().map(|f| format!("{folder}/{f}")).collect(),
+                        )
+                    })
+                    .collect(),
             };
             // Aliases another workspace's verified record explains.
             if let Some(rm) = &remote.model {
@@ -761,7 +849,7 @@ impl Workspace {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn conflict(
+    pub(super) fn conflict(
         &self,
         model: &ModelName,
         version: &str,

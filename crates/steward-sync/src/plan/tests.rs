@@ -21,6 +21,7 @@ fn lv(version: &str, stage: &str, envelopes: &str) -> LocalVersion {
             (ENVELOPES_TAG, envelopes),
         ]),
         artifacts: vec![format!("steward/m/{version}/records/a.dsse.json")],
+        sets: BTreeMap::new(),
     }
 }
 
@@ -35,6 +36,25 @@ fn rv(number: &str, version: &str, stage: &str, envelopes: &str) -> RemoteVersio
         user_id: Some("bob".into()),
         last_updated_ms: Some(5),
     }
+}
+
+const DOCS: &str = "steward.documents";
+
+fn with_docs(mut v: LocalVersion, digest: &str, files: &[&str]) -> LocalVersion {
+    v.tags.insert(DOCS.into(), digest.into());
+    v.sets.insert(
+        DOCS.into(),
+        files
+            .iter()
+            .map(|f| format!("steward/m/{}/documents/{f}.json", v.version))
+            .collect(),
+    );
+    v
+}
+
+fn with_doc_tag(mut v: RemoteVersion, digest: &str) -> RemoteVersion {
+    v.tags.insert(DOCS.into(), digest.into());
+    v
 }
 
 fn model(aliases: &[(&str, &str)]) -> RemoteModel {
@@ -139,6 +159,7 @@ fn plans_as_a_table() {
             remote: RemoteState {
                 model: Some(model(&[("production", "1")])),
                 versions: vec![rv("1", "1.0.0", "production", "e1")],
+                ..Default::default()
             },
             restore: false,
             want: &[],
@@ -149,6 +170,7 @@ fn plans_as_a_table() {
             remote: RemoteState {
                 model: Some(model(&[])),
                 versions: vec![rv("7", "1.0.0", "production", "e1")],
+                ..Default::default()
             },
             restore: false,
             want: &["alias production -> #7"],
@@ -159,6 +181,7 @@ fn plans_as_a_table() {
             remote: RemoteState {
                 model: Some(model(&[("production", "1")])),
                 versions: vec![rv("1", "1.0.0", "canary", "e1")],
+                ..Default::default()
             },
             restore: false,
             want: &["tag #1 steward.stage=production"],
@@ -169,6 +192,7 @@ fn plans_as_a_table() {
             remote: RemoteState {
                 model: Some(model(&[("production", "1")])),
                 versions: vec![rv("1", "1.0.0", "canary", "e0")],
+                ..Default::default()
             },
             restore: false,
             want: &["upload 1.0.0", "tag #1 steward.stage=production", "tag #1 steward.envelopes=e1"],
@@ -183,6 +207,7 @@ fn plans_as_a_table() {
                     aliases: tags(&[("production", "1")]),
                 }),
                 versions: vec![rv("1", "1.0.0", "production", "e1")],
+                ..Default::default()
             },
             restore: false,
             want: &["describe-model", "model-tag steward.owner"],
@@ -197,6 +222,7 @@ fn plans_as_a_table() {
             remote: RemoteState {
                 model: Some(model(&[("production", "1")])),
                 versions: vec![rv("1", "1.0.0", "rollback-target", "e1"), rv("2", "2.0.0", "production", "e2")],
+                ..Default::default()
             },
             restore: false,
             want: &["alias production -> #2", "alias rollback -> #1"],
@@ -207,6 +233,7 @@ fn plans_as_a_table() {
             remote: RemoteState {
                 model: Some(model(&[("production", "2")])),
                 versions: vec![rv("1", "1.0.0", "production", "e1"), rv("2", "2.0.0", "candidate", "e2")],
+                ..Default::default()
             },
             restore: false,
             want: &["UNGOVERNED production #2 (2.0.0) governed 1.0.0"],
@@ -217,6 +244,7 @@ fn plans_as_a_table() {
             remote: RemoteState {
                 model: Some(model(&[("production", "2")])),
                 versions: vec![rv("1", "1.0.0", "production", "e1"), rv("2", "2.0.0", "candidate", "e2")],
+                ..Default::default()
             },
             restore: true,
             want: &["alias production -> #1", "UNGOVERNED production #2 (2.0.0) governed 1.0.0"],
@@ -230,6 +258,7 @@ fn plans_as_a_table() {
                     rv("1", "1.0.0", "production", "e1"),
                     RemoteVersion { number: "9".into(), tags: BTreeMap::new(), user_id: None, last_updated_ms: None },
                 ],
+                ..Default::default()
             },
             restore: true,
             want: &["unalias canary", "UNGOVERNED canary #9 (untagged) governed none"],
@@ -240,6 +269,7 @@ fn plans_as_a_table() {
             remote: RemoteState {
                 model: Some(model(&[("production", "1"), ("champion", "1")])),
                 versions: vec![rv("1", "1.0.0", "production", "e1")],
+                ..Default::default()
             },
             restore: false,
             want: &[],
@@ -250,6 +280,7 @@ fn plans_as_a_table() {
             remote: RemoteState {
                 model: Some(model(&[])),
                 versions: vec![rv("4", "1.0.0", "production", "e1"), rv("3", "1.0.0", "production", "e1")],
+                ..Default::default()
             },
             restore: false,
             want: &["alias production -> #3", "DUPLICATE 1.0.0 [\"3\", \"4\"]"],
@@ -260,6 +291,7 @@ fn plans_as_a_table() {
             remote: RemoteState {
                 model: Some(model(&[("production", "4")])),
                 versions: vec![rv("3", "1.0.0", "production", "e1"), rv("4", "1.0.0", "production", "e1")],
+                ..Default::default()
             },
             restore: false,
             want: &["UNGOVERNED production #4 (1.0.0) governed 1.0.0", "DUPLICATE 1.0.0 [\"3\", \"4\"]"],
@@ -273,6 +305,7 @@ fn plans_as_a_table() {
             remote: RemoteState {
                 model: Some(model(&[("production", "2")])),
                 versions: vec![rv("1", "1.0.0", "production", "e1"), rv("2", "2.0.0", "production", "e2")],
+                ..Default::default()
             },
             restore: false,
             want: &["REMOTE-AHEAD production 2.0.0"],
@@ -283,9 +316,73 @@ fn plans_as_a_table() {
             remote: RemoteState {
                 model: Some(model(&[("canary", "1")])),
                 versions: vec![rv("1", "1.0.0", "canary", "e1")],
+                ..Default::default()
             },
             restore: false,
             want: &["tag #1 steward.stage=deprecated", "unalias canary"],
+        },
+        Case {
+            name: "documents of a new version go up before its create",
+            local: local(
+                vec![with_docs(lv("1.0.0", "candidate", "e1"), "d2", &["a", "b"])],
+                &[],
+                &[],
+            ),
+            remote: RemoteState {
+                model: Some(model(&[])),
+                ..Default::default()
+            },
+            restore: false,
+            want: &["upload 1.0.0", "upload 1.0.0", "upload 1.0.0", "create 1.0.0 with 4 tags"],
+        },
+        Case {
+            name: "a new revision uploads only what the registry does not list, then its tag",
+            local: local(
+                vec![with_docs(lv("1.0.0", "candidate", "e1"), "d2", &["a", "b"])],
+                &[],
+                &[],
+            ),
+            remote: RemoteState {
+                model: Some(model(&[])),
+                versions: vec![with_doc_tag(rv("1", "1.0.0", "candidate", "e1"), "d1")],
+                listed: [(
+                    ("1.0.0".to_string(), DOCS.to_string()),
+                    ["steward/m/1.0.0/documents/a.json".to_string()].into(),
+                )]
+                .into(),
+            },
+            restore: false,
+            want: &["upload 1.0.0", "tag #1 steward.documents=d2"],
+        },
+        Case {
+            name: "a set without a listing is uploaded whole",
+            local: local(
+                vec![with_docs(lv("1.0.0", "candidate", "e1"), "d2", &["a", "b"])],
+                &[],
+                &[],
+            ),
+            remote: RemoteState {
+                model: Some(model(&[])),
+                versions: vec![rv("1", "1.0.0", "candidate", "e1")],
+                ..Default::default()
+            },
+            restore: false,
+            want: &["upload 1.0.0", "upload 1.0.0", "tag #1 steward.documents=d2"],
+        },
+        Case {
+            name: "documents in sync: nothing",
+            local: local(
+                vec![with_docs(lv("1.0.0", "candidate", "e1"), "d2", &["a", "b"])],
+                &[],
+                &[],
+            ),
+            remote: RemoteState {
+                model: Some(model(&[])),
+                versions: vec![with_doc_tag(rv("1", "1.0.0", "candidate", "e1"), "d2")],
+                ..Default::default()
+            },
+            restore: false,
+            want: &[],
         },
     ];
     for case in cases {
@@ -322,6 +419,7 @@ fn planning_the_result_of_a_plan_is_empty() {
                 last_updated_ms: None,
             })
             .collect(),
+        ..Default::default()
     };
     assert_eq!(plan(&l, &after, false), Plan::default());
 }

@@ -12,8 +12,12 @@
 #   ungoverned-*    `production` pointed at the experiment by hand through MLflow's REST API,
 #                   then a sync: its findings; restored-*: the restore sync and after
 #   conflict-*      a copy of the workspace signs its own rollback while the first pushes
-#                   another, and a record tag is forged: the copy's pull, findings and status,
-#                   and the registry's side of the conflicting record, read back and verified
+#                   another, both edit the same line of a model card, and a record tag is
+#                   forged: the copy's pull, findings and status, and the registry's side of
+#                   the conflicting record, read back and verified
+#   merge-*         the copy's three-way merge of the model card's two heads, a save of the
+#                   marked text (refused), its composition with theirs for every conflict, the
+#                   save; merged-*: the findings and status after
 # Regenerate after changing what a sync answers:
 #   cargo build -p steward-cli -p steward-api --example studio_sync, then run this from anywhere.
 # Needs the pinned MLflow ($STEWARD_MLFLOW_PYTHON, else the checkout's .venv-mlflow). Keys and
@@ -112,8 +116,16 @@ b=$tmp/b
 mkdir -p "$b" && chmod 700 "$b"
 cp "$a/steward.db" "$b/steward.db"
 as_owner "$a" rollback summarize-copilot --incident INC-7 --reason "p99 latency over budget" >/dev/null
+card=summarize-copilot@1.3.0-15
+edit_card() { # WORKSPACE NEW-TEMPERATURE: the same line, changed differently on each laptop
+  cli "$1" doc show "$card" model-card --json | python3 -c 'import json, sys; sys.stdout.write(json.load(sys.stdin)["text"])' |
+    sed "s/from 0.7 to 0.4 after/from 0.7 to $2 after/" >"$tmp/card-$2.md"
+  cli "$1" doc save "$card" model-card "$tmp/card-$2.md" -m "temperature $2" >/dev/null
+}
+edit_card "$a" 0.3
 call "$a" conflict-push.json sync push
 as_owner "$b" rollback summarize-copilot --incident INC-7 --reason "rolled back from the second laptop" >/dev/null
+edit_card "$b" 0.5
 canary=$(number_of summarize-copilot 1.2.0-12)
 rest "$url" POST model-versions/set-tag "{\"name\": \"summarize-copilot\", \"version\": \"$canary\", \"key\": \"steward.release_record_digest\", \"value\": \"sha256:$(printf 'ab%.0s' $(seq 32))\"}" >/dev/null
 call "$b" conflict-sync.json sync pull
@@ -122,3 +134,12 @@ call "$b" conflict-settings.json settings
 call "$b" conflict-status.json status
 remote=$(python3 -c 'import json, sys; print(next(d["conflict"]["remote_sha256"] for d in json.load(open(sys.argv[1]))["conflicts"] if d["conflict"]["kind"] == "release-record"))' "$here/conflict-findings.json")
 call "$b" conflict-remote.json remote summarize-copilot 1.0.0-3 "$remote"
+
+call "$b" merge-view.json merge "$card" model-card
+python3 -c 'import json, sys; sys.stdout.write(json.load(open(sys.argv[1]))["marked"])' "$here/merge-view.json" >"$tmp/marked.md"
+call "$b" merge-save-marked.json merge-save "$card" model-card "$tmp/marked.md"
+call "$b" merge-compose-theirs.json merge-compose "$card" model-card theirs
+python3 -c 'import json, sys; sys.stdout.write(json.load(open(sys.argv[1])))' "$here/merge-compose-theirs.json" >"$tmp/merged.md"
+call "$b" merge-save.json merge-save "$card" model-card "$tmp/merged.md"
+call "$b" merged-findings.json findings
+call "$b" merged-status.json status

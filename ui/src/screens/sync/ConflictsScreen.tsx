@@ -2,9 +2,11 @@
 // the registry that differs from the one this workspace holds for the same version (both kept,
 // neither overwritten), shown beside the local record as it verifies here, with the registry's
 // record read back and verified by the core on request; and anything in the registry that
-// failed verification, shown as tampered and ignored. The core's words, as given.
+// failed verification, shown as tampered and ignored; and a document with two heads (someone
+// else's concurrent edit), with Merge… to the three-way merge screen while they stay unmerged.
+// The core's words, as given.
 import { useState, type ReactNode } from "react";
-import type { ReleaseView, RemoteRecordView, SyncConflictDetail } from "../../api/bindings";
+import type { DocumentKind, ReleaseView, RemoteRecordView, SyncConflictDetail } from "../../api/bindings";
 import { api } from "../../api/client";
 import { formatTime, shortDigest } from "../../components/format";
 import { useErrors } from "../../errors";
@@ -106,8 +108,32 @@ function Digest({ value, testId }: { value: string; testId: string }) {
   );
 }
 
+/** Two heads of a document, until a merge combines them. */
+function DocumentConflict({ c }: { c: SyncConflictDetail["conflict"] }) {
+  const kind = c.kind.slice("document:".length) as DocumentKind;
+  const target = `${c.model}@${c.version}`;
+  return (
+    <li className="sync-card" data-testid={`conflict-${c.model}-${c.version}-${c.kind}`} data-kind={c.kind}>
+      <div className="sync-card-head">
+        <span className="strong">
+          <a href={href.document(target, kind)}>
+            {target} · {kind.replace(/-/g, " ")}
+          </a>
+        </span>
+        <span className="flag flag-missing">two heads to merge</span>
+        <span className="muted small">found {formatTime(c.found_at)}</span>
+      </div>
+      <p data-testid="conflict-detail">{c.detail}</p>
+      <a className="btn btn-small" href={href.syncMerge(target, kind)} data-testid="conflict-merge">
+        Merge…
+      </a>
+    </li>
+  );
+}
+
 function Conflict({ d }: { d: SyncConflictDetail }) {
   const c = d.conflict;
+  if (c.kind.startsWith("document:")) return <DocumentConflict c={c} />;
   const tampered = c.kind === "tampered";
   return (
     <li className={`sync-card${tampered ? " sync-card-tampered" : ""}`} data-testid={`conflict-${c.model}-${c.version}-${c.kind}`} data-kind={c.kind}>

@@ -2,13 +2,14 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { emit } from "@tauri-apps/api/event";
 import { describe, expect, it } from "vitest";
-import type { RemoteRecordView, SyncFindingsView, SyncProgress, SyncReport, SyncStatusView } from "../../api/bindings";
+import type { ApiError, DocumentMergeView, RemoteRecordView, SyncFindingsView, SyncProgress, SyncReport, SyncStatusView } from "../../api/bindings";
 import { mockBackend, renderWithErrors } from "../../test/backend";
 import { ConflictsScreen } from "./ConflictsScreen";
 import { SyncProvider } from "./SyncContext";
 import { SyncIndicator } from "./SyncIndicator";
 import { SyncScreen } from "./SyncScreen";
 import { UngovernedScreen } from "./UngovernedScreen";
+import { MergeScreen } from "./MergeScreen";
 // Recorded from the real core for `steward demo` by ui/flows/app/sync/generate.sh.
 import demoStatus from "../../../flows/app/sync/demo-status.json";
 import closedStatus from "../../../flows/app/sync/closed-status.json";
@@ -22,6 +23,8 @@ import restoredFindings from "../../../flows/app/sync/restored-findings.json";
 import conflictFindings from "../../../flows/app/sync/conflict-findings.json";
 import conflictStatus from "../../../flows/app/sync/conflict-status.json";
 import conflictRemote from "../../../flows/app/sync/conflict-remote.json";
+import mergeView from "../../../flows/app/sync/merge-view.json";
+import mergeSaveMarked from "../../../flows/app/sync/merge-save-marked.json";
 
 type Recorded = { progress: SyncProgress[]; report: SyncReport };
 const ONLINE_SYNC = onlineSync as Recorded;
@@ -189,5 +192,28 @@ describe("ConflictsScreen", () => {
     expect((await within(card).findByTestId("conflict-remote-record")).textContent).toContain(remote.signer_name ?? "?");
     expect(within(card).getByTestId("conflict-remote-record").textContent).toContain(remote.reason ?? "?");
     expect(calls.find((c) => c.cmd === "sync_conflict_remote")?.args).toEqual({ model: record.model, version: record.version, digest: record.remote_sha256 });
+  });
+});
+
+describe("MergeScreen", () => {
+  it("shows the core's merge and, saving the marked text, the core's refusal; nothing is saved", async () => {
+    const view = mergeView as DocumentMergeView;
+    const refusal = mergeSaveMarked as ApiError;
+    const calls = mockBackend({
+      sync_status: () => conflictStatus as SyncStatusView,
+      doc_merge: () => view,
+      doc_merge_save: () => {
+        throw refusal;
+      },
+    });
+    render(<MergeScreen target={view.target} kind={view.kind} />);
+    const result = (await screen.findByTestId("merge-result")) as HTMLTextAreaElement;
+    expect(result.value).toBe(view.marked);
+    expect(screen.getByTestId("merge-summary").textContent).toContain(String(view.conflicts));
+    expect(screen.getAllByTestId(/^merge-conflict-/)).toHaveLength(view.conflicts);
+    await userEvent.setup().click(screen.getByTestId("merge-save"));
+    expect(await screen.findByText(refusal.message, { exact: false })).toBeTruthy();
+    expect(screen.queryByTestId("merge-saved")).toBeNull();
+    expect(calls.filter((c) => c.cmd === "doc_merge_save")).toHaveLength(1);
   });
 });

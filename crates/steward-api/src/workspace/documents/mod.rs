@@ -29,8 +29,10 @@ use crate::wire::*;
 
 mod drafts;
 mod export;
+mod merge;
 mod revisions;
 
+pub(super) use merge::{conflict_kind, DocRevisions};
 pub(super) use revisions::line_diff;
 
 /// The largest document Steward stores: far beyond any real card or plan, small enough that a
