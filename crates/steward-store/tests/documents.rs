@@ -325,3 +325,155 @@ fn packs_are_appended_with_their_audit_entry_and_never_changed() {
         .expect_err("immutable");
     assert!(upd.to_string().contains("immutable"), "{upd}");
 }
+
+#[test]
+fn every_version_revision_waits_in_the_outbox_and_data_sheets_do_not() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    store
+        .create_document(&card(), DocumentKind::ModelCard, "# Card\n", "", &actor())
+        .expect("create");
+    store
+        .save_revision(
+            &card(),
+            DocumentKind::ModelCard,
+            &save("# Card 2\n", Some(1)),
+            &actor(),
+        )
+        .expect("save");
+    store
+        .restore_revision(&card(), DocumentKind::ModelCard, 1, &actor())
+        .expect("restore");
+    let sheet = DocumentTarget::Dataset("tickets@v1".parse().expect("ds"));
+    store
+        .create_document(&sheet, DocumentKind::DataSheet, "# Sheet\n", "", &actor())
+        .expect("sheet");
+    let waiting: Vec<(String, String)> = store
+        .outbox_waiting()
+        .expect("outbox")
+        .into_iter()
+        .map(|r| (r.kind, r.subject))
+        .collect();
+    let one = (
+        "document-revision".to_string(),
+        "copilot@1.0.0-1".to_string(),
+    );
+    assert_eq!(waiting, vec![one.clone(), one.clone(), one]);
+}
+
+#[test]
+fn pulled_revisions_keep_their_authors_fast_forward_and_never_overwrite_a_moved_head() {
+    use steward_store::{PulledHead, PulledParent, PulledRevision};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = seeded(dir.path());
+    store
+        .create_document(&card(), DocumentKind::ModelCard, "# Card\n", "", &actor())
+        .expect("create");
+    let theirs = PulledRevision {
+        content: "# Card, theirs\n",
+        author: "tom",
+        message: "from the other laptop",
+        created_at: "2026-12-01T10:00:00Z",
+        parents: vec![PulledParent::Here(1)],
+    };
+    let child = PulledRevision {
+        content: "# Card, theirs again\n",
+        author: "tom",
+        message: "",
+        created_at: "2026-12-01T11:00:00Z",
+        parents: vec![PulledParent::Pulled(0)],
+    };
+    let outbox = store.outbox_waiting().expect("outbox").len();
+    // Planned against r1, but the head moved to r2 meanwhile: refused, nothing stored.
+    store
+        .save_revision(
+            &card(),
+            DocumentKind::ModelCard,
+            &save("# Mine\n", Some(1)),
+            &actor(),
+        )
+        .expect("save");
+    let before = audit_count(&store);
+    let err = store
+        .pull_revisions(
+            &card(),
+            DocumentKind::ModelCard,
+            &[theirs.clone(), child.clone()],
+            Some(1),
+            PulledHead::Pulled(1),
+            &actor(),
+        )
+        .expect_err("the head moved");
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    assert_eq!(
+        store
+            .revisions(&card(), DocumentKind::ModelCard)
+            .expect("revs")
+            .len(),
+        2
+    );
+    assert_eq!(audit_count(&store), before);
+    // Planned against r2: stored as r3 and r4 with their own author and time; the head stays
+    // (a divergence) or moves (a fast-forward).
+    let numbers = store
+        .pull_revisions(
+            &card(),
+            DocumentKind::ModelCard,
+            &[theirs, child],
+            Some(2),
+            PulledHead::Stays,
+            &actor(),
+        )
+        .expect("pull");
+    assert_eq!(numbers, vec![3, 4]);
+    let revs = store
+        .revisions(&card(), DocumentKind::ModelCard)
+        .expect("revs");
+    assert_eq!(revs[2].author, "tom");
+    assert_eq!(revs[2].created_at, "2026-12-01T10:00:00Z");
+    assert_eq!(revs[2].parent, Some(1));
+    assert_eq!(revs[3].parent, Some(3));
+    let doc = store
+        .document(&card(), DocumentKind::ModelCard)
+        .expect("doc")
+        .expect("exists");
+    assert_eq!(doc.head.meta.number, 2, "a divergence keeps our head");
+    assert_eq!(
+        store.outbox_waiting().expect("outbox").len(),
+        outbox + 1,
+        "pulled revisions are already in the registry: only our save waits"
+    );
+    // A document new here is created with the pulled head.
+    let v2: Version = "1.0.0-1".parse().expect("v");
+    let runbook = DocumentTarget::Version("copilot".parse().expect("name"), v2);
+    store
+        .pull_revisions(
+            &runbook,
+            DocumentKind::Runbook,
+            &[PulledRevision {
+                content: "# Runbook\n",
+                author: "tom",
+                message: "",
+                created_at: "2026-12-01T09:00:00Z",
+                parents: vec![],
+            }],
+            None,
+            PulledHead::Pulled(0),
+            &actor(),
+        )
+        .expect("new document");
+    let rb = store
+        .document(&runbook, DocumentKind::Runbook)
+        .expect("doc")
+        .expect("exists");
+    assert_eq!(
+        (rb.head.meta.number, rb.head.meta.author.as_str()),
+        (1, "tom")
+    );
+    let deep = store.audit_verify_deep().expect("deep");
+    assert!(
+        deep.mismatches.is_empty(),
+        "the log explains pulled rows: {:?}",
+        deep.mismatches
+    );
+}

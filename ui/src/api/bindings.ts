@@ -1126,6 +1126,114 @@ base_revision: number | null,
  */
 saved_at: string, };
 
+export type HunkKind = "same" | "ours" | "theirs" | "both" | "conflict";
+
+export type MergeChoice = "ours" | "theirs" | "both" | "base";
+
+export type MergeHunkView = { 
+/**
+ * What happened to it.
+ */
+kind: HunkKind, 
+/**
+ * The common ancestor's text of the stretch.
+ */
+base: string, 
+/**
+ * This workspace's head's text.
+ */
+ours: string, 
+/**
+ * The other head's text.
+ */
+theirs: string, 
+/**
+ * The merged text, None for a conflict.
+ */
+merged: string | null, };
+
+export type DocumentMergeView = { 
+/**
+ * `MODEL@VERSION`.
+ */
+target: string, 
+/**
+ * The kind.
+ */
+kind: DocumentKind, 
+/**
+ * This workspace's head.
+ */
+ours: RevisionView, 
+/**
+ * The other head.
+ */
+theirs: RevisionView, 
+/**
+ * Their nearest common ancestor, None when they share none (then the base is empty).
+ */
+base: RevisionView | null, 
+/**
+ * The stretches in order.
+ */
+hunks: Array<MergeHunkView>, 
+/**
+ * How many stretches conflict.
+ */
+conflicts: number, 
+/**
+ * The merged text with each conflict between markers.
+ */
+marked: string, 
+/**
+ * The merged text when nothing conflicts.
+ */
+clean: string | null, };
+
+export type DocumentMergeCompose = { 
+/**
+ * `MODEL@VERSION`.
+ */
+target: string, 
+/**
+ * The kind.
+ */
+kind: DocumentKind, 
+/**
+ * The other head's revision number the merge was shown for.
+ */
+theirs: number, 
+/**
+ * One per conflict, in order.
+ */
+choices: Array<MergeChoice>, };
+
+export type DocumentMergeSave = { 
+/**
+ * `MODEL@VERSION`.
+ */
+target: string, 
+/**
+ * The kind.
+ */
+kind: DocumentKind, 
+/**
+ * The head the merge was shown for; refused if it moved since.
+ */
+ours: number, 
+/**
+ * The other head.
+ */
+theirs: number, 
+/**
+ * The merged text; refused while it holds conflict markers.
+ */
+text: string, 
+/**
+ * Why, for the history (defaults to `merge rN`).
+ */
+message: string | null, };
+
 export type EvalKind = "golden-set" | "scenario-suite" | "red-team" | "fairness-audit" | "load-test" | "online-kpis";
 
 export type Direction = "higher" | "lower" | "none";
@@ -2888,7 +2996,8 @@ model: string,
  */
 version: string, 
 /**
- * `release-record` (a different signed record for the same version) or `tampered`.
+ * `release-record` (a different signed record for the same version), `tampered`, or
+ * `document:KIND` (two heads of a document to merge; listed while they stay unmerged).
  */
 kind: string, 
 /**
@@ -3034,7 +3143,11 @@ sent: number,
  */
 pulled_approvals: number, 
 /**
- * Pulled approvals refused (with why).
+ * Document revisions pulled, checked and stored.
+ */
+pulled_revisions: number, 
+/**
+ * Pulled approvals and revisions refused or waiting (with why).
  */
 refused: Array<string>, 
 /**
