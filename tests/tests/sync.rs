@@ -475,7 +475,10 @@ fn concurrent_document_edits_become_two_heads_and_a_merge_through_mlflow() {
         "the edit waits in the outbox: {waiting}"
     );
     ok(&a, &ns, &["sync", "--push"]);
-    let pulled = ok(&b, &ns, &["sync", "--json"]).json();
+    // A sync that finds a conflict says so with exit 1, as for records.
+    let found = run(&b, &ns, None, &["sync", "--json"]);
+    assert_eq!(found.code, 1, "{}", found.stderr);
+    let pulled = found.json();
     assert_eq!(pulled["pulled_revisions"], 1, "{pulled}");
     let conflicts = open_document_conflicts(&b, &ns);
     assert_eq!(conflicts.len(), 1, "{conflicts:?}");
@@ -570,7 +573,7 @@ fn concurrent_document_edits_become_two_heads_and_a_merge_through_mlflow() {
     assert_ne!(top, text);
     doc_save(&b, &ns, card, "model-card", &top, "b2.md");
     ok(&a, &ns, &["sync", "--push"]);
-    ok(&b, &ns, &["sync"]);
+    assert_eq!(run(&b, &ns, None, &["sync"]).code, 1);
     assert_eq!(open_document_conflicts(&b, &ns).len(), 1);
     let clean = ok(&b, &ns, &["doc", "merge", card, "model-card", "--json"]).json();
     assert_eq!(clean["conflicts"], 0, "{clean}");
@@ -611,7 +614,9 @@ print("{{}}")
 "#
     ));
     let b_head = doc_text(&b, &ns, card, "model-card");
-    let pulled = ok(&b, &ns, &["sync", "--pull", "--json"]).json();
+    let found = run(&b, &ns, None, &["sync", "--pull", "--json"]);
+    assert_eq!(found.code, 1, "{}", found.stderr);
+    let pulled = found.json();
     assert_eq!(pulled["pulled_revisions"], 0, "{pulled}");
     let tampered = pulled["conflicts"]
         .as_array()
