@@ -10,6 +10,7 @@ import { formatTime } from "../../components/format";
 import { useErrors } from "../../errors";
 import { href } from "../../router";
 import { useLoad } from "../../useLoad";
+import { useSync } from "./SyncContext";
 import { SyncSubScreen } from "./SyncSubScreen";
 import "./sync.css";
 
@@ -82,6 +83,7 @@ type Props = { target: string; kind: DocumentKind };
 
 function Merge({ view, target, kind }: { view: DocumentMergeView } & Props) {
   const { report } = useErrors();
+  const { reloadStatus } = useSync();
   const [choices, setChoices] = useState<(MergeChoice | null)[]>(() => Array.from({ length: view.conflicts }, () => null));
   const [text, setText] = useState(view.clean ?? view.marked);
   const [message, setMessage] = useState("");
@@ -101,6 +103,8 @@ function Merge({ view, target, kind }: { view: DocumentMergeView } & Props) {
     setBusy(true);
     try {
       setSaved(await api.docMergeSave({ target, kind, ours: view.ours.number, theirs: view.theirs.number, text, message: message.trim() || null }));
+      // The shell's conflict count drops now, not at the next poll.
+      reloadStatus();
     } catch (e) {
       report(e);
     } finally {
@@ -127,7 +131,8 @@ function Merge({ view, target, kind }: { view: DocumentMergeView } & Props) {
         </div>
       </div>
     );
-  let conflict = -1;
+  // The index of each conflict among the conflicts, by hunk.
+  const conflictIndex = view.hunks.map((_, i) => view.hunks.slice(0, i).filter((x) => x.kind === "conflict").length);
   return (
     <div onKeyDown={onKey}>
       <dl className="kv small" data-testid="merge-heads">
@@ -170,8 +175,7 @@ function Merge({ view, target, kind }: { view: DocumentMergeView } & Props) {
                 <pre className="merge-text">{h.merged}</pre>
               </li>
             );
-          conflict += 1;
-          const n = conflict;
+          const n = conflictIndex[i] ?? 0;
           return (
             <li key={i}>
               <Conflict h={h} n={n} total={view.conflicts} choice={choices[n] ?? null} onChoose={(c) => void compose(choices.map((x, j) => (j === n ? c : x)))} />

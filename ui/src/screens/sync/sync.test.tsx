@@ -178,6 +178,12 @@ describe("ConflictsScreen", () => {
     expect(Array.from(list.children).map((li) => li.getAttribute("data-kind"))).toEqual(found.conflicts.map((d) => d.conflict.kind));
     for (const d of found.conflicts) {
       const card = screen.getByTestId(`conflict-${d.conflict.model}-${d.conflict.version}-${d.conflict.kind}`);
+      if (d.conflict.kind.startsWith("document:")) {
+        // Two heads of a document: Merge… opens the merge screen for it.
+        expect(within(card).getByTestId("conflict-merge").getAttribute("href")).toBe(`#/sync/merge/${encodeURIComponent(`${d.conflict.model}@${d.conflict.version}`)}/${d.conflict.kind.slice("document:".length)}`);
+        expect(within(card).getByTestId("conflict-detail").textContent).toBe(d.conflict.detail);
+        continue;
+      }
       expect(within(card).getByTestId("conflict-remote-digest").getAttribute("title")).toBe(d.conflict.remote_sha256);
       expect(within(card).getByTestId("conflict-detail").textContent).toBe(d.conflict.detail);
       if (d.conflict.kind === "tampered") expect(card.textContent).toContain("tampered — ignored");
