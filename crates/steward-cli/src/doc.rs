@@ -527,32 +527,6 @@ fn edit(ws: &Workspace, doc: &DocumentRef, message: Option<String>) -> Result<Ex
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::editor_argv;
-
-    #[test]
-    fn the_editor_command_splits_as_a_shell_would() {
-        let cases: [(&str, Result<&[&str], &str>); 5] = [
-            ("vi", Ok(&["vi"])),
-            ("code --wait", Ok(&["code", "--wait"])),
-            (
-                "\"/opt/My Editor/edit\" -w",
-                Ok(&["/opt/My Editor/edit", "-w"]),
-            ),
-            ("'unclosed", Err("quote it as a shell would")),
-            ("''", Ok(&[""])),
-        ];
-        for (cmd, expected) in cases {
-            match (editor_argv("EDITOR", cmd), expected) {
-                (Ok(words), Ok(want)) => assert_eq!(words, want, "{cmd}"),
-                (Err(e), Err(want)) => assert!(e.message.contains(want), "{cmd}: {e}"),
-                (got, want) => panic!("{cmd}: got {got:?}, want {want:?}"),
-            }
-        }
-    }
-}
-
 fn parse_choice(s: &str) -> Result<MergeChoice, String> {
     match s {
         "ours" => Ok(MergeChoice::Ours),
@@ -637,4 +611,30 @@ fn merge(
         saved.document.revision.number
     );
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::editor_argv;
+
+    #[test]
+    fn the_editor_command_splits_as_a_shell_would() {
+        let cases: [(&str, Result<&[&str], &str>); 5] = [
+            ("vi", Ok(&["vi"])),
+            ("code --wait", Ok(&["code", "--wait"])),
+            (
+                "\"/opt/My Editor/edit\" -w",
+                Ok(&["/opt/My Editor/edit", "-w"]),
+            ),
+            ("'unclosed", Err("quote it as a shell would")),
+            ("''", Ok(&[""])),
+        ];
+        for (cmd, expected) in cases {
+            match (editor_argv("EDITOR", cmd), expected) {
+                (Ok(words), Ok(want)) => assert_eq!(words, want, "{cmd}"),
+                (Err(e), Err(want)) => assert!(e.message.contains(want), "{cmd}: {e}"),
+                (got, want) => panic!("{cmd}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
 }

@@ -584,6 +584,17 @@ mod tests {
         );
     }
 
+    /// (case, local graph, head, incoming, inserted, waiting, head move)
+    type PullRow<'a> = (
+        &'a str,
+        &'a Graph,
+        Option<&'a str>,
+        Graph,
+        &'a [&'a str],
+        &'a [&'a str],
+        HeadMove,
+    );
+
     #[test]
     fn pulls_as_a_table() {
         let local = g(&[("r1", &[]), ("r2", &["r1"])]);
@@ -600,15 +611,7 @@ mod tests {
             ("o", &["r1"]),
             ("m", &["o", "t"]),
         ]);
-        let rows: Vec<(
-            &str,
-            &Graph,
-            Option<&str>,
-            Graph,
-            &[&str],
-            &[&str],
-            HeadMove,
-        )> = vec![
+        let rows: Vec<PullRow<'_>> = vec![
             (
                 "nothing new",
                 &local,
