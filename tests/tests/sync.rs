@@ -117,7 +117,28 @@ fn the_demo_reaches_mlflow_once_and_the_registry_is_governed() {
     );
     assert!(!artifacts_of(&server, "steward/summarize-copilot/1.1.0-8/approvals").is_empty());
 
-    // A re-push creates nothing and sends nothing.
+    // The charts the core draws go up once, as SVG, keyed on their evidence.
+    let charts = artifacts_of(&server, "steward/summarize-copilot/1.2.0-12/charts");
+    assert!(
+        charts.iter().any(|f| f.ends_with("compare.svg")),
+        "the canary's comparison chart is uploaded: {charts:?}"
+    );
+    let svg = server.python(
+        r#"
+import json, os, urllib.request
+u = os.environ["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow-artifacts/artifacts/steward/summarize-copilot/1.2.0-12/charts/compare.svg"
+print(json.dumps(urllib.request.urlopen(u).read().decode()[:200]))
+"#,
+    );
+    assert!(svg.as_str().is_some_and(|t| t.contains("<svg")), "{svg}");
+    assert!(
+        copilot["versions"]["1.2.0-12"]["tags"]["steward.charts"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("sha256:")),
+        "the charts' key is a tag"
+    );
+
+    // A re-push creates nothing and sends nothing (no chart is drawn again).
     let again = ok(&a, &ns, &["sync", "--push", "--json"]).json();
     assert_eq!(again["ops"], 0, "{again}");
     assert_eq!(again["versions_created"], 0);

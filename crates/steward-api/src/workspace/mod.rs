@@ -3,6 +3,7 @@
 //! Each capability adds its operations in a submodule (`documents`, `evals`) as another
 //! `impl Workspace` block.
 
+mod chart_sync;
 mod compliance;
 mod doc_sync;
 mod documents;

@@ -20,6 +20,7 @@ use steward_sync::{
     SyncError,
 };
 
+use super::chart_sync::CHARTS_TAG;
 use super::doc_sync::{documents_folder, documents_tag_of_files, DOCUMENTS_TAG};
 use super::releases::RELEASE_PREDICATE;
 use super::trust::{trust_state_from_file, TrustState};
@@ -306,7 +307,14 @@ impl Workspace {
     }
 
     /// Everything the registry should say about `model`, with the envelope bytes.
-    fn gather(&self, model: &ModelName, versions: &[(Version, Stage)]) -> Result<Gathered> {
+    fn gather(
+        &self,
+        model: &ModelName,
+        versions: &[(Version, Stage)],
+        remote: &[steward_sync::RemoteVersion],
+    ) -> Result<Gathered> {
+        let (remote_index, _) = steward_sync::plan::index_versions(remote);
+        let evidence = self.charts_evidence(model, versions)?;
         let m = self.store.model(model)?;
         let list = self.release_list(model.as_str())?;
         let rows = self.store.release_records(model)?;
@@ -396,6 +404,12 @@ impl Workspace {
                     documents.artifacts.keys().cloned().collect(),
                 );
                 artifacts.extend(documents.artifacts);
+            }
+            let remote_charts = remote_index.get(&v).and_then(|rv| rv.tags.get(CHARTS_TAG));
+            if let Some(charts) = self.gather_charts(model, version, &evidence, remote_charts)? {
+                tags.insert(CHARTS_TAG.into(), charts.tag);
+                sets.insert(CHARTS_TAG.to_string(), charts.paths);
+                artifacts.extend(charts.artifacts);
             }
             out_versions.push(LocalVersion {
                 version: v.clone(),
@@ -595,7 +609,9 @@ impl Workspace {
             } else {
                 Vec::new()
             };
-            let mut gathered = self.gather(&name, &versions).map_err(fail)?;
+            let mut gathered = self
+                .gather(&name, &versions, &remote_versions)
+                .map_err(fail)?;
             // The documents folders of versions whose revisions differ, listed once for the
             // pull and the push.
             let mut listed = BTreeMap::new();
@@ -618,7 +634,9 @@ impl Workspace {
                         .map_err(|e| Box::new((Some(report.clone()), e)))?;
                 }
                 if changed {
-                    gathered = self.gather(&name, &versions).map_err(fail)?;
+                    gathered = self
+                        .gather(&name, &versions, &remote_versions)
+                        .map_err(fail)?;
                 }
             }
             // Where the registry lists revisions this workspace does not hold (a push without
