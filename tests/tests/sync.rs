@@ -144,6 +144,27 @@ print(json.dumps(urllib.request.urlopen(u).read().decode()[:200]))
     assert_eq!(again["versions_created"], 0);
     assert_eq!(server.python(READ_BACK)["summarize-copilot"]["count"], 5);
 
+    // A create whose answer was lost and that committed after Steward searched leaves a second
+    // version with the same steward.version: the next push reports it and deletes it.
+    server.python(
+        "from mlflow import MlflowClient; v = MlflowClient().create_model_version('summarize-copilot', 'steward://summarize-copilot/1.1.0-8', tags={'steward.version': '1.1.0-8'}); print('{}')",
+    );
+    assert_eq!(server.python(READ_BACK)["summarize-copilot"]["count"], 6);
+    let healed = ok(&a, &ns, &["sync", "--push", "--json"]).json();
+    let dup = healed["duplicates"][0]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        dup.contains("summarize-copilot@1.1.0-8") && dup.contains("deleting its own extra"),
+        "{healed}"
+    );
+    assert_eq!(server.python(READ_BACK)["summarize-copilot"]["count"], 5);
+    assert_eq!(
+        ok(&a, &ns, &["sync", "--push", "--json"]).json()["duplicates"],
+        serde_json::json!([])
+    );
+
     // Deploy-time admission passes for the governed production version.
     let roster = a.path("roster.json");
     ok(

@@ -120,6 +120,7 @@ fn apply_one(
         Op::SetVersionTag {
             number, key, value, ..
         } => registry.set_version_tag(name, number, key, value),
+        Op::DeleteVersion { number, .. } => registry.delete_version(name, number),
         Op::SetAlias { alias, target } => {
             let number = match target {
                 VersionRef::Number(n) => n.clone(),

@@ -112,6 +112,8 @@ fn jitter() -> f64 {
 pub struct RemoteVersion {
     /// MLflow's version number (a string in JSON).
     pub number: String,
+    /// Its `source` (`steward://MODEL/VERSION` for the versions Steward creates).
+    pub source: String,
     /// Its tags.
     pub tags: BTreeMap<String, String>,
     /// Who last changed it, when MLflow says.
@@ -198,6 +200,7 @@ fn tags_of(v: &Value) -> BTreeMap<String, String> {
 fn version_of(v: &Value) -> RemoteVersion {
     RemoteVersion {
         number: field_str(v, "version"),
+        source: field_str(v, "source"),
         tags: tags_of(v),
         user_id: v
             .get("user_id")
@@ -725,6 +728,27 @@ impl Registry {
             true,
         )
         .map(drop)
+    }
+
+    /// Deletes model version `number` (a duplicate Steward created after a lost answer). A
+    /// version already gone is not an error. MLflow's basic-auth app asks MANAGE for it.
+    pub fn delete_version(&self, name: &str, number: &str) -> Result<()> {
+        let body = json!({ "name": name, "version": number });
+        match self.json(
+            Method::DELETE,
+            "api/2.0/mlflow/model-versions/delete",
+            &[],
+            Some(&body),
+            (
+                &format!("deleting duplicate version {number} of {name}"),
+                &format!("MANAGE permission on registered model {name}"),
+            ),
+            true,
+        ) {
+            Ok(_) => Ok(()),
+            Err(e) if Self::not_found(&e) => Ok(()),
+            Err(e) => Err(e),
+        }
     }
 
     /// The version `alias` points at, or None.

@@ -19,7 +19,8 @@
 //!   their tag differs, only the paths the registry does not already list, and the tag is set
 //!   after them, so a sync cut short uploads again;
 //! - two registry versions carrying the same `steward.version` (a create whose answer was
-//!   lost) are reported; the lowest number is the one Steward uses.
+//!   lost) are reported; the lowest number is the one Steward uses, and the others are deleted
+//!   (last) when they are Steward's own (its `steward://` source) and no alias points at them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -159,6 +160,15 @@ pub enum Op {
         /// The alias.
         alias: String,
     },
+    /// Delete a duplicate registry version Steward created (a create whose answer was lost
+    /// and that committed after Steward searched for it): same `steward.version`, same
+    /// `steward://` source, a higher number than the one used, and no alias on it.
+    DeleteVersion {
+        /// The Steward version it duplicates.
+        version: String,
+        /// The duplicate's registry number.
+        number: String,
+    },
 }
 
 impl Op {
@@ -179,6 +189,9 @@ impl Op {
                 VersionRef::Steward(v) => format!("pointing {alias} at {v}"),
             },
             Op::DeleteAlias { alias } => format!("removing alias {alias}"),
+            Op::DeleteVersion { version, number } => {
+                format!("deleting registry version {number}, a duplicate of {version}")
+            }
         }
     }
 }
@@ -358,6 +371,27 @@ pub fn plan(local: &LocalModel, remote: &RemoteState, restore: bool) -> Plan {
         }
     }
     let remote_aliases = remote.model.as_ref().map(|m| &m.aliases);
+    // Duplicates Steward made are removed, last: only its own (its source), never one an
+    // alias points at (someone may deploy it), never the one it uses (the lowest).
+    let mut deletes = Vec::new();
+    for d in &out.duplicates {
+        let Some(lv) = local.versions.iter().find(|v| v.version == d.version) else {
+            continue;
+        };
+        for number in d.numbers.iter().skip(1) {
+            let ours = remote
+                .versions
+                .iter()
+                .any(|v| &v.number == number && v.source == lv.source);
+            let aliased = remote_aliases.is_some_and(|a| a.values().any(|n| n == number));
+            if ours && !aliased {
+                deletes.push(Op::DeleteVersion {
+                    version: d.version.clone(),
+                    number: number.clone(),
+                });
+            }
+        }
+    }
     for alias in GOVERNED_ALIASES {
         let desired = local.aliases.get(alias);
         let desired_ref = desired.map(|sv| match index.get(sv) {
@@ -420,6 +454,7 @@ pub fn plan(local: &LocalModel, remote: &RemoteState, restore: bool) -> Plan {
             }
         }
     }
+    out.ops.extend(deletes);
     out
 }
 

@@ -715,10 +715,32 @@ impl Workspace {
                     )
                 }));
             report.duplicates.extend(plan.duplicates.iter().map(|d| {
+                let deleted: Vec<&str> = plan
+                    .ops
+                    .iter()
+                    .filter_map(|o| match o {
+                        Op::DeleteVersion { version, number } if version == &d.version => {
+                            Some(number.as_str())
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let kept = d.numbers.len() - 1 - deleted.len();
                 format!(
-                    "{name}@{}: registry versions {}",
+                    "{name}@{}: registry versions {} (Steward uses {}{}{})",
                     d.version,
-                    d.numbers.join(", ")
+                    d.numbers.join(", "),
+                    d.numbers.first().map_or("", String::as_str),
+                    if deleted.is_empty() || !push {
+                        String::new()
+                    } else {
+                        format!("; deleting its own extra {}", deleted.join(", "))
+                    },
+                    if kept > 0 {
+                        "; an extra with an alias on it or another source is left for a person"
+                    } else {
+                        ""
+                    }
                 )
             }));
             report

@@ -28,6 +28,7 @@ fn lv(version: &str, stage: &str, envelopes: &str) -> LocalVersion {
 fn rv(number: &str, version: &str, stage: &str, envelopes: &str) -> RemoteVersion {
     RemoteVersion {
         number: number.into(),
+        source: format!("steward://m/{version}"),
         tags: tags(&[
             (VERSION_TAG, version),
             ("steward.stage", stage),
@@ -105,6 +106,7 @@ fn show(p: &Plan) -> Vec<String> {
                 VersionRef::Steward(v) => format!("alias {alias} -> new {v}"),
             },
             Op::DeleteAlias { alias } => format!("unalias {alias}"),
+            Op::DeleteVersion { number, .. } => format!("delete #{number}"),
         })
         .collect();
     out.extend(p.ungoverned.iter().map(|u| {
@@ -256,7 +258,7 @@ fn plans_as_a_table() {
                 model: Some(model(&[("production", "1"), ("canary", "9")])),
                 versions: vec![
                     rv("1", "1.0.0", "production", "e1"),
-                    RemoteVersion { number: "9".into(), tags: BTreeMap::new(), user_id: None, last_updated_ms: None },
+                    RemoteVersion { number: "9".into(), source: String::new(), tags: BTreeMap::new(), user_id: None, last_updated_ms: None },
                 ],
                 ..Default::default()
             },
@@ -275,7 +277,7 @@ fn plans_as_a_table() {
             want: &[],
         },
         Case {
-            name: "duplicate versions from a lost create answer: reported, the lowest is used",
+            name: "duplicate versions from a lost create answer: reported, the lowest is used, the extra deleted last",
             local: prod("1.0.0"),
             remote: RemoteState {
                 model: Some(model(&[])),
@@ -283,7 +285,21 @@ fn plans_as_a_table() {
                 ..Default::default()
             },
             restore: false,
-            want: &["alias production -> #3", "DUPLICATE 1.0.0 [\"3\", \"4\"]"],
+            want: &["alias production -> #3", "delete #4", "DUPLICATE 1.0.0 [\"3\", \"4\"]"],
+        },
+        Case {
+            name: "a duplicate from another source (tagged by hand) is reported, not deleted",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(model(&[("production", "3")])),
+                versions: vec![
+                    rv("3", "1.0.0", "production", "e1"),
+                    RemoteVersion { source: "s3://someone/else".into(), ..rv("4", "1.0.0", "production", "e1") },
+                ],
+                ..Default::default()
+            },
+            restore: false,
+            want: &["DUPLICATE 1.0.0 [\"3\", \"4\"]"],
         },
         Case {
             name: "an alias on the duplicate is not governed",
@@ -414,6 +430,7 @@ fn planning_the_result_of_a_plan_is_empty() {
             .enumerate()
             .map(|(i, v)| RemoteVersion {
                 number: (i + 1).to_string(),
+                source: v.source.clone(),
                 tags: v.tags.clone(),
                 user_id: None,
                 last_updated_ms: None,
