@@ -72,4 +72,4 @@ mkdir -p "$ROOT/artifacts/screenshots"
 cd "$HERE"
 # E2E_TESTS limits the run to some files (e.g. E2E_TESTS=operations.test.js).
 # shellcheck disable=SC2086
-node --test --test-reporter=spec --test-concurrency=1 ${E2E_TESTS:-journey.test.js approvals.test.js governance.test.js releases.test.js compliance.test.js operations.test.js sync.test.js}
+node --test --test-reporter=spec --test-concurrency=1 ${E2E_TESTS:-journey.test.js approvals.test.js governance.test.js releases.test.js compliance.test.js operations.test.js sync.test.js merge.test.js}
