@@ -679,4 +679,46 @@ print("{{}}")
         "nothing of it is used"
     );
     ok(&b, &ns, &["audit", "verify", "--deep"]);
+
+    // The laptop that holds the revision does not notice the edit on an ordinary sync (the tag
+    // still matches); `--verify` downloads what it holds, reports the edit and puts it back.
+    let quiet = ok(&a, &ns, &["sync", "--json"]).json();
+    assert_eq!(quiet["conflicts"], serde_json::json!([]), "{quiet}");
+    let checked = run(&a, &ns, None, &["sync", "--verify", "--json"]);
+    assert_eq!(checked.code, 1, "{}", checked.stderr);
+    let report = checked.json();
+    let found: Vec<&serde_json::Value> = report["conflicts"]
+        .as_array()
+        .map(|c| c.iter().filter(|c| c["kind"] == "tampered").collect())
+        .unwrap_or_default();
+    assert_eq!(found.len(), 1, "only the edited revision: {report}");
+    assert!(
+        found[0]["detail"].as_str().is_some_and(
+            |d| d.contains(&file) && d.contains("changed in the registry after it was pushed")
+        ),
+        "{report}"
+    );
+    let restored = server.python(&format!(
+        r#"
+import json, os, urllib.request
+u = os.environ["MLFLOW_TRACKING_URI"] + "/api/2.0/mlflow-artifacts/artifacts/{folder}/{file}"
+print(json.dumps(json.load(urllib.request.urlopen(u))["content"]))
+"#
+    ));
+    assert!(
+        restored
+            .as_str()
+            .is_some_and(|t| t.contains("One more line.")),
+        "the workspace's bytes are back: {restored}"
+    );
+    // Now it verifies, and the other laptop takes it.
+    let pulled = ok(&b, &ns, &["sync", "--pull", "--json"]).json();
+    assert_eq!(pulled["pulled_revisions"], 1, "{pulled}");
+    assert!(doc_text(&b, &ns, card, "model-card").contains("One more line."));
+    let again = ok(&a, &ns, &["sync", "--verify", "--json"]).json();
+    assert_eq!(
+        again["conflicts"],
+        serde_json::json!([]),
+        "nothing else differs: {again}"
+    );
 }

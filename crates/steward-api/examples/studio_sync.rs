@@ -106,6 +106,7 @@ fn main() {
                 push: has("push"),
                 pull: has("pull"),
                 restore: has("restore"),
+                verify: None,
             };
             let seen = RefCell::new(Vec::new());
             let r = ws.sync_observed(&req, &|| false, &|p| {

@@ -64,6 +64,11 @@ pub struct SyncArgs {
     /// Move ungoverned aliases back to the governed state.
     #[arg(long)]
     restore: bool,
+    /// Also download every envelope and document revision held here and in the registry and
+    /// compare the bytes: an edit made in the registry in place is reported as tampered, and a
+    /// push puts the workspace's bytes back (one GET per artifact).
+    #[arg(long)]
+    verify: bool,
     /// Print progress lines on stderr even when it is not a terminal (on a terminal a bar is
     /// shown anyway).
     #[arg(long)]
@@ -346,6 +351,7 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode, ApiError> {
             push: args.push,
             pull: args.pull,
             restore: args.restore,
+            verify: Some(args.verify),
         },
         &|| cancel.load(Ordering::SeqCst),
         &mut |p| shown.show(p),

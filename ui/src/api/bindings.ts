@@ -3107,7 +3107,13 @@ pull: boolean,
 /**
  * Move ungoverned aliases back to the governed state.
  */
-restore: boolean, };
+restore: boolean, 
+/**
+ * Also download every envelope and document revision this workspace holds that the
+ * registry holds too, and compare the bytes: an in-place edit is reported as tampered (and
+ * put back by a push). One listing per folder and one GET per artifact; off by default.
+ */
+verify?: boolean, };
 
 export type SyncReport = { 
 /**

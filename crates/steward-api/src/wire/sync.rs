@@ -120,6 +120,12 @@ pub struct SyncRequest {
     pub pull: bool,
     /// Move ungoverned aliases back to the governed state.
     pub restore: bool,
+    /// Also download every envelope and document revision this workspace holds that the
+    /// registry holds too, and compare the bytes: an in-place edit is reported as tampered (and
+    /// put back by a push). One listing per folder and one GET per artifact; off by default.
+    #[serde(default)]
+    #[ts(optional)]
+    pub verify: Option<bool>,
 }
 
 /// One sync's report.

@@ -218,6 +218,57 @@ impl Workspace {
         Ok(changed)
     }
 
+    /// Downloads every artifact of `model` this workspace holds (`held`: path → bytes) that
+    /// the registry lists for a version it holds too, and compares the bytes. Each that differs
+    /// is stored as a `tampered` conflict; the (version, path) of each comes back, for the push
+    /// to put the workspace's bytes back. Charts are derived, not evidence, and are not read.
+    pub(super) fn verify_held(
+        &self,
+        reg: &Registry,
+        model: &ModelName,
+        remote: &[steward_sync::RemoteVersion],
+        held: &BTreeMap<String, Vec<u8>>,
+        report: &mut SyncReport,
+    ) -> Result<Vec<(String, String)>> {
+        let (index, _) = steward_sync::plan::index_versions(remote);
+        let mut edited = Vec::new();
+        for sv in index.keys() {
+            for folder in ["records", "approvals", "waivers", "documents"] {
+                let dir = format!("steward/{model}/{sv}/{folder}");
+                let prefix = format!("{dir}/");
+                if !held.keys().any(|p| p.starts_with(&prefix)) {
+                    continue;
+                }
+                for file in reg.list_artifacts(&dir).map_err(registry_error)? {
+                    let path = format!("{dir}/{file}");
+                    let Some(ours) = held.get(&path) else {
+                        continue;
+                    };
+                    let Some(theirs) = reg.get_artifact(&path).map_err(registry_error)? else {
+                        continue;
+                    };
+                    if &theirs == ours {
+                        continue;
+                    }
+                    let (was, now) = (Sha256Digest::of(ours), Sha256Digest::of(&theirs));
+                    self.conflict(
+                        model,
+                        sv,
+                        "tampered",
+                        Some(&was.to_string()),
+                        &now.to_string(),
+                        &format!(
+                            "{path} was changed in the registry after it was pushed (it digests to {now}; this workspace's copy, {was}, is kept and a push puts it back)"
+                        ),
+                        report,
+                    )?;
+                    edited.push((sv.clone(), path));
+                }
+            }
+        }
+        Ok(edited)
+    }
+
     /// True while a stored conflict still stands: a document's two heads stay open until a
     /// revision merges the other head in; every other conflict stays.
     pub(super) fn conflict_open(

@@ -490,7 +490,13 @@ impl Workspace {
             _ => "pull",
         };
         let waiting = self.store.outbox_waiting()?;
-        let result = self.sync_with(&reg, (push, pull, req.restore), cancelled, steps, sent);
+        let result = self.sync_with(
+            &reg,
+            (push, pull, req.restore, req.verify.unwrap_or(false)),
+            cancelled,
+            steps,
+            sent,
+        );
         let (report, error) = match result {
             Ok(r) => (Some(r), None),
             Err(stopped) => {
@@ -543,7 +549,7 @@ impl Workspace {
     fn sync_with(
         &self,
         reg: &Registry,
-        (push, pull, restore): (bool, bool, bool),
+        (push, pull, restore, verify): (bool, bool, bool, bool),
         cancelled: &dyn Fn() -> bool,
         progress: &dyn Fn(&SyncProgress),
         sent: &mut dyn FnMut(&steward_sync::Progress<'_>),
@@ -705,7 +711,22 @@ impl Workspace {
                     }
                 }
             }
-            let plan = steward_sync::plan(&gathered.local, &remote, restore);
+            let mut plan = steward_sync::plan(&gathered.local, &remote, restore);
+            if verify && remote.model.is_some() {
+                let edited = self
+                    .verify_held(
+                        reg,
+                        &name,
+                        &remote.versions,
+                        &gathered.artifacts,
+                        &mut report,
+                    )
+                    .map_err(|e| Box::new((Some(report.clone()), e)))?;
+                // The workspace's bytes go back up (content-addressed: always the right ones).
+                for (version, path) in edited {
+                    plan.ops.insert(0, Op::UploadArtifact { version, path });
+                }
+            }
             report
                 .remote_ahead
                 .extend(plan.remote_ahead.iter().map(|r| {
