@@ -1,7 +1,9 @@
 // The Sync screen (#/sync): the registry, the last sync's outcome, Sync now with progress and
 // Cancel (which stops between operations; what was sent stays sent), the report of the sync
-// just run, and every change waiting for the registry with its last error. Everything shown is
+// just run (optionally checking every held artifact against the registry's bytes, as
+// `steward sync --verify`), and every change waiting for the registry with its last error. Everything shown is
 // what the core answered; the conflicts and ungoverned changes have screens of their own.
+import { useState } from "react";
 import type { SyncReport } from "../../api/bindings";
 import { CancelOperation } from "../../components/OperationActions";
 import { formatTime } from "../../components/format";
@@ -56,6 +58,8 @@ function ReportSummary({ r }: { r: SyncReport }) {
 
 export function SyncScreen() {
   const { status, op, start, lastReport } = useSync();
+  // Off by default: the check downloads every envelope and revision the workspace holds.
+  const [verify, setVerify] = useState(false);
   const conflicts = status?.conflicts ?? [];
   const tampered = conflicts.filter((c) => c.kind === "tampered").length;
   return (
@@ -113,11 +117,14 @@ export function SyncScreen() {
               type="button"
               className="btn btn-primary"
               disabled={op.running || !status.url}
-              onClick={() => void start({ push: false, pull: false, restore: false })}
+              onClick={() => void start(verify ? { push: false, pull: false, restore: false, verify: true } : { push: false, pull: false, restore: false })}
               data-testid="sync-now"
             >
               {op.running ? "Syncing…" : "Sync now"}
             </button>
+            <label className="small" title="Downloads every envelope and revision held here and compares the bytes: catches an edit made in the registry in place (one request per item).">
+              <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} disabled={op.running} data-testid="sync-verify" /> Also check what the registry holds against this workspace
+            </label>
             {op.running ? <CancelOperation op={op} label="Cancel sync" /> : null}
           </div>
           {op.running ? <SyncProgressBar progress={op.progress} /> : null}

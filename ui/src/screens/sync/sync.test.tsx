@@ -114,6 +114,21 @@ describe("SyncScreen", () => {
     expect(screen.getByTestId("sync-waiting-count").textContent).toBe("0");
   });
 
+  it("checking what the registry holds asks the core to verify, only when ticked", async () => {
+    const calls = mockBackend({
+      sync_status: () => onlineStatus as SyncStatusView,
+      sync_run: () => ONLINE_SYNC.report,
+    });
+    const user = userEvent.setup();
+    render(<SyncScreen />);
+    const box = (await screen.findByTestId("sync-verify")) as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    await user.click(box);
+    await user.click(screen.getByTestId("sync-now"));
+    await screen.findByTestId("sync-report");
+    expect(calls.filter((c) => c.cmd === "sync_run").map((c) => c.args.req)).toEqual([{ push: false, pull: false, restore: false, verify: true }]);
+  });
+
   it("a failed sync is the core's error in the banner", async () => {
     mockBackend({
       sync_status: () => closedStatus as SyncStatusView,
