@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use steward_domain::{ModelName, Sha256Digest, Stage, Version};
 
+use super::evals::CHART_KINDS;
 use super::Workspace;
 use crate::error::Result;
 use crate::wire::*;
@@ -20,13 +21,16 @@ pub const CHARTS_TAG: &str = "steward.charts";
 /// Bumped when the drawing changes, so registries get the new charts.
 const CHARTS_FORMAT: &str = "steward.charts/v1";
 
-const KINDS: [(ChartKind, &str); 5] = [
-    (ChartKind::Compare, "compare"),
-    (ChartKind::Fairness, "fairness"),
-    (ChartKind::Latency, "latency"),
-    (ChartKind::Kpi, "kpi"),
-    (ChartKind::Drift, "drift"),
-];
+/// A chart's file name in the registry.
+fn file_name(kind: ChartKind) -> &'static str {
+    match kind {
+        ChartKind::Compare => "compare",
+        ChartKind::Fairness => "fairness",
+        ChartKind::Latency => "latency",
+        ChartKind::Kpi => "kpi",
+        ChartKind::Drift => "drift",
+    }
+}
 
 /// A version's charts as the registry should hold them.
 pub(super) struct VersionCharts {
@@ -88,26 +92,17 @@ impl Workspace {
         let mut artifacts = BTreeMap::new();
         let mut paths = Vec::new();
         let draw = remote != Some(&tag);
-        for (kind, name) in KINDS {
-            let path = format!("{folder}/{name}.svg");
+        for kind in CHART_KINDS {
+            let path = format!("{folder}/{}.svg", file_name(kind));
             if !draw {
                 paths.push(path);
                 continue;
             }
             // A chart the evidence does not support (no fairness slices, say) is not drawn.
-            let Ok(chart) = self.eval_chart(&EvalChartRequest {
-                model: model.to_string(),
-                version: version.to_string(),
-                kind,
-                theme: ChartTheme::Light,
-                against: None,
-                group: None,
-                metric: None,
-            }) else {
-                continue;
-            };
-            artifacts.insert(path.clone(), chart.svg.into_bytes());
-            paths.push(path);
+            if let Ok(chart) = self.printed_chart(model, version, kind)? {
+                artifacts.insert(path.clone(), chart.svg.into_bytes());
+                paths.push(path);
+            }
         }
         if draw && artifacts.is_empty() {
             return Ok(None);

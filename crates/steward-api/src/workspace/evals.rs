@@ -2,6 +2,7 @@
 
 pub(crate) mod bounded;
 mod charts;
+pub(super) use charts::CHART_KINDS;
 mod import;
 
 use std::collections::BTreeMap;

@@ -151,29 +151,13 @@ impl Workspace {
     ) -> Result<(Vec<DossierChart>, Vec<String>)> {
         let mut charts = Vec::new();
         let mut gaps = Vec::new();
-        for kind in [
-            ChartKind::Compare,
-            ChartKind::Fairness,
-            ChartKind::Latency,
-            ChartKind::Kpi,
-            ChartKind::Drift,
-        ] {
-            let request = EvalChartRequest {
-                model: model.to_string(),
-                version: version.to_string(),
-                kind,
-                theme: ChartTheme::Light,
-                against: None,
-                group: None,
-                metric: None,
-            };
-            match self.eval_chart(&request) {
+        for kind in super::super::evals::CHART_KINDS {
+            match self.printed_chart(model, version, kind)? {
                 Ok(chart) => charts.push(DossierChart {
                     title: chart.title,
                     svg: chart.svg,
                 }),
-                Err(e) if e.code == ErrorCode::NotFound => gaps.push(e.message),
-                Err(e) => return Err(e),
+                Err(gap) => gaps.push(gap),
             }
         }
         Ok((charts, gaps))

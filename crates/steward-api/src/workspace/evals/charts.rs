@@ -17,7 +17,39 @@ fn no_data(name: &ModelName, version: &Version, what: &str) -> ApiError {
     )
 }
 
+/// Every chart kind, in the order the dossier and the registry list them.
+pub(in crate::workspace) const CHART_KINDS: [ChartKind; 5] = [
+    ChartKind::Compare,
+    ChartKind::Fairness,
+    ChartKind::Latency,
+    ChartKind::Kpi,
+    ChartKind::Drift,
+];
+
 impl Workspace {
+    /// One chart of a version as it is printed and pushed: light, every choice at its default.
+    /// `Ok(Err(why))` when the version has no evidence for it; any other failure is an error.
+    pub(in crate::workspace) fn printed_chart(
+        &self,
+        model: &ModelName,
+        version: &Version,
+        kind: ChartKind,
+    ) -> Result<std::result::Result<ChartSvg, String>> {
+        match self.eval_chart(&EvalChartRequest {
+            model: model.to_string(),
+            version: version.to_string(),
+            kind,
+            theme: ChartTheme::Light,
+            against: None,
+            group: None,
+            metric: None,
+        }) {
+            Ok(chart) => Ok(Ok(chart)),
+            Err(e) if e.code == ErrorCode::NotFound => Ok(Err(e.message)),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Draws one chart of a version's evidence as an SVG document: one method per kind, each
     /// gathering the evidence and the domain's decisions (verdicts, bands, the metric shown)
     /// for steward-render to draw.
