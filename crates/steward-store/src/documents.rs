@@ -260,15 +260,17 @@ fn revision_id(conn: &Connection, doc_id: i64, number: u32) -> Result<Option<i64
         .optional()?)
 }
 
-/// Appends a revision to document `doc_id` over head `head_id` and moves the head.
-fn append(
+/// Inserts a revision of document `doc_id` numbered next, as `author` wrote it at `at`, with
+/// its parents (by row id); the head does not move. Saves and pulls both come through here.
+#[allow(clippy::too_many_arguments)]
+fn insert_revision(
     conn: &Connection,
     doc_id: i64,
-    head_id: Option<i64>,
-    second_parent_id: Option<i64>,
+    (parent_id, second_parent_id): (Option<i64>, Option<i64>),
     content: &str,
     message: &str,
-    actor: &Actor,
+    author: &str,
+    at: &str,
 ) -> Result<(i64, u32, Sha256Digest)> {
     let number: i64 = conn.query_row(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM document_revisions WHERE document_id = ?1",
@@ -279,15 +281,41 @@ fn append(
     conn.execute(
         "INSERT INTO document_revisions (document_id, number, content, content_sha256, author, message, parent_id, second_parent_id, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        rusqlite::params![doc_id, number, content, sha.to_string(), actor.0, message, head_id, second_parent_id, now()],
+        rusqlite::params![doc_id, number, content, sha.to_string(), author, message, parent_id, second_parent_id, at],
     )?;
-    let id = conn.last_insert_rowid();
+    Ok((
+        conn.last_insert_rowid(),
+        u32::try_from(number).unwrap_or(u32::MAX),
+        sha,
+    ))
+}
+
+/// Appends a revision to document `doc_id` over head `head_id`, moves the head, and puts the
+/// revision in the outbox.
+fn append(
+    conn: &Connection,
+    doc_id: i64,
+    head_id: Option<i64>,
+    second_parent_id: Option<i64>,
+    content: &str,
+    message: &str,
+    actor: &Actor,
+) -> Result<(i64, u32, Sha256Digest)> {
+    let (id, number, sha) = insert_revision(
+        conn,
+        doc_id,
+        (head_id, second_parent_id),
+        content,
+        message,
+        &actor.0,
+        &now(),
+    )?;
     conn.execute(
         "UPDATE documents SET head_revision_id = ?1 WHERE id = ?2",
         (id, doc_id),
     )?;
     announce(conn, doc_id, id)?;
-    Ok((id, u32::try_from(number).unwrap_or(u32::MAX), sha))
+    Ok((id, number, sha))
 }
 
 /// A version's revision must reach the registry: its outbox row, in the caller's transaction.
@@ -507,18 +535,16 @@ impl Store {
                         }
                     });
                 }
-                let number: i64 = tx.query_row(
-                    "SELECT COALESCE(MAX(number), 0) + 1 FROM document_revisions WHERE document_id = ?1",
-                    [doc_id],
-                    |row| row.get(0),
+                let (id, number, _) = insert_revision(
+                    tx,
+                    doc_id,
+                    (parent_ids.first().copied(), parent_ids.get(1).copied()),
+                    r.content,
+                    r.message,
+                    r.author,
+                    r.created_at,
                 )?;
-                let sha = Sha256Digest::of(r.content.as_bytes());
-                tx.execute(
-                    "INSERT INTO document_revisions (document_id, number, content, content_sha256, author, message, parent_id, second_parent_id, created_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    rusqlite::params![doc_id, number, r.content, sha.to_string(), r.author, r.message, parent_ids.first(), parent_ids.get(1), r.created_at],
-                )?;
-                ids.push((tx.last_insert_rowid(), u32::try_from(number).unwrap_or(u32::MAX)));
+                ids.push((id, number));
             }
             let new_head = match head_move {
                 PulledHead::Pulled(i) => ids.get(i).map(|x| x.0),
