@@ -262,7 +262,6 @@ fn revision_id(conn: &Connection, doc_id: i64, number: u32) -> Result<Option<i64
 
 /// Inserts a revision of document `doc_id` numbered next, as `author` wrote it at `at`, with
 /// its parents (by row id); the head does not move. Saves and pulls both come through here.
-#[allow(clippy::too_many_arguments)]
 fn insert_revision(
     conn: &Connection,
     doc_id: i64,

@@ -37,10 +37,16 @@ pub(super) struct VersionCharts {
     /// The key (the tag's value).
     pub tag: String,
     /// Artifact path → SVG bytes; empty when the registry's tag already matches (nothing is
-    /// drawn).
+    /// drawn, and nothing is uploaded either).
     pub artifacts: BTreeMap<String, Vec<u8>>,
-    /// Every chart's path.
-    pub paths: Vec<String>,
+}
+
+/// The model-wide part of the charts' key, read once per model.
+pub(super) struct ChartsEvidence {
+    /// Steward version → its stage and run digests (versions without runs are absent).
+    runs: BTreeMap<String, Vec<String>>,
+    /// The policy in force's digest (thresholds and bands are drawn).
+    policy: String,
 }
 
 impl Workspace {
@@ -49,7 +55,7 @@ impl Workspace {
         &self,
         model: &ModelName,
         versions: &[(Version, Stage)],
-    ) -> Result<BTreeMap<String, Vec<String>>> {
+    ) -> Result<ChartsEvidence> {
         let mut runs = BTreeMap::new();
         for (v, stage) in versions {
             let mut digests: Vec<String> = self
@@ -65,7 +71,11 @@ impl Workspace {
             digests.insert(0, stage.as_str().to_string());
             runs.insert(v.to_string(), digests);
         }
-        Ok(runs)
+        let policy = self.policy_in_force()?;
+        Ok(ChartsEvidence {
+            runs,
+            policy: Sha256Digest::of(policy.text.as_bytes()).to_string(),
+        })
     }
 
     /// `model@version`'s charts: None when it has no evaluation runs. `remote` is the
@@ -74,43 +84,32 @@ impl Workspace {
         &self,
         model: &ModelName,
         version: &Version,
-        evidence: &BTreeMap<String, Vec<String>>,
+        evidence: &ChartsEvidence,
         remote: Option<&String>,
     ) -> Result<Option<VersionCharts>> {
-        if !evidence.contains_key(&version.to_string()) {
+        if !evidence.runs.contains_key(&version.to_string()) {
             return Ok(None);
         }
-        let policy = self.policy_in_force()?;
         let key = serde_json::json!({
             "format": CHARTS_FORMAT,
             "version": version.to_string(),
-            "runs": evidence,
-            "policy": Sha256Digest::of(policy.text.as_bytes()).to_string(),
+            "runs": evidence.runs,
+            "policy": evidence.policy,
         });
         let tag = Sha256Digest::of(key.to_string().as_bytes()).to_string();
-        let folder = format!("steward/{model}/{version}/charts");
         let mut artifacts = BTreeMap::new();
-        let mut paths = Vec::new();
-        let draw = remote != Some(&tag);
-        for kind in CHART_KINDS {
-            let path = format!("{folder}/{}.svg", file_name(kind));
-            if !draw {
-                paths.push(path);
-                continue;
+        if remote != Some(&tag) {
+            for kind in CHART_KINDS {
+                // A chart the evidence does not support (no fairness slices, say) is not drawn.
+                if let Ok(chart) = self.printed_chart(model, version, kind)? {
+                    let path = format!("steward/{model}/{version}/charts/{}.svg", file_name(kind));
+                    artifacts.insert(path, chart.svg.into_bytes());
+                }
             }
-            // A chart the evidence does not support (no fairness slices, say) is not drawn.
-            if let Ok(chart) = self.printed_chart(model, version, kind)? {
-                artifacts.insert(path.clone(), chart.svg.into_bytes());
-                paths.push(path);
+            if artifacts.is_empty() {
+                return Ok(None);
             }
         }
-        if draw && artifacts.is_empty() {
-            return Ok(None);
-        }
-        Ok(Some(VersionCharts {
-            tag,
-            artifacts,
-            paths,
-        }))
+        Ok(Some(VersionCharts { tag, artifacts }))
     }
 }

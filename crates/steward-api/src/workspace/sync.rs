@@ -213,10 +213,7 @@ struct Gathered {
 impl Gathered {
     /// The versions whose documents the registry holds differently (its `steward.documents`
     /// tag is set and is not ours): only these are listed, pulled and topped up.
-    fn documents_differ<'a>(
-        &self,
-        remote: &'a [steward_sync::RemoteVersion],
-    ) -> Vec<(Version, &'a steward_sync::RemoteVersion)> {
+    fn documents_differ(&self, remote: &[steward_sync::RemoteVersion]) -> Vec<Version> {
         let (index, _) = steward_sync::plan::index_versions(remote);
         index
             .into_iter()
@@ -231,7 +228,7 @@ impl Gathered {
                 if ours == Some(theirs) {
                     return None;
                 }
-                Some((sv.parse().ok()?, rv))
+                sv.parse().ok()
             })
             .collect()
     }
@@ -408,7 +405,10 @@ impl Workspace {
             let remote_charts = remote_index.get(&v).and_then(|rv| rv.tags.get(CHARTS_TAG));
             if let Some(charts) = self.gather_charts(model, version, &evidence, remote_charts)? {
                 tags.insert(CHARTS_TAG.into(), charts.tag);
-                sets.insert(CHARTS_TAG.to_string(), charts.paths);
+                sets.insert(
+                    CHARTS_TAG.to_string(),
+                    charts.artifacts.keys().cloned().collect(),
+                );
                 artifacts.extend(charts.artifacts);
             }
             out_versions.push(LocalVersion {
@@ -621,7 +621,7 @@ impl Workspace {
             // The documents folders of versions whose revisions differ, listed once for the
             // pull and the push.
             let mut listed = BTreeMap::new();
-            for (version, _) in gathered.documents_differ(&remote_versions) {
+            for version in gathered.documents_differ(&remote_versions) {
                 let files = reg
                     .list_artifacts(&documents_folder(&name, &version))
                     .map_err(|e| Box::new((Some(report.clone()), registry_error(e))))?;
@@ -746,7 +746,7 @@ impl Workspace {
                         _ => None,
                     })
                     .collect();
-                let kept = d.numbers.len() - 1 - deleted.len();
+                let kept = d.numbers.len().saturating_sub(1 + deleted.len());
                 format!(
                     "{name}@{}: registry versions {} (Steward uses {}{}{})",
                     d.version,

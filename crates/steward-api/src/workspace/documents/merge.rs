@@ -169,26 +169,18 @@ impl Workspace {
     ) -> Result<(DocumentMergeView, ThreeWay)> {
         let (model, version, docs, theirs) = self.open_merge(target, kind)?;
         let graph = docs.graph();
-        let text = |n: u32| -> Result<String> {
-            Ok(self
-                .store
-                .revision(&DocumentTarget::Version(model.clone(), version), kind, n)?
-                .content)
-        };
         let (ours_meta, ours_art) = docs
             .by_number(docs.head)
             .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the head revision is missing"))?;
         let (theirs_meta, theirs_art) = docs
             .by_number(theirs)
             .ok_or_else(|| ApiError::new(ErrorCode::Internal, "their revision is missing"))?;
+        // The texts are the artifacts' own, read (and digest-checked) with the graph.
         let base = merge_base(&graph, &ours_art.identity, &theirs_art.identity)
-            .and_then(|id| docs.by_identity(&id).map(|(m, _)| m.clone()));
-        let base_text = match &base {
-            Some(m) => text(m.number)?,
-            None => String::new(),
-        };
-        let (ours_text, theirs_text) = (text(ours_meta.number)?, text(theirs_meta.number)?);
-        let merged = three_way(&base_text, &ours_text, &theirs_text);
+            .and_then(|id| docs.by_identity(&id));
+        let base_text = base.map_or("", |(_, a)| a.content.as_str());
+        let merged = three_way(base_text, &ours_art.content, &theirs_art.content);
+        let base = base.map(|(m, _)| m);
         let label = |m: &RevisionMeta, side: &str| {
             format!("{side}: r{} by {} at {}", m.number, m.author, m.created_at)
         };
@@ -197,7 +189,7 @@ impl Workspace {
             kind,
             ours: revision_view(ours_meta),
             theirs: revision_view(theirs_meta),
-            base: base.as_ref().map(revision_view),
+            base: base.map(revision_view),
             hunks: merged
                 .hunks
                 .iter()
