@@ -16,5 +16,6 @@ pub mod pdf;
 
 pub use export::EvalResult;
 pub use markdown::{
-    render_document, render_document_alongside, render_markdown, RenderedDocument, Target,
+    render_document, render_document_alongside, render_document_read, render_markdown,
+    RenderedDocument, Target,
 };

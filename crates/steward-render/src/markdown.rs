@@ -25,7 +25,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use pulldown_cmark::{html, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 use serde_json::{Map, Value};
-use steward_domain::document::{parse_document, risk_register, FrontMatterError};
+use steward_domain::document::{parse_document, risk_register, Body, BodyReader, FrontMatterError};
 
 /// Where the HTML will be shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,20 +121,45 @@ pub fn render_document_alongside<T: Send>(
 
 /// Markdown to sanitized HTML.
 pub fn render_markdown(markdown: &str, target: Target) -> String {
+    render_markdown_reading(markdown, target, None)
+}
+
+/// [`render_markdown`], feeding `reader` (when given) every event of the parse it renders
+/// from, so the completeness check needs no parse of its own.
+fn render_markdown_reading(
+    markdown: &str,
+    target: Target,
+    mut reader: Option<&mut BodyReader>,
+) -> String {
     // The domain's options: the completeness check reads the same headings the preview shows.
     let options = steward_domain::document::markdown_options();
     if !markdown.contains([MARK, OPEN, CLOSE]) {
-        if let Some(html) = render_split(markdown, options, target) {
-            return html;
+        match render_split(markdown, options, target, reader.as_deref_mut()) {
+            Some(html) => return html,
+            // The split render read every event already.
+            None => reader = None,
         }
     }
-    render_whole(markdown, options, target)
+    render_whole(markdown, options, target, reader)
 }
 
 /// The whole page rendered, then sanitized by ammonia.
-fn render_whole(markdown: &str, options: Options, target: Target) -> String {
+fn render_whole(
+    markdown: &str,
+    options: Options,
+    target: Target,
+    mut reader: Option<&mut BodyReader>,
+) -> String {
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut raw, Parser::new_ext(markdown, options));
+    let events = Parser::new_ext(markdown, options)
+        .into_offset_iter()
+        .map(|(event, range)| {
+            if let Some(r) = reader.as_deref_mut() {
+                r.event(&event, range);
+            }
+            event
+        });
+    html::push_html(&mut raw, events);
     sanitize(&raw, target)
 }
 
@@ -197,105 +222,150 @@ fn ends_line(event: &Event<'_>, before: bool) -> bool {
     }
 }
 
+/// One event of the split render: what the HTML writer gets for `event`, or `None` where only
+/// the whole-page path is exact. Raw HTML is kept in `fragments` and leaves a placeholder;
+/// `in_image` counts the open images, `line_ended` says whether the output so far ends a line.
+fn split_event<'a>(
+    event: Event<'a>,
+    target: Target,
+    in_image: &mut usize,
+    fragments: &mut Vec<CowStr<'a>>,
+    numbers: &mut HashMap<CowStr<'a>, usize>,
+    line_ended: bool,
+) -> Option<Event<'a>> {
+    if *in_image > 0 {
+        match &event {
+            Event::Start(Tag::Image { .. }) => *in_image += 1,
+            Event::End(TagEnd::Image) => *in_image -= 1,
+            Event::FootnoteReference(_) => return None,
+            _ => {}
+        }
+        return Some(event);
+    }
+    Some(match event {
+        Event::Html(text) | Event::InlineHtml(text) => {
+            // A fragment's closing newline stays in the Markdown output, so pulldown-cmark
+            // starts the next block as it would after the fragment itself.
+            match text.strip_suffix('\n') {
+                Some(line) => {
+                    fragments.push(CowStr::from(line.to_string()));
+                    Event::Html(CowStr::Borrowed("\u{E000}\n"))
+                }
+                None => {
+                    fragments.push(text);
+                    Event::Html(CowStr::Borrowed("\u{E000}"))
+                }
+            }
+        }
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            ..
+        }) => {
+            let prefix = if link_type == LinkType::Email {
+                "mailto:"
+            } else {
+                ""
+            };
+            let (href, kept) = destination(prefix, &dest_url);
+            let mut tag = String::from("<a");
+            if kept {
+                tag.push_str(&format!(" href=\"{href}\""));
+            }
+            if !title.is_empty() {
+                tag.push_str(&format!(" title=\"{}\"", escaped(&title)));
+            }
+            tag.push_str(&format!(" rel=\"{REL}\">"));
+            Event::Html(tag.into())
+        }
+        Event::Start(Tag::Image { ref dest_url, .. }) => {
+            if target == Target::Offline || !destination("", dest_url).1 {
+                return None;
+            }
+            *in_image = 1;
+            event
+        }
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
+            // ammonia allows no class on `code`: the language goes.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(CowStr::Borrowed(""))))
+        }
+        Event::FootnoteReference(name) => {
+            let label = escaped(&name);
+            let n = footnote_number(numbers, name);
+            Event::Html(
+                format!(
+                    "<sup class=\"footnote-reference\"><a href=\"#{label}\" rel=\"{REL}\">{n}</a></sup>"
+                )
+                .into(),
+            )
+        }
+        Event::Start(Tag::FootnoteDefinition(name)) => {
+            // ammonia allows no id: the definition keeps its number only.
+            let n = footnote_number(numbers, name);
+            let newline = if line_ended { "" } else { "\n" };
+            Event::Html(
+                format!(
+                    "{newline}<div class=\"footnote-definition\"><sup class=\"footnote-definition-label\">{n}</sup>"
+                )
+                .into(),
+            )
+        }
+        other => other,
+    })
+}
+
 /// The Markdown's own output made to ammonia's rules, its raw HTML sanitized as a skeleton
-/// (see the module's comment); `None` where only the whole-page path is exact.
-fn render_split(markdown: &str, options: Options, target: Target) -> Option<String> {
-    let mut events: Vec<Event<'_>> = Vec::new();
+/// (see the module's comment); `None` where only the whole-page path is exact. The events
+/// stream from the parser to the HTML writer (none are held), and `reader` sees every one of
+/// them, even after the render has given up on the split path.
+fn render_split(
+    markdown: &str,
+    options: Options,
+    target: Target,
+    mut reader: Option<&mut BodyReader>,
+) -> Option<String> {
     let mut fragments: Vec<CowStr<'_>> = Vec::new();
     let mut numbers: HashMap<CowStr<'_>, usize> = HashMap::new();
     // Inside an image everything is its alt text, escaped by pulldown-cmark: left alone.
     let mut in_image = 0usize;
     let mut line_ended = true;
-    for event in Parser::new_ext(markdown, options) {
-        if in_image > 0 {
-            match &event {
-                Event::Start(Tag::Image { .. }) => in_image += 1,
-                Event::End(TagEnd::Image) => in_image -= 1,
-                Event::FootnoteReference(_) => return None,
-                _ => {}
-            }
-            events.push(event);
-            continue;
+    let mut whole = false;
+    let mut parser = Parser::new_ext(markdown, options).into_offset_iter();
+    let events = std::iter::from_fn(|| {
+        let (event, range) = parser.next()?;
+        if let Some(r) = reader.as_deref_mut() {
+            r.event(&event, range);
         }
-        match event {
-            Event::Html(text) | Event::InlineHtml(text) => {
-                // A fragment's closing newline stays in the Markdown output, so pulldown-cmark
-                // starts the next block as it would after the fragment itself.
-                match text.strip_suffix('\n') {
-                    Some(line) => {
-                        fragments.push(CowStr::from(line.to_string()));
-                        events.push(Event::Html(CowStr::Borrowed("\u{E000}\n")));
+        match split_event(
+            event,
+            target,
+            &mut in_image,
+            &mut fragments,
+            &mut numbers,
+            line_ended,
+        ) {
+            Some(out) => {
+                line_ended = ends_line(&out, line_ended);
+                Some(out)
+            }
+            None => {
+                // Only the whole page is exact: the reader still takes the rest.
+                whole = true;
+                if let Some(r) = reader.as_deref_mut() {
+                    for (event, range) in parser.by_ref() {
+                        r.event(&event, range);
                     }
-                    None => {
-                        fragments.push(text);
-                        events.push(Event::Html(CowStr::Borrowed("\u{E000}")));
-                    }
                 }
+                None
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                ..
-            }) => {
-                let prefix = if link_type == LinkType::Email {
-                    "mailto:"
-                } else {
-                    ""
-                };
-                let (href, kept) = destination(prefix, &dest_url);
-                let mut tag = String::from("<a");
-                if kept {
-                    tag.push_str(&format!(" href=\"{href}\""));
-                }
-                if !title.is_empty() {
-                    tag.push_str(&format!(" title=\"{}\"", escaped(&title)));
-                }
-                tag.push_str(&format!(" rel=\"{REL}\">"));
-                events.push(Event::Html(tag.into()));
-            }
-            Event::Start(Tag::Image { ref dest_url, .. }) => {
-                if target == Target::Offline || !destination("", dest_url).1 {
-                    return None;
-                }
-                in_image = 1;
-                events.push(event);
-            }
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) => {
-                // ammonia allows no class on `code`: the language goes.
-                events.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(
-                    CowStr::Borrowed(""),
-                ))));
-            }
-            Event::FootnoteReference(name) => {
-                let label = escaped(&name);
-                let n = footnote_number(&mut numbers, name);
-                events.push(Event::Html(
-                    format!(
-                        "<sup class=\"footnote-reference\"><a href=\"#{label}\" rel=\"{REL}\">{n}</a></sup>"
-                    )
-                    .into(),
-                ));
-            }
-            Event::Start(Tag::FootnoteDefinition(name)) => {
-                // ammonia allows no id: the definition keeps its number only.
-                let n = footnote_number(&mut numbers, name);
-                let newline = if line_ended { "" } else { "\n" };
-                events.push(Event::Html(
-                    format!(
-                        "{newline}<div class=\"footnote-definition\"><sup class=\"footnote-definition-label\">{n}</sup>"
-                    )
-                    .into(),
-                ));
-            }
-            other => events.push(other),
         }
-        if let Some(last) = events.last() {
-            line_ended = ends_line(last, line_ended);
-        }
-    }
+    });
     let mut body = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut body, events.into_iter());
+    html::push_html(&mut body, events);
+    if whole {
+        return None;
+    }
     if fragments.is_empty() {
         return Some(body);
     }
@@ -491,17 +561,37 @@ pub fn front_matter_panel(front_matter: &Map<String, Value>, front_matter_text: 
 
 /// Renders a whole document: front matter panel and body.
 pub fn render_document(text: &str, target: Target) -> RenderedDocument {
+    render(text, target, false).0
+}
+
+/// [`render_document`] and, from the same parse, the body as the completeness check reads it
+/// (for `steward_domain::document::check_document_read`), so a preview parses the Markdown
+/// once. The body is `None` when the front matter does not parse: the check then reports that
+/// and reads no sections.
+pub fn render_document_read(text: &str, target: Target) -> (RenderedDocument, Option<Body>) {
+    render(text, target, true)
+}
+
+fn render(text: &str, target: Target, read: bool) -> (RenderedDocument, Option<Body>) {
     match parse_document(text) {
-        Ok(doc) => RenderedDocument {
-            front_matter_html: front_matter_panel(&doc.front_matter, doc.front_matter_text),
-            body_html: render_markdown(doc.body, target),
-            front_matter_error: None,
-        },
-        Err(e) => RenderedDocument {
-            front_matter_html: String::new(),
-            body_html: render_markdown(text, target),
-            front_matter_error: Some(e),
-        },
+        Ok(doc) => {
+            let mut reader = read.then(BodyReader::default);
+            let body_html = render_markdown_reading(doc.body, target, reader.as_mut());
+            let rendered = RenderedDocument {
+                front_matter_html: front_matter_panel(&doc.front_matter, doc.front_matter_text),
+                body_html,
+                front_matter_error: None,
+            };
+            (rendered, reader.map(|r| r.finish(doc.body, doc.body_line)))
+        }
+        Err(e) => {
+            let rendered = RenderedDocument {
+                front_matter_html: String::new(),
+                body_html: render_markdown(text, target),
+                front_matter_error: Some(e),
+            };
+            (rendered, None)
+        }
     }
 }
 
@@ -612,7 +702,7 @@ mod tests {
         for (name, text) in corpus() {
             for target in [Target::Studio, Target::Offline] {
                 let fast = render_markdown(&text, target);
-                let whole = render_whole(&text, options, target);
+                let whole = render_whole(&text, options, target, None);
                 assert_eq!(page(&fast), page(&whole), "{name} ({target:?}):\n{text}");
                 // Nothing the sanitizer would remove is left in what the split path wrote.
                 assert_eq!(
@@ -620,7 +710,7 @@ mod tests {
                     page(&sanitize(&fast, target)),
                     "{name} ({target:?}) leaks:\n{fast}"
                 );
-                if render_split(&text, options, target).is_some()
+                if render_split(&text, options, target, None).is_some()
                     && !text.contains([MARK, OPEN, CLOSE])
                 {
                     split += 1;
@@ -631,6 +721,55 @@ mod tests {
         assert!(split > 60, "only {split} renders took the split path");
     }
 
+    /// The preview's one parse gives the check what the check's own parse finds, and the same
+    /// page as a render alone, on every document of the corpus (the ones whose split render
+    /// gives up half-way and the ones with placeholder characters included) and on broken
+    /// front matter.
+    #[test]
+    fn the_preview_reads_the_body_as_the_check_does() {
+        use steward_domain::document::{
+            builtin_template, check_document, check_document_read, read_body, CheckContext,
+        };
+        let mut docs = corpus();
+        docs.push((
+            "broken front matter".into(),
+            "---\na: [1\n---\n# T\n".into(),
+        ));
+        docs.push((
+            "placeholders".into(),
+            "# A\n\na \u{E001}0\u{E002} b\n\n## B\n".into(),
+        ));
+        docs.push((
+            "refused image".into(),
+            "# A\n\n![x](javascript:1)\n\n## B\n\n> Guidance: g\n".into(),
+        ));
+        let mut read = 0;
+        for (name, text) in docs {
+            for target in [Target::Studio, Target::Offline] {
+                let (doc, body) = render_document_read(&text, target);
+                assert_eq!(doc, render_document(&text, target), "{name} ({target:?})");
+                match parse_document(&text) {
+                    Ok(parsed) => {
+                        let own = read_body(parsed.body, parsed.body_line);
+                        assert_eq!(body.as_ref(), Some(&own), "{name} ({target:?})");
+                        read += 1;
+                    }
+                    Err(_) => assert_eq!(body, None, "{name}"),
+                }
+                for kind in steward_domain::DocumentKind::ALL {
+                    let template = builtin_template(kind);
+                    let ctx = CheckContext::default();
+                    assert_eq!(
+                        check_document_read(kind, &template, &text, body.clone(), &ctx),
+                        check_document(kind, &template, &text, &ctx),
+                        "{name} ({target:?}) as {kind:?}"
+                    );
+                }
+            }
+        }
+        assert!(read > 100, "only {read} documents were read");
+    }
+
     #[test]
     fn odd_documents_take_the_whole_page_path() {
         let options = steward_domain::document::markdown_options();
@@ -638,13 +777,16 @@ mod tests {
             ("![x](https://x.example/i.png)", Target::Offline),
             ("![x](javascript:alert(1))", Target::Studio),
         ] {
-            assert!(render_split(text, options, target).is_none(), "{text}");
+            assert!(
+                render_split(text, options, target, None).is_none(),
+                "{text}"
+            );
         }
         // The placeholder characters in the text: the whole page, never a mix-up.
         let text = "a \u{E001}0\u{E002} b <b>c</b>";
         assert_eq!(
             render_markdown(text, Target::Studio),
-            render_whole(text, options, Target::Studio)
+            render_whole(text, options, Target::Studio, None)
         );
     }
 

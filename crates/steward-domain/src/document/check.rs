@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::markdown::{normalize_title, parse_document, read_body};
+use super::markdown::{normalize_title, parse_document, read_body, Body};
 use super::risk::{in_scale, parse_risk_category, risk_register, RiskTreatment};
 use super::template::Template;
 use super::DocumentKind;
@@ -148,6 +148,21 @@ pub fn check_document(
     text: &str,
     context: &CheckContext,
 ) -> Completeness {
+    check_document_read(kind, template, text, None, context)
+}
+
+/// [`check_document`] with the body already read: `body` is what a [`BodyReader`] fed the
+/// preview's parse of `text`'s body found, so the check does not parse the body again. `None`
+/// reads it here, as [`check_document`] does.
+///
+/// [`BodyReader`]: super::BodyReader
+pub fn check_document_read(
+    kind: DocumentKind,
+    template: &Template,
+    text: &str,
+    body: Option<Body>,
+    context: &CheckContext,
+) -> Completeness {
     let mut f = Findings(Vec::new());
     match parse_document(text) {
         Err(e) => f.push(
@@ -172,8 +187,9 @@ pub fn check_document(
                     );
                 }
             }
-            // One parse of the body for its sections, their content and its guidance.
-            let body = read_body(doc.body, doc.body_line);
+            // One parse of the body for its sections, their content and its guidance (none
+            // here when the preview's parse already read it).
+            let body = body.unwrap_or_else(|| read_body(doc.body, doc.body_line));
             let found = &body.sections;
             for required in &template.required_sections {
                 let want = normalize_title(required);

@@ -219,6 +219,7 @@ struct Heading {
 }
 
 /// The block structure of a Markdown text, read once with pulldown-cmark.
+#[derive(Default)]
 struct Outline {
     /// Top-level headings, ATX and setext, in order.
     headings: Vec<Heading>,
@@ -355,79 +356,85 @@ impl ContentScan {
     }
 }
 
-/// Reads `text` once: headings, guidance quotes, code blocks and where content lies. A
-/// top-level quote is guidance or not by its first text, so what is found inside one waits in
-/// `quote` until the quote is decided (kept) or ends as guidance (dropped, as if skipped).
-fn outline(text: &str) -> Outline {
-    let mut out = Outline {
-        headings: Vec::new(),
-        guidance: Vec::new(),
-        code: Vec::new(),
-        content: Vec::new(),
-    };
-    let mut depth = 0usize;
-    let mut heading: Option<Heading> = None;
-    // The open top-level quote: its range, whether it is guidance (once its first text says),
-    // and the content scan from before it.
-    let mut quote: Option<(Range<usize>, Option<bool>, ContentScan)> = None;
-    let mut scan = ContentScan::default();
-    for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
-        match &event {
+/// Reads a Markdown body event by event: headings, guidance quotes, code blocks and where
+/// content lies. A top-level quote is guidance or not by its first text, so what is found
+/// inside one waits in `quote` until the quote is decided (kept) or ends as guidance (dropped,
+/// as if skipped).
+///
+/// The preview feeds it the events of the parse it renders from ([`BodyReader::event`]), so
+/// render and completeness check share one pulldown-cmark parse; [`read_body`] parses on its
+/// own. Either way the events must be pulldown-cmark's for the body with [`markdown_options`],
+/// with their byte ranges in the body.
+#[derive(Default)]
+pub struct BodyReader {
+    out: Outline,
+    depth: usize,
+    heading: Option<Heading>,
+    /// The open top-level quote: its range, whether it is guidance (once its first text says),
+    /// and the content scan from before it.
+    quote: Option<(Range<usize>, Option<bool>, ContentScan)>,
+    scan: ContentScan,
+}
+
+impl BodyReader {
+    /// Takes the next event of the body's parse and its byte range in the body.
+    pub fn event(&mut self, event: &Event<'_>, range: Range<usize>) {
+        match event {
             Event::Start(tag) => {
                 match tag {
-                    Tag::Heading { level, .. } if depth == 0 => {
-                        heading = Some(Heading {
+                    Tag::Heading { level, .. } if self.depth == 0 => {
+                        self.heading = Some(Heading {
                             level: heading_level(*level),
                             title: String::new(),
                             range: range.clone(),
                         });
                     }
-                    Tag::BlockQuote(_) if depth == 0 => {
+                    Tag::BlockQuote(_) if self.depth == 0 => {
                         // What came before the quote is judged on its own; the quote's
                         // content is gathered apart until the quote is decided.
-                        scan.flush_block();
-                        let before = std::mem::take(&mut scan);
-                        scan.depth = before.depth;
-                        quote = Some((range.clone(), None, before));
+                        self.scan.flush_block();
+                        let before = std::mem::take(&mut self.scan);
+                        self.scan.depth = before.depth;
+                        self.quote = Some((range.clone(), None, before));
                     }
-                    Tag::CodeBlock(_) => out.code.push(range.clone()),
+                    Tag::CodeBlock(_) => self.out.code.push(range.clone()),
                     _ => {}
                 }
-                depth += 1;
+                self.depth += 1;
             }
             Event::End(tag) => {
-                depth = depth.saturating_sub(1);
+                self.depth = self.depth.saturating_sub(1);
                 match tag {
-                    TagEnd::Heading(_) if depth == 0 => {
-                        if let Some(mut h) = heading.take() {
+                    TagEnd::Heading(_) if self.depth == 0 => {
+                        if let Some(mut h) = self.heading.take() {
                             h.title = h.title.trim().to_string();
-                            out.headings.push(h);
+                            self.out.headings.push(h);
                         }
                     }
-                    TagEnd::BlockQuote(_) if depth == 0 => {
-                        if let Some((r, decided, mut before)) = quote.take() {
-                            scan.event(&event, &range);
+                    TagEnd::BlockQuote(_) if self.depth == 0 => {
+                        if let Some((r, decided, mut before)) = self.quote.take() {
+                            self.scan.event(event, &range);
                             if decided == Some(true) {
-                                out.guidance.push(r);
+                                self.out.guidance.push(r);
                             } else {
-                                scan.flush_block();
-                                scan.flush_html();
-                                before.found.append(&mut scan.found);
+                                self.scan.flush_block();
+                                self.scan.flush_html();
+                                before.found.append(&mut self.scan.found);
                             }
-                            before.depth = depth;
-                            scan = before;
-                            continue;
+                            before.depth = self.depth;
+                            self.scan = before;
+                            return;
                         }
                     }
                     _ => {}
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                if let Some(h) = heading.as_mut() {
+                if let Some(h) = self.heading.as_mut() {
                     h.title.push_str(t);
                 }
                 // The quote's first text decides whether it is guidance.
-                if let Some((_, decided @ None, _)) = quote.as_mut() {
+                if let Some((_, decided @ None, _)) = self.quote.as_mut() {
                     if !t.trim().is_empty() {
                         *decided = Some(t.trim_start().starts_with("Guidance:"));
                     }
@@ -435,19 +442,68 @@ fn outline(text: &str) -> Outline {
             }
             _ => {}
         }
-        scan.event(&event, &range);
+        self.scan.event(event, &range);
     }
-    if let Some((_, decided, mut before)) = quote.take() {
-        // A quote still open at the end (the parser closes every block, so only defensively).
-        if decided != Some(true) {
-            scan.flush_block();
-            scan.flush_html();
-            before.found.append(&mut scan.found);
+
+    /// Takes every event of parsing `text` itself.
+    fn read(&mut self, text: &str) {
+        for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+            self.event(&event, range);
         }
-        scan = before;
     }
-    out.content = scan.finish();
-    out
+
+    fn outline(mut self) -> Outline {
+        if let Some((_, decided, mut before)) = self.quote.take() {
+            // A quote still open at the end (the parser closes every block, so only
+            // defensively).
+            if decided != Some(true) {
+                self.scan.flush_block();
+                self.scan.flush_html();
+                before.found.append(&mut self.scan.found);
+            }
+            self.scan = before;
+        }
+        let mut out = self.out;
+        out.content = self.scan.finish();
+        out
+    }
+
+    /// What completeness needs of the body it was fed: `body` is that body's text and
+    /// `first_line` the document line it starts on.
+    pub fn finish(self, body: &str, first_line: u32) -> Body {
+        let o = self.outline();
+        let lines = Lines::of(body, first_line);
+        let heads = &o.headings;
+        let mut sections = Vec::with_capacity(heads.len());
+        let mut filled = Vec::with_capacity(heads.len());
+        for (i, h) in heads.iter().enumerate() {
+            let end = heads[i + 1..]
+                .iter()
+                .find(|n| n.level <= h.level)
+                .map_or(body.len(), |n| n.range.start);
+            let start = h.range.end.min(end);
+            let first = o.content.partition_point(|&at| at < start);
+            filled.push(o.content.get(first).is_some_and(|&at| at < end));
+            sections.push(Section {
+                level: h.level,
+                title: h.title.clone(),
+                line: lines.line(h.range.start),
+                text: after_line_break(&body[start..end]).to_string(),
+            });
+        }
+        Body {
+            sections,
+            filled,
+            guidance_lines: o.guidance.iter().map(|r| lines.line(r.start)).collect(),
+        }
+    }
+}
+
+/// Reads `text` once: headings, guidance quotes, code blocks and where content lies.
+fn outline(text: &str) -> Outline {
+    let mut reader = BodyReader::default();
+    reader.read(text);
+    reader.outline()
 }
 
 /// 1-based document line numbers of byte offsets in a text that starts at `first_line`.
@@ -482,7 +538,8 @@ fn after_line_break(text: &str) -> &str {
 
 /// A Markdown body read once: its sections, whether each holds content (by
 /// [`has_content`]'s rule), and the lines where guidance quotes start.
-pub(crate) struct Body {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
     /// One per top-level heading, as [`sections`] gives them.
     pub sections: Vec<Section>,
     /// For each of `sections`, whether its text holds content.
@@ -494,32 +551,10 @@ pub(crate) struct Body {
 /// Reads a body that starts at document line `first_line` with one parse: what completeness
 /// needs of it (sections, their content, guidance), where reading each section's text again
 /// parsed every section twice more.
-pub(crate) fn read_body(body: &str, first_line: u32) -> Body {
-    let o = outline(body);
-    let lines = Lines::of(body, first_line);
-    let heads = &o.headings;
-    let mut sections = Vec::with_capacity(heads.len());
-    let mut filled = Vec::with_capacity(heads.len());
-    for (i, h) in heads.iter().enumerate() {
-        let end = heads[i + 1..]
-            .iter()
-            .find(|n| n.level <= h.level)
-            .map_or(body.len(), |n| n.range.start);
-        let start = h.range.end.min(end);
-        let first = o.content.partition_point(|&at| at < start);
-        filled.push(o.content.get(first).is_some_and(|&at| at < end));
-        sections.push(Section {
-            level: h.level,
-            title: h.title.clone(),
-            line: lines.line(h.range.start),
-            text: after_line_break(&body[start..end]).to_string(),
-        });
-    }
-    Body {
-        sections,
-        filled,
-        guidance_lines: o.guidance.iter().map(|r| lines.line(r.start)).collect(),
-    }
+pub fn read_body(body: &str, first_line: u32) -> Body {
+    let mut reader = BodyReader::default();
+    reader.read(body);
+    reader.finish(body, first_line)
 }
 
 /// The sections of a Markdown body that starts at document line `first_line`: one per

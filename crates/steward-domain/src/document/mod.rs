@@ -24,12 +24,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{DomainError, Result};
 
-pub use check::{check_document, CheckContext, Completeness, DatasetContext, Finding, FindingCode};
-pub use markdown::{
-    markdown_options, parse_document, sections, strip_guidance, FrontMatterError, ParsedDocument,
-    Section, HF_PLACEHOLDER,
+pub use check::{
+    check_document, check_document_read, CheckContext, Completeness, DatasetContext, Finding,
+    FindingCode,
 };
-pub(crate) use markdown::{normalize_title, read_body};
+pub(crate) use markdown::normalize_title;
+pub use markdown::{
+    markdown_options, parse_document, read_body, sections, strip_guidance, Body, BodyReader,
+    FrontMatterError, ParsedDocument, Section, HF_PLACEHOLDER,
+};
 pub use risk::{
     parse_risk_category, risk_register, RiskBand, RiskRow, RiskTreatment, RISK_CATEGORIES_GENAI,
     RISK_FUNCTIONS_RMF, RISK_SCALE,

@@ -11,16 +11,14 @@ use steward_store::clock::now;
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 use steward_domain::document::{
-    builtin_template, edit_risks, parse_document, risk_register, CheckContext, DatasetContext,
-    Finding, FindingCode, RiskRow, TemplateVars,
+    builtin_template, check_document_read, edit_risks, parse_document, risk_register, CheckContext,
+    DatasetContext, Finding, FindingCode, RiskRow, TemplateVars,
 };
 use steward_domain::{check_document, Completeness, DatasetRef, DocumentKind, ModelName, Version};
 use steward_render::export::dossier::{dossier_html, Dossier, DossierChart, DossierDocument};
 use steward_render::export::hf::hf_readme;
 use steward_render::export::mct::{mct_json, MctInput};
-use steward_render::{
-    render_document, render_document_alongside, EvalResult, RenderedDocument, Target,
-};
+use steward_render::{render_document, render_document_read, EvalResult, RenderedDocument, Target};
 use steward_store::{DocumentRow, DocumentTarget, NewRevision, RevisionMeta, RevisionRow};
 
 use super::{parse, parse_model_version, Workspace};
@@ -369,10 +367,10 @@ impl Workspace {
             Some(t) => self.check_context(&parse_target(t, req.kind)?)?,
             None => CheckContext::default(),
         };
+        // One parse of the body serves the render and the check.
+        let (rendered, body) = render_document_read(&req.text, Target::Studio);
         let template = builtin_template(req.kind);
-        let (rendered, completeness) = render_document_alongside(&req.text, Target::Studio, || {
-            check_document(req.kind, &template, &req.text, &ctx)
-        });
+        let completeness = check_document_read(req.kind, &template, &req.text, body, &ctx);
         Ok(DocumentPreview {
             rendered: rendered_view(rendered),
             completeness,
