@@ -609,8 +609,12 @@ fn generate(
                 report(progress, "generating models", i, scale);
             }
         }
-        Ok(())
-    })
+        Ok::<(), ApiError>(())
+    })?;
+    if scale > 0 {
+        ws.store().compact_model_search()?;
+    }
+    Ok(())
 }
 
 /// When the demo's online windows were imported (the breach cut the canary's traffic then).

@@ -115,6 +115,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "document_outbox",
         include_str!("../migrations/20261205100000_document_outbox.sql"),
     ),
+    (
+        "20261206100000",
+        "models_page_index",
+        include_str!("../migrations/20261206100000_models_page_index.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is
