@@ -20,39 +20,23 @@
 mod harness;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use harness::flows::{flows_app, govern, Keyring, REGENERATE};
 use harness::recording::{self, scrub};
 use harness::{harness_on, Harness};
 use serde_json::{json, Value};
 use steward_api::wire::{DatasetSnapshot, ModelCreate, VersionAdd};
 use steward_api::{Cancel, NoProgress, Workspace};
-use steward_attest::keyring::KeyStore;
 use steward_domain::RiskTier;
 use tauri::Listener;
 
 const ACTOR: &str = "ana.lopez";
-const EMAIL: &str = "ana@companyos.example";
-/// One command rewrites every recording of the flows' document, lifecycle and model fakes.
-const REGENERATE: &str = "STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_documents --test flow_lifecycle --test flow_models";
 /// The folder the flows' dialog answers for a snapshot; the recorder snapshots its own copy.
 const FLOWS_SNAPSHOT_DIR: &str = "/home/ana/data/new-snapshot";
 /// How many generated models the windowing flow's workspace holds beyond the seed.
 const BULK: usize = 10_000;
-
-/// Deletes the recorder's key from the kernel keyring, pass or fail.
-struct Cleanup(String);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let _ = KeyStore::with_namespace(&self.0).forget(EMAIL);
-    }
-}
-
-fn flows_app() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/flows/app")
-}
 
 /// (name, owner, title, description, risk tier, versions as (version, stage, complete)): what
 /// a complete version has beyond its bundle is a commit and a config file.
@@ -148,7 +132,11 @@ const DATASETS: [SeedDataset; 2] = [
         "transactions-2024q4",
         "1.0",
         || json!({"source": "warehouse export payments.tx_2024q4", "license": "internal", "consent": "contract", "retention": "24 months", "personal_data": true}),
-        &[("train.parquet", 7_340), ("valid.parquet", 917), ("schema.json", 231)],
+        &[
+            ("train.parquet", 7_340),
+            ("valid.parquet", 917),
+            ("schema.json", 231),
+        ],
         ("fraud-scorer", "1.2.0-3"),
     ),
     (
@@ -224,16 +212,7 @@ impl Flow {
 fn seeded() -> Flow {
     let f = Flow::new();
     let h = &f.h;
-    h.ok(
-        "key_init",
-        json!({"req": {"name": "Ana López", "email": EMAIL, "replace": true}}),
-    );
-    h.ok("roster_init", json!({}));
-    let policy = std::fs::read_to_string(flows_app().join("governance/bundle-only.toml")).unwrap();
-    h.ok(
-        "policy_set",
-        json!({"req": {"text": policy, "file": null, "message": "flows"}}),
-    );
+    govern(h);
     for (name, version, provenance, files, _) in DATASETS {
         let dir = f.root().join("data").join(name);
         std::fs::create_dir_all(&dir).unwrap();
@@ -255,9 +234,17 @@ fn seeded() -> Flow {
             let files = f.root().join("artifacts").join(name).join(version);
             std::fs::create_dir_all(&files).unwrap();
             let bundle = files.join("bundle.tar.zst");
-            std::fs::write(&bundle, content(&format!("{name}@{version} weights "), 4_096)).unwrap();
+            std::fs::write(
+                &bundle,
+                content(&format!("{name}@{version} weights "), 4_096),
+            )
+            .unwrap();
             let config = files.join("config.toml");
-            std::fs::write(&config, format!("model = \"{name}\"\nversion = \"{version}\"\n")).unwrap();
+            std::fs::write(
+                &config,
+                format!("model = \"{name}\"\nversion = \"{version}\"\n"),
+            )
+            .unwrap();
             let commit = format!("{:x<40}", version.replace(['.', '-'], "")).replace('x', "0");
             let add = json!({
                 "model": name,
@@ -266,7 +253,10 @@ fn seeded() -> Flow {
                 "commit": complete.then_some(commit),
                 "config_file": complete.then(|| config.display().to_string()),
             });
-            h.ok("version_add", json!({"req": add, "operation": format!("seed-{name}@{version}")}));
+            h.ok(
+                "version_add",
+                json!({"req": add, "operation": format!("seed-{name}@{version}")}),
+            );
         }
         // Promoted in version order, so each production version makes the one before it the
         // rollback target; then the versions bound for deprecated are deprecated.
@@ -286,7 +276,10 @@ fn seeded() -> Flow {
         }
         for (version, stage, _) in versions {
             let got = h.ok("version_get", json!({"model": name, "version": version}));
-            assert_eq!(got["stage"], *stage, "{name}@{version} stands where the seed has it");
+            assert_eq!(
+                got["stage"], *stage,
+                "{name}@{version} stands where the seed has it"
+            );
         }
     }
     for (name, version, _, _, (model, linked)) in DATASETS {
@@ -351,7 +344,10 @@ impl Machine {
     }
 
     fn keep(&mut self, state: &str, entry: Value) {
-        self.states.entry(state.to_string()).or_default().push(entry);
+        self.states
+            .entry(state.to_string())
+            .or_default()
+            .push(entry);
     }
 }
 
@@ -401,8 +397,16 @@ fn dataset_list() -> (&'static str, Value) {
 /// state `next`, with the reads the flows make after it.
 fn promotion(m: &mut Machine, version: &str, stage: &str, reason: Option<&str>, next: &str) {
     let f = seeded();
-    let req = json!({"model": "fraud-scorer", "version": version, "stage": stage, "reason": reason});
-    let set = m.write(&f, "seed", "stage_set", &json!({ "req": req }), None, Some(next));
+    let req =
+        json!({"model": "fraud-scorer", "version": version, "stage": stage, "reason": reason});
+    let set = m.write(
+        &f,
+        "seed",
+        "stage_set",
+        &json!({ "req": req }),
+        None,
+        Some(next),
+    );
     assert!(
         !set["ok"]["release"].is_null(),
         "a promotion writes a release record: {set}"
@@ -424,9 +428,19 @@ fn promotion(m: &mut Machine, version: &str, stage: &str, reason: Option<&str>, 
 /// name the core refuses.
 fn additions(m: &mut Machine) {
     let f = seeded();
-    for (name, next) in [("Bad Name", None), ("eta-forecaster", Some("eta-forecaster"))] {
+    for (name, next) in [
+        ("Bad Name", None),
+        ("eta-forecaster", Some("eta-forecaster")),
+    ] {
         let req = json!({"name": name, "owner": "ml-platform", "title": null, "description": null, "risk_tier": "medium"});
-        m.write(&f, "seed", "model_create", &json!({ "req": req }), None, next);
+        m.write(
+            &f,
+            "seed",
+            "model_create",
+            &json!({ "req": req }),
+            None,
+            next,
+        );
     }
     m.reads(
         &f,
@@ -524,10 +538,7 @@ fn seed_and_broken(m: &mut Machine) {
     conn.execute_batch("DROP TRIGGER audit_log_append_only_update")
         .unwrap();
     let edited = conn
-        .execute(
-            "UPDATE audit_log SET actor = 'mallory' WHERE seq = 3",
-            [],
-        )
+        .execute("UPDATE audit_log SET actor = 'mallory' WHERE seq = 3", [])
         .unwrap();
     assert_eq!(edited, 1, "the third audit row was edited");
     drop(conn);
@@ -596,12 +607,9 @@ fn bulk(m: &mut Machine) {
 
 #[test]
 fn the_model_recordings_are_what_the_core_answers() {
-    let ns = format!("test-flow-models-{}", std::process::id());
-    std::env::set_var("STEWARD_KEYRING_NAMESPACE", &ns);
-    std::env::remove_var("STEWARD_IDENTITY");
     // One hashing thread, so a snapshot's progress events come in the same order every run.
     std::env::set_var("RAYON_NUM_THREADS", "1");
-    let _cleanup = Cleanup(ns);
+    let _keyring = Keyring::own("flow-models");
 
     let mut m = Machine::default();
     seed_and_broken(&mut m);
