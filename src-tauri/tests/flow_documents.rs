@@ -6,12 +6,13 @@
 //! write changes (templates, previews, risk-table edits) has no state. A recording that differs
 //! from what the core answers now — times and the workspace path aside, which change from run
 //! to run — fails here; `STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test
-//! flow_documents --test flow_lifecycle` rewrites it with the lifecycle's. Its own test binary,
-//! because the demo's keyring namespace is process-wide environment.
+//! flow_documents --test flow_lifecycle --test flow_models` rewrites it with the lifecycle's
+//! and the models'. Its own test binary, because the demo's keyring namespace is process-wide
+//! environment.
 //!
-//! The flows' lifecycle (models, versions, datasets, stages) is still the hand-written
-//! fake-backend.ts; where a flow creates a model there, the recorder creates it here too
-//! (`setup`) before recording the document calls about it.
+//! The flows' models, versions, datasets and stages are replayed by fake-backend.ts from
+//! flow_models.rs's recordings; where a flow creates a model there, the recorder creates it
+//! here too (`setup`) before recording the document calls about it.
 
 #![allow(clippy::unwrap_used)]
 
@@ -21,6 +22,7 @@ mod harness;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use harness::flows::REGENERATE;
 use harness::recording::{self, canonical, scrub, stable};
 use serde_json::{json, Value};
 use steward_api::{demo, NoProgress, Workspace};
@@ -28,8 +30,6 @@ use tauri::test::MockRuntime;
 use tauri::WebviewWindow;
 
 const ACTOR: &str = "ana.lopez";
-/// One command rewrites every recording of the flows' document and lifecycle fakes.
-const REGENERATE: &str = "STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_documents --test flow_lifecycle";
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/flows/app/documents")

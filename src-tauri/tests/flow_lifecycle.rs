@@ -1,43 +1,28 @@
-//! The lifecycle decisions the Chromium flows' fake-backend.ts replays
-//! (ui/flows/app/lifecycle/recorded.json), recorded from the real command set on Tauri's mock
-//! runtime: the moves the core allows from each stage and why it refuses the others, the
-//! changes each promotion the flows make implies (on a model whose versions stand where the
-//! fake's fraud-scorer does, promoted through real gates under the flows' bundle-only policy),
-//! the version the core suggests for a model without versions, its answers to the models the
-//! flows create, and which provenance fields and artifacts it reports missing. The
-//! fake still keeps its own store of models, versions, datasets and the audit log, but decides
-//! none of these. A recording that differs from what the core answers now (times aside) fails
-//! here; `STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_documents --test
-//! flow_lifecycle` rewrites it with the document recordings. Its own test binary, because the keyring namespace is process-wide environment.
+//! The lifecycle decisions of the real command set on Tauri's mock runtime, recorded into
+//! ui/flows/app/lifecycle/recorded.json: the moves the core allows from each stage and why it
+//! refuses the others, the changes each promotion the flows make implies (on a model whose
+//! versions stand where the flows' fraud-scorer does, promoted through real gates under the
+//! flows' bundle-only policy), the version the core suggests for a model without versions, its
+//! answers to the models the flows create, which provenance fields and artifacts it reports
+//! missing, and the order of versions. No fake replays it any more: fake-backend.ts replays
+//! whole workspaces recorded by flow_models.rs; this stays as a check that these decisions
+//! have not moved. A recording that differs from what the core answers now (times aside)
+//! fails here; `STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_documents
+//! --test flow_lifecycle --test flow_models` rewrites it with the other recordings. Its own
+//! test binary, because the keyring namespace is process-wide environment.
 
 #![allow(clippy::unwrap_used)]
 
 mod harness;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use harness::flows::{flows_app, govern, Keyring, REGENERATE};
 use harness::recording;
 use harness::{harness, Harness};
 use serde_json::{json, Value};
-use steward_attest::keyring::KeyStore;
 
-const EMAIL: &str = "ana@companyos.example";
-/// One command rewrites every recording of the flows' document and lifecycle fakes.
-const REGENERATE: &str = "STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_documents --test flow_lifecycle";
 const MODEL: &str = "fraud-scorer";
-
-/// Deletes the recorder's key from the kernel keyring, pass or fail.
-struct Cleanup(String);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let _ = KeyStore::with_namespace(&self.0).forget(EMAIL);
-    }
-}
-
-fn flows_app() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/flows/app")
-}
 
 /// The versions of fake-backend.ts's fraud-scorer and the stage each stands in.
 const SEED: [(&str, &[&str]); 5] = [
@@ -59,17 +44,7 @@ const ORDERED: [&str; 14] = [
 /// fraud-scorer's versions promoted, in order, to where the fake's seed has them.
 fn seeded() -> Harness {
     let h = harness();
-    h.ok(
-        "key_init",
-        // Each seeded workspace makes its own root key; the one before it has done signing.
-        json!({"req": {"name": "Ana López", "email": EMAIL, "replace": true}}),
-    );
-    h.ok("roster_init", json!({}));
-    let policy = std::fs::read_to_string(flows_app().join("governance/bundle-only.toml")).unwrap();
-    h.ok(
-        "policy_set",
-        json!({"req": {"text": policy, "file": null, "message": "flows"}}),
-    );
+    govern(&h);
     h.ok(
         "model_create",
         json!({"req": {"name": MODEL, "owner": "payments-risk"}}),
@@ -132,10 +107,7 @@ fn promotion(version: &str, stage: &str, reason: Option<&str>) -> Value {
 
 #[test]
 fn the_lifecycle_recordings_are_what_the_core_decides() {
-    let ns = format!("test-flow-lifecycle-{}", std::process::id());
-    std::env::set_var("STEWARD_KEYRING_NAMESPACE", &ns);
-    std::env::remove_var("STEWARD_IDENTITY");
-    let _cleanup = Cleanup(ns);
+    let _keyring = Keyring::own("flow-lifecycle");
 
     // The promotions the flows make (app.test.mjs twice, governance.test.mjs).
     let stage_sets = vec![

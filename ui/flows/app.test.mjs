@@ -1,5 +1,6 @@
-// Chromium flows against the real UI with a mocked Tauri backend (flows/app/fake-backend.ts: its
-// lifecycle decisions are the real core's, recorded in flows/app/lifecycle/recorded.json).
+// Chromium flows against the real UI with a mocked Tauri backend (flows/app/fake-backend.ts: it
+// replays the real core's answers on real workspaces, recorded in flows/app/models/recorded.json
+// by src-tauri/tests/flow_models.rs).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -88,13 +89,14 @@ describe("steward flows", () => {
     await ok.waitFor();
     assert.match(await ok.innerText(), /Chain intact[\s\S]*entries verified/);
 
-    await page.evaluate(() => window.__fake?.breakChain(3, "entry hash does not match its content"));
+    // The recorded workspace whose third audit row an attacker edited in the SQLite file.
+    await page.evaluate(() => window.__fake?.breakChain());
     await page.getByTestId("audit-verify").click();
     const bad = page.locator('[data-testid="audit-result"][data-ok="false"]');
     await bad.waitFor();
     const text = await bad.innerText();
     assert.match(text, /Chain broken at entry #3/);
-    assert.match(text, /entry hash does not match its content/);
+    assert.match(text, /contents do not match the stored hash [0-9a-f]{64} \(recomputed [0-9a-f]{64}\)/);
     assert.equal(await bad.getAttribute("role"), "alert");
     assert.match((await page.getByTestId("audit-row-3").getAttribute("class")) ?? "", /is-broken/);
     await page.screenshot({ path: join(ARTIFACTS, "audit-broken.png") });
@@ -111,7 +113,7 @@ describe("steward flows", () => {
     assert.equal(await page.getByTestId("provenance-missing-consent").count(), 1);
     assert.equal(await page.getByTestId("provenance-missing-source").count(), 0);
     assert.match(await page.getByTestId("manifest-checksum").innerText(), /^sha256:[0-9a-f]{64}$/);
-    assert.match(await page.getByTestId("manifest-files").innerText(), /tickets\.jsonl\s+46\.0 MiB/);
+    assert.match(await page.getByTestId("manifest-files").innerText(), /tickets\.jsonl\s+4\.71 KiB/);
     assert.match(await page.getByTestId("linked-versions").innerText(), /support-triage@1\.0\.1-4/);
 
     await page.goto(`${flows.server.url}#/datasets/transactions-2024q4%401.0`);

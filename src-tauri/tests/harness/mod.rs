@@ -1,6 +1,7 @@
 //! The test host shared by the shell's integration tests: a temp workspace, the real command
 //! set on Tauri's mock runtime, and a window to invoke commands through, as the front end would.
 
+pub mod flows;
 pub mod recording;
 
 use serde_json::Value;
