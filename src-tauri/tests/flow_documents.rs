@@ -6,8 +6,7 @@
 //! write changes (templates, previews, risk-table edits) has no state. A recording that differs
 //! from what the core answers now — times and the workspace path aside, which change from run
 //! to run — fails here; `STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test
-//! flow_documents --test flow_lifecycle --test flow_models` rewrites it with the lifecycle's
-//! and the models'. Its own test binary, because the demo's keyring namespace is process-wide
+//! flow_documents --test flow_models` rewrites it with the models'. Its own test binary, because the demo's keyring namespace is process-wide
 //! environment.
 //!
 //! The flows' models, versions, datasets and stages are replayed by fake-backend.ts from

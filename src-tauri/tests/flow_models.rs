@@ -11,7 +11,7 @@
 //! A recording that differs from what the core answers now fails here — times, the workspace
 //! path, and what is signed with or chained over them (keys made per run, audit hashes) aside;
 //! `STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_documents --test
-//! flow_lifecycle --test flow_models` rewrites it with the other recordings. Its own test
+//! flow_models` rewrites it with the document recordings. Its own test
 //! binary, because the keyring namespace and rayon's thread count are process-wide.
 
 #![allow(clippy::unwrap_used)]

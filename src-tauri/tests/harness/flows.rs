@@ -1,4 +1,4 @@
-//! What the recorders of the flows' lifecycle and model fakes share: the command that rewrites
+//! What the recorders of the flows' document and model fakes share: the command that rewrites
 //! every recording, where the flows' fixtures live, and a workspace governed as the flows' is
 //! (Ana's key as the roster's root, the flows' bundle-only policy) in a keyring namespace of
 //! the recorder's own.
@@ -11,8 +11,8 @@ use steward_attest::keyring::KeyStore;
 
 use super::Harness;
 
-/// One command rewrites every recording of the flows' document, lifecycle and model fakes.
-pub const REGENERATE: &str = "STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_documents --test flow_lifecycle --test flow_models";
+/// One command rewrites every recording of the flows' document and model fakes.
+pub const REGENERATE: &str = "STEWARD_UPDATE_FIXTURES=1 cargo test -p steward-desktop --test flow_documents --test flow_models";
 
 const EMAIL: &str = "ana@companyos.example";
 
