@@ -609,12 +609,10 @@ fn generate(
                 report(progress, "generating models", i, scale);
             }
         }
-        Ok::<(), ApiError>(())
-    })?;
-    if scale > 0 {
+        // In the same transaction: an interrupted demo leaves neither models nor a half-merged index.
         ws.store().compact_model_search()?;
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// When the demo's online windows were imported (the breach cut the canary's traffic then).

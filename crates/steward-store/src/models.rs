@@ -184,7 +184,9 @@ impl Store {
     /// transaction (`steward demo --scale`) leave the FTS5 index in about ten segments, and a
     /// search in a fresh process reads each one's pages; merged, a one-shot `model list
     /// --search` on 10,003 models costs about a millisecond less. Models created one at a time
-    /// stay within FTS5's own automerge levels.
+    /// stay within FTS5's own automerge levels. It changes no row anyone reads, so it writes
+    /// no audit entry and runs on the connection as it stands (inside [`Store::bulk`] it joins
+    /// that transaction).
     pub fn compact_model_search(&self) -> Result<()> {
         self.read(|c| {
             c.execute(

@@ -885,3 +885,58 @@ fn model_pages_filter_sort_and_page_in_sql() {
     let versions: Vec<String> = page[0].1.iter().map(|(v, _)| v.to_string()).collect();
     assert_eq!(versions, ["1.1.0-2", "1.0.0-1"]);
 }
+
+#[test]
+fn merging_the_search_index_keeps_every_answer() {
+    use steward_store::ModelFilter;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = new_store(dir.path());
+    // One transaction per model: a segment each until FTS5 merges them.
+    for i in 0..40 {
+        add_model(
+            &store,
+            &format!("model-{i:02}-{}", ["fraud", "churn"][i % 2]),
+        );
+    }
+    let search = |t: &str| -> Vec<String> {
+        store
+            .models_page(&ModelFilter {
+                text: Some(t.into()),
+                limit: Some(5),
+                offset: 3,
+                ..ModelFilter::default()
+            })
+            .expect("page")
+            .into_iter()
+            .map(|(m, _)| m.name.to_string())
+            .collect()
+    };
+    let texts = ["fraud", "model-1", "churn", "no such", "l-3"];
+    let before: Vec<Vec<String>> = texts.iter().map(|t| search(t)).collect();
+    assert_eq!(before[0].len(), 5, "the fraud page is full");
+    let audited = audit_count(&store);
+    store.compact_model_search().expect("compact");
+    let after: Vec<Vec<String>> = texts.iter().map(|t| search(t)).collect();
+    assert_eq!(after, before);
+    assert_eq!(audit_count(&store), audited, "index upkeep is not an event");
+}
+
+#[test]
+fn the_database_file_alone_holds_every_write_after_the_last_close() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = new_store(dir.path());
+    add_model(&store, "kept");
+    drop(store);
+    // The -wal and -shm files stay beside it; a copy of the .db without them is complete.
+    assert!(dir.path().join(format!("{DB_FILE}-wal")).exists());
+    let copy = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(dir.path().join(DB_FILE), copy.path().join(DB_FILE)).expect("copy");
+    let reopened = Store::open(&copy.path().join(DB_FILE), false).expect("open copy");
+    assert_eq!(
+        reopened
+            .model(&name("kept"))
+            .expect("model in the copy")
+            .name,
+        name("kept")
+    );
+}
