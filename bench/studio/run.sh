@@ -8,8 +8,9 @@
 # target/bench-studio/ and reused), then launches the studio BENCH_RUNS times (default 5)
 # through tauri-driver under Xvfb and prints the start times and the memory of the last launch.
 # Assumes ui/dist is built. Needs what tests/e2e/run.sh needs. The environment reaches the app
-# (through tauri-driver), so `WEBKIT_DISABLE_COMPOSITING_MODE=1 bash bench/studio/run.sh`
-# measures WebKit without its GL compositor (under Xvfb that is software GL via llvmpipe).
+# (through tauri-driver): without a GPU render node the studio turns WebKit's compositing off
+# itself (src-tauri/src/rendering.rs), and `WEBKIT_DISABLE_COMPOSITING_MODE=0 bash
+# bench/studio/run.sh` measures WebKit with its GL compositor on llvmpipe instead.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,7 +50,16 @@ cleanup() {
 trap cleanup EXIT INT TERM
 harness_start "$LOGS"
 
-echo "profile:   $PROFILE ($(nproc) cores, $(uname -sr)); WebKit compositing: $([[ -n "${WEBKIT_DISABLE_COMPOSITING_MODE:-}" ]] && echo off || echo on)"
+# The studio's own choice (src-tauri/src/rendering.rs): WebKit's variable when set, else
+# compositing off where there is no GPU render node (GL would be llvmpipe).
+if [[ -n "${WEBKIT_DISABLE_COMPOSITING_MODE+set}" ]]; then
+  compositing="$([[ "$WEBKIT_DISABLE_COMPOSITING_MODE" == 0 ]] && echo on || echo off) (WEBKIT_DISABLE_COMPOSITING_MODE=$WEBKIT_DISABLE_COMPOSITING_MODE)"
+elif compgen -G '/dev/dri/renderD*' >/dev/null; then
+  compositing="on (a GPU render node)"
+else
+  compositing="off (no GPU render node: the studio turns it off)"
+fi
+echo "profile:   $PROFILE ($(nproc) cores, $(uname -sr)); WebKit compositing: $compositing"
 # Start times are only comparable on an idle machine: say how busy it was.
 echo "load avg:  $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min) before the first launch"
 node "$HERE/measure.js"

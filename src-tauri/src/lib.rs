@@ -21,6 +21,7 @@ pub mod export;
 pub mod governance;
 pub mod operations;
 pub mod releases;
+pub mod rendering;
 mod studio;
 pub mod sync;
 pub mod trust;

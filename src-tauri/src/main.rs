@@ -78,6 +78,8 @@ fn build(builder: tauri::Builder<tauri::Wry>) -> Result<tauri::App, String> {
 }
 
 fn main() -> ExitCode {
+    // Before any thread and before GTK: WebKit reads it when it starts.
+    steward_desktop::rendering::choose();
     let args = Args::parse();
     let actor = steward_api::current_actor();
     let workspace = match open(&args, &actor) {
