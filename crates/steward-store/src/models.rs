@@ -73,12 +73,33 @@ fn fts_phrase(text: &str) -> String {
     format!("\"{}\"", text.replace('"', "\"\""))
 }
 
+/// How a page with text finds its models: from the matches, sorted by name (cost grows with
+/// the matches), or by walking the names in order until the page is full (cost grows with the
+/// names walked). Either gives the same rows; only the time differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walk {
+    Matches,
+    ByName,
+}
+
+/// Which [`Walk`] costs less for a page ending at `end` (offset + limit) of `total` models
+/// when the text matches `matches` of them: walking by name visits about `end * total /
+/// matches` names, sorting the matches touches `matches` rows, so walk by name when `end *
+/// total < matches²`.
+fn cheaper_walk(end: u64, total: u64, matches: u64) -> Walk {
+    if end.saturating_mul(total) < matches.saturating_mul(matches) {
+        Walk::ByName
+    } else {
+        Walk::Matches
+    }
+}
+
 /// Named SQL parameters, boxed so one list can hold text and numbers.
 type Params = Vec<(&'static str, Box<dyn rusqlite::ToSql>)>;
 
 /// The `FROM models m … WHERE …` the filter's text, tier and stage select from, and its
 /// parameters; one clause for the page and for its count, so the two always agree.
-fn matching(filter: &ModelFilter) -> (String, Params) {
+fn matching(filter: &ModelFilter, walk: Walk) -> (String, Params) {
     let text = filter
         .text
         .as_deref()
@@ -90,6 +111,13 @@ fn matching(filter: &ModelFilter) -> (String, Params) {
         if t.chars().count() >= TRIGRAM {
             conds.push("m.id IN (SELECT rowid FROM models_search WHERE models_search MATCH :text)");
             params.push((":text", Box::new(fts_phrase(t))));
+        } else if walk == Walk::ByName {
+            // One or two characters matching much of the workspace: walk the names in order
+            // and stop once the page is full, one primary-key lookup per name.
+            conds.push(
+                "EXISTS (SELECT 1 FROM models_grams g WHERE g.gram = :text AND g.model_id = m.id)",
+            );
+            params.push((":text", Box::new(t.to_ascii_lowercase())));
         } else {
             // One or two characters: the substrings kept at creation, folded as LIKE folds.
             conds.push("m.id IN (SELECT model_id FROM models_grams WHERE gram = :text)");
@@ -108,7 +136,7 @@ fn matching(filter: &ModelFilter) -> (String, Params) {
     // A text search sorts the ids it matched through the narrow (id, name, risk_tier) index
     // rather than the wide model rows (migration models_page_index says why); without text,
     // the name index's own order serves the page.
-    let table = if text.is_some() {
+    let table = if text.is_some() && walk == Walk::Matches {
         "models m INDEXED BY models_page_order"
     } else {
         "models m"
@@ -255,14 +283,15 @@ impl Store {
     /// characters or more through the `models_search` trigram index, shorter text through
     /// `models_grams`.
     pub fn models_page(&self, filter: &ModelFilter) -> Result<Vec<ModelStages>> {
-        let (from, mut params) = matching(filter);
-        params.push((":limit", Box::new(filter.limit.map_or(-1, i64::from))));
-        params.push((":offset", Box::new(i64::from(filter.offset))));
-        let sql = format!(
-            "SELECT {COLUMNS}, v.version, v.stage FROM (SELECT m.id FROM {from} ORDER BY m.name LIMIT :limit OFFSET :offset) page \
-             JOIN models m ON m.id = page.id LEFT JOIN versions v ON v.model_id = m.id ORDER BY m.name"
-        );
         self.read(|c| {
+            let walk = short_text_walk(c, filter)?;
+            let (from, mut params) = matching(filter, walk);
+            params.push((":limit", Box::new(filter.limit.map_or(-1, i64::from))));
+            params.push((":offset", Box::new(i64::from(filter.offset))));
+            let sql = format!(
+                "SELECT {COLUMNS}, v.version, v.stage FROM (SELECT m.id FROM {from} ORDER BY m.name LIMIT :limit OFFSET :offset) page \
+                 JOIN models m ON m.id = page.id LEFT JOIN versions v ON v.model_id = m.id ORDER BY m.name"
+            );
             let mut stmt = c.prepare_cached(&sql)?;
             let bound: Vec<(&str, &dyn rusqlite::ToSql)> =
                 params.iter().map(|(k, v)| (*k, v.as_ref())).collect();
@@ -274,7 +303,7 @@ impl Store {
     /// How many models match `filter`, whatever its page (`limit` and `offset` are ignored):
     /// the length of the list [`Store::models_page`] pages through.
     pub fn models_matching(&self, filter: &ModelFilter) -> Result<u64> {
-        let (from, params) = matching(filter);
+        let (from, params) = matching(filter, Walk::Matches);
         let sql = format!("SELECT COUNT(*) FROM {from}");
         self.read(|c| {
             let mut stmt = c.prepare_cached(&sql)?;
@@ -297,6 +326,38 @@ impl Store {
     }
 }
 
+/// The [`Walk`] for `filter`'s page: [`Walk::Matches`] unless its text is one or two
+/// characters (three and more go through FTS5, whose matches come as a set). Counts the
+/// matches only as far as deciding needs: past √(end · total) walking by name is cheaper. A
+/// page without a limit needs every match either way.
+fn short_text_walk(c: &Connection, filter: &ModelFilter) -> Result<Walk> {
+    let text = filter.text.as_deref().map(str::trim).unwrap_or("");
+    let Some(limit) = filter.limit else {
+        return Ok(Walk::Matches);
+    };
+    if text.is_empty() || text.chars().count() >= TRIGRAM {
+        return Ok(Walk::Matches);
+    }
+    let end = u64::from(filter.offset) + u64::from(limit);
+    // Models are never deleted, so the highest id is how many there are.
+    let total: i64 = c.query_row("SELECT COALESCE(MAX(id), 0) FROM models", [], |r| r.get(0))?;
+    let total = u64::try_from(total).unwrap_or(0);
+    // The smallest count that makes walking by name cheaper, so counting can stop there.
+    let enough = i64::try_from(end.saturating_mul(total).isqrt() + 1).unwrap_or(i64::MAX);
+    let matches: i64 = c
+        .prepare_cached(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM models_grams WHERE gram = ?1 LIMIT ?2)",
+        )?
+        .query_row(rusqlite::params![text.to_ascii_lowercase(), enough], |r| {
+            r.get(0)
+        })?;
+    Ok(cheaper_walk(
+        end,
+        total,
+        u64::try_from(matches).unwrap_or(0),
+    ))
+}
+
 /// Rows of `{COLUMNS}, version, stage`, ordered so each model's rows are together, folded into
 /// one entry per model with its versions highest first.
 fn collect_stages(mut rows: rusqlite::Rows<'_>) -> Result<Vec<ModelStages>> {
@@ -316,4 +377,31 @@ fn collect_stages(mut rows: rusqlite::Rows<'_>) -> Result<Vec<ModelStages>> {
         list.sort_by_key(|entry| std::cmp::Reverse(entry.0));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cheaper_walk, Walk};
+
+    #[test]
+    fn a_page_walks_by_name_only_when_that_visits_fewer_rows_than_sorting_the_matches() {
+        // (page end, models, matches) -> walk
+        let table = [
+            ((50, 10_003, 10_000), Walk::ByName), // `pe`: the first 50 names nearly all match
+            ((50, 10_003, 708), Walk::ByName),    // 50 × 10,003 < 708²
+            ((50, 10_003, 707), Walk::Matches),   // 50 × 10,003 ≥ 707²: sort 707 matches
+            ((50, 10_003, 3), Walk::Matches),     // rare text: sort the three
+            ((50, 10_003, 0), Walk::Matches),
+            ((10_003, 10_003, 10_000), Walk::Matches), // the last page of everything
+            ((100, 0, 0), Walk::Matches),              // an empty workspace
+            ((u64::MAX, u64::MAX, u64::MAX), Walk::Matches), // saturates, never overflows
+        ];
+        for ((end, total, matches), want) in table {
+            assert_eq!(
+                cheaper_walk(end, total, matches),
+                want,
+                "{end} {total} {matches}"
+            );
+        }
+    }
 }

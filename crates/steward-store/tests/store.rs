@@ -699,6 +699,28 @@ fn short_searches_answer_what_a_scan_answers() {
             .map(|(m, _)| m.name.to_string())
             .collect();
         assert_eq!(got, want, "search {t:?}");
+        // Pages of it: a short text matching much of the workspace walks the names in order
+        // instead of sorting its matches; either way the page is the same slice.
+        for (offset, limit) in [(0, 1), (1, 1), (0, 2), (1, 3), (3, 5), (0, 50)] {
+            let page: Vec<String> = store
+                .models_page(&ModelFilter {
+                    text: Some(t.clone()),
+                    offset,
+                    limit: Some(limit),
+                    ..ModelFilter::default()
+                })
+                .expect("page")
+                .into_iter()
+                .map(|(m, _)| m.name.to_string())
+                .collect();
+            let slice: Vec<String> = want
+                .iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .cloned()
+                .collect();
+            assert_eq!(page, slice, "search {t:?}, offset {offset}, limit {limit}");
+        }
         checked += usize::from(!want.is_empty());
     }
     assert!(checked > 100, "only {checked} texts matched anything");
