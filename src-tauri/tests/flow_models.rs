@@ -19,18 +19,12 @@
 #[allow(dead_code)]
 mod harness;
 
-use std::collections::BTreeMap;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-
-use harness::flows::{flows_app, govern, Keyring, REGENERATE};
-use harness::recording::{self, scrub};
-use harness::{harness_on, Harness};
+use harness::flows::{flows_app, govern, Flow, Keyring, Machine, REGENERATE};
+use harness::recording;
 use serde_json::{json, Value};
 use steward_api::wire::{DatasetSnapshot, ModelCreate, VersionAdd};
 use steward_api::{Cancel, NoProgress, Workspace};
 use steward_domain::RiskTier;
-use tauri::Listener;
 
 const ACTOR: &str = "ana.lopez";
 /// The folder the flows' dialog answers for a snapshot; the recorder snapshots its own copy.
@@ -166,51 +160,10 @@ fn content(seed: &str, n: usize) -> Vec<u8> {
     seed.bytes().cycle().take(n).collect()
 }
 
-/// The studio over a workspace, with the progress events the core emits.
-struct Flow {
-    h: Harness,
-    progress: Arc<Mutex<Vec<Value>>>,
-}
-
-impl Flow {
-    fn new() -> Flow {
-        let dir = tempfile::tempdir().unwrap();
-        let workspace = Workspace::init(dir.path(), ACTOR).unwrap();
-        let h = harness_on(dir, workspace, ACTOR);
-        let progress = Arc::new(Mutex::new(Vec::new()));
-        let sink = progress.clone();
-        h.window
-            .listen_any(steward_desktop::PROGRESS_EVENT, move |event| {
-                let event: Value = serde_json::from_str(event.payload()).unwrap();
-                sink.lock().unwrap().push(event["progress"].clone());
-            });
-        Flow { h, progress }
-    }
-
-    fn root(&self) -> &Path {
-        self.h.dir.path()
-    }
-
-    /// The call's answer as recorded: `ok` or `err`, with the workspace's path scrubbed.
-    fn answer(&self, cmd: &str, args: &Value) -> Value {
-        self.progress.lock().unwrap().clear();
-        let answer = match self.h.invoke(cmd, args.clone()) {
-            Ok(v) => json!({ "ok": v }),
-            Err(e) => json!({ "err": e }),
-        };
-        scrub(answer, &self.root().display().to_string())
-    }
-
-    /// The progress events the last call emitted.
-    fn emitted(&self) -> Vec<Value> {
-        std::mem::take(&mut *self.progress.lock().unwrap())
-    }
-}
-
 /// The seed: Ana's key as the roster's root and the flows' bundle-only policy (so promotions go
 /// through real gates and write signed release records), then the datasets and models.
 fn seeded() -> Flow {
-    let f = Flow::new();
+    let f = Flow::new(ACTOR);
     let h = &f.h;
     govern(h);
     for (name, version, provenance, files, _) in DATASETS {
@@ -289,73 +242,6 @@ fn seeded() -> Flow {
         );
     }
     f
-}
-
-/// The recorded states: for each, the answers to the calls made in it.
-#[derive(Default)]
-struct Machine {
-    states: BTreeMap<String, Vec<Value>>,
-}
-
-impl Machine {
-    /// Records the answers to `reads` in `state`, as the workspace of `f` stands.
-    fn reads(&mut self, f: &Flow, state: &str, reads: &[(&str, Value)]) {
-        for (cmd, args) in reads {
-            let mut entry = json!({"cmd": cmd, "args": args});
-            merge(&mut entry, f.answer(cmd, args));
-            self.keep(state, entry);
-        }
-    }
-
-    /// Makes the write `cmd` in `state` and records its answer, the progress it emitted and
-    /// the state it leads to (`None` for a refusal, which changes nothing). `asked` is the
-    /// arguments as the flows send them, when the recorder's differ (its own folder, no
-    /// operation id or gate digest: the fake leaves those out of the key).
-    fn write(
-        &mut self,
-        f: &Flow,
-        state: &str,
-        cmd: &str,
-        args: &Value,
-        asked: Option<Value>,
-        next: Option<&str>,
-    ) -> Value {
-        let answer = f.answer(cmd, args);
-        let mut key = asked.unwrap_or_else(|| args.clone());
-        if let Some(m) = key.as_object_mut() {
-            m.remove("operation");
-        }
-        let mut entry = json!({"cmd": cmd, "args": key});
-        merge(&mut entry, answer.clone());
-        assert_eq!(
-            entry.get("err").is_some(),
-            next.is_none(),
-            "{cmd} in {state}: {answer}"
-        );
-        if let Some(next) = next {
-            entry["next"] = json!(next);
-        }
-        let progress = f.emitted();
-        if args.get("operation").is_some() {
-            entry["progress"] = Value::Array(progress);
-        }
-        self.keep(state, entry.clone());
-        entry
-    }
-
-    fn keep(&mut self, state: &str, entry: Value) {
-        self.states
-            .entry(state.to_string())
-            .or_default()
-            .push(entry);
-    }
-}
-
-fn merge(into: &mut Value, from: Value) {
-    let (Value::Object(into), Value::Object(from)) = (into, from) else {
-        unreachable!("two objects")
-    };
-    into.extend(from);
 }
 
 fn page(text: Option<&str>, risk_tier: Option<&str>, offset: u32) -> (&'static str, Value) {
@@ -636,7 +522,7 @@ fn the_model_recordings_are_what_the_core_answers() {
     );
     additions(&mut m);
     bulk(&mut m);
-    let empty = Flow::new();
+    let empty = Flow::new(ACTOR);
     m.reads(
         &empty,
         "empty",

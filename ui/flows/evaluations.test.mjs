@@ -1,5 +1,6 @@
 // Chromium flows of the Evaluations screen (issue 5) against the fake core (flows/app/fake-evals.ts),
-// whose demo candidate answers with what the real core answered for `steward demo`.
+// which replays what the real core answered for `steward demo` and the imports below
+// (src-tauri/tests/flow_evals.rs records them).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -22,11 +23,11 @@ describe("evaluations flows", () => {
 
     // Runs with kind, suite and evidence digest.
     await page.getByTestId("eval-runs").waitFor();
-    assert.equal(await page.locator("[data-testid=eval-runs] tbody tr").count(), 5);
+    assert.equal(await page.locator("[data-testid=eval-runs] tbody tr").count(), 6);
     const runs = await page.getByTestId("eval-runs").innerText();
     assert.match(runs, /Offline golden set[\s\S]*support-golden@2026-10/);
     assert.match(runs, /Fairness audit[\s\S]*fairness-panel@2026-10/);
-    assert.match(await page.getByTestId("eval-run-16").getByTestId("eval-run-digest").getAttribute("title") ?? "", /^sha256:e7a63b5b/);
+    assert.match(await page.getByTestId("eval-run-19").getByTestId("eval-run-digest").getAttribute("title") ?? "", /^sha256:e7a63b5b/);
 
     // The comparison against production: pass colour only where the core knows a threshold.
     await page.getByTestId("eval-compare").waitFor();
@@ -92,27 +93,27 @@ describe("evaluations flows", () => {
     await page.getByTestId("eval-import-submit").click();
     await page.locator('[role="progressbar"][aria-valuenow]').waitFor();
     await page.getByTestId("operation-cancel").click();
-    await page.getByTestId("error-banner").filter({ hasText: "the import was cancelled" }).waitFor();
+    await page.getByTestId("error-banner").filter({ hasText: "import cancelled; nothing was imported" }).waitFor();
     await page.getByTestId("error-dismiss").click();
     await page.getByTestId("eval-import-submit").click();
     await page.locator('[role="progressbar"][aria-valuenow]').waitFor();
     assert.match(await page.getByTestId("progress").innerText(), /importing/);
     await page.getByTestId("eval-imported").filter({ hasText: "golden-set-nov.json" }).waitFor();
-    await page.getByTestId("eval-run-100").waitFor();
-    assert.equal(await page.locator("[data-testid=eval-runs] tbody tr").count(), 6);
+    await page.getByTestId("eval-run-30").waitFor();
+    assert.equal(await page.locator("[data-testid=eval-runs] tbody tr").count(), 7);
     assertClean(problems);
     await page.close();
   });
 
-  test("a version without evidence says how to import; a CSV without suite shows the core's error", async () => {
-    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}#/models/summarize-copilot/versions/2.0.0-17/evaluations`);
+  test("a version without evidence says how to import; a CSV that does not say its kind shows the core's error", async () => {
+    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}#/models/fraud-scorer/versions/2.0.0-1/evaluations`);
     const empty = page.getByTestId("evals-empty");
     await empty.waitFor();
     assert.match(await empty.innerText(), /assets\/samples\//);
     assert.equal(await page.getByTestId("fairness-callout").count(), 0);
     await page.evaluate(() => window.__dropFiles?.(["/home/ana/evals/fairness-audit.csv"]));
     await page.getByTestId("eval-import-submit").click();
-    await page.getByTestId("error-banner").filter({ hasText: "pass --suite NAME@VERSION" }).waitFor();
+    await page.getByTestId("error-banner").filter({ hasText: "does not say what kind of evaluation it is; pass --kind" }).waitFor();
     await page.getByTestId("eval-import-kind").selectOption("fairness-audit");
     await page.getByTestId("eval-import-suite").fill("fairness-panel@2026-11");
     await page.getByTestId("eval-import-submit").click();

@@ -11,7 +11,6 @@
 // fails loudly. The other fakes replay their own recordings and ask this one whether a model,
 // version or dataset exists, which it answers from the current state's recorded answers.
 import { mockIPC, mockWindows } from "@tauri-apps/api/mocks";
-import { emit } from "@tauri-apps/api/event";
 import { installEvalFake } from "./fake-evals";
 import { installComplianceFake } from "./fake-compliance";
 import { installGovernanceFake } from "./fake-governance";
@@ -20,29 +19,10 @@ import { installReleasesFake } from "./fake-releases";
 import { installTrustFake } from "./fake-trust";
 import { installSyncFake, isSyncFakeState } from "./fake-sync";
 import { fakeDocuments } from "./fake-documents";
-import { canonical, notRecorded } from "./recorded";
+import { canonical, machine, replayProgress } from "./recorded";
 import modelsJson from "./models/recorded.json?raw";
-import type { ApiError, DatasetDetail, DatasetSummary, ModelDetail, ModelPage, Progress, ProgressEvent, VersionDetail } from "../../src/api/bindings";
+import type { ApiError, DatasetDetail, DatasetSummary, ModelDetail, ModelPage, Progress, VersionDetail } from "../../src/api/bindings";
 
-/** One recorded call: its arguments as the flows send them (without the UI's random operation
- * id, and a promotion without the gate digest of the governance fake's recorded report), the
- * core's answer, and for a write the state it leads to and the progress the core emitted. */
-type Answer = {
-  cmd: string;
-  args: Record<string, unknown>;
-  ok?: unknown;
-  err?: ApiError;
-  next?: string;
-  progress?: Progress[];
-  /** For a long operation: the core's answer when it is cancelled. */
-  cancelled?: ApiError;
-};
-type Recorded = { regenerate: string; states: Record<string, Answer[]> };
-
-const RECORDED: Recorded = JSON.parse(modelsJson);
-const unrecorded = (what: string): never => notRecorded(`${what} (src-tauri/tests/flow_models.rs)`, RECORDED.regenerate);
-/** The commands this fake answers: those recorded in any state. */
-const COMMANDS = new Set(Object.values(RECORDED.states).flatMap((answers) => answers.map((a) => a.cmd)));
 /** The size of the windowing flow's recorded workspace beyond the seed. */
 const BULK_MODELS = 10_000;
 
@@ -54,12 +34,8 @@ function keyOf(cmd: string, args: Record<string, unknown>): string {
   return `${cmd} ${canonical(rest)}`;
 }
 
-const INDEX = new Map<string, Map<string, Answer>>(
-  Object.entries(RECORDED.states).map(([state, answers]) => [state, new Map(answers.map((a) => [keyOf(a.cmd, a.args), a]))]),
-);
-
-/** The pause between two replayed progress events, so a flow sees the bar move and can cancel. */
-const TICK_MS = 120;
+const RECORDED = machine(modelsJson, "src-tauri/tests/flow_models.rs", keyOf);
+const unrecorded = RECORDED.unrecorded;
 
 export type FakeOptions = { bulkModels?: number; empty?: boolean; noIdentity?: boolean; sync?: string | null };
 
@@ -86,14 +62,10 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
   const bulk = options.bulkModels ?? 0;
   let state = options.empty ? "empty" : bulk === BULK_MODELS ? "bulk" : bulk === 0 ? "seed" : unrecorded(`a workspace of ${bulk} bulk models`);
 
-  const answers = (): Map<string, Answer> => INDEX.get(state) ?? unrecorded(`the state ${state}`);
-  const lookup = (cmd: string, args: Record<string, unknown>): Answer => {
-    const key = keyOf(cmd, args);
-    return answers().get(key) ?? unrecorded(`${key} in state ${state}`);
-  };
+  const lookup = (cmd: string, args: Record<string, unknown>) => RECORDED.lookup(state, cmd, args);
   /** The recorded answers of `cmd` in the current state that succeeded. */
   const recordedOk = <T>(cmd: string): T[] =>
-    [...answers().values()].filter((a) => a.cmd === cmd && a.ok !== undefined).map((a) => a.ok as T);
+    RECORDED.answers(state).filter((a) => a.cmd === cmd && a.ok !== undefined).map((a) => a.ok as T);
 
   // Whether the current state's recorded answers show the model, version or dataset: the other
   // fakes' check that what they are asked about exists in this workspace.
@@ -113,19 +85,12 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     if (!listed && !shown) unrecorded(`whether dataset ${reference} exists in state ${state}`);
   };
 
-  // A long operation: the progress events the core emitted, paced, under the UI's operation id;
-  // cancelled on the way, the core's answer to a cancelled one.
-  const replayProgress = async (hit: Answer, operation: string) => {
-    for (const progress of [...(hit.progress ?? []), null]) {
-      await new Promise((r) => setTimeout(r, TICK_MS));
-      if (cancelled.has(operation)) throw hit.cancelled ?? unrecorded(`${hit.cmd} cancelled in state ${state}`);
-      if (progress) await emit("steward://progress", { operation, progress } satisfies ProgressEvent);
-    }
-  };
-
   const replay = async (cmd: string, args: Record<string, unknown>): Promise<unknown> => {
     const hit = lookup(cmd, args);
-    if (hit.progress) await replayProgress(hit, String(args.operation));
+    if (hit.progress)
+      await replayProgress<Progress>(hit.progress, String(args.operation), (op) => cancelled.has(op), () =>
+        hit.cancelled ?? unrecorded(`${hit.cmd} cancelled in state ${state}`),
+      );
     if (hit.next !== undefined) state = hit.next;
     if (hit.err) throw hit.err;
     return hit.ok;
@@ -194,7 +159,7 @@ export function installFakeBackend(options: FakeOptions = {}): FakeControls {
     if (evalAnswer) return evalAnswer;
     const trustAnswer = trust.handle(cmd, a);
     if (trustAnswer) return trustAnswer;
-    if (COMMANDS.has(cmd)) return replay(cmd, a);
+    if (RECORDED.commands.has(cmd)) return replay(cmd, a);
     switch (cmd) {
       case "operation_cancel":
         // As the core's: the flag the running operation checks between chunks.
