@@ -122,7 +122,8 @@ export function installTrustFake(deps: {
       case "roster_show":
         return answer(() => roster);
       case "roster_init":
-        return answer(() => fail("conflict", "this workspace already has a roster"));
+        // The demo has a roster, so the screen never offers to start one; nothing recorded.
+        return answer(() => notRecorded("roster_init on the demo, which has a roster"));
       case "roster_edit":
         return answer(() => {
           const edit = a.edit as RosterEdit;
