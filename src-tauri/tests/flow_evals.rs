@@ -75,11 +75,11 @@ fn screen(m: &mut Machine, f: &Flow, state: &str, (model, version): (&str, &str)
         state,
         &[
             ("eval_compare", with(json!({"against": null}))),
-            ("eval_fairness", with(json!({"key": null}))),
             ("eval_drift", id.clone()),
+            ("eval_fairness", with(json!({"key": null}))),
         ],
     );
-    let first = f.answer("eval_fairness", &with(json!({"key": null})));
+    let first = m.states[state].last().unwrap().clone();
     if let Some(report) = first.get("ok") {
         let default = report["key"].as_str().unwrap_or_default().to_string();
         for key in report["keys"].as_array().unwrap() {
