@@ -141,7 +141,7 @@ impl EvalRowSink {
                 expected,
             })
         })?;
-        if self.slice.0 != r.slice {
+        if !chunk::same(self.slice.0.as_bytes(), r.slice.as_bytes()) {
             let parsed = Slice::parse(r.slice).map_err(|expected| {
                 StoreError::Domain(DomainError::Invalid {
                     field: "evaluation row slice",

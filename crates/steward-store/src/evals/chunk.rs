@@ -82,7 +82,7 @@ fn hash_text(bytes: &[u8]) -> u64 {
 
 /// Byte equality without a call into libc's memcmp: the texts compared here are short
 /// (metric names, slices, timestamps), and the call costs more than the comparison.
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
