@@ -13,6 +13,8 @@
 mod chunk;
 
 use std::collections::HashMap;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::json;
@@ -108,9 +110,93 @@ pub struct EvalRowRef<'a> {
 /// gone when dropped). Parsing and encoding happen here, outside any transaction; only the
 /// finished chunks are copied into the database, so an import holds the write lock for the
 /// time it takes SQLite to store them, not for the time it takes to parse the file.
+///
+/// The encoding, the row summary and the spool writes run on a thread of their own, beside
+/// the parser: [`EvalRowSink::push`] copies the row into a batch (at most 4,096 rows or 1 MiB
+/// of text), and at most two batches wait, so memory stays bounded whatever the file. A row
+/// the encoder refuses fails the import at the next full batch or at the end, whichever
+/// comes first; nothing is stored either way.
 pub struct EvalRowSink {
-    spool: Spool,
     rows: u64,
+    batch: Batch,
+    to_encoder: Option<SyncSender<Batch>>,
+    /// Batches the encoder has emptied, to be filled again without allocating.
+    spare: Receiver<Batch>,
+    encoder: Option<JoinHandle<Result<Encoder>>>,
+}
+
+/// Rows copied out of the parser's buffer: their texts in one string, the rest by value.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    rows: Vec<BatchRow>,
+}
+
+/// One row of a [`Batch`]: each text as a range of the batch's string.
+struct BatchRow {
+    metric: (usize, usize),
+    slice: (usize, usize),
+    at: Option<(usize, usize)>,
+    variant: Option<(usize, usize)>,
+    value: f64,
+    ci_low: Option<f64>,
+    ci_high: Option<f64>,
+    n: Option<i64>,
+}
+
+const BATCH_TEXT_BYTES: usize = 1 << 20;
+
+impl Batch {
+    fn put(&mut self, s: &str) -> (usize, usize) {
+        let start = self.text.len();
+        self.text.push_str(s);
+        (start, self.text.len())
+    }
+
+    fn push(&mut self, r: &EvalRowRef<'_>) {
+        let row = BatchRow {
+            metric: self.put(r.metric),
+            slice: self.put(r.slice),
+            at: r.at.map(|t| self.put(t)),
+            variant: r.variant.map(|t| self.put(t)),
+            value: r.value,
+            ci_low: r.ci_low,
+            ci_high: r.ci_high,
+            n: r.n,
+        };
+        self.rows.push(row);
+    }
+
+    fn full(&self) -> bool {
+        self.rows.len() >= CHUNK_ROWS || self.text.len() >= BATCH_TEXT_BYTES
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.rows.clear();
+    }
+
+    fn each(&self, mut f: impl FnMut(&EvalRowRef<'_>) -> Result<()>) -> Result<()> {
+        let text = |(a, b): (usize, usize)| &self.text[a..b];
+        for r in &self.rows {
+            f(&EvalRowRef {
+                metric: text(r.metric),
+                value: r.value,
+                slice: text(r.slice),
+                ci_low: r.ci_low,
+                ci_high: r.ci_high,
+                n: r.n,
+                at: r.at.map(text),
+                variant: r.variant.map(text),
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The encoding side of an [`EvalRowSink`], on its own thread.
+struct Encoder {
+    spool: Spool,
     encoder: ChunkEncoder,
     blob: Vec<u8>,
     digest: ChunkDigest,
@@ -119,21 +205,20 @@ pub struct EvalRowSink {
     slice: (String, Slice),
 }
 
-impl EvalRowSink {
-    fn new(spool: Spool) -> Self {
-        EvalRowSink {
-            spool,
-            rows: 0,
-            encoder: ChunkEncoder::default(),
-            blob: Vec::new(),
-            digest: ChunkDigest::default(),
-            summariser: RowSummariser::default(),
-            slice: (String::new(), Slice::default()),
+impl Encoder {
+    fn run(mut self, batches: Receiver<Batch>, spare: SyncSender<Batch>) -> Result<Encoder> {
+        for mut batch in batches {
+            batch.each(|r| self.push(r))?;
+            batch.clear();
+            // The parser may have finished and stopped taking spares back.
+            let _ = spare.try_send(batch);
         }
+        self.flush()?;
+        Ok(self)
     }
 
     /// Adds one row. A NaN or infinite value or bound is refused (nothing of it is stored).
-    pub fn push(&mut self, r: &EvalRowRef<'_>) -> Result<()> {
+    fn push(&mut self, r: &EvalRowRef<'_>) -> Result<()> {
         self.encoder.push(r).map_err(|expected| {
             StoreError::Domain(DomainError::Invalid {
                 field: "evaluation row",
@@ -162,7 +247,6 @@ impl EvalRowSink {
             at: r.at,
             variant: r.variant,
         });
-        self.rows += 1;
         if self.encoder.rows() == CHUNK_ROWS {
             self.flush()?;
         }
@@ -180,24 +264,100 @@ impl EvalRowSink {
         // A record is the chunk's row count (u32, little-endian), then its bytes.
         self.spool.push(&[&(rows as u32).to_le_bytes(), &self.blob])
     }
+}
+
+impl EvalRowSink {
+    fn new(spool: Spool) -> Result<Self> {
+        let encoder = Encoder {
+            spool,
+            encoder: ChunkEncoder::default(),
+            blob: Vec::new(),
+            digest: ChunkDigest::default(),
+            summariser: RowSummariser::default(),
+            slice: (String::new(), Slice::default()),
+        };
+        let (to_encoder, batches) = sync_channel::<Batch>(2);
+        let (give_back, spare) = sync_channel::<Batch>(3);
+        let handle = std::thread::Builder::new()
+            .name("eval-encode".into())
+            .spawn(move || encoder.run(batches, give_back))
+            .map_err(|e| StoreError::Spool(format!("cannot start the encoding thread: {e}")))?;
+        Ok(EvalRowSink {
+            rows: 0,
+            batch: Batch::default(),
+            to_encoder: Some(to_encoder),
+            spare,
+            encoder: Some(handle),
+        })
+    }
+
+    /// Adds one row. A NaN or infinite value or bound is refused (nothing of it is stored):
+    /// here or, since the encoder runs beside the parser, at a later push or at the end.
+    pub fn push(&mut self, r: &EvalRowRef<'_>) -> Result<()> {
+        self.batch.push(r);
+        self.rows += 1;
+        if self.batch.full() {
+            self.send()?;
+        }
+        Ok(())
+    }
+
+    /// Hands the batch to the encoder and takes an empty one; when the encoder has stopped on
+    /// an error, that error.
+    fn send(&mut self) -> Result<()> {
+        let next = self.spare.try_recv().unwrap_or_default();
+        let full = std::mem::replace(&mut self.batch, next);
+        let sent = self.to_encoder.as_ref().map(|tx| tx.send(full));
+        match sent {
+            Some(Ok(())) => Ok(()),
+            _ => Err(self
+                .join()
+                .err()
+                .unwrap_or_else(|| StoreError::Spool("the encoding thread stopped".into()))),
+        }
+    }
+
+    /// Waits for the encoder to finish what it was sent.
+    fn join(&mut self) -> Result<Encoder> {
+        self.to_encoder = None;
+        let handle = self
+            .encoder
+            .take()
+            .ok_or_else(|| StoreError::Spool("the encoding thread already stopped".into()))?;
+        handle
+            .join()
+            .map_err(|_| StoreError::Spool("the encoding thread panicked".into()))?
+    }
 
     /// Rows pushed so far.
     pub fn rows(&self) -> u64 {
         self.rows
     }
 
-    /// Flushes the last chunk and rewinds the spool for reading; with the row summary.
+    /// Encodes the last rows, rewinds the spool for reading; with the row summary.
     fn finish(mut self) -> Result<(SpoolReader, i64, u64, Sha256Digest, RowSummary)> {
-        self.flush()?;
-        let summary = std::mem::take(&mut self.summariser).finish();
-        let chunks = i64::try_from(self.spool.records()).unwrap_or(i64::MAX);
+        if !self.batch.rows.is_empty() {
+            self.send()?;
+        }
+        let encoder = self.join()?;
+        let chunks = i64::try_from(encoder.spool.records()).unwrap_or(i64::MAX);
         Ok((
-            self.spool.rewind()?,
+            encoder.spool.rewind()?,
             chunks,
             self.rows,
-            self.digest.finish(),
-            summary,
+            encoder.digest.finish(),
+            encoder.summariser.finish(),
         ))
+    }
+}
+
+impl Drop for EvalRowSink {
+    fn drop(&mut self) {
+        // An import that failed: stop the encoder and wait for it, so its spool is gone too.
+        self.to_encoder = None;
+        if let Some(handle) = self.encoder.take() {
+            let _ = handle.join();
+        }
     }
 }
 
@@ -354,7 +514,7 @@ impl Store {
         fill: impl FnOnce(&mut EvalRowSink) -> std::result::Result<NewEvalRun, E>,
     ) -> std::result::Result<EvalRunRow, E> {
         self.read(|c| versions::get(c, model, version).map(|_| ()))?;
-        let mut sink = EvalRowSink::new(Spool::beside(&self.path)?);
+        let mut sink = EvalRowSink::new(Spool::beside(&self.path)?)?;
         let run = fill(&mut sink)?;
         let (mut spool, chunks, rows, chunks_digest, summary) = sink.finish()?;
         let summary = summary.to_canonical().map_err(|e| {

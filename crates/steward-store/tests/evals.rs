@@ -209,6 +209,36 @@ fn non_finite_values_are_refused_and_nothing_is_kept() {
 }
 
 #[test]
+fn a_refused_row_stops_the_parser_at_a_later_push_and_nothing_is_kept() {
+    // The encoder runs beside the parser: a NaN early in a long file comes back as the error
+    // of a push a batch or two later, so the parser stops there instead of reading on.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, name, v) = setup(dir.path());
+    let mut pushed = 0u64;
+    let err = store
+        .import_eval(&name, &v, &actor(), |sink| {
+            for i in 0..1_000_000u32 {
+                let value = if i == 10 { f64::INFINITY } else { 0.5 };
+                sink.push(&EvalRowRef {
+                    metric: "accuracy",
+                    value,
+                    ..EvalRowRef::default()
+                })?;
+                pushed += 1;
+            }
+            Ok::<_, StoreError>(run(b"inf"))
+        })
+        .expect_err("infinity refused");
+    assert!(err.to_string().contains("finite"), "{err}");
+    assert!(
+        pushed < 4 * 4096,
+        "the parser stopped within a few batches, not after {pushed} rows"
+    );
+    assert!(store.eval_runs(&name, &v).expect("runs").is_empty());
+    assert!(store.eval_rows(&name, &v).expect("rows").is_empty());
+}
+
+#[test]
 fn damaged_chunks_are_reported() {
     // Edited outside Steward: the triggers dropped, a chunk's bytes changed. With the digest
     // recorded at import the edit is named as such; a run from before digests existed still
