@@ -1,11 +1,11 @@
 //! The `eval_runs` and `eval_row_chunks` tables: imported evaluation evidence.
 //!
 //! An import is one write: the caller streams the file and pushes each row through an
-//! [`EvalRowSink`], which encodes rows into a chunk (see [`chunk`] for the format) and stores
-//! every full chunk of 4,096 rows through a cached prepared INSERT as the file streams, so
-//! memory stays at one chunk whatever the file's size. The caller then returns what the run
-//! is; the last chunk, the run row, the duplicate check on the file's digest and the audit
-//! entry follow in the same transaction. Every row pushed also goes through a
+//! [`EvalRowSink`], whose encoding thread encodes rows into chunks of 4,096 (see [`chunk`] for
+//! the format) and spools each full one, so memory stays at a few batches whatever the file's
+//! size. The caller then returns what the run is; one transaction copies the spooled chunks in
+//! through a cached prepared INSERT, with the run row, the duplicate check on the file's
+//! digest and the audit entry. Every row pushed also goes through a
 //! [`RowSummariser`], so the run's row summary (what a gate reads instead of rows) is stored
 //! with it, canonical, with its digest in the run row and the audit entry. A failure anywhere — a bad row on line two million, a
 //! duplicate file, a cancel — rolls everything back, so nothing is ever half imported.
