@@ -97,14 +97,19 @@ fn cheaper_walk(end: u64, total: u64, matches: u64) -> Walk {
 /// Named SQL parameters, boxed so one list can hold text and numbers.
 type Params = Vec<(&'static str, Box<dyn rusqlite::ToSql>)>;
 
-/// The `FROM models m … WHERE …` the filter's text, tier and stage select from, and its
-/// parameters; one clause for the page and for its count, so the two always agree.
-fn matching(filter: &ModelFilter, walk: Walk) -> (String, Params) {
-    let text = filter
+/// The filter's text as searched: trimmed, `None` when empty.
+fn search_text(filter: &ModelFilter) -> Option<&str> {
+    filter
         .text
         .as_deref()
         .map(str::trim)
-        .filter(|t| !t.is_empty());
+        .filter(|t| !t.is_empty())
+}
+
+/// The `FROM models m … WHERE …` the filter's text, tier and stage select from, and its
+/// parameters; one clause for the page and for its count, so the two always agree.
+fn matching(filter: &ModelFilter, walk: Walk) -> (String, Params) {
+    let text = search_text(filter);
     let mut conds: Vec<&str> = Vec::new();
     let mut params: Params = Vec::new();
     if let Some(t) = text {
@@ -331,11 +336,10 @@ impl Store {
 /// matches only as far as deciding needs: past √(end · total) walking by name is cheaper. A
 /// page without a limit needs every match either way.
 fn short_text_walk(c: &Connection, filter: &ModelFilter) -> Result<Walk> {
-    let text = filter.text.as_deref().map(str::trim).unwrap_or("");
-    let Some(limit) = filter.limit else {
+    let (Some(text), Some(limit)) = (search_text(filter), filter.limit) else {
         return Ok(Walk::Matches);
     };
-    if text.is_empty() || text.chars().count() >= TRIGRAM {
+    if text.chars().count() >= TRIGRAM {
         return Ok(Walk::Matches);
     }
     let end = u64::from(filter.offset) + u64::from(limit);
