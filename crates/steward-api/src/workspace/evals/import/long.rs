@@ -15,36 +15,36 @@ pub(super) const CSV_COLUMNS: [&str; 10] = [
     "direction",
 ];
 
-pub(super) fn csv_error(file: &str, e: &csv::Error) -> ApiError {
-    if let csv::ErrorKind::Io(io_err) = e.kind() {
-        return io(file, io_err);
+pub(super) fn csv_error(file: &str, e: RecordError) -> ApiError {
+    match e {
+        RecordError::Io(e) => io(file, &e),
+        RecordError::Length {
+            line,
+            expected,
+            len,
+        } => bad(
+            file,
+            &format!("line {line}"),
+            format!("{len} fields where the header has {expected}"),
+        ),
+        RecordError::Utf8 { line, field } => bad(
+            file,
+            &format!("line {line}"),
+            format!("field {} is not UTF-8 text", field + 1),
+        ),
     }
-    let line = e.position().map_or(0, csv::Position::line);
-    let reason = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("{len} fields where the header has {expected_len}")
-        }
-        csv::ErrorKind::Utf8 { err, .. } => format!("field {} is not UTF-8 text", err.field() + 1),
-        _ => e.to_string(),
-    };
-    bad(file, &format!("line {line}"), reason)
 }
 
-/// Reads the next record into `record` and counts it in `read`, checking every
-/// [`CANCEL_EVERY`] records whether the import was cancelled; `false` at the end of the file.
+/// Reads the next record and counts it in `read`, checking every [`CANCEL_EVERY`] records
+/// whether the import was cancelled; `false` at the end of the file.
 pub(super) fn next_record<R: Read>(
-    rdr: &mut csv::Reader<R>,
-    record: &mut csv::StringRecord,
+    rdr: &mut CsvRecords<R>,
     read: &mut u64,
     file: &str,
     cancel: &Cancel,
 ) -> Result<bool> {
-    match rdr.read_record(record) {
-        Ok(true) => {}
-        Ok(false) => return Ok(false),
-        Err(e) => return Err(csv_error(file, &e)),
+    if !rdr.next().map_err(|e| csv_error(file, e))? {
+        return Ok(false);
     }
     *read += 1;
     if *read % CANCEL_EVERY == 0 && cancel.is_cancelled() {
@@ -53,24 +53,25 @@ pub(super) fn next_record<R: Read>(
     Ok(true)
 }
 
-pub(super) fn csv_any<R: BufRead>(
+pub(super) fn csv_any<R: Read>(
     reader: R,
     file: &str,
     catalogue: &Catalogue,
     out: &mut dyn RowOut,
     cancel: &Cancel,
 ) -> Result<(Format, u64, Vec<MetricDef>)> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .comment(Some(b'#'))
-        .from_reader(reader);
-    let headers = rdr.headers().map_err(|e| csv_error(file, &e))?.clone();
+    let mut rdr = CsvRecords::new(reader);
+    let headers: Vec<String> = if rdr.next().map_err(|e| csv_error(file, e))? {
+        rdr.iter().map(str::to_string).collect()
+    } else {
+        Vec::new()
+    };
     let names: Vec<String> = headers
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     if names.iter().any(|n| n == "y_true") || names.iter().any(|n| n == "y_pred") {
-        let rows = predictions(rdr, &names, file, out, cancel)?;
+        let rows = predictions(&mut rdr, &names, file, out, cancel)?;
         return Ok((Format::Predictions, rows, Vec::new()));
     }
     let mut col: [Option<usize>; 10] = [None; 10];
@@ -107,21 +108,20 @@ pub(super) fn csv_any<R: BufRead>(
                 "line 1",
                 format!(
                     "missing column {required:?}; the header has {:?} but a long-format CSV needs metric,value (see docs/eval-format.md)",
-                    headers.iter().collect::<Vec<_>>().join(",")
+                    headers.join(",")
                 ),
             ));
         }
     }
     let mut metrics = Metrics::new(catalogue);
-    let mut record = csv::StringRecord::new();
     // The canonical text of the last multi-pair slice, and the text it came from: files often
     // list a slice's metrics together, so it is parsed once per run of rows, not per row.
     let mut slice_buf = String::new();
     let mut slice_raw = String::new();
     let mut rows = 0u64;
-    fn field_of<'r>(
+    fn field_of<'r, R: Read>(
         col: &[Option<usize>; 10],
-        r: &'r csv::StringRecord,
+        r: &'r CsvRecords<R>,
         k: usize,
     ) -> Option<&'r str> {
         // Cells are trimmed here (slicing, no copy) rather than by the reader, which would
@@ -131,10 +131,11 @@ pub(super) fn csv_any<R: BufRead>(
             .map(trim)
             .filter(|s| !s.is_empty())
     }
-    while next_record(&mut rdr, &mut record, &mut rows, file, cancel)? {
-        let line = record.position().map_or(0, csv::Position::line);
+    while next_record(&mut rdr, &mut rows, file, cancel)? {
+        let record = &rdr;
+        let line = record.line();
         let fail = |k: usize, reason: String| {
-            let value = field_of(&col, &record, k).unwrap_or("");
+            let value = field_of(&col, record, k).unwrap_or("");
             bad(
                 file,
                 &format!(
@@ -146,7 +147,7 @@ pub(super) fn csv_any<R: BufRead>(
             )
         };
         let metric =
-            field_of(&col, &record, 0).ok_or_else(|| fail(0, "the metric is empty".into()))?;
+            field_of(&col, record, 0).ok_or_else(|| fail(0, "the metric is empty".into()))?;
         metrics
             .see(metric, || {
                 format!(
@@ -156,7 +157,7 @@ pub(super) fn csv_any<R: BufRead>(
             })
             .map_err(|r| fail(0, r))?;
         let number = |k: usize| -> Result<Option<f64>> {
-            field_of(&col, &record, k)
+            field_of(&col, record, k)
                 .map(|t| {
                     t.parse::<f64>()
                         .map_err(|_| fail(k, "not a number".into()))
@@ -167,7 +168,7 @@ pub(super) fn csv_any<R: BufRead>(
         let value = number(1)?.ok_or_else(|| fail(1, "the value is empty".into()))?;
         let (ci_low, ci_high) = (number(3)?, number(4)?);
         check_interval(value, ci_low, ci_high).map_err(|r| fail(3, r))?;
-        let n = field_of(&col, &record, 5)
+        let n = field_of(&col, record, 5)
             .map(|t| {
                 t.parse::<i64>()
                     .ok()
@@ -175,7 +176,7 @@ pub(super) fn csv_any<R: BufRead>(
                     .ok_or_else(|| fail(5, "n must be a whole number ≥ 0".into()))
             })
             .transpose()?;
-        let slice: &str = match field_of(&col, &record, 2) {
+        let slice: &str = match field_of(&col, record, 2) {
             None => "",
             // One `key=value` pair is already canonical: no parse, no copy.
             Some(text) if is_single_pair(text) => text,
@@ -190,21 +191,17 @@ pub(super) fn csv_any<R: BufRead>(
                 &slice_buf
             }
         };
-        let at = field_of(&col, &record, 6);
+        let at = field_of(&col, record, 6);
         if let Some(t) = at {
             cell::timestamp(t).map_err(|r| fail(6, r))?;
         }
-        let variant = field_of(&col, &record, 7);
+        let variant = field_of(&col, record, 7);
         if let Some(v) = variant {
             cell::variant(v).map_err(|r| fail(7, r))?;
         }
         if col[9].is_some() {
             metrics
-                .declare(
-                    metric,
-                    field_of(&col, &record, 8),
-                    field_of(&col, &record, 9),
-                )
+                .declare(metric, field_of(&col, record, 8), field_of(&col, record, 9))
                 .map_err(|r| fail(9, r))?;
         }
         out.push(&EvalRowRef {

@@ -3,7 +3,8 @@
 //! format is documented in `docs/eval-format.md`.
 //!
 //! Files are read through a hashing reader (the sha256 is computed in the same pass) and never
-//! held whole: CSV with the `csv` crate record by record, JSON with a serde visitor that hands
+//! held whole: CSV record by record ([`records`]: the `csv` crate's dialect, with the line
+//! each record starts on), JSON with a serde visitor that hands
 //! each element of `rows` on as it is parsed. Each row is checked and pushed straight into the
 //! store's sink (which encodes it into the current chunk of 4,096 rows and stores each full
 //! chunk at once); the first bad row stops the import, and the caller's transaction rolls back
@@ -118,12 +119,14 @@ mod long;
 mod metrics;
 mod predictions;
 mod reader;
+mod records;
 
 use json::{json, FileHead};
 use long::{csv_any, next_record};
 use metrics::Metrics;
 use predictions::predictions;
 use reader::{read_and_hash, Chunks};
+use records::{CsvRecords, RecordError};
 
 fn bad(file: &str, at: &str, reason: impl fmt::Display) -> ApiError {
     ApiError::invalid(format!("{file}: {at}: {reason}; nothing was imported"))
@@ -355,6 +358,14 @@ mod tests {
             ("{\"format\":\"steward.eval/v1\",\"rows\":[{\"metric\":\"zz\",\"value\":1}]}", "unknown metric \"zz\""),
             ("{\"format\":\"steward.eval/v1\",\"model\":\"other@1.0.0-1\",\"rows\":[]}", "the file is for other@1.0.0-1"),
             ("y_true,y_pred,gender\n1,2,f\n", "line 2, column 2 (y_pred): \"2\" is not a label: give 1 or 0"),
+            // The line a record is on, in a Windows file and after comments and blank lines
+            // (the `csv` crate named the line before).
+            ("metric,value\r\nrouge_l,0.4\r\nrouge_l,abc\r\n", "line 3, column 2 (value): not a number"),
+            ("metric,value\n# measured again\n\nrouge_l,abc\n", "line 4, column 2 (value): not a number"),
+            ("metric,value\n\"rouge_l\",\"0.4\"\n\"rouge_l\",0.4,1\n", "line 3: 3 fields where the header has 2"),
+            ("metric,value,slice\nrouge_l,0.4,\"k=v,\nj=w\"\nrouge_l,x,\n", "line 4, column 2 (value)"),
+            ("metric,value\nrouge_l,0.4\nrouge_l,\u{e9}\u{301}x\n", "line 3, column 2 (value): not a number"),
+            ("y_true,y_pred,gender\r\n1,1,f\r\n1,2,f\r\n", "line 3, column 2 (y_pred)"),
         ];
         for (input, want) in cases {
             let err = run(input)

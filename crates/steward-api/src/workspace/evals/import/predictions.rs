@@ -3,7 +3,7 @@
 use super::*;
 
 pub(super) fn predictions<R: Read>(
-    mut rdr: csv::Reader<R>,
+    rdr: &mut CsvRecords<R>,
     names: &[String],
     file: &str,
     out: &mut dyn RowOut,
@@ -51,11 +51,11 @@ pub(super) fn predictions<R: Read>(
         }
     }
     let mut counter = RateCounter::default();
-    let mut record = csv::StringRecord::new();
     let mut seen = 0u64;
     let mut distinct: HashMap<&str, std::collections::HashSet<String>> = HashMap::new();
-    while next_record(&mut rdr, &mut record, &mut seen, file, cancel)? {
-        let line = record.position().map_or(0, csv::Position::line);
+    while next_record(rdr, &mut seen, file, cancel)? {
+        let record = &*rdr;
+        let line = record.line();
         let label = |i: usize, name: &str| {
             let v = record.get(i).unwrap_or("").trim();
             cell::label(v).map_err(|reason| {
