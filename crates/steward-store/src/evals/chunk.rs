@@ -1,26 +1,34 @@
-//! The encoding of one chunk of evaluation rows: `eval_row_chunks.data`, format 1.
+//! The encoding of one chunk of evaluation rows: `eval_row_chunks.data`, format 2 (format 1
+//! is still read).
 //!
 //! A chunk holds 1 to [`CHUNK_ROWS`] rows of one run, in file order. It is columnar: a string
 //! table first (every metric, slice, timestamp and variant text the chunk uses, once, in
 //! first-use order), then one column per field. Integers are unsigned LEB128 varints unless
-//! said otherwise; floats are IEEE 754 binary64, little-endian.
+//! said otherwise.
 //!
 //! ```text
-//! u8        format, 1
+//! u8        format, 2
 //! varint    R, the number of rows (1..=4096)
 //! varint    S, the number of strings
 //! S ×       varint byte length, then that many bytes of UTF-8
 //! R ×       varint  metric: index into the strings
-//! R ×       f64     value
+//! numbers   value (R of them)
 //! R ×       varint  slice: index into the strings (canonical `k=v,…` text, "" for everyone)
 //! R ×       u8      presence: bit 0 ci_low, 1 ci_high, 2 n, 3 at, 4 variant; other bits 0
 //! then one column per optional field, holding only the rows whose bit is set, in row order:
-//!           f64     ci_low                          (bit 0)
-//!           f64     ci_high                         (bit 1)
+//!           numbers ci_low                          (bit 0)
+//!           numbers ci_high                         (bit 1)
 //!           varint  n, zigzag-encoded               (bit 2)
 //!           varint  at: index into the strings      (bit 3)
 //!           varint  variant: index into the strings (bit 4)
 //! ```
+//!
+//! A `numbers` column starts with a scale byte. 0 to 15: each number is a zigzag varint `m`
+//! and reads as the binary64 quotient `m / 10^scale` — the encoder picks the scale and checks
+//! that every quotient gives back the very bits it was given (the sign of a zero included),
+//! so evaluation values written with a few decimals take 2–4 bytes instead of 8. 255: each
+//! number is an IEEE 754 binary64, little-endian (any column that no scale reads back exactly,
+//! or that would not be smaller). Format 1 has no scale byte: every number is binary64.
 //!
 //! Nothing follows the last column. Every value and bound is finite: the encoder refuses NaN
 //! and infinities before writing anything, and the decoder refuses them too (a chunk is never
@@ -64,7 +72,16 @@ impl ChunkDigest {
 
 /// Rows per chunk (the last chunk of a run holds the rest).
 pub(crate) const CHUNK_ROWS: usize = 4096;
-const FORMAT: u8 = 1;
+const FORMAT: u8 = 2;
+/// Format 1: numbers as binary64 only, no scale byte.
+const FORMAT_BINARY: u8 = 1;
+/// The largest decimal scale a numbers column uses.
+const MAX_SCALE: u8 = 15;
+/// The scale byte of a numbers column held as binary64.
+const BINARY: u8 = 0xFF;
+const POW10: [f64; MAX_SCALE as usize + 1] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
 const CI_LOW: u8 = 1;
 const CI_HIGH: u8 = 2;
 const N: u8 = 4;
@@ -116,6 +133,67 @@ fn unzigzag(v: u64) -> i64 {
     ((v >> 1) as i64) ^ -((v & 1) as i64)
 }
 
+/// `v` as the integer `m` of `m / 10^scale`, when the decoder's quotient gives back `v`'s
+/// exact bits.
+fn decimal_at(v: f64, scale: u8) -> Option<i64> {
+    let p = POW10[usize::from(scale)];
+    let m = (v * p).round();
+    // Below 2^53 the integer is exact as a binary64, so the quotient is one rounding (`v` is
+    // finite, so `m` is a number, at worst an infinity).
+    if m.abs() >= 9_007_199_254_740_992.0 {
+        return None;
+    }
+    let m = m as i64;
+    ((m as f64 / p).to_bits() == v.to_bits()).then_some(m)
+}
+
+/// A numbers column as it fills: the values, and the smallest scale that has read back every
+/// one so far (checked again, for all of them, when the column is written).
+#[derive(Default)]
+struct Numbers {
+    values: Vec<f64>,
+    scale: u8,
+    binary: bool,
+}
+
+impl Numbers {
+    fn push(&mut self, v: f64) {
+        self.values.push(v);
+        while !self.binary && decimal_at(v, self.scale).is_none() {
+            if self.scale == MAX_SCALE {
+                self.binary = true;
+            } else {
+                self.scale += 1;
+            }
+        }
+    }
+
+    /// Writes the column (scale byte, then the numbers) and empties it. `scratch` holds the
+    /// decimal form while it is checked.
+    fn write_into(&mut self, out: &mut Vec<u8>, scratch: &mut Vec<u8>) {
+        scratch.clear();
+        let decimal = !self.binary
+            && self.values.iter().all(|&v| {
+                decimal_at(v, self.scale)
+                    .map(|m| put_varint(scratch, zigzag(m)))
+                    .is_some()
+            })
+            && scratch.len() < 8 * self.values.len();
+        if decimal {
+            out.push(self.scale);
+            out.extend_from_slice(scratch);
+        } else {
+            out.push(BINARY);
+            for v in &self.values {
+                out.extend_from_slice(&v.to_le_bytes());
+            }
+        }
+        self.values.clear();
+        self.scale = 0;
+        self.binary = false;
+    }
+}
+
 fn finite(what: &str, v: f64) -> Result<(), String> {
     if v.is_finite() {
         Ok(())
@@ -139,14 +217,16 @@ pub(crate) struct ChunkEncoder {
     /// The string table as encoded: length, bytes; length, bytes; …
     strings: Vec<u8>,
     metric: Vec<u8>,
-    value: Vec<u8>,
+    value: Numbers,
     slice: Vec<u8>,
     flags: Vec<u8>,
-    ci_low: Vec<u8>,
-    ci_high: Vec<u8>,
+    ci_low: Numbers,
+    ci_high: Numbers,
     n: Vec<u8>,
     at: Vec<u8>,
     variant: Vec<u8>,
+    /// A numbers column's decimal form while it is checked.
+    scratch: Vec<u8>,
 }
 
 impl ChunkEncoder {
@@ -206,17 +286,17 @@ impl ChunkEncoder {
         let mut last = self.last;
         let m = self.string(r.metric, &mut last[0]);
         put_varint(&mut self.metric, m);
-        self.value.extend_from_slice(&r.value.to_le_bytes());
+        self.value.push(r.value);
         let s = self.string(r.slice, &mut last[1]);
         put_varint(&mut self.slice, s);
         let mut flags = 0u8;
         if let Some(v) = r.ci_low {
             flags |= CI_LOW;
-            self.ci_low.extend_from_slice(&v.to_le_bytes());
+            self.ci_low.push(v);
         }
         if let Some(v) = r.ci_high {
             flags |= CI_HIGH;
-            self.ci_high.extend_from_slice(&v.to_le_bytes());
+            self.ci_high.push(v);
         }
         if let Some(n) = r.n {
             flags |= N;
@@ -244,21 +324,16 @@ impl ChunkEncoder {
         out.push(FORMAT);
         put_varint(out, self.rows as u64);
         put_varint(out, self.spans.len() as u64);
-        for part in [
-            &mut self.strings,
-            &mut self.metric,
-            &mut self.value,
-            &mut self.slice,
-            &mut self.flags,
-            &mut self.ci_low,
-            &mut self.ci_high,
-            &mut self.n,
-            &mut self.at,
-            &mut self.variant,
-        ] {
-            out.extend_from_slice(part);
-            part.clear();
-        }
+        out.append(&mut self.strings);
+        out.append(&mut self.metric);
+        self.value.write_into(out, &mut self.scratch);
+        out.append(&mut self.slice);
+        out.append(&mut self.flags);
+        self.ci_low.write_into(out, &mut self.scratch);
+        self.ci_high.write_into(out, &mut self.scratch);
+        out.append(&mut self.n);
+        out.append(&mut self.at);
+        out.append(&mut self.variant);
         self.index.clear();
         self.spans.clear();
         self.last = [None; 4];
@@ -319,6 +394,27 @@ impl<'a> Cursor<'a> {
         (0..count).map(|_| self.index(what, strings)).collect()
     }
 
+    /// A numbers column of `count` (see the module documentation); format 1 has no scale.
+    fn numbers(&mut self, what: &str, count: usize, format: u8) -> Result<Vec<f64>, String> {
+        let scale = if format == FORMAT_BINARY {
+            BINARY
+        } else {
+            self.take(1, what)?[0]
+        };
+        match scale {
+            BINARY => self.floats(what, count),
+            s if s <= MAX_SCALE => {
+                let p = POW10[usize::from(s)];
+                (0..count)
+                    .map(|_| self.varint(what).map(|m| unzigzag(m) as f64 / p))
+                    .collect()
+            }
+            s => Err(format!(
+                "the {what} column has scale {s}, which no format uses"
+            )),
+        }
+    }
+
     fn floats(&mut self, what: &str, count: usize) -> Result<Vec<f64>, String> {
         let bytes = self.take(count.checked_mul(8).ok_or("too many rows")?, what)?;
         bytes
@@ -342,9 +438,9 @@ pub(crate) fn decode<'a>(
 ) -> Result<usize, String> {
     let mut c = Cursor { data, pos: 0 };
     let format = c.take(1, "header")?[0];
-    if format != FORMAT {
+    if format != FORMAT && format != FORMAT_BINARY {
         return Err(format!(
-            "chunk format {format} is unknown (this build reads {FORMAT})"
+            "chunk format {format} is unknown (this build reads {FORMAT_BINARY} and {FORMAT})"
         ));
     }
     let rows = usize::try_from(c.varint("header")?)
@@ -363,7 +459,7 @@ pub(crate) fn decode<'a>(
             .push(std::str::from_utf8(bytes).map_err(|e| format!("a string is not UTF-8: {e}"))?);
     }
     let metric = c.indexes("metric column", rows, count)?;
-    let value = c.floats("value", rows)?;
+    let value = c.numbers("value", rows, format)?;
     let slice = c.indexes("slice column", rows, count)?;
     let flags = c.take(rows, "presence column")?;
     if let Some(f) = flags
@@ -373,8 +469,8 @@ pub(crate) fn decode<'a>(
         return Err(format!("presence flags {f:#04x} hold unknown bits"));
     }
     let with = |bit: u8| flags.iter().filter(|f| **f & bit != 0).count();
-    let ci_low = c.floats("ci_low", with(CI_LOW))?;
-    let ci_high = c.floats("ci_high", with(CI_HIGH))?;
+    let ci_low = c.numbers("ci_low", with(CI_LOW), format)?;
+    let ci_high = c.numbers("ci_high", with(CI_HIGH), format)?;
     let n = (0..with(N))
         .map(|_| c.varint("n column").map(unzigzag))
         .collect::<Result<Vec<_>, _>>()?;
@@ -663,19 +759,44 @@ mod tests {
             .expect_err("trailing byte")
             .contains("follow the last column"));
         let mut format = blob.clone();
-        format[0] = 2;
-        assert!(ok(&format).expect_err("format").contains("format 2"));
-        // A NaN written over a stored value: one row, strings "m" and "", so the value sits
-        // after format, R, S, [1 'm'], [0], and the metric index.
-        let mut one = ChunkEncoder::default();
-        one.push(&plain("m", 0.5).as_ref()).expect("finite");
-        let mut single = Vec::new();
-        one.finish_into(&mut single);
-        assert_eq!(&single[7..15], &0.5f64.to_le_bytes());
-        single[7..15].copy_from_slice(&f64::NAN.to_le_bytes());
-        assert!(ok(&single)
+        format[0] = 3;
+        assert!(ok(&format).expect_err("format").contains("format 3"));
+        // One row, strings "m" and "": the value column sits after format, R, S, [1 'm'], [0]
+        // and the metric index. 0.5 is one decimal: scale 1, then zigzag(5).
+        let single = |value: f64| {
+            let mut one = ChunkEncoder::default();
+            one.push(&plain("m", value).as_ref()).expect("finite");
+            let mut single = Vec::new();
+            one.finish_into(&mut single);
+            single
+        };
+        let half = single(0.5);
+        assert_eq!(&half[7..9], &[1, 10]);
+        let mut scale = half.clone();
+        scale[7] = 16;
+        assert!(ok(&scale)
+            .expect_err("scale")
+            .contains("value column has scale 16"));
+        // 0.1 + 0.2 has no decimal form within 15 places: binary64 (scale byte 255). A NaN
+        // written over it is refused.
+        let mut binary = single(0.1 + 0.2);
+        assert_eq!(binary[7], BINARY);
+        assert_eq!(&binary[8..16], &(0.1f64 + 0.2).to_le_bytes());
+        binary[8..16].copy_from_slice(&f64::NAN.to_le_bytes());
+        assert!(ok(&binary)
             .expect_err("NaN")
             .contains("not a finite number"));
+        // Format 1, as chunks written before format 2: no scale byte, binary64 numbers.
+        let mut old = vec![FORMAT_BINARY, 1, 2, 1, b'm', 0, 0];
+        old.extend_from_slice(&0.25f64.to_le_bytes());
+        old.extend_from_slice(&[1, 0]);
+        let mut read = Vec::new();
+        decode(&old, |r| {
+            read.push((r.row.metric, r.row.value, r.row.slice));
+            Ok(())
+        })
+        .expect("format 1 decodes");
+        assert_eq!(read, vec![("m", 0.25, "")]);
         // Flipping any single byte never panics.
         for i in 0..blob.len() {
             let mut b = blob.clone();
@@ -693,7 +814,13 @@ mod tests {
             any::<f64>().prop_filter("finite", |v| v.is_finite()),
             Just(0.0),
             Just(-0.0),
-            -1.0..1.0f64
+            -1.0..1.0f64,
+            // Values as files write them: a few decimals (stored as decimals), near the
+            // scales' edges, and large.
+            (any::<i32>(), 0u32..8).prop_map(|(m, k)| f64::from(m) / 10f64.powi(k as i32)),
+            (-9_007_199_254_740_993i64..9_007_199_254_740_993, 0u32..18)
+                .prop_map(|(m, k)| m as f64 / 10f64.powi(k as i32)),
+            (0u32..17).prop_map(|k| 1.0 / 10f64.powi(k as i32)),
         ]
     }
 
@@ -720,6 +847,66 @@ mod tests {
                     variant,
                 },
             )
+    }
+
+    #[test]
+    fn values_with_few_decimals_are_stored_as_decimals() {
+        // (values, bytes per value the value column may take at most, scale byte)
+        let cases: Vec<(&str, Vec<f64>, usize, u8)> = vec![
+            (
+                "six decimals",
+                (0..4096)
+                    .map(|i| f64::from(i * 37 % 1_000_000) / 1e6)
+                    .collect(),
+                3,
+                6,
+            ),
+            (
+                "whole numbers",
+                (0..4096).map(|i| f64::from(i % 100)).collect(),
+                2,
+                0,
+            ),
+            (
+                "one odd value makes the column binary",
+                (0..4096)
+                    .map(|i| if i == 4000 { 0.1 + 0.2 } else { 0.5 })
+                    .collect(),
+                8,
+                BINARY,
+            ),
+            ("too large for decimals", vec![1e300; 10], 8, BINARY),
+        ];
+        for (what, values, per_value, scale) in cases {
+            let mut enc = ChunkEncoder::default();
+            for v in &values {
+                enc.push(&plain("m", *v).as_ref()).expect("finite");
+            }
+            let mut blob = Vec::new();
+            enc.finish_into(&mut blob);
+            let mut back = Vec::new();
+            decode(&blob, |r| {
+                back.push(r.row.value.to_bits());
+                Ok(())
+            })
+            .expect("decodes");
+            assert_eq!(
+                back,
+                values.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                "{what}"
+            );
+            // Format, R, S, strings "m" and "", one metric index per row: then the value column.
+            let r_len = if values.len() < 128 { 1 } else { 2 };
+            let at = 1 + r_len + 1 + 3 + values.len();
+            assert_eq!(blob[at], scale, "{what}: scale byte");
+            // After it: the slice and presence columns, and ci_low's and ci_high's scale bytes.
+            let rest = blob.len() - at - 1 - values.len() * 2 - 2;
+            assert!(
+                rest <= per_value * values.len(),
+                "{what}: {rest} bytes for {} values",
+                values.len()
+            );
+        }
     }
 
     proptest! {
