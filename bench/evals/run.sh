@@ -11,6 +11,8 @@
 #       vs DuckDB reading the same CSV into a table of a DuckDB file (`CREATE TABLE … AS
 #          SELECT * FROM read_csv(…)`, timed inside Python: its start and import excluded,
 #          all cores; the peer a user would pick for fast CSV ingestion).
+#     Each contestant starts after os.sync(), so none pays for the writeback of the one before
+#     (the bare loop and pandas leave 40-60 MB of dirty pages; an fsync on ext4 waited for them).
 #     Targets: Steward < 2 s, >= 5x faster than pandas, no slower than DuckDB (Steward's time
 #     includes its process start, hashing, checks and audit entry). The bare loop no longer does
 #     the same work as Steward (one SQLite row per value against 4,096-row chunks): context only.
@@ -68,6 +70,7 @@ def fresh(ws):
         subprocess.run([steward, "--workspace", ws, *args], check=True, stdout=subprocess.DEVNULL)
 
 def timed(cmd):
+    os.sync()
     t = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - t
@@ -80,6 +83,7 @@ for r in range(runs):
     b_times.append(timed([bare, os.path.join(ws2, "steward.db"), csv]))
     db = os.path.join(work, "pandas.db")
     if os.path.exists(db): os.remove(db)
+    os.sync()
     out = subprocess.run([sys.executable, "-c", """
 import sys, time, sqlite3
 import pandas as pd
@@ -93,6 +97,7 @@ print(time.perf_counter() - t)
     p_times.append(float(out.stdout.strip()))
     duck = os.path.join(work, "duck.db")
     if os.path.exists(duck): os.remove(duck)
+    os.sync()
     out = subprocess.run([sys.executable, "-c", """
 import sys, time
 import duckdb

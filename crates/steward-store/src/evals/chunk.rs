@@ -14,7 +14,8 @@
 //! R ×       varint  metric: index into the strings
 //! numbers   value (R of them)
 //! R ×       varint  slice: index into the strings (canonical `k=v,…` text, "" for everyone)
-//! R ×       u8      presence: bit 0 ci_low, 1 ci_high, 2 n, 3 at, 4 variant; other bits 0
+//! presence          bit 0 ci_low, 1 ci_high, 2 n, 3 at, 4 variant; other bits 0: a byte 1
+//!                   then one presence byte every row has, or a byte 0 then R of them
 //! then one column per optional field, holding only the rows whose bit is set, in row order:
 //!           numbers ci_low                          (bit 0)
 //!           numbers ci_high                         (bit 1)
@@ -28,7 +29,8 @@
 //! that every quotient gives back the very bits it was given (the sign of a zero included),
 //! so evaluation values written with a few decimals take 2–4 bytes instead of 8. 255: each
 //! number is an IEEE 754 binary64, little-endian (any column that no scale reads back exactly,
-//! or that would not be smaller). Format 1 has no scale byte: every number is binary64.
+//! or that would not be smaller). Format 1 has no scale byte (every number is binary64), and
+//! its presence column is R bytes with nothing before them.
 //!
 //! Nothing follows the last column. Every value and bound is finite: the encoder refuses NaN
 //! and infinities before writing anything, and the decoder refuses them too (a chunk is never
@@ -70,6 +72,9 @@ impl ChunkDigest {
     }
 }
 
+/// How many of a chunk's first strings [`ChunkEncoder::string`] compares before it hashes.
+const SCAN: usize = 8;
+
 /// Rows per chunk (the last chunk of a run holds the rest).
 pub(crate) const CHUNK_ROWS: usize = 4096;
 const FORMAT: u8 = 2;
@@ -77,6 +82,9 @@ const FORMAT: u8 = 2;
 const FORMAT_BINARY: u8 = 1;
 /// The largest decimal scale a numbers column uses.
 const MAX_SCALE: u8 = 15;
+/// The presence column's first byte: one presence byte for every row, or one per row.
+const PRESENCE_SAME: u8 = 1;
+const PRESENCE_EACH: u8 = 0;
 /// The scale byte of a numbers column held as binary64.
 const BINARY: u8 = 0xFF;
 const POW10: [f64; MAX_SCALE as usize + 1] = [
@@ -237,15 +245,22 @@ impl ChunkEncoder {
 
     /// The index of `s` in the string table, adding it if new. `last` is the column's previous
     /// index: rows of one slice or metric often come together, and a comparison is cheaper
-    /// than a hash.
+    /// than a hash. Then the first [`SCAN`] strings of the table, by length first: files cycle
+    /// through a few metric names row by row.
     fn string(&mut self, s: &str, last: &mut Option<u32>) -> u64 {
+        let text = |&(start, len): &(usize, usize)| &self.strings[start..start + len];
         if let Some(i) = *last {
-            let (start, len) = self.spans[i as usize];
-            if same(&self.strings[start..start + len], s.as_bytes()) {
+            if same(text(&self.spans[i as usize]), s.as_bytes()) {
                 return u64::from(i);
             }
         }
-        let i = self.lookup(s);
+        let i = match self.spans[..self.spans.len().min(SCAN)]
+            .iter()
+            .position(|span| span.1 == s.len() && same(text(span), s.as_bytes()))
+        {
+            Some(i) => i as u64,
+            None => self.lookup(s),
+        };
         *last = u32::try_from(i).ok();
         i
     }
@@ -328,7 +343,16 @@ impl ChunkEncoder {
         out.append(&mut self.metric);
         self.value.write_into(out, &mut self.scratch);
         out.append(&mut self.slice);
-        out.append(&mut self.flags);
+        match self.flags.split_first() {
+            Some((&first, rest)) if rest.iter().all(|f| *f == first) => {
+                out.extend_from_slice(&[PRESENCE_SAME, first]);
+                self.flags.clear();
+            }
+            _ => {
+                out.push(PRESENCE_EACH);
+                out.append(&mut self.flags);
+            }
+        }
         self.ci_low.write_into(out, &mut self.scratch);
         self.ci_high.write_into(out, &mut self.scratch);
         out.append(&mut self.n);
@@ -461,7 +485,19 @@ pub(crate) fn decode<'a>(
     let metric = c.indexes("metric column", rows, count)?;
     let value = c.numbers("value", rows, format)?;
     let slice = c.indexes("slice column", rows, count)?;
-    let flags = c.take(rows, "presence column")?;
+    let flags: std::borrow::Cow<'a, [u8]> = if format == FORMAT_BINARY {
+        c.take(rows, "presence column")?.into()
+    } else {
+        match c.take(1, "presence column")?[0] {
+            PRESENCE_EACH => c.take(rows, "presence column")?.into(),
+            PRESENCE_SAME => vec![c.take(1, "presence column")?[0]; rows].into(),
+            k => {
+                return Err(format!(
+                    "the presence column starts with {k}, which no format uses"
+                ))
+            }
+        }
+    };
     if let Some(f) = flags
         .iter()
         .find(|f| **f & !(CI_LOW | CI_HIGH | N | AT | VARIANT) != 0)
@@ -899,8 +935,9 @@ mod tests {
             let r_len = if values.len() < 128 { 1 } else { 2 };
             let at = 1 + r_len + 1 + 3 + values.len();
             assert_eq!(blob[at], scale, "{what}: scale byte");
-            // After it: the slice and presence columns, and ci_low's and ci_high's scale bytes.
-            let rest = blob.len() - at - 1 - values.len() * 2 - 2;
+            // After it: the slice column, the presence column (every row alike: two bytes),
+            // and ci_low's and ci_high's scale bytes.
+            let rest = blob.len() - at - 1 - values.len() - 2 - 2;
             assert!(
                 rest <= per_value * values.len(),
                 "{what}: {rest} bytes for {} values",

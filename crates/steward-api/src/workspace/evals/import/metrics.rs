@@ -9,8 +9,11 @@ pub(super) struct Metrics<'c> {
     /// Looked up once per row: a fast non-keyed hash (`rustc_hash`).
     seen: HashMap<String, String, FxBuildHasher>,
     declared: BTreeMap<String, MetricDef>,
-    last: String,
+    /// The last [`RECENT`] names looked up in `seen` (all of them in it).
+    recent: Vec<String>,
 }
+
+const RECENT: usize = 8;
 
 impl<'c> Metrics<'c> {
     pub(super) fn new(catalogue: &'c Catalogue) -> Self {
@@ -18,7 +21,7 @@ impl<'c> Metrics<'c> {
             catalogue,
             seen: HashMap::default(),
             declared: BTreeMap::new(),
-            last: String::new(),
+            recent: Vec::with_capacity(RECENT),
         }
     }
 
@@ -28,7 +31,9 @@ impl<'c> Metrics<'c> {
         name: &str,
         at: impl FnOnce() -> String,
     ) -> std::result::Result<(), String> {
-        if name == self.last {
+        // Files repeat a metric or cycle through a few row by row: the last few are checked
+        // before the table (a length and a short comparison cost less than a hash).
+        if self.recent.iter().any(|m| m.as_str() == name) {
             return Ok(());
         }
         if !self.seen.contains_key(name) {
@@ -40,8 +45,10 @@ impl<'c> Metrics<'c> {
             }
             self.seen.insert(name.to_string(), at());
         }
-        self.last.clear();
-        self.last.push_str(name);
+        if self.recent.len() == RECENT {
+            self.recent.remove(0);
+        }
+        self.recent.push(name.to_string());
         Ok(())
     }
 

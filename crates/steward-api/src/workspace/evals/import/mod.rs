@@ -146,17 +146,11 @@ pub fn import<R: Read + Send>(
 ) -> Result<Parsed> {
     let (tx, rx) = sync_channel(4);
     let (parsed, hashed) = std::thread::scope(|scope| {
-        let reading = scope.spawn(|| read_and_hash(reader, tx, total, progress, cancel));
+        // The guard on record length runs on the reading thread too, beside the parser.
+        let reading =
+            scope.spawn(|| read_and_hash(Bounded::new(reader), tx, total, progress, cancel));
         let mut chunks = Chunks::new(rx);
-        let parsed = parse_any(
-            Bounded::new(&mut chunks),
-            file,
-            given,
-            catalogue,
-            out,
-            cancel,
-        )
-        .and_then(|p| {
+        let parsed = parse_any(&mut chunks, file, given, catalogue, out, cancel).and_then(|p| {
             // Whatever the parser left unread still belongs to the file and its digest.
             std::io::copy(&mut chunks, &mut std::io::sink()).map_err(|e| io(file, &e))?;
             Ok(p)
