@@ -145,11 +145,13 @@ pub fn import<R: Read + Send>(
     cancel: &Cancel,
 ) -> Result<Parsed> {
     let (tx, rx) = sync_channel(4);
+    let (give_back, spare) = sync_channel(4);
     let (parsed, hashed) = std::thread::scope(|scope| {
         // The guard on record length runs on the reading thread too, beside the parser.
-        let reading =
-            scope.spawn(|| read_and_hash(Bounded::new(reader), tx, total, progress, cancel));
-        let mut chunks = Chunks::new(rx);
+        let reading = scope.spawn(move || {
+            read_and_hash(Bounded::new(reader), tx, &spare, total, progress, cancel)
+        });
+        let mut chunks = Chunks::new(rx, give_back);
         let parsed = parse_any(&mut chunks, file, given, catalogue, out, cancel).and_then(|p| {
             // Whatever the parser left unread still belongs to the file and its digest.
             std::io::copy(&mut chunks, &mut std::io::sink()).map_err(|e| io(file, &e))?;

@@ -6,18 +6,21 @@ use super::*;
 const CHUNK: usize = 256 << 10;
 
 /// The parser's side of the reading thread: chunks arrive through a small bounded channel
-/// (so at most a few chunks are in memory), already hashed.
+/// (so at most a few chunks are in memory), already hashed, and go back through `spare` once
+/// read, to be filled again without allocating (and faulting in) fresh memory.
 pub(super) struct Chunks {
     rx: Receiver<std::io::Result<Vec<u8>>>,
+    spare: SyncSender<Vec<u8>>,
     cur: Vec<u8>,
     pos: usize,
 }
 
 impl Chunks {
-    /// The parser's end of the channel `read_and_hash` sends into.
-    pub(super) fn new(rx: Receiver<std::io::Result<Vec<u8>>>) -> Self {
+    /// The parser's end of the channels `read_and_hash` sends into and takes spares from.
+    pub(super) fn new(rx: Receiver<std::io::Result<Vec<u8>>>, spare: SyncSender<Vec<u8>>) -> Self {
         Chunks {
             rx,
+            spare,
             cur: Vec::new(),
             pos: 0,
         }
@@ -29,7 +32,11 @@ impl Read for Chunks {
         while self.pos == self.cur.len() {
             match self.rx.recv() {
                 Ok(Ok(chunk)) => {
-                    self.cur = chunk;
+                    let done = std::mem::replace(&mut self.cur, chunk);
+                    if done.capacity() > 0 {
+                        // The reader may have stopped, or have spares enough: then it is freed.
+                        let _ = self.spare.try_send(done);
+                    }
                     self.pos = 0;
                 }
                 Ok(Err(e)) => return Err(e),
@@ -49,6 +56,7 @@ impl Read for Chunks {
 pub(super) fn read_and_hash<R: Read>(
     mut reader: R,
     tx: SyncSender<std::io::Result<Vec<u8>>>,
+    spare: &Receiver<Vec<u8>>,
     total: u64,
     progress: &dyn ProgressSink,
     cancel: &Cancel,
@@ -69,7 +77,8 @@ pub(super) fn read_and_hash<R: Read>(
             let _ = tx.send(Err(std::io::Error::other("cancelled")));
             return Err(std::io::Error::other("cancelled"));
         }
-        let mut chunk = vec![0u8; CHUNK];
+        let mut chunk = spare.try_recv().unwrap_or_default();
+        chunk.resize(CHUNK, 0);
         let mut filled = 0;
         while filled < CHUNK {
             match reader.read(&mut chunk[filled..]) {

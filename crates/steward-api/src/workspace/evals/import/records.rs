@@ -47,9 +47,10 @@ pub(super) enum RecordError {
 /// Reads CSV records one at a time; see the module documentation.
 pub(super) struct CsvRecords<R> {
     inner: R,
-    /// Bytes read and not yet consumed are `buf[pos..]`.
+    /// Bytes read and not yet consumed are `buf[pos..end]`.
     buf: Vec<u8>,
     pos: usize,
+    end: usize,
     eof: bool,
     /// The line of `buf[pos]`.
     at_line: u64,
@@ -76,6 +77,7 @@ impl<R: Read> CsvRecords<R> {
             inner,
             buf: Vec::new(),
             pos: 0,
+            end: 0,
             eof: false,
             at_line: 1,
             started: false,
@@ -104,29 +106,30 @@ impl<R: Read> CsvRecords<R> {
         self.fields.iter().map(|&(a, b)| &self.text[a..b])
     }
 
-    /// Reads more of the file after `buf[pos..]` (which moves to the front); `false` at its end.
+    /// Reads more of the file after `buf[pos..end]` (which moves to the front); `false` at its
+    /// end.
     fn more(&mut self) -> Result<bool, RecordError> {
         if self.eof {
             return Ok(false);
         }
         if self.pos > 0 {
-            self.buf.drain(..self.pos);
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.end -= self.pos;
             self.pos = 0;
         }
-        let len = self.buf.len();
-        self.buf.resize(len + READ, 0);
+        // The buffer only grows (zeroed once), for a line longer than it.
+        if self.buf.len() - self.end < READ {
+            self.buf.resize(self.end + READ, 0);
+        }
         loop {
-            match self.inner.read(&mut self.buf[len..]) {
+            match self.inner.read(&mut self.buf[self.end..]) {
                 Ok(n) => {
-                    self.buf.truncate(len + n);
+                    self.end += n;
                     self.eof = n == 0;
                     return Ok(n > 0);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.buf.truncate(len);
-                    return Err(RecordError::Io(e));
-                }
+                Err(e) => return Err(RecordError::Io(e)),
             }
         }
     }
@@ -135,12 +138,12 @@ impl<R: Read> CsvRecords<R> {
     /// `false` when the file ends first.
     fn skip_between(&mut self) -> Result<bool, RecordError> {
         loop {
-            if self.pos == self.buf.len() && !self.more()? {
+            if self.pos == self.end && !self.more()? {
                 return Ok(false);
             }
             if !self.started {
-                while self.buf.len() - self.pos < BOM.len() && self.more()? {}
-                if self.buf[self.pos..].starts_with(BOM) {
+                while self.end - self.pos < BOM.len() && self.more()? {}
+                if self.buf[self.pos..self.end].starts_with(BOM) {
                     self.pos += BOM.len();
                 }
                 self.started = true;
@@ -153,12 +156,12 @@ impl<R: Read> CsvRecords<R> {
                 }
                 b'\r' => self.pos += 1,
                 b'#' => loop {
-                    if let Some(i) = memchr(b'\n', &self.buf[self.pos..]) {
+                    if let Some(i) = memchr(b'\n', &self.buf[self.pos..self.end]) {
                         self.pos += i + 1;
                         self.at_line += 1;
                         break;
                     }
-                    self.pos = self.buf.len();
+                    self.pos = self.end;
                     if !self.more()? {
                         return Ok(false);
                     }
@@ -175,7 +178,7 @@ impl<R: Read> CsvRecords<R> {
         }
         self.record_line = self.at_line;
         let not_utf8 = loop {
-            let bytes = &self.buf[self.pos..];
+            let bytes = &self.buf[self.pos..self.end];
             match scan_plain(bytes, self.eof, &mut self.fields) {
                 Scan::Plain { end, next, newline } => match std::str::from_utf8(&bytes[..end]) {
                     Ok(text) => {
@@ -220,7 +223,7 @@ impl<R: Read> CsvRecords<R> {
         use csv_core::ReadRecordResult as R;
         let (mut nout, mut nend) = (0, 0);
         loop {
-            let input = &self.buf[self.pos..];
+            let input = &self.buf[self.pos..self.end];
             let (res, nin, o, e) =
                 self.core
                     .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
