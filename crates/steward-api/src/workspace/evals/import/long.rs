@@ -15,7 +15,7 @@ pub(super) const CSV_COLUMNS: [&str; 10] = [
     "direction",
 ];
 
-pub(super) fn csv_error(file: &str, e: RecordError) -> ApiError {
+pub(super) fn record_error(file: &str, e: RecordError) -> ApiError {
     match e {
         RecordError::Io(e) => io(file, &e),
         RecordError::Length {
@@ -43,7 +43,7 @@ pub(super) fn next_record<R: Read>(
     file: &str,
     cancel: &Cancel,
 ) -> Result<bool> {
-    if !rdr.next().map_err(|e| csv_error(file, e))? {
+    if !rdr.next().map_err(|e| record_error(file, e))? {
         return Ok(false);
     }
     *read += 1;
@@ -61,7 +61,7 @@ pub(super) fn csv_any<R: Read>(
     cancel: &Cancel,
 ) -> Result<(Format, u64, Vec<MetricDef>)> {
     let mut rdr = CsvRecords::new(reader);
-    let headers: Vec<String> = if rdr.next().map_err(|e| csv_error(file, e))? {
+    let headers: Vec<String> = if rdr.next().map_err(|e| record_error(file, e))? {
         rdr.iter().map(str::to_string).collect()
     } else {
         Vec::new()
