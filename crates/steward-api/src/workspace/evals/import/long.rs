@@ -35,6 +35,15 @@ pub(super) fn record_error(file: &str, e: RecordError) -> ApiError {
     }
 }
 
+/// A CSV whose header (on `header_line`) is followed by no record.
+pub(super) fn no_rows(file: &str, header_line: u64) -> ApiError {
+    bad(
+        file,
+        &format!("line {}", header_line + 1),
+        format!("the file has a header (line {header_line}) but no rows"),
+    )
+}
+
 /// Reads the next record and counts it in `read`, checking every [`CANCEL_EVERY`] records
 /// whether the import was cancelled; `false` at the end of the file.
 pub(super) fn next_record<R: Read>(
@@ -66,12 +75,14 @@ pub(super) fn csv_any<R: Read>(
     } else {
         Vec::new()
     };
+    // The header's own line: comment and blank lines may come before it.
+    let header_line = if headers.is_empty() { 1 } else { rdr.line() };
     let names: Vec<String> = headers
         .iter()
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     if names.iter().any(|n| n == "y_true") || names.iter().any(|n| n == "y_pred") {
-        let rows = predictions(&mut rdr, &names, file, out, cancel)?;
+        let rows = predictions(&mut rdr, &names, header_line, file, out, cancel)?;
         return Ok((Format::Predictions, rows, Vec::new()));
     }
     let mut col: [Option<usize>; 10] = [None; 10];
@@ -84,7 +95,7 @@ pub(super) fn csv_any<R: Read>(
         let Some(k) = CSV_COLUMNS.iter().position(|c| *c == canonical) else {
             return Err(bad(
                 file,
-                &format!("line 1, column {}", i + 1),
+                &format!("line {header_line}, column {}", i + 1),
                 format!(
                     "unknown column {}; a long-format CSV has metric,value and optionally {}",
                     quote(name),
@@ -95,7 +106,7 @@ pub(super) fn csv_any<R: Read>(
         if col[k].is_some() {
             return Err(bad(
                 file,
-                &format!("line 1, column {}", i + 1),
+                &format!("line {header_line}, column {}", i + 1),
                 format!("column {name:?} appears twice"),
             ));
         }
@@ -105,7 +116,7 @@ pub(super) fn csv_any<R: Read>(
         if col[k].is_none() {
             return Err(bad(
                 file,
-                "line 1",
+                &format!("line {header_line}"),
                 format!(
                     "missing column {required:?}; the header has {:?} but a long-format CSV needs metric,value (see docs/eval-format.md)",
                     headers.join(",")
@@ -216,7 +227,7 @@ pub(super) fn csv_any<R: Read>(
         })?;
     }
     if rows == 0 {
-        return Err(bad(file, "line 2", "the file has a header but no rows"));
+        return Err(no_rows(file, header_line));
     }
     let declared = metrics.finish(file)?;
     Ok((Format::Csv, rows, declared))

@@ -122,7 +122,7 @@ mod reader;
 mod records;
 
 use json::{json, FileHead};
-use long::{csv_any, next_record};
+use long::{csv_any, next_record, no_rows};
 use metrics::Metrics;
 use predictions::predictions;
 use reader::{read_and_hash, Chunks};
@@ -362,6 +362,13 @@ mod tests {
             ("metric,value,slice\nrouge_l,0.4,\"k=v,\nj=w\"\nrouge_l,x,\n", "line 4, column 2 (value)"),
             ("metric,value\nrouge_l,0.4\nrouge_l,\u{e9}\u{301}x\n", "line 3, column 2 (value): not a number"),
             ("y_true,y_pred,gender\r\n1,1,f\r\n1,2,f\r\n", "line 3, column 2 (y_pred)"),
+            // Header errors name the header's own line when comments or blank lines come first.
+            ("metric,value\n", "line 2: the file has a header (line 1) but no rows"),
+            ("# exported by evalkit\nmetric,value,colour\n", "line 2, column 3: unknown column \"colour\""),
+            ("# exported\n\nmetric\nrouge_l\n", "line 3: missing column \"value\""),
+            ("# exported\nmetric,value\n# nothing measured\n", "line 3: the file has a header (line 2) but no rows"),
+            ("# exported\ny_true,y_pred\n1,1\n", "line 2: no group columns"),
+            ("# exported\ny_true,y_pred,g,g2\n", "line 3: the file has a header (line 2) but no rows"),
         ];
         for (input, want) in cases {
             let err = run(input)

@@ -5,6 +5,7 @@ use super::*;
 pub(super) fn predictions<R: Read>(
     rdr: &mut CsvRecords<R>,
     names: &[String],
+    header_line: u64,
     file: &str,
     out: &mut dyn RowOut,
     cancel: &Cancel,
@@ -16,7 +17,7 @@ pub(super) fn predictions<R: Read>(
         } else {
             "y_pred"
         };
-        return Err(bad(file, "line 1", format!("missing column {missing:?}; a predictions CSV has y_true,y_pred and one column per group key")));
+        return Err(bad(file, &format!("line {header_line}"), format!("missing column {missing:?}; a predictions CSV has y_true,y_pred and one column per group key")));
     };
     let groups: Vec<(usize, &str)> = names
         .iter()
@@ -27,14 +28,14 @@ pub(super) fn predictions<R: Read>(
     if groups.is_empty() {
         return Err(bad(
             file,
-            "line 1",
+            &format!("line {header_line}"),
             "no group columns; add one column per group key (e.g. gender,age_band)",
         ));
     }
     if groups.len() > MAX_GROUP_KEYS {
         return Err(bad(
             file,
-            "line 1",
+            &format!("line {header_line}"),
             format!(
                 "{} group columns; a predictions file may have at most {MAX_GROUP_KEYS} (fairness and its chart are computed for every key); split the file by key",
                 groups.len()
@@ -45,7 +46,7 @@ pub(super) fn predictions<R: Read>(
         if check_metric_name(g).is_err() || g.contains('=') {
             return Err(bad(
                 file,
-                &format!("line 1, column {}", i + 1),
+                &format!("line {header_line}, column {}", i + 1),
                 format!("{g:?} is not a usable group key"),
             ));
         }
@@ -95,7 +96,7 @@ pub(super) fn predictions<R: Read>(
         counter.add(&pairs, yt, yp);
     }
     if seen == 0 {
-        return Err(bad(file, "line 2", "the file has a header but no rows"));
+        return Err(no_rows(file, header_line));
     }
     let mut rows = 0u64;
     let mut emit = |slice: &str, r: &steward_domain::eval::fairness::GroupRates| -> Result<()> {
