@@ -581,4 +581,30 @@ fn model_list_pages_and_searches() {
     assert_eq!(names(&["--search", "PERF-MODEL-0001"]).len(), 10);
     assert_eq!(names(&["--search", "no such model"]), Vec::<String>::new());
     assert_eq!(names(&["--search", "fraud", "--limit", "2"]).len(), 2);
+    // A filter that matches nothing is not an empty workspace, and says so.
+    let none = s.ok(&[
+        "model",
+        "list",
+        "--search",
+        "no such model",
+        "--stage",
+        "canary",
+    ]);
+    assert!(
+        none.stdout
+            .contains("no models match the search \"no such model\", stage canary (33 in"),
+        "{}",
+        none.stdout
+    );
+    assert!(
+        !none.stdout.contains("steward model add"),
+        "{}",
+        none.stdout
+    );
+    let past = s.ok(&["model", "list", "--offset", "40"]);
+    assert!(
+        past.stdout.contains("no models after skipping 40 (33 in"),
+        "{}",
+        past.stdout
+    );
 }

@@ -748,14 +748,29 @@ fn model(ws: &Workspace, cmd: ModelCmd) -> Result<(), ApiError> {
             offset,
             json,
         } => {
-            let models = ws.model_list(&ModelQuery {
+            let query = ModelQuery {
                 text: search,
                 stage,
                 risk_tier,
                 limit,
                 offset,
-            })?;
-            output::model_list(&models, json.json, ws.root());
+            };
+            let models = ws.model_list(&query)?;
+            // An empty answer to a filtered query is not an empty workspace: say how many
+            // models there are, so "nothing matches" and "nothing here" read differently.
+            let filtered = query != ModelQuery::default();
+            let total = if models.is_empty() && filtered && !json.json {
+                Some(
+                    ws.model_page(&ModelQuery {
+                        limit: Some(1),
+                        ..ModelQuery::default()
+                    })?
+                    .total,
+                )
+            } else {
+                None
+            };
+            output::model_list(&models, json.json, ws.root(), &query, total);
         }
         ModelCmd::Show { name, json } => output::model_show(&ws.model_show(&name)?, json.json),
     }

@@ -29,9 +29,40 @@ fn stages_line(versions: &[VersionStage]) -> String {
         .join(", ")
 }
 
-pub fn model_list(models: &[ModelSummary], as_json: bool, root: &Path) {
+/// `total`: how many models the workspace holds, given when `query` filters and matched none.
+pub fn model_list(
+    models: &[ModelSummary],
+    as_json: bool,
+    root: &Path,
+    query: &ModelQuery,
+    total: Option<u32>,
+) {
     if as_json {
         return json(&models);
+    }
+    if let Some(total) = total.filter(|t| *t > 0 && models.is_empty()) {
+        let mut what = Vec::new();
+        if let Some(text) = &query.text {
+            what.push(format!("the search {text:?}"));
+        }
+        if let Some(stage) = query.stage {
+            what.push(format!("stage {}", stage.as_str()));
+        }
+        if let Some(tier) = query.risk_tier {
+            what.push(format!("risk tier {}", tier.as_str()));
+        }
+        let mut line = if what.is_empty() {
+            "no models".to_string()
+        } else {
+            format!("no models match {}", what.join(", "))
+        };
+        let offset = query.offset.unwrap_or(0);
+        if offset > 0 {
+            line.push_str(&format!(" after skipping {offset}"));
+        }
+        out!("{line} ({total} in {})", root.display());
+        out!("`steward model list` without filters shows them all");
+        return;
     }
     if models.is_empty() {
         out!("no models in {}", root.display());
