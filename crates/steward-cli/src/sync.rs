@@ -152,6 +152,20 @@ fn cancel_on_sigint() -> Result<Arc<AtomicBool>, ApiError> {
     )
     .and_then(|_| signal_hook::flag::register(sigint, flag.clone()))
     .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot watch for Ctrl-C: {e}")))?;
+    // The handler itself cannot print; a watcher says at once that the first Ctrl-C was
+    // heard, since the request in flight may take up to the timeout to finish.
+    let seen = flag.clone();
+    let _ = std::thread::Builder::new()
+        .name("sigint-note".into())
+        .spawn(move || loop {
+            if seen.load(Ordering::SeqCst) {
+                eprintln!(
+                    "cancelling: stopping after the request in flight (what is not sent waits in the outbox); Ctrl-C again stops now"
+                );
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        });
     Ok(flag)
 }
 
@@ -354,6 +368,9 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode, ApiError> {
             verify: Some(args.verify),
         },
         &|| cancel.load(Ordering::SeqCst),
+        &|| {
+            eprintln!("waiting: another sync of this workspace is running (Ctrl-C to stop waiting)")
+        },
         &mut |p| shown.show(p),
     );
     drop(shown);

@@ -107,6 +107,10 @@ fn jitter() -> f64 {
     f64::from(OsRng.next_u32()) / f64::from(u32::MAX)
 }
 
+/// The longest answer Steward reads (artifacts included): 64 MiB, far above a document
+/// (5 MiB at most), a chart or a search page.
+pub const MAX_BODY: usize = 64 << 20;
+
 /// A model version as the registry holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteVersion {
@@ -158,7 +162,23 @@ pub fn parse_url(text: &str) -> Result<Url> {
         value: text.to_string(),
         detail: detail.to_string(),
     };
+    if text.trim().contains(char::is_whitespace) {
+        return Err(bad("it contains a space or other whitespace"));
+    }
     let mut url = Url::parse(text.trim()).map_err(|e| bad(&e.to_string()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        // The value is not echoed: it holds a password, and errors reach logs.
+        let mut shown = url.clone();
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        return Err(SyncError::BadUrl {
+            value: format!("{shown} (with a user name or password, not shown)"),
+            detail: "credentials do not go in the URL, where they would be stored and logged: \
+                     set the URL without them and run `steward registry login --user NAME` \
+                     (the password goes to the OS keyring)"
+                .into(),
+        });
+    }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad(&format!(
             "the scheme is {:?}, not http or https",
@@ -197,9 +217,71 @@ fn tags_of(v: &Value) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-fn version_of(v: &Value) -> RemoteVersion {
-    RemoteVersion {
-        number: field_str(v, "version"),
+/// What a server that answers 200 with something other than MLflow's shapes gets.
+fn not_mlflow(url: &Url, what: &str, detail: String) -> SyncError {
+    SyncError::NotMlflow {
+        url: url.to_string(),
+        what: what.to_string(),
+        detail,
+    }
+}
+
+/// The object under `key` of an answer, which MLflow always sends.
+fn object_at<'v>(url: &Url, what: &str, v: &'v Value, key: &str) -> Result<&'v Value> {
+    match v.get(key) {
+        Some(o @ Value::Object(_)) => Ok(o),
+        Some(other) => Err(not_mlflow(
+            url,
+            what,
+            format!("{key:?} is {}, not an object", kind_of(other)),
+        )),
+        None => Err(not_mlflow(url, what, format!("the answer has no {key:?}"))),
+    }
+}
+
+/// The list under `key` (absent when empty, as MLflow leaves it).
+fn list_at<'v>(url: &Url, what: &str, v: &'v Value, key: &str) -> Result<&'v [Value]> {
+    if !v.is_object() {
+        return Err(not_mlflow(
+            url,
+            what,
+            format!("the answer is {}, not an object", kind_of(v)),
+        ));
+    }
+    match v.get(key) {
+        None | Some(Value::Null) => Ok(&[]),
+        Some(Value::Array(a)) => Ok(a),
+        Some(other) => Err(not_mlflow(
+            url,
+            what,
+            format!("{key:?} is {}, not a list", kind_of(other)),
+        )),
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A model version from MLflow's JSON; one without a version number is not MLflow's.
+fn version_of(url: &Url, what: &str, v: &Value) -> Result<RemoteVersion> {
+    let number = field_str(v, "version");
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(not_mlflow(
+            url,
+            what,
+            format!("a model version whose number is {number:?}"),
+        ));
+    }
+    Ok(RemoteVersion {
+        number,
         source: field_str(v, "source"),
         tags: tags_of(v),
         user_id: v
@@ -208,7 +290,7 @@ fn version_of(v: &Value) -> RemoteVersion {
             .filter(|s| !s.is_empty())
             .map(str::to_string),
         last_updated_ms: v.get("last_updated_timestamp").and_then(Value::as_i64),
-    }
+    })
 }
 
 fn tag_list(tags: &BTreeMap<String, String>) -> Value {
@@ -314,6 +396,7 @@ impl Registry {
                 SyncError::Timeout {
                     url: self.base.to_string(),
                     after: self.options.timeout,
+                    attempts: 1,
                 }
             } else {
                 let mut detail = e.to_string();
@@ -345,9 +428,10 @@ impl Registry {
         };
         let mut attempt = 0;
         loop {
+            let deadline = std::time::Instant::now() + self.options.timeout;
             let outcome = self
                 .send_once(build)
-                .and_then(|resp| self.classify(what, need, resp));
+                .and_then(|resp| self.classify(what, need, resp, deadline));
             match outcome {
                 Err(e) if e.is_retryable() && attempt + 1 < attempts => {
                     std::thread::sleep(backoff_delay(
@@ -358,25 +442,35 @@ impl Registry {
                     ));
                     attempt += 1;
                 }
+                Err(SyncError::Timeout { url, after, .. }) => {
+                    return Err(SyncError::Timeout {
+                        url,
+                        after,
+                        attempts: attempt + 1,
+                    })
+                }
                 other => return other,
             }
         }
     }
 
-    fn classify(&self, what: &str, need: &str, resp: Response) -> Result<(u16, Vec<u8>)> {
-        let status = resp.status().as_u16();
-        let html = resp
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|t| t.starts_with("text/html"));
-        let body = resp
-            .bytes()
-            .map_err(|e| {
-                if e.is_timeout() {
+    /// Reads an answer's body, at most [`MAX_BODY`] bytes and until `deadline`: a server that
+    /// streams without end is cut off, not held in memory.
+    fn read_body(&self, mut resp: Response, deadline: std::time::Instant) -> Result<Vec<u8>> {
+        use std::io::Read;
+        let mut body = Vec::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = resp.read(&mut buf).map_err(|e| {
+                let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+                    || std::error::Error::source(&e)
+                        .and_then(|s| s.downcast_ref::<reqwest::Error>())
+                        .is_some_and(reqwest::Error::is_timeout);
+                if timed_out {
                     SyncError::Timeout {
                         url: self.base.to_string(),
                         after: self.options.timeout,
+                        attempts: 1,
                     }
                 } else {
                     SyncError::Unreachable {
@@ -384,8 +478,45 @@ impl Registry {
                         detail: format!("the answer was cut off: {e}"),
                     }
                 }
-            })?
-            .to_vec();
+            })?;
+            if n == 0 {
+                return Ok(body);
+            }
+            if body.len() + n > MAX_BODY {
+                return Err(SyncError::NotMlflow {
+                    url: self.base.to_string(),
+                    what: "reading the answer".into(),
+                    detail: format!(
+                        "an answer longer than {} MiB, which no MLflow request of Steward's gets",
+                        MAX_BODY >> 20
+                    ),
+                });
+            }
+            body.extend_from_slice(&buf[..n]);
+            if std::time::Instant::now() > deadline {
+                return Err(SyncError::Timeout {
+                    url: self.base.to_string(),
+                    after: self.options.timeout,
+                    attempts: 1,
+                });
+            }
+        }
+    }
+
+    fn classify(
+        &self,
+        what: &str,
+        need: &str,
+        resp: Response,
+        deadline: std::time::Instant,
+    ) -> Result<(u16, Vec<u8>)> {
+        let status = resp.status().as_u16();
+        let html = resp
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
+        let body = self.read_body(resp, deadline)?;
         let url = self.base.to_string();
         let text = || String::from_utf8_lossy(&body).into_owned();
         let parsed: Option<Value> = serde_json::from_slice(&body).ok();
@@ -477,6 +608,13 @@ impl Registry {
         })
     }
 
+    /// MLflow answers a missing alias with 400 INVALID_PARAMETER_VALUE "Registered model
+    /// alias X not found."
+    fn no_such_alias(e: &SyncError) -> bool {
+        matches!(e, SyncError::Api { code, message, .. }
+            if code == "INVALID_PARAMETER_VALUE" && message.contains("alias") && message.contains("not found"))
+    }
+
     fn not_found(e: &SyncError) -> bool {
         matches!(e, SyncError::Api { status: 404, .. })
             || matches!(e, SyncError::Api { code, .. } if code == "RESOURCE_DOES_NOT_EXIST")
@@ -518,7 +656,18 @@ impl Registry {
             true,
         ) {
             Ok(v) => {
-                let m = v.get("registered_model").cloned().unwrap_or_default();
+                let what = format!("reading registered model {name}");
+                let m = object_at(&self.base, &what, &v, "registered_model")?;
+                if field_str(m, "name") != name {
+                    return Err(not_mlflow(
+                        &self.base,
+                        &what,
+                        format!(
+                            "the answer is about registered model {:?}",
+                            field_str(m, "name")
+                        ),
+                    ));
+                }
                 let aliases = m
                     .get("aliases")
                     .and_then(Value::as_array)
@@ -529,8 +678,8 @@ impl Registry {
                     })
                     .unwrap_or_default();
                 Ok(Some(RemoteModel {
-                    description: field_str(&m, "description"),
-                    tags: tags_of(&m),
+                    description: field_str(m, "description"),
+                    tags: tags_of(m),
                     aliases,
                 }))
             }
@@ -623,8 +772,9 @@ impl Registry {
                 ),
                 true,
             )?;
-            if let Some(list) = v.get("model_versions").and_then(Value::as_array) {
-                out.extend(list.iter().map(version_of));
+            let what = format!("searching the versions of {name}");
+            for item in list_at(&self.base, &what, &v, "model_versions")? {
+                out.push(version_of(&self.base, &what, item)?);
             }
             token = field_str(&v, "next_page_token");
             if token.is_empty() {
@@ -653,9 +803,12 @@ impl Registry {
             (&format!("creating a version of {name}"), &write_need(name)),
             false,
         )?;
-        Ok(version_of(
-            &v.get("model_version").cloned().unwrap_or_default(),
-        ))
+        let what = format!("creating a version of {name}");
+        version_of(
+            &self.base,
+            &what,
+            object_at(&self.base, &what, &v, "model_version")?,
+        )
     }
 
     /// One model version, or None.
@@ -671,9 +824,11 @@ impl Registry {
             ),
             true,
         ) {
-            Ok(v) => Ok(Some(version_of(
-                &v.get("model_version").cloned().unwrap_or_default(),
-            ))),
+            Ok(v) => {
+                let what = "reading a model version";
+                let mv = object_at(&self.base, what, &v, "model_version")?;
+                Ok(Some(version_of(&self.base, what, mv)?))
+            }
             Err(e) if Self::not_found(&e) => Ok(None),
             Err(e) => Err(e),
         }
@@ -764,10 +919,12 @@ impl Registry {
             ),
             true,
         ) {
-            Ok(v) => Ok(Some(version_of(
-                &v.get("model_version").cloned().unwrap_or_default(),
-            ))),
-            Err(e) if Self::not_found(&e) => Ok(None),
+            Ok(v) => {
+                let what = "reading a model version";
+                let mv = object_at(&self.base, what, &v, "model_version")?;
+                Ok(Some(version_of(&self.base, what, mv)?))
+            }
+            Err(e) if Self::not_found(&e) || Self::no_such_alias(&e) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -933,7 +1090,7 @@ impl Registry {
 
     /// Whether a read of the registry succeeds with this credential (a one-result search).
     pub fn check_read(&self) -> Result<()> {
-        self.json(
+        let v = self.json(
             Method::GET,
             "api/2.0/mlflow/registered-models/search",
             &[("max_results", "1")],
@@ -943,6 +1100,12 @@ impl Registry {
                 "READ permission on the registry's registered models",
             ),
             true,
+        )?;
+        list_at(
+            &self.base,
+            "searching registered models",
+            &v,
+            "registered_models",
         )
         .map(drop)
     }
@@ -985,10 +1148,125 @@ mod tests {
             ("127.0.0.1:5000", None),
             ("http://x/?a=1", None),
             ("not a url", None),
+            ("  http://127.0.0.1:5000  ", Some("http://127.0.0.1:5000/")),
+            ("http://127.0.0.1:5000/ spaces here", None),
+            ("http://alice:s3cretPW@127.0.0.1:5711", None),
+            ("http://alice@127.0.0.1:5711", None),
         ];
         for (text, want) in cases {
             let got = parse_url(text).ok().map(|u| u.to_string());
             assert_eq!(got.as_deref(), *want, "{text}");
+        }
+        // A URL with credentials is refused without echoing them.
+        let e = parse_url("http://alice:s3cretPW@127.0.0.1:5711")
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("s3cretPW") && !e.contains("alice"), "{e}");
+        assert!(
+            e.contains("http://127.0.0.1:5711/") && e.contains("registry login --user"),
+            "{e}"
+        );
+    }
+
+    /// Answers a server that is not MLflow could give with a 200: each is refused by shape.
+    #[test]
+    fn answers_not_shaped_like_mlflow_are_refused() {
+        let url = parse_url("http://127.0.0.1:1").expect("url");
+        let lists: &[(&str, bool)] = &[
+            (r#"{}"#, true),
+            (r#"{"registered_models": []}"#, true),
+            (r#"{"registered_models": "not-a-list"}"#, false),
+            (r#"{"registered_models": {"a": 1}}"#, false),
+            (r#"[]"#, false),
+            (r#""text""#, false),
+        ];
+        for (body, ok) in lists {
+            let v: Value = serde_json::from_str(body).expect("json");
+            assert_eq!(
+                list_at(&url, "w", &v, "registered_models").is_ok(),
+                *ok,
+                "{body}"
+            );
+        }
+        let versions: &[(&str, bool)] = &[
+            (r#"{"version": "3", "source": "steward://m/1.0.0-1"}"#, true),
+            (r#"{"version": 3}"#, true),
+            (r#"{"version": ""}"#, false),
+            (r#"{"version": "three"}"#, false),
+            (r#"{}"#, false),
+            (r#"{"version": 42.5}"#, false),
+        ];
+        for (body, ok) in versions {
+            let v: Value = serde_json::from_str(body).expect("json");
+            assert_eq!(version_of(&url, "w", &v).is_ok(), *ok, "{body}");
+        }
+        let objects: &[(&str, bool)] = &[
+            (r#"{"model_version": {"version": "1"}}"#, true),
+            (r#"{"model_version": "1"}"#, false),
+            (r#"{"version": 42}"#, false),
+        ];
+        for (body, ok) in objects {
+            let v: Value = serde_json::from_str(body).expect("json");
+            assert_eq!(
+                object_at(&url, "w", &v, "model_version").is_ok(),
+                *ok,
+                "{body}"
+            );
+        }
+    }
+
+    /// A loopback server that answers every connection with 200 and then `body` forever
+    /// (after `stall` of silence when given).
+    fn endless_server(json_body: bool) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut s) = stream else { return };
+                std::thread::spawn(move || {
+                    let mut req = [0u8; 4096];
+                    let _ = s.read(&mut req);
+                    let _ = s.write_all(
+                        b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n",
+                    );
+                    let chunk = vec![if json_body { b' ' } else { b'x' }; 256 * 1024];
+                    let mut framed = format!("{:x}\r\n", chunk.len()).into_bytes();
+                    framed.extend_from_slice(&chunk);
+                    framed.extend_from_slice(b"\r\n");
+                    while s.write_all(&framed).is_ok() {}
+                });
+            }
+        });
+        format!("http://{addr}")
+    }
+
+    #[test]
+    fn an_endless_answer_is_cut_off_by_the_timeout_or_the_size_cap() {
+        let options = ClientOptions {
+            timeout: Duration::from_millis(700),
+            attempts: 2,
+            backoff: Duration::from_millis(10),
+            max_backoff: Duration::from_millis(10),
+            ..ClientOptions::default()
+        };
+        let reg = Registry::new(&endless_server(true), None, options).expect("client");
+        let started = std::time::Instant::now();
+        let err = reg.check_read().expect_err("an endless answer");
+        // Loopback streams faster than 64 MiB in 0.7 s on some machines: either ends it.
+        match &err {
+            SyncError::Timeout { attempts, .. } => assert_eq!(*attempts, 2, "{err}"),
+            SyncError::NotMlflow { detail, .. } => assert!(detail.contains("64 MiB"), "{err}"),
+            other => panic!("unexpected: {other}"),
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "took {:?}",
+            started.elapsed()
+        );
+        let text = err.to_string();
+        if matches!(err, SyncError::Timeout { .. }) {
+            assert!(text.contains("within 0.7 s, 2 times in a row"), "{text}");
         }
     }
 

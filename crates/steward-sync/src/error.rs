@@ -22,12 +22,14 @@ pub enum SyncError {
         detail: String,
     },
     /// The server did not answer in time.
-    #[error("the registry at {url} did not answer within {} s; it may be overloaded — try again later (changes wait in the outbox)", after.as_secs())]
+    #[error("the registry at {url} did not answer within {} s{}; it may be overloaded — try again later (changes wait in the outbox)", after.as_secs_f64(), if *attempts > 1 { format!(", {attempts} times in a row") } else { String::new() })]
     Timeout {
         /// The server.
         url: String,
-        /// The timeout.
+        /// The timeout of each attempt.
         after: Duration,
+        /// How many attempts timed out (retries included).
+        attempts: u32,
     },
     /// 401: no or wrong credentials.
     #[error("the registry at {url} refused the credentials (HTTP 401): log in again with `steward registry login` (Steward sent {credential}); nothing was sent, the changes wait in the outbox")]

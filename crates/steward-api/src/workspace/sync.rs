@@ -449,13 +449,77 @@ impl Workspace {
 
     /// [`Workspace::sync`], telling `progress` after each registry operation it sends (the
     /// CLI's progress line).
+    /// `waiting` hears once that another sync of this workspace holds the turn.
     pub fn sync_progress(
         &self,
         req: &SyncRequest,
         cancelled: &dyn Fn() -> bool,
+        waiting: &dyn Fn(),
         progress: &mut dyn FnMut(&steward_sync::Progress<'_>),
     ) -> Result<SyncReport> {
-        self.sync_reporting(req, cancelled, &|_| {}, progress)
+        self.sync_reporting(
+            req,
+            cancelled,
+            &|p| {
+                if p.phase == WAITING_PHASE {
+                    waiting();
+                }
+            },
+            progress,
+        )
+    }
+
+    /// Takes this workspace's sync turn: one sync at a time plans against the registry and
+    /// sends, or two would both create the same versions (creating a model version is not
+    /// idempotent). A second sync waits (checking `cancelled`), telling `steps` once. The
+    /// turn is an advisory lock on `sync.lock` in the workspace, which the OS releases when
+    /// the process ends however it ends.
+    fn sync_turn(
+        &self,
+        cancelled: &dyn Fn() -> bool,
+        steps: &dyn Fn(&SyncProgress),
+    ) -> Result<std::fs::File> {
+        let path = self.root().join("sync.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| {
+                ApiError::new(
+                    ErrorCode::Io,
+                    format!("cannot open {}: {e}", path.display()),
+                )
+            })?;
+        let mut told = false;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(file),
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    if !told {
+                        steps(&SyncProgress {
+                            phase: WAITING_PHASE.into(),
+                            model: None,
+                            models_done: 0,
+                            models_total: 0,
+                            ops_done: 0,
+                            ops_total: 0,
+                        });
+                        told = true;
+                    }
+                    if cancelled() {
+                        return Err(registry_error(SyncError::Cancelled));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(ApiError::new(
+                        ErrorCode::Io,
+                        format!("cannot lock {}: {e}", path.display()),
+                    ))
+                }
+            }
+        }
     }
 
     /// [`Workspace::sync`], reporting how far it has got to `progress` (the studio's progress
@@ -480,6 +544,7 @@ impl Workspace {
     ) -> Result<SyncReport> {
         let url = self.registry_configured()?;
         let reg = client(&url)?;
+        let _turn = self.sync_turn(cancelled, steps)?;
         let (push, pull) = match (req.push, req.pull) {
             (false, false) => (true, true),
             other => other,
@@ -979,6 +1044,9 @@ pub(super) fn fetch_record(
         Ok((_, record)) => Ok(record),
     })
 }
+
+/// The sync phase while another sync of the same workspace holds the turn.
+pub const WAITING_PHASE: &str = "waiting for another sync of this workspace";
 
 /// Deploy-time admission, without a workspace: exits 0 only when the version `alias` points
 /// at carries a release record that verifies against the roster file, moved it into the stage
