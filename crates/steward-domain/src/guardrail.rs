@@ -521,14 +521,19 @@ pub fn check_windows(
         });
     }
     let arm_of = |i: usize| {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             Arm::Canary
         } else {
             Arm::Production
         }
     };
     let version_of = |i: usize| {
-        if i % 2 == 0 { canary } else { production }.map_or("none".into(), |v| v.to_string())
+        if i.is_multiple_of(2) {
+            canary
+        } else {
+            production
+        }
+        .map_or("none".into(), |v| v.to_string())
     };
     // Duplicates: equal starts sit side by side once a series is in time order; the one
     // reported is the repeat that comes first in the file.

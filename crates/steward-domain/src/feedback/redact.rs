@@ -489,7 +489,7 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    !digits.is_empty() && sum % 10 == 0
+    !digits.is_empty() && sum.is_multiple_of(10)
 }
 
 /// The IBAN check (ISO 13616): two letters, two check digits, 11–30 more letters or digits,

@@ -244,7 +244,7 @@ impl<'de> Visitor<'de> for Rows<'_, '_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
         let ctx = self.0;
         loop {
-            if ctx.rows % CANCEL_EVERY == 0 && ctx.cancel.is_cancelled() {
+            if ctx.rows.is_multiple_of(CANCEL_EVERY) && ctx.cancel.is_cancelled() {
                 return Err(ctx.fail(cancelled()));
             }
             let i = ctx.rows;

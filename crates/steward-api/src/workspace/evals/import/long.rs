@@ -56,7 +56,7 @@ pub(super) fn next_record<R: Read>(
         return Ok(false);
     }
     *read += 1;
-    if *read % CANCEL_EVERY == 0 && cancel.is_cancelled() {
+    if (*read).is_multiple_of(CANCEL_EVERY) && cancel.is_cancelled() {
         return Err(cancelled());
     }
     Ok(true)
