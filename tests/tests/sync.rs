@@ -252,6 +252,40 @@ print(json.dumps(urllib.request.urlopen(u).read().decode()[:200]))
     ok(&a, &ns, &["sync", "--push"]);
     assert_eq!(admit(&a).code, 0);
 
+    // A copy of the production version with every steward.* tag but another source, and the
+    // alias pointed at it: admit refuses it, and sync reports the alias, before and after the
+    // real version is deleted (the version is made again).
+    let impostor = server.python(&format!(
+        "import json; from mlflow import MlflowClient; c = MlflowClient(); v = c.get_model_version('summarize-copilot', '{number}'); n = c.create_model_version('summarize-copilot', 's3://evil/backdoored-model', tags=dict(v.tags)); c.set_registered_model_alias('summarize-copilot', 'production', n.version); print(json.dumps({{'n': n.version}}))"
+    ));
+    let impostor = impostor["n"].as_str().expect("number").to_string();
+    let copied = admit(&a);
+    assert_eq!(copied.code, 1, "{}", copied.stdout);
+    assert!(
+        copied.stdout.contains("s3://evil/backdoored-model")
+            && copied.stdout.contains("not made by Steward"),
+        "{}",
+        copied.stdout
+    );
+    for delete_real in [false, true] {
+        if delete_real {
+            server.python(&format!(
+                "from mlflow import MlflowClient; MlflowClient().delete_model_version('summarize-copilot', '{number}'); print('{{}}')"
+            ));
+        }
+        let seen = run(&a, &ns, None, &["sync", "--pull", "--json"]);
+        assert_eq!(seen.code, 1, "{}{}", seen.stdout, seen.stderr);
+        let ung = &seen.json()["ungoverned"][0];
+        assert_eq!(ung["alias"], "production", "{}", seen.stdout);
+        assert_eq!(ung["number"], impostor.as_str(), "{}", seen.stdout);
+        assert_eq!(admit(&a).code, 1);
+    }
+    ok(&a, &ns, &["sync", "--restore"]);
+    assert_eq!(admit(&a).code, 0);
+    server.python(&format!(
+        "from mlflow import MlflowClient; MlflowClient().delete_model_version('summarize-copilot', '{impostor}'); print('{{}}')"
+    ));
+
     // A second workspace (a copy of the first) pulls a reviewer's new approval, verified.
     let b = Steward::new();
     std::fs::create_dir_all(b.workspace()).expect("mkdir");
@@ -337,6 +371,62 @@ print(json.dumps(urllib.request.urlopen(u).read().decode()[:200]))
         artifacts_of(&server, "steward/summarize-copilot/1.3.0-15/approvals").len(),
         pulled_count(&b, &ns) + 1
     );
+
+    // Both workspaces roll production back offline: two different signed records for the
+    // same versions. The first to sync wins the registry; the second finds the conflict and
+    // overwrites nothing, then or later (they used to take turns rewriting the tags).
+    ok(&b, &ns, &["sync"]);
+    for (s, incident) in [(&a, "INC-1"), (&b, "INC-2")] {
+        let r = run(
+            s,
+            &demo_ns,
+            Some("priya@companyos.example"),
+            &[
+                "rollback",
+                "summarize-copilot",
+                "--incident",
+                incident,
+                "--reason",
+                "latency regression",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    }
+    ok(&a, &ns, &["sync"]);
+    let tags_now = || {
+        let all = server.python(READ_BACK);
+        (
+            all["summarize-copilot"]["versions"].clone(),
+            all["summarize-copilot"]["aliases"].clone(),
+        )
+    };
+    let won = tags_now();
+    let found = run(&b, &ns, None, &["sync", "--json"]);
+    assert_eq!(
+        found.code, 1,
+        "a new conflict fails the sync: {}",
+        found.stderr
+    );
+    let report = found.json();
+    assert!(
+        report["conflicts"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["kind"] == "release-record")),
+        "{report}"
+    );
+    assert_eq!(
+        tags_now(),
+        won,
+        "the second workspace overwrote the first's record"
+    );
+    for s in [&a, &b, &a, &b] {
+        run(s, &ns, None, &["sync"]);
+        assert_eq!(
+            tags_now(),
+            won,
+            "a later sync rewrote the registry's record"
+        );
+    }
 }
 
 fn pulled_count(s: &Steward, ns: &str) -> usize {

@@ -1159,7 +1159,7 @@ mod tests {
         }
         // A URL with credentials is refused without echoing them.
         let e = parse_url("http://alice:s3cretPW@127.0.0.1:5711")
-            .unwrap_err()
+            .expect_err("credentials in the URL")
             .to_string();
         assert!(!e.contains("s3cretPW") && !e.contains("alice"), "{e}");
         assert!(

@@ -248,7 +248,18 @@ fn number_key(n: &str) -> (u64, String) {
     (n.parse().unwrap_or(u64::MAX), n.to_string())
 }
 
-/// Steward version → the registry version used for it (lowest number), with duplicates.
+/// Whether a registry version carrying `steward.version = sv` has the source Steward gives
+/// it (`steward://MODEL/sv`). One with another source was made by someone else, with tags
+/// copied from Steward's: it is never taken for Steward's version.
+pub fn steward_source(v: &RemoteVersion, sv: &str) -> bool {
+    v.source
+        .strip_prefix("steward://")
+        .and_then(|rest| rest.strip_suffix(sv))
+        .is_some_and(|model| model.ends_with('/') && model.len() > 1)
+}
+
+/// Steward version → the registry version used for it (the lowest number among those with
+/// Steward's source), with duplicates (Steward's own first, then the others, by number).
 pub fn index_versions(
     versions: &[RemoteVersion],
 ) -> (BTreeMap<String, &RemoteVersion>, Vec<Duplicate>) {
@@ -261,14 +272,14 @@ pub fn index_versions(
     let mut index = BTreeMap::new();
     let mut dups = Vec::new();
     for (sv, mut list) in by {
-        list.sort_by_key(|v| number_key(&v.number));
+        list.sort_by_key(|v| (!steward_source(v, &sv), number_key(&v.number)));
         if list.len() > 1 {
             dups.push(Duplicate {
                 version: sv.clone(),
                 numbers: list.iter().map(|v| v.number.clone()).collect(),
             });
         }
-        if let Some(first) = list.first() {
+        if let Some(first) = list.first().filter(|v| steward_source(v, &sv)) {
             index.insert(sv, *first);
         }
     }

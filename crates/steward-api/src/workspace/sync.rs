@@ -95,10 +95,18 @@ pub fn registry_login(url: &str, user: Option<&str>, secret: &str) -> Result<Str
         .map_err(registry_error)?
         .to_string();
     let secret = secret.trim_end_matches(['\r', '\n']);
-    if secret.is_empty() {
+    if secret.trim().is_empty() {
         return Err(ApiError::invalid(
-            "the token or password is empty: pass it on standard input or in STEWARD_REGISTRY_SECRET",
+            "the token or password is empty (or only spaces): pass it on standard input or in STEWARD_REGISTRY_SECRET",
         ));
+    }
+    if let Some(u) = user {
+        // HTTP basic auth joins user and password with ':', so a user name cannot hold one.
+        if u.trim().is_empty() || u.contains(':') || u.chars().any(char::is_control) {
+            return Err(ApiError::invalid(format!(
+                "--user {u:?} is not a usable user name: it must be non-empty, without ':' or control characters"
+            )));
+        }
     }
     let value = match user {
         Some(u) => serde_json::json!({ "user": u, "password": secret }),
@@ -776,6 +784,54 @@ impl Workspace {
                     }
                 }
             }
+            // A version whose release record conflicts with the registry's keeps the
+            // registry's: its record tags are not overwritten, nor the aliases it would move,
+            // until a person settles it (two workspaces would otherwise take turns rewriting).
+            let conflicted: BTreeSet<String> = self
+                .store
+                .sync_conflicts()
+                .map_err(|e| fail(e.into()))?
+                .into_iter()
+                .filter(|c| c.model == name.as_str() && c.kind == "release-record")
+                .map(|c| c.version)
+                .collect();
+            if !conflicted.is_empty() {
+                let (index, _) = steward_sync::plan::index_versions(&remote.versions);
+                for lv in &mut gathered.local.versions {
+                    if let Some(rv) = index
+                        .get(&lv.version)
+                        .filter(|_| conflicted.contains(&lv.version))
+                    {
+                        for (k, v) in lv.tags.iter_mut() {
+                            if let Some(theirs) = rv.tags.get(k) {
+                                v.clone_from(theirs);
+                            }
+                        }
+                    }
+                }
+                if let Some(rm) = &remote.model {
+                    let number_to_sv: BTreeMap<&str, &str> = index
+                        .iter()
+                        .map(|(sv, rv)| (rv.number.as_str(), sv.as_str()))
+                        .collect();
+                    for (alias, sv) in gathered.local.aliases.clone() {
+                        let theirs = rm
+                            .aliases
+                            .get(&alias)
+                            .and_then(|n| number_to_sv.get(n.as_str()));
+                        if let Some(theirs) = theirs.filter(|t| **t != sv) {
+                            if conflicted.contains(&sv) || conflicted.contains(*theirs) {
+                                gathered
+                                    .local
+                                    .remote_held
+                                    .entry(alias)
+                                    .or_default()
+                                    .insert((*theirs).to_string());
+                            }
+                        }
+                    }
+                }
+            }
             let mut plan = steward_sync::plan(&gathered.local, &remote, restore);
             if verify && remote.model.is_some() {
                 let edited = self
@@ -1097,6 +1153,17 @@ pub fn admit(url: &str, model: &str, alias: &str, roster: &Path) -> Result<Admit
         return Ok(view);
     };
     view.version = Some(version.to_string());
+    // Tags can be copied onto any version by anyone with EDIT; the source says what a deploy
+    // fetches, and Steward's versions carry its own.
+    if !steward_sync::plan::steward_source(&rv, &version.to_string())
+        || rv.source != format!("steward://{model}/{version}")
+    {
+        view.problems.push(format!(
+            "registry version {} has source {:?}, not steward://{model}/{version}: it was not made by Steward (its steward.* tags were copied onto it)",
+            rv.number, rv.source
+        ));
+        return Ok(view);
+    }
     let Some(digest) = rv.tags.get(RECORD_TAG) else {
         view.problems.push(format!(
             "{model}@{version} carries no {RECORD_TAG} tag: no release record"
@@ -1194,4 +1261,33 @@ pub fn admit(url: &str, model: &str, alias: &str, roster: &Path) -> Result<Admit
     }
     view.admitted = view.problems.is_empty();
     Ok(view)
+}
+
+#[cfg(test)]
+mod login_tests {
+    use super::registry_login;
+
+    /// Refused before the keyring is touched: each names what is wrong.
+    #[test]
+    fn unusable_credentials_are_refused_naming_why() {
+        let url = "http://127.0.0.1:5000";
+        let cases: &[(Option<&str>, &str, &str)] = &[
+            (None, "", "is empty"),
+            (None, "   \n", "only spaces"),
+            (Some("ann"), "\t", "only spaces"),
+            (Some(""), "pw", "--user \"\""),
+            (Some("a:b"), "pw", "without ':'"),
+            (Some("ann\u{7}"), "pw", "control characters"),
+        ];
+        for (user, secret, want) in cases {
+            let e = registry_login(url, *user, secret).expect_err("refused");
+            assert!(
+                e.message.contains(want),
+                "{user:?} {secret:?}: {}",
+                e.message
+            );
+        }
+        let e = registry_login("http://ann:pw@127.0.0.1:5000", None, "t").expect_err("refused");
+        assert!(!e.message.contains("pw@"), "{}", e.message);
+    }
 }

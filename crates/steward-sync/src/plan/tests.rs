@@ -302,6 +302,34 @@ fn plans_as_a_table() {
             want: &["DUPLICATE 1.0.0 [\"3\", \"4\"]"],
         },
         Case {
+            name: "a copy with Steward's tags but another source is never taken for Steward's, even listed first",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(model(&[("production", "2")])),
+                versions: vec![
+                    RemoteVersion { source: "s3://evil/backdoored".into(), ..rv("2", "1.0.0", "production", "e1") },
+                    rv("3", "1.0.0", "production", "e1"),
+                ],
+                ..Default::default()
+            },
+            restore: false,
+            want: &["UNGOVERNED production #2 (1.0.0) governed 1.0.0", "DUPLICATE 1.0.0 [\"3\", \"2\"]"],
+        },
+        Case {
+            name: "the copy alone (Steward's version deleted): the version is made again, the alias on the copy is ungoverned",
+            local: prod("1.0.0"),
+            remote: RemoteState {
+                model: Some(model(&[("production", "6")])),
+                versions: vec![RemoteVersion {
+                    source: "s3://evil/backdoored".into(),
+                    ..rv("6", "1.0.0", "production", "e1")
+                }],
+                ..Default::default()
+            },
+            restore: false,
+            want: &["upload 1.0.0", "create 1.0.0 with 3 tags", "UNGOVERNED production #6 (1.0.0) governed 1.0.0"],
+        },
+        Case {
             name: "an alias on the duplicate is not governed",
             local: prod("1.0.0"),
             remote: RemoteState {
