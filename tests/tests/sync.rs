@@ -812,3 +812,47 @@ print(json.dumps(json.load(urllib.request.urlopen(u))["content"]))
         "nothing else differs: {again}"
     );
 }
+
+/// Three syncs of one workspace started together take turns: the registry ends with each
+/// version once (before the turn, they created 37 duplicates of 459 versions this way), and
+/// the ones that waited say so.
+#[test]
+fn syncs_of_one_workspace_at_once_take_turns() {
+    let server = Mlflow::start();
+    let ns = namespace("turns");
+    let a = Steward::new();
+    ok(&a, &ns, &["demo", "--scale", "10"]);
+    ok(&a, &ns, &["registry", "set", &server.url]);
+    let children: Vec<_> = (0..3)
+        .map(|_| {
+            let mut cmd = registry::command(&a, &["sync", "--push"]);
+            cmd.env("STEWARD_KEYRING_NAMESPACE", &ns)
+                .env("STEWARD_KEYRING_BACKEND", "keyutils")
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped());
+            cmd.spawn().expect("start a sync")
+        })
+        .collect();
+    let runs: Vec<Run> = children
+        .into_iter()
+        .map(|c| Run::from(c.wait_with_output().expect("sync ends")))
+        .collect();
+    for r in &runs {
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    }
+    assert!(
+        runs.iter().any(|r| r.stderr.contains("another sync of this workspace is running")),
+        "no sync waited: {:?}",
+        runs.iter().map(|r| &r.stderr).collect::<Vec<_>>()
+    );
+    let counts = server.python(
+        "import json\nfrom mlflow import MlflowClient\nc = MlflowClient()\nout = {}\nfor m in c.search_registered_models():\n    vs = c.search_model_versions(f\"name='{m.name}'\")\n    out[m.name] = [len(vs), len({v.tags.get('steward.version') for v in vs})]\nprint(json.dumps(out))",
+    );
+    let counts = counts.as_object().expect("models");
+    assert_eq!(counts.len(), 13, "{counts:?}");
+    for (model, c) in counts {
+        assert_eq!(c[0], c[1], "{model}: versions vs distinct steward versions");
+    }
+    let again = ok(&a, &ns, &["sync", "--push", "--json"]).json();
+    assert_eq!(again["ops"], 0, "{again}");
+}
