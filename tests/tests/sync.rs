@@ -252,6 +252,33 @@ print(json.dumps(urllib.request.urlopen(u).read().decode()[:200]))
     ok(&a, &ns, &["sync", "--push"]);
     assert_eq!(admit(&a).code, 0);
 
+    // An edited bundle digest tag is shown as tampered by a pull, and the push writes it back.
+    let bundle = server.python(READ_BACK)["summarize-copilot"]["versions"]["1.1.0-8"]["tags"]
+        ["steward.bundle_digest"]
+        .clone();
+    let zeros = format!("sha256:{}", "0".repeat(64));
+    server.python(&format!(
+        "from mlflow import MlflowClient; MlflowClient().set_model_version_tag('summarize-copilot', '{number}', 'steward.bundle_digest', '{zeros}'); print('{{}}')"
+    ));
+    let pulled = run(&a, &ns, None, &["sync", "--pull", "--json"]);
+    assert_eq!(pulled.code, 1, "{}{}", pulled.stdout, pulled.stderr);
+    let report = pulled.json();
+    assert!(
+        report["conflicts"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["kind"] == "tampered"
+                && c["detail"]
+                    .as_str()
+                    .is_some_and(|d| d.contains("steward.bundle_digest") && d.contains(&zeros)))),
+        "{report}"
+    );
+    ok(&a, &ns, &["sync", "--push"]);
+    assert_eq!(
+        server.python(READ_BACK)["summarize-copilot"]["versions"]["1.1.0-8"]["tags"]
+            ["steward.bundle_digest"],
+        bundle
+    );
+
     // A copy of the production version with every steward.* tag but another source, and the
     // alias pointed at it: admit refuses it, and sync reports the alias, before and after the
     // real version is deleted (the version is made again).
@@ -841,7 +868,9 @@ fn syncs_of_one_workspace_at_once_take_turns() {
         assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     }
     assert!(
-        runs.iter().any(|r| r.stderr.contains("another sync of this workspace is running")),
+        runs.iter().any(|r| r
+            .stderr
+            .contains("another sync of this workspace is running")),
         "no sync waited: {:?}",
         runs.iter().map(|r| &r.stderr).collect::<Vec<_>>()
     );

@@ -1000,6 +1000,34 @@ impl Workspace {
             if let Some(digest) = rv.tags.get(RECORD_TAG) {
                 let ours = gathered.records.get(&sv);
                 if ours.is_some_and(|s| s.contains(digest)) {
+                    // The registry holds this workspace's latest record: the tags fixed with it
+                    // must say what the workspace says (an edit in MLflow is tampering; the
+                    // push writes them back).
+                    let local = gathered
+                        .local
+                        .versions
+                        .iter()
+                        .find(|lv| lv.version == sv && lv.tags.get(RECORD_TAG) == Some(digest));
+                    for key in RECORD_FIXES {
+                        let (Some(lv), Some(found)) = (local, rv.tags.get(key)) else {
+                            continue;
+                        };
+                        let want = lv.tags.get(key).map_or("(none)", String::as_str);
+                        if found != want {
+                            let seen = Sha256Digest::of(format!("{key}={found}").as_bytes());
+                            self.conflict(
+                                model,
+                                &sv,
+                                "tampered",
+                                None,
+                                &seen.to_string(),
+                                &format!(
+                                    "tag {key} says {found:?}, but the version signed in record {digest} has {want:?}; the next push writes it back"
+                                ),
+                                report,
+                            )?;
+                        }
+                    }
                     continue;
                 }
                 match fetch_record(reg, state, model, &version, digest)? {
@@ -1100,6 +1128,12 @@ pub(super) fn fetch_record(
         Ok((_, record)) => Ok(record),
     })
 }
+
+/// Version tags that never change once a version has a signed record (the bundle it names):
+/// one that differs from the workspace's is an edit made in MLflow. (`steward.stage` is not
+/// among them: a local rollback or deprecation changes it before the next push, with no new
+/// record for that version.)
+const RECORD_FIXES: [&str; 1] = ["steward.bundle_digest"];
 
 /// The sync phase while another sync of the same workspace holds the turn.
 pub const WAITING_PHASE: &str = "waiting for another sync of this workspace";
