@@ -506,6 +506,16 @@ fn servers_that_cannot_be_used_get_clear_errors_and_change_nothing() {
             ),
             "denied searching registered models",
         ),
+        (
+            // A server that answers 200 with the same JSON to everything.
+            canned_server(
+                "200 OK",
+                "application/json",
+                r#"{"registered_models": "not-a-list", "version": 42}"#,
+                8,
+            ),
+            "\"registered_models\" is a string, not a list",
+        ),
     ];
     for (url, needle) in cases {
         ok(&s, &ns, &["registry", "set", &url]);
@@ -523,7 +533,27 @@ fn servers_that_cannot_be_used_get_clear_errors_and_change_nothing() {
         );
         assert_eq!(ok(&s, &ns, &["model", "list", "--json"]).stdout, models);
     }
-    // A bad URL is named.
+    // A restore needs the push.
+    let r = run(&s, &ns, None, &["sync", "--pull", "--restore"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("a pull alone never writes"),
+        "{}",
+        r.stderr
+    );
+    // A bad URL is named; one with a password is refused without echoing it.
+    let r = run(
+        &s,
+        &ns,
+        None,
+        &["registry", "set", "http://ann:hunter2@127.0.0.1:5000"],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("registry login --user") && !r.stderr.contains("hunter2"),
+        "{}",
+        r.stderr
+    );
     let r = run(&s, &ns, None, &["registry", "set", "ftp://x"]);
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains("\"ftp://x\""), "{}", r.stderr);
@@ -884,4 +914,32 @@ fn syncs_of_one_workspace_at_once_take_turns() {
     }
     let again = ok(&a, &ns, &["sync", "--push", "--json"]).json();
     assert_eq!(again["ops"], 0, "{again}");
+}
+
+/// A second demo in the same keyring namespace uses the reviewers' keys again, so the first
+/// demo's people can still sign (a fresh key per load left its roster naming keys that were
+/// gone from the keyring).
+#[test]
+fn a_second_demo_keeps_the_first_demos_reviewers_able_to_sign() {
+    let ns = namespace("twodemos");
+    let demo_ns = format!("{ns}-demo");
+    let (first, second) = (Steward::new(), Steward::new());
+    ok(&first, &ns, &["demo"]);
+    ok(&second, &ns, &["demo"]);
+    for s in [&first, &second] {
+        let r = run(
+            s,
+            &demo_ns,
+            Some("tom@companyos.example"),
+            &[
+                "approve",
+                "summarize-copilot@1.3.0-15",
+                "--role",
+                "sre",
+                "--to",
+                "canary",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    }
 }

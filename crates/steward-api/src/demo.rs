@@ -3,9 +3,10 @@
 //! folder) through the same operations a user calls, so every row, checksum and audit entry
 //! is real. `scale` adds generated models for performance work.
 //!
-//! The demo's five reviewers get keys made at load, in the OS keyring under the namespace
-//! [`keyring_namespace`] (replacing the previous demo's, so loading demos does not pile up
-//! keys), a roster, and approvals: the production version fully approved, the canary with
+//! The demo's five reviewers get keys in the OS keyring under the namespace
+//! [`keyring_namespace`] (made at the first load and used again by every later demo, so
+//! loading demos neither piles up keys nor strands an earlier demo's roster), a roster, and
+//! approvals: the production version fully approved, the canary with
 //! four of five, and the candidate with one approval made stale by a later model-card edit.
 
 use std::collections::BTreeMap;
@@ -496,7 +497,12 @@ fn load_people(ws: &Workspace) -> Result<People> {
     for (name, email, role) in REVIEWERS {
         // Keep the key made here in memory: another demo loading at the same time may
         // replace the keyring entry, and this workspace's roster holds this key's public half.
-        let secret = ks.create(email, true)?;
+        // A reviewer's key already in the namespace (an earlier demo) is used again: making a
+        // new one would leave every earlier demo workspace with a roster whose keys are gone.
+        let secret = match ks.load(email) {
+            Ok(key) => key,
+            Err(_) => ks.create(email, true)?,
+        };
         let who = IdentityRecord {
             identity: email.to_string(),
             name: name.to_string(),

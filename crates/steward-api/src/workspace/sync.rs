@@ -557,6 +557,11 @@ impl Workspace {
             (false, false) => (true, true),
             other => other,
         };
+        if req.restore && !push {
+            return Err(ApiError::invalid(
+                "--restore moves aliases back in the registry, which a pull alone never writes: run `steward sync --restore` (or with --push)",
+            ));
+        }
         let direction = match (push, pull) {
             (true, true) => "both",
             (true, false) => "push",
