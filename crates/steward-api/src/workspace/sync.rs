@@ -40,6 +40,20 @@ pub(super) fn registry_error(e: SyncError) -> ApiError {
     ApiError::new(code, e.to_string())
 }
 
+/// [`registry_error`] for `steward admit`, which has no workspace and so no outbox: the
+/// client's advice about changes waiting there does not apply.
+fn admit_error(e: SyncError) -> ApiError {
+    let mut err = registry_error(e);
+    for tail in [
+        ", or work offline: changes wait in the outbox",
+        " (changes wait in the outbox)",
+        "; nothing was sent, the changes wait in the outbox",
+    ] {
+        err.message = err.message.replace(tail, "");
+    }
+    err
+}
+
 pub(super) fn secret_name(url: &str) -> String {
     format!("secret:registry:{url}")
 }
@@ -1173,7 +1187,7 @@ pub fn admit(url: &str, model: &str, alias: &str, roster: &Path) -> Result<Admit
     };
     let Some(rv) = reg
         .version_by_alias(model.as_str(), alias)
-        .map_err(registry_error)?
+        .map_err(admit_error)?
     else {
         view.problems
             .push(format!("{model} has no alias {alias} in the registry"));
@@ -1262,7 +1276,7 @@ pub fn admit(url: &str, model: &str, alias: &str, roster: &Path) -> Result<Admit
     let roster_now = state.roster.as_ref();
     for a in &record.approvals {
         let path = artifact_path(&model, &version, "approvals", &a.digest);
-        let bytes = match reg.get_artifact(&path).map_err(registry_error)? {
+        let bytes = match reg.get_artifact(&path).map_err(admit_error)? {
             Some(b) => b,
             None => {
                 view.problems.push(format!(
@@ -1304,7 +1318,38 @@ pub fn admit(url: &str, model: &str, alias: &str, roster: &Path) -> Result<Admit
 
 #[cfg(test)]
 mod login_tests {
-    use super::registry_login;
+    use super::{admit_error, registry_login, SyncError};
+
+    /// `admit` has no outbox: its errors do not mention one.
+    #[test]
+    fn admit_errors_do_not_speak_of_an_outbox() {
+        let url = "http://127.0.0.1:1/".to_string();
+        let errors = [
+            SyncError::Unreachable {
+                url: url.clone(),
+                detail: "refused".into(),
+            },
+            SyncError::Timeout {
+                url: url.clone(),
+                after: std::time::Duration::from_secs(3),
+                attempts: 2,
+            },
+            SyncError::Unauthenticated {
+                url: url.clone(),
+                credential: "a token".into(),
+            },
+        ];
+        for e in errors {
+            let before = e.to_string();
+            assert!(before.contains("outbox"), "{before}");
+            let after = admit_error(e).message;
+            assert!(!after.contains("outbox"), "{after}");
+            assert!(
+                after.starts_with("the registry at http://127.0.0.1:1/"),
+                "{after}"
+            );
+        }
+    }
 
     /// Refused before the keyring is touched: each names what is wrong.
     #[test]
