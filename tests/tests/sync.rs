@@ -216,6 +216,14 @@ print(json.dumps(urllib.request.urlopen(u).read().decode()[:200]))
     assert_eq!(ung["points_at"], "2.0.0-17");
     assert_eq!(ung["governed"], "1.1.0-8");
     assert_eq!(ung["restored"], false);
+    // `sync status` shows it too, with when MLflow last changed that version.
+    let status = ok(&a, &ns, &["sync", "status"]).stdout;
+    assert!(
+        status.contains("ungoverned (sync of")
+            && status.contains("alias production points at registry version")
+            && status.contains("last changed at 20"),
+        "{status}"
+    );
     let refused = admit(&a);
     assert_eq!(
         refused.code, 1,

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use steward_api::wire::{AdmitView, SyncReport, SyncRequest, SyncStatusView};
+use steward_api::wire::{AdmitView, SyncReport, SyncRequest, SyncStatusView, UngovernedView};
 use steward_api::{ApiError, ErrorCode, Workspace};
 
 use crate::output;
@@ -311,22 +311,46 @@ fn print_status(s: &SyncStatusView) {
     }
 }
 
+/// One ungoverned alias, with who and when MLflow last changed the version it points at
+/// (MLflow records no author or time for an alias itself).
+fn ungoverned_line(u: &UngovernedView) -> String {
+    let when = u
+        .last_updated_ms
+        .and_then(|ms| {
+            time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).ok()
+        })
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        });
+    let changed = match (&u.user_id, when) {
+        (Some(who), Some(at)) => format!("; that version was last changed by {who} at {at}"),
+        (Some(who), None) => format!("; that version was last changed by {who}"),
+        (None, Some(at)) => format!("; that version was last changed at {at}"),
+        (None, None) => String::new(),
+    };
+    format!(
+        "{}: alias {} points at registry version {} ({}), but signed records put {} there{changed}{}",
+        u.model,
+        u.alias,
+        u.number,
+        u.points_at.as_deref().unwrap_or("not a Steward version"),
+        u.governed.as_deref().unwrap_or("no version"),
+        if u.restored {
+            "; restored"
+        } else {
+            "; run `steward sync --restore` to restore the governed state"
+        }
+    )
+}
+
 fn print_report(r: &SyncReport) {
     out!(
         "synced {} models with {} ({}): {} operations, {} versions created, {} requests, {} outbox entries sent, {} approvals pulled",
         r.models, r.url, r.direction, r.ops, r.versions_created, r.requests, r.sent, r.pulled_approvals
     );
     for u in &r.ungoverned {
-        out!(
-            "UNGOVERNED {}: alias {} points at registry version {} ({}), but signed records put {} there{}{}",
-            u.model,
-            u.alias,
-            u.number,
-            u.points_at.as_deref().unwrap_or("not a Steward version"),
-            u.governed.as_deref().unwrap_or("no version"),
-            u.user_id.as_ref().map(|w| format!("; that version was last changed by {w}")).unwrap_or_default(),
-            if u.restored { "; restored" } else { "; run `steward sync --restore` to restore the governed state" }
-        );
+        out!("UNGOVERNED {}", ungoverned_line(u));
     }
     for c in &r.conflicts {
         out!(
@@ -355,6 +379,13 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode, ApiError> {
             output::json(&s);
         } else {
             print_status(&s);
+            // What the newest sync that reached the registry found about aliases.
+            let findings = ws.sync_findings()?;
+            if let (Some(at), Some(report)) = (&findings.at, &findings.report) {
+                for u in report.ungoverned.iter().filter(|u| !u.restored) {
+                    out!("ungoverned (sync of {at}): {}", ungoverned_line(u));
+                }
+            }
         }
         return Ok(ExitCode::SUCCESS);
     }
