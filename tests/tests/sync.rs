@@ -25,6 +25,18 @@ fn ok(s: &Steward, ns: &str, args: &[&str]) -> Run {
     r
 }
 
+/// `steward args…` that must exit 1 with `needle` in its error; the run, for more checks.
+fn fails(s: &Steward, ns: &str, args: &[&str], needle: &str) -> Run {
+    let r = run(s, ns, None, args);
+    assert_eq!(r.code, 1, "steward {args:?}: {}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(needle),
+        "steward {args:?}: stderr lacks {needle:?}: {}",
+        r.stderr
+    );
+    r
+}
+
 const READ_BACK: &str = r#"
 import json
 from mlflow import MlflowClient
@@ -542,29 +554,21 @@ fn servers_that_cannot_be_used_get_clear_errors_and_change_nothing() {
         assert_eq!(ok(&s, &ns, &["model", "list", "--json"]).stdout, models);
     }
     // A restore needs the push.
-    let r = run(&s, &ns, None, &["sync", "--pull", "--restore"]);
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr.contains("a pull alone never writes"),
-        "{}",
-        r.stderr
-    );
-    // A bad URL is named; one with a password is refused without echoing it.
-    let r = run(
+    fails(
         &s,
         &ns,
-        None,
+        &["sync", "--pull", "--restore"],
+        "a pull alone never writes",
+    );
+    // A bad URL is named; one with a password is refused without echoing it.
+    let r = fails(
+        &s,
+        &ns,
         &["registry", "set", "http://ann:hunter2@127.0.0.1:5000"],
+        "registry login --user",
     );
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr.contains("registry login --user") && !r.stderr.contains("hunter2"),
-        "{}",
-        r.stderr
-    );
-    let r = run(&s, &ns, None, &["registry", "set", "ftp://x"]);
-    assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("\"ftp://x\""), "{}", r.stderr);
+    assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
+    fails(&s, &ns, &["registry", "set", "ftp://x"], "\"ftp://x\"");
 }
 
 /// The head text of a document, through the CLI.
@@ -696,33 +700,19 @@ fn concurrent_document_edits_become_two_heads_and_a_merge_through_mlflow() {
     assert!(shown.stdout.contains("0.3") && shown.stdout.contains("0.5"));
     let marked = b.path("marked.md");
     std::fs::write(&marked, &shown.stdout).expect("write");
-    let refused = run(
+    let marked = marked.display().to_string();
+    fails(
         &b,
         &ns,
-        None,
-        &[
-            "doc",
-            "merge",
-            card,
-            "model-card",
-            "--file",
-            &marked.display().to_string(),
-        ],
+        &["doc", "merge", card, "model-card", "--file", &marked],
+        "still holds a conflict",
     );
-    assert_eq!(refused.code, 1);
-    assert!(
-        refused.stderr.contains("still holds a conflict"),
-        "{}",
-        refused.stderr
-    );
-    let unclean = run(
+    fails(
         &b,
         &ns,
-        None,
         &["doc", "merge", card, "model-card", "--clean"],
+        "not clean",
     );
-    assert_eq!(unclean.code, 1);
-    assert!(unclean.stderr.contains("not clean"), "{}", unclean.stderr);
     ok(
         &b,
         &ns,
