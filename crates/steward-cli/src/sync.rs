@@ -177,6 +177,18 @@ enum SyncCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Settle a version's release-record conflict: keep this workspace's record (the next
+    /// push writes it over the registry's) or the registry's (left as it is).
+    Resolve {
+        /// MODEL@VERSION.
+        target: String,
+        /// Whose record stands: `ours` (this workspace's) or `theirs` (the registry's).
+        #[arg(long, value_parser = ["ours", "theirs"])]
+        keep: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -302,11 +314,19 @@ fn print_status(s: &SyncStatusView) {
     }
     for c in &s.conflicts {
         out!(
-            "conflict: {}@{} {}: {}",
+            "conflict: {}@{} {}: {}{}",
             c.model,
             c.version,
             c.kind,
-            c.detail
+            c.detail,
+            if c.kind == "release-record" {
+                format!(
+                    " (settle it: `steward sync resolve {}@{} --keep ours|theirs`)",
+                    c.model, c.version
+                )
+            } else {
+                String::new()
+            }
         );
     }
 }
@@ -367,12 +387,32 @@ fn print_report(r: &SyncReport) {
     for d in &r.duplicates {
         out!("duplicate: {d}");
     }
+    for x in &r.settled {
+        out!("settled: {x}");
+    }
     for x in &r.refused {
         out!("refused: {x}");
     }
 }
 
 pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode, ApiError> {
+    if let Some(SyncCmd::Resolve { target, keep, json }) = &args.status {
+        let Some((model, version)) = target.rsplit_once('@') else {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("{target:?} is not MODEL@VERSION"),
+            ));
+        };
+        let settled = ws.sync_conflict_resolve(model, version, keep == "ours")?;
+        if *json || args.json {
+            output::json(&settled);
+        } else {
+            for c in &settled {
+                out!("settled {}@{} {}: {}", c.model, c.version, c.kind, c.detail);
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(SyncCmd::Status { json }) = args.status {
         let s = ws.sync_status()?;
         if json || args.json {

@@ -58,7 +58,7 @@ pub use operations::{
     GuardrailEventRow, IncidentEntryRow, IncidentRow, NewGuardrailEvent, NewOnlineImport,
     OnlineImportRow, OnlineSeries,
 };
-pub use outbox::{ConflictRow, NewConflict, OutboxKind, OutboxRow, SyncRunRow};
+pub use outbox::{ConflictRow, NewConflict, OutboxKind, OutboxRow, Settlement, SyncRunRow};
 pub use packs::PackRow;
 pub use policies::PolicyRevisionRow;
 pub use releases::{

@@ -120,6 +120,11 @@ pub const MIGRATIONS: &[(&str, &str, &str)] = &[
         "models_page_index",
         include_str!("../migrations/20261206100000_models_page_index.sql"),
     ),
+    (
+        "20261207100000",
+        "conflict_settlements",
+        include_str!("../migrations/20261207100000_conflict_settlements.sql"),
+    ),
 ];
 
 /// Hex sha256 of a migration's SQL with line endings normalised to LF, as recorded when it is

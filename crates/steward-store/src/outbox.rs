@@ -7,7 +7,7 @@ use serde_json::json;
 use steward_domain::ModelName;
 
 use crate::audit::Event;
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::{models, now, Actor, Store};
 
 /// What an outbox row announces.
@@ -90,9 +90,23 @@ pub struct NewConflict<'a> {
     pub detail: &'a str,
 }
 
+/// How a conflict was settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settlement {
+    /// `ours` (this workspace's record kept), `theirs` (the registry's kept) or `gone` (a
+    /// later sync no longer found it).
+    pub how: String,
+    /// Why, in words.
+    pub detail: String,
+    /// When.
+    pub at: String,
+}
+
 /// A stored conflict.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConflictRow {
+    /// Its id.
+    pub id: i64,
     /// The model.
     pub model: String,
     /// The Steward version.
@@ -107,6 +121,34 @@ pub struct ConflictRow {
     pub detail: String,
     /// When it was first found.
     pub found_at: String,
+    /// Its settlement, once settled.
+    pub settled: Option<Settlement>,
+}
+
+const CONFLICT_COLUMNS: &str = "SELECT s.id, m.name, s.version, s.kind, s.local_sha256, s.remote_sha256, s.detail, s.found_at, t.how, t.detail, t.settled_at
+     FROM sync_conflicts s JOIN models m ON m.id = s.model_id
+     LEFT JOIN sync_conflict_settlements t ON t.conflict_id = s.id";
+
+fn conflict_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ConflictRow> {
+    let how: Option<String> = r.get(8)?;
+    Ok(ConflictRow {
+        id: r.get(0)?,
+        model: r.get(1)?,
+        version: r.get(2)?,
+        kind: r.get(3)?,
+        local_sha256: r.get(4)?,
+        remote_sha256: r.get(5)?,
+        detail: r.get(6)?,
+        found_at: r.get(7)?,
+        settled: match how {
+            Some(how) => Some(Settlement {
+                how,
+                detail: r.get(9)?,
+                at: r.get(10)?,
+            }),
+            None => None,
+        },
+    })
 }
 
 /// One sync's outcome.
@@ -223,7 +265,11 @@ impl Store {
     }
 
     /// Records a conflict found by a pull (the same one twice is kept once); true when new.
-    pub fn sync_conflict_add(&self, c: &NewConflict<'_>, actor: &Actor) -> Result<bool> {
+    pub fn sync_conflict_add(
+        &self,
+        c: &NewConflict<'_>,
+        actor: &Actor,
+    ) -> Result<(bool, ConflictRow)> {
         self.write(actor, |tx| {
             let m = models::get(tx, c.model)?;
             let n = tx.execute(
@@ -231,8 +277,15 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 (m.id, c.version, c.kind, c.local_sha256, c.remote_sha256, c.detail, now()),
             )?;
+            let row = tx.query_row(
+                &format!(
+                    "{CONFLICT_COLUMNS} WHERE s.model_id = ?1 AND s.version = ?2 AND s.kind = ?3 AND s.remote_sha256 = ?4"
+                ),
+                (m.id, c.version, c.kind, c.remote_sha256),
+                conflict_row,
+            )?;
             Ok((
-                n == 1,
+                (n == 1, row),
                 Event {
                     action: "sync.conflict",
                     subject: format!("{}@{}", c.model, c.version),
@@ -245,25 +298,55 @@ impl Store {
         })
     }
 
-    /// Every conflict pulls have found, oldest first.
+    /// Every conflict syncs have found, oldest first, each with its settlement if it has one.
     pub fn sync_conflicts(&self) -> Result<Vec<ConflictRow>> {
         self.read(|c| {
-            let mut stmt = c.prepare(
-                "SELECT m.name, s.version, s.kind, s.local_sha256, s.remote_sha256, s.detail, s.found_at
-                 FROM sync_conflicts s JOIN models m ON m.id = s.model_id ORDER BY s.id",
-            )?;
-            let rows = stmt.query_map([], |r| {
-                Ok(ConflictRow {
-                    model: r.get(0)?,
-                    version: r.get(1)?,
-                    kind: r.get(2)?,
-                    local_sha256: r.get(3)?,
-                    remote_sha256: r.get(4)?,
-                    detail: r.get(5)?,
-                    found_at: r.get(6)?,
-                })
-            })?;
+            let mut stmt = c.prepare(&format!("{CONFLICT_COLUMNS} ORDER BY s.id"))?;
+            let rows = stmt.query_map([], conflict_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    /// Settles conflict `id` (`how`: `ours`, `theirs` or `gone`). Refused when it is already
+    /// settled: a settlement is never changed.
+    pub fn sync_conflict_settle(
+        &self,
+        id: i64,
+        how: &str,
+        detail: &str,
+        actor: &Actor,
+    ) -> Result<ConflictRow> {
+        self.write(actor, |tx| {
+            let row = tx
+                .query_row(&format!("{CONFLICT_COLUMNS} WHERE s.id = ?1"), [id], conflict_row)
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound(format!("sync conflict {id}")))?;
+            if let Some(s) = &row.settled {
+                return Err(StoreError::Conflict(format!(
+                    "the {} conflict of {}@{} was already settled ({}) at {}",
+                    row.kind, row.model, row.version, s.how, s.at
+                )));
+            }
+            tx.execute(
+                "INSERT INTO sync_conflict_settlements (conflict_id, how, detail, settled_at) VALUES (?1, ?2, ?3, ?4)",
+                (id, how, detail, now()),
+            )?;
+            let settled = tx.query_row(
+                &format!("{CONFLICT_COLUMNS} WHERE s.id = ?1"),
+                [id],
+                conflict_row,
+            )?;
+            Ok((
+                settled,
+                Event {
+                    action: "sync.settle",
+                    subject: format!("{}@{}", row.model, row.version),
+                    detail: json!({
+                        "kind": row.kind, "remote_sha256": row.remote_sha256,
+                        "how": how, "detail": detail,
+                    }),
+                },
+            ))
         })
     }
 

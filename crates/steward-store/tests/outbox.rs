@@ -162,9 +162,43 @@ fn registry_url_conflicts_and_runs_are_kept() {
         remote_sha256: "sha256:bb",
         detail: "two records",
     };
-    assert!(s.sync_conflict_add(&c, &actor()).expect("first"));
-    assert!(!s.sync_conflict_add(&c, &actor()).expect("again"));
+    let (new, row) = s.sync_conflict_add(&c, &actor()).expect("first");
+    assert!(new);
+    assert_eq!(row.settled, None);
+    let (again, same) = s.sync_conflict_add(&c, &actor()).expect("again");
+    assert!(!again);
+    assert_eq!(
+        same, row,
+        "found again: the stored row, as it was first found"
+    );
     assert_eq!(s.sync_conflicts().expect("conflicts").len(), 1);
+    // Settled once, never again; the conflict itself stays, with its settlement.
+    let settled = s
+        .sync_conflict_settle(row.id, "ours", "kept this workspace's record", &actor())
+        .expect("settle");
+    assert_eq!(
+        settled.settled.as_ref().map(|t| t.how.as_str()),
+        Some("ours")
+    );
+    let twice = s
+        .sync_conflict_settle(row.id, "theirs", "changed my mind", &actor())
+        .expect_err("settled already");
+    assert!(
+        twice.to_string().contains("already settled (ours)"),
+        "{twice}"
+    );
+    assert!(s
+        .sync_conflict_settle(row.id + 100, "gone", "x", &actor())
+        .is_err());
+    assert_eq!(
+        s.sync_conflicts().expect("conflicts"),
+        vec![settled.clone()]
+    );
+    let (_, refound) = s.sync_conflict_add(&c, &actor()).expect("found once more");
+    assert_eq!(
+        refound, settled,
+        "found again after settling: still settled"
+    );
     s.sync_run_add(
         &SyncRunRow {
             at: "2026-12-01T00:00:00Z".into(),

@@ -18,6 +18,7 @@ pub mod apply;
 pub mod auth;
 pub mod client;
 mod error;
+pub mod findings;
 pub mod plan;
 
 pub use apply::{apply, find_by_tag, Applied, Progress};

@@ -18,6 +18,11 @@
 //! - further artifact sets (document revisions, under `steward.documents`) are uploaded when
 //!   their tag differs, only the paths the registry does not already list, and the tag is set
 //!   after them, so a sync cut short uploads again;
+//! - a version whose release record conflicts with the registry's (another workspace signed a
+//!   different record for it) keeps the registry's while the conflict is not settled for this
+//!   workspace's record: its tags are not overwritten, and the aliases it holds or would take
+//!   stay where the registry has them (reported as held), so two workspaces never take turns
+//!   rewriting each other's record;
 //! - two registry versions carrying the same `steward.version` (a create whose answer was
 //!   lost) are reported; the lowest number is the one Steward uses, and the others are deleted
 //!   (last) when they are Steward's own (its `steward://` source) and no alias points at them.
@@ -34,6 +39,8 @@ pub const GOVERNED_ALIASES: [&str; 4] = ["production", "canary", "candidate", "r
 pub const VERSION_TAG: &str = "steward.version";
 /// The tag holding the digest of the version's envelope list; written last.
 pub const ENVELOPES_TAG: &str = "steward.envelopes";
+/// The tag holding the digest of the version's latest signed release record.
+pub const RECORD_TAG: &str = "steward.release_record_digest";
 
 /// One Steward version as it should appear in the registry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -71,6 +78,10 @@ pub struct LocalModel {
     pub held: BTreeMap<String, BTreeSet<String>>,
     /// Governed alias → versions a record verified from the registry (not yet here) put there.
     pub remote_held: BTreeMap<String, BTreeSet<String>>,
+    /// Steward version → the registry's release-record digests this workspace keeps for it (a
+    /// conflict not settled for this workspace's record): while the registry's
+    /// [`RECORD_TAG`] is one of them, the registry's tags and aliases for it stand.
+    pub kept: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// The registry's side for one model.
@@ -213,13 +224,17 @@ pub struct Ungoverned {
     pub last_updated_ms: Option<i64>,
 }
 
-/// An alias moved by someone else's signed record that this workspace does not hold yet.
+/// An alias moved by someone else's signed record that this workspace does not hold yet, or
+/// left where the registry has it because a version involved has a conflicting record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RemoteAhead {
     /// The alias.
     pub alias: String,
-    /// The Steward version the registry's record put there.
+    /// The Steward version the registry's alias points at (empty: the registry has none).
     pub version: String,
+    /// The Steward version whose record conflicts with the registry's, when that is why the
+    /// alias is left alone.
+    pub conflicted: Option<String>,
 }
 
 /// Registry versions that claim the same Steward version.
@@ -312,7 +327,41 @@ pub fn plan(local: &LocalModel, remote: &RemoteState, restore: bool) -> Plan {
     }
     let (index, dups) = index_versions(&remote.versions);
     out.duplicates = dups;
-    for lv in &local.versions {
+    // Versions whose registry record this workspace keeps: the registry's tags win.
+    let kept: BTreeSet<&str> = index
+        .iter()
+        .filter(|(sv, rv)| {
+            rv.tags
+                .get(RECORD_TAG)
+                .is_some_and(|d| local.kept.get(*sv).is_some_and(|k| k.contains(d)))
+        })
+        .map(|(sv, _)| sv.as_str())
+        .collect();
+    let held_versions: Vec<LocalVersion>;
+    let versions = if kept.is_empty() {
+        &local.versions
+    } else {
+        held_versions = local
+            .versions
+            .iter()
+            .map(|lv| {
+                let mut lv = lv.clone();
+                if let Some(rv) = index
+                    .get(&lv.version)
+                    .filter(|_| kept.contains(lv.version.as_str()))
+                {
+                    for (k, v) in lv.tags.iter_mut() {
+                        if let Some(theirs) = rv.tags.get(k) {
+                            v.clone_from(theirs);
+                        }
+                    }
+                }
+                lv
+            })
+            .collect();
+        &held_versions
+    };
+    for lv in versions {
         let upload = |ops: &mut Vec<Op>| {
             ops.extend(lv.artifacts.iter().map(|p| Op::UploadArtifact {
                 version: lv.version.clone(),
@@ -405,6 +454,24 @@ pub fn plan(local: &LocalModel, remote: &RemoteState, restore: bool) -> Plan {
     }
     for alias in GOVERNED_ALIASES {
         let desired = local.aliases.get(alias);
+        let current_sv = remote_aliases
+            .and_then(|a| a.get(alias))
+            .and_then(|n| index.iter().find(|(_, rv)| &rv.number == n))
+            .map(|(sv, _)| sv.as_str());
+        if current_sv != desired.map(String::as_str) {
+            let conflicted = [desired.map(String::as_str), current_sv]
+                .into_iter()
+                .flatten()
+                .find(|sv| kept.contains(sv));
+            if let Some(c) = conflicted {
+                out.remote_ahead.push(RemoteAhead {
+                    alias: alias.to_string(),
+                    version: current_sv.unwrap_or_default().to_string(),
+                    conflicted: Some(c.to_string()),
+                });
+                continue;
+            }
+        }
         let desired_ref = desired.map(|sv| match index.get(sv) {
             Some(rv) => VersionRef::Number(rv.number.clone()),
             None => VersionRef::Steward(sv.clone()),
@@ -450,6 +517,7 @@ pub fn plan(local: &LocalModel, remote: &RemoteState, restore: bool) -> Plan {
             out.remote_ahead.push(RemoteAhead {
                 alias: alias.to_string(),
                 version: points_at.unwrap_or_default(),
+                conflicted: None,
             });
         } else {
             out.ungoverned.push(Ungoverned {

@@ -3161,7 +3161,8 @@ refused: Array<string>,
  */
 ungoverned: Array<UngovernedView>, 
 /**
- * New conflicts and tampered items.
+ * Conflicts and tampered items this sync found that stand: new, or found before and not
+ * settled.
  */
 conflicts: Array<SyncConflictView>, 
 /**
@@ -3171,7 +3172,11 @@ remote_ahead: Array<string>,
 /**
  * Registry versions carrying the same Steward version.
  */
-duplicates: Array<string>, };
+duplicates: Array<string>, 
+/**
+ * Conflicts and tampered items found before that this sync no longer found (settled).
+ */
+settled: Array<string>, };
 
 export type AdmitView = { 
 /**

@@ -153,12 +153,15 @@ pub struct SyncReport {
     pub refused: Vec<String>,
     /// Ungoverned aliases.
     pub ungoverned: Vec<UngovernedView>,
-    /// New conflicts and tampered items.
+    /// Conflicts and tampered items this sync found that stand: new, or found before and not
+    /// settled.
     pub conflicts: Vec<SyncConflictView>,
     /// Aliases moved by someone else's record this workspace does not hold.
     pub remote_ahead: Vec<String>,
     /// Registry versions carrying the same Steward version.
     pub duplicates: Vec<String>,
+    /// Conflicts and tampered items found before that this sync no longer found (settled).
+    pub settled: Vec<String>,
 }
 
 /// `admit`: whether the version an alias points at may be deployed.

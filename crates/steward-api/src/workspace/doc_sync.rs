@@ -87,7 +87,7 @@ impl Workspace {
         reg: &Registry,
         model: &ModelName,
         version: &Version,
-        files: &[String],
+        (files, suspect): (&[String], &BTreeSet<String>),
         report: &mut SyncReport,
     ) -> Result<bool> {
         let folder = documents_folder(model, version);
@@ -106,7 +106,8 @@ impl Workspace {
             let Some(hex) = file.strip_suffix(".json") else {
                 continue;
             };
-            if have.contains(&format!("sha256:{hex}")) {
+            let named = format!("sha256:{hex}");
+            if have.contains(&named) && !suspect.contains(&named) {
                 continue;
             }
             let Some(bytes) = reg

@@ -29,7 +29,7 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::wire::*;
 
 /// The tag naming the digest of the version's latest release record.
-pub const RECORD_TAG: &str = "steward.release_record_digest";
+pub use steward_sync::plan::RECORD_TAG;
 
 pub(super) fn registry_error(e: SyncError) -> ApiError {
     let code = match e {
@@ -311,7 +311,10 @@ impl Workspace {
                 .store
                 .sync_conflicts()?
                 .into_iter()
-                .filter(|c| self.conflict_open(&c.model, &c.version, &c.kind, &c.remote_sha256))
+                .filter(|c| {
+                    c.settled.is_none()
+                        && self.conflict_open(&c.model, &c.version, &c.kind, &c.remote_sha256)
+                })
                 .map(|c| SyncConflictView {
                     model: c.model,
                     version: c.version,
@@ -455,6 +458,7 @@ impl Workspace {
                 aliases: desired_aliases(versions),
                 held,
                 remote_held: BTreeMap::new(),
+                kept: BTreeMap::new(),
             },
             artifacts,
             records,
@@ -682,6 +686,7 @@ impl Workspace {
             conflicts: Vec::new(),
             remote_ahead: Vec::new(),
             duplicates: Vec::new(),
+            settled: Vec::new(),
         };
         let models = self
             .store
@@ -719,16 +724,37 @@ impl Workspace {
                     .map_err(|e| Box::new((Some(report.clone()), registry_error(e))))?;
                 listed.insert(version, files);
             }
+            let open_before: Vec<steward_store::ConflictRow> = self
+                .store
+                .sync_conflicts()
+                .map_err(|e| fail(e.into()))?
+                .into_iter()
+                .filter(|c| c.model == name.as_str() && c.settled.is_none())
+                .collect();
+            // Digests found tampered before are downloaded and checked again even where this
+            // workspace holds an artifact of that name.
+            let suspect: BTreeSet<String> = open_before
+                .iter()
+                .filter(|c| c.kind == "tampered")
+                .map(|c| c.remote_sha256.clone())
+                .collect();
             if pull && remote_model.is_some() {
                 let mut changed = self
-                    .pull_model(reg, &state, &name, &remote_versions, &gathered, &mut report)
+                    .pull_model(
+                        reg,
+                        &state,
+                        &name,
+                        (&remote_versions, &suspect),
+                        &gathered,
+                        &mut report,
+                    )
                     .map_err(|e| Box::new((Some(report.clone()), e)))?;
                 for (version, files) in &listed {
                     if self.store.version(&name, version).is_err() {
                         continue;
                     }
                     changed |= self
-                        .pull_documents(reg, &name, version, files, &mut report)
+                        .pull_documents(reg, &name, version, (files, &suspect), &mut report)
                         .map_err(|e| Box::new((Some(report.clone()), e)))?;
                 }
                 if changed {
@@ -804,51 +830,19 @@ impl Workspace {
                 }
             }
             // A version whose release record conflicts with the registry's keeps the
-            // registry's: its record tags are not overwritten, nor the aliases it would move,
-            // until a person settles it (two workspaces would otherwise take turns rewriting).
-            let conflicted: BTreeSet<String> = self
-                .store
-                .sync_conflicts()
-                .map_err(|e| fail(e.into()))?
-                .into_iter()
-                .filter(|c| c.model == name.as_str() && c.kind == "release-record")
-                .map(|c| c.version)
-                .collect();
-            if !conflicted.is_empty() {
-                let (index, _) = steward_sync::plan::index_versions(&remote.versions);
-                for lv in &mut gathered.local.versions {
-                    if let Some(rv) = index
-                        .get(&lv.version)
-                        .filter(|_| conflicted.contains(&lv.version))
-                    {
-                        for (k, v) in lv.tags.iter_mut() {
-                            if let Some(theirs) = rv.tags.get(k) {
-                                v.clone_from(theirs);
-                            }
-                        }
-                    }
-                }
-                if let Some(rm) = &remote.model {
-                    let number_to_sv: BTreeMap<&str, &str> = index
-                        .iter()
-                        .map(|(sv, rv)| (rv.number.as_str(), sv.as_str()))
-                        .collect();
-                    for (alias, sv) in gathered.local.aliases.clone() {
-                        let theirs = rm
-                            .aliases
-                            .get(&alias)
-                            .and_then(|n| number_to_sv.get(n.as_str()));
-                        if let Some(theirs) = theirs.filter(|t| **t != sv) {
-                            if conflicted.contains(&sv) || conflicted.contains(*theirs) {
-                                gathered
-                                    .local
-                                    .remote_held
-                                    .entry(alias)
-                                    .or_default()
-                                    .insert((*theirs).to_string());
-                            }
-                        }
-                    }
+            // registry's while the conflict is open or settled for the registry's record (the
+            // planner holds its tags and aliases).
+            let stored = self.store.sync_conflicts().map_err(|e| fail(e.into()))?;
+            for c in stored.iter().filter(|c| c.model == name.as_str()) {
+                if c.kind == "release-record"
+                    && c.settled.as_ref().is_none_or(|t| t.how == "theirs")
+                {
+                    gathered
+                        .local
+                        .kept
+                        .entry(c.version.clone())
+                        .or_default()
+                        .insert(c.remote_sha256.clone());
                 }
             }
             let mut plan = steward_sync::plan(&gathered.local, &remote, restore);
@@ -867,13 +861,49 @@ impl Workspace {
                     plan.ops.insert(0, Op::UploadArtifact { version, path });
                 }
             }
+            // What this sync no longer found is settled as gone.
+            let looked = steward_sync::findings::Looked {
+                pulled: pull,
+                verified: verify && remote.model.is_some(),
+            };
+            for c in &open_before {
+                let again = report.conflicts.iter().any(|f| {
+                    f.model == c.model
+                        && f.version == c.version
+                        && f.kind == c.kind
+                        && f.remote_sha256 == c.remote_sha256
+                });
+                let finding = steward_sync::findings::Finding {
+                    kind: &c.kind,
+                    local: c.local_sha256.as_deref(),
+                };
+                if steward_sync::findings::gone(finding, again, looked) {
+                    let why = format!("a sync with {} at {} no longer found it", reg.url(), now());
+                    self.store
+                        .sync_conflict_settle(c.id, "gone", &why, &self.actor)
+                        .map_err(|e| Box::new((Some(report.clone()), e.into())))?;
+                    report.settled.push(format!(
+                        "{}@{} {}: no longer found in the registry ({})",
+                        c.model, c.version, c.kind, c.detail
+                    ));
+                }
+            }
             report
                 .remote_ahead
-                .extend(plan.remote_ahead.iter().map(|r| {
-                    format!(
+                .extend(plan.remote_ahead.iter().map(|r| match &r.conflicted {
+                    None => format!(
                         "{name}: {} is at {} under another workspace's record; pull it there",
                         r.alias, r.version
-                    )
+                    ),
+                    Some(c) => format!(
+                        "{name}: {} is left {}: {name}@{c}'s release record conflicts with the registry's; settle it with `steward sync resolve {name}@{c} --keep ours|theirs`",
+                        r.alias,
+                        if r.version.is_empty() {
+                            "unset".to_string()
+                        } else {
+                            format!("at {}", r.version)
+                        }
+                    ),
                 }));
             report.duplicates.extend(plan.duplicates.iter().map(|d| {
                 let deleted: Vec<&str> = plan
@@ -954,7 +984,7 @@ impl Workspace {
         reg: &Registry,
         state: &TrustState,
         model: &ModelName,
-        remote: &[steward_sync::RemoteVersion],
+        (remote, suspect): (&[steward_sync::RemoteVersion], &BTreeSet<String>),
         gathered: &Gathered,
         report: &mut SyncReport,
     ) -> Result<bool> {
@@ -974,7 +1004,7 @@ impl Workspace {
                     continue;
                 };
                 let named = format!("sha256:{hex}");
-                if have.contains(&named) {
+                if have.contains(&named) && !suspect.contains(&named) {
                     continue;
                 }
                 let Some(bytes) = reg
@@ -1077,6 +1107,80 @@ impl Workspace {
         Ok(changed)
     }
 
+    /// Settles the open release-record conflicts of `model@version` by hand: `keep_ours`
+    /// keeps this workspace's record (the next push writes it, with its tags and aliases, over
+    /// the registry's); otherwise the registry's stands (its tags and aliases for the version
+    /// are left as they are while the registry holds that record). Tampered items are not
+    /// settled by hand (a sync that no longer finds them closes them), nor two document heads
+    /// (a merge does).
+    pub fn sync_conflict_resolve(
+        &self,
+        model: &str,
+        version: &str,
+        keep_ours: bool,
+    ) -> Result<Vec<SyncConflictView>> {
+        let model: ModelName = parse(model)?;
+        let version: Version = parse(version)?;
+        self.store.version(&model, &version)?;
+        let sv = version.to_string();
+        let open: Vec<_> = self
+            .store
+            .sync_conflicts()?
+            .into_iter()
+            .filter(|c| c.model == model.as_str() && c.version == sv && c.settled.is_none())
+            .collect();
+        let records: Vec<_> = open.iter().filter(|c| c.kind == "release-record").collect();
+        if records.is_empty() {
+            let others: BTreeSet<&str> = open.iter().map(|c| c.kind.as_str()).collect();
+            let hint = if others.is_empty() {
+                "it has no open conflict; `steward sync status` lists them".to_string()
+            } else {
+                format!(
+                    "what it has open ({}) is not settled by hand: a tampered item closes when a sync no longer finds it, two document heads when they are merged",
+                    others.into_iter().collect::<Vec<_>>().join(", ")
+                )
+            };
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("{model}@{sv} has no open release-record conflict: {hint}"),
+            ));
+        }
+        let mut out = Vec::new();
+        for c in records {
+            let local = c.local_sha256.as_deref().unwrap_or("(none)");
+            let (how, why) = if keep_ours {
+                (
+                    "ours",
+                    format!(
+                        "kept this workspace's record {local}; the next push writes it, its tags and its aliases over the registry's {}",
+                        c.remote_sha256
+                    ),
+                )
+            } else {
+                (
+                    "theirs",
+                    format!(
+                        "kept the registry's record {}; this workspace's {local} stays here, and the registry's tags and aliases for {model}@{sv} stand while it holds that record",
+                        c.remote_sha256
+                    ),
+                )
+            };
+            let row = self
+                .store
+                .sync_conflict_settle(c.id, how, &why, &self.actor)?;
+            out.push(SyncConflictView {
+                model: row.model,
+                version: row.version,
+                kind: row.kind,
+                local_sha256: row.local_sha256,
+                remote_sha256: row.remote_sha256,
+                detail: why,
+                found_at: row.found_at,
+            });
+        }
+        Ok(out)
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(super) fn conflict(
         &self,
@@ -1088,7 +1192,7 @@ impl Workspace {
         detail: &str,
         report: &mut SyncReport,
     ) -> Result<()> {
-        let new = self.store.sync_conflict_add(
+        let (_, row) = self.store.sync_conflict_add(
             &NewConflict {
                 model,
                 version,
@@ -1099,15 +1203,16 @@ impl Workspace {
             },
             &self.actor,
         )?;
-        if new {
+        // Reported while it stands: new, or found again and not settled.
+        if row.settled.is_none() {
             report.conflicts.push(SyncConflictView {
-                model: model.to_string(),
-                version: version.to_string(),
-                kind: kind.to_string(),
-                local_sha256: local.map(str::to_string),
-                remote_sha256: remote.to_string(),
-                detail: detail.to_string(),
-                found_at: now(),
+                model: row.model,
+                version: row.version,
+                kind: row.kind,
+                local_sha256: row.local_sha256,
+                remote_sha256: row.remote_sha256,
+                detail: row.detail,
+                found_at: row.found_at,
             });
         }
         Ok(())

@@ -83,7 +83,39 @@ fn local(
         aliases: tags(aliases),
         held: h,
         remote_held: BTreeMap::new(),
+        kept: BTreeMap::new(),
     }
+}
+
+fn with_record(mut v: LocalVersion, digest: &str) -> LocalVersion {
+    v.tags.insert(RECORD_TAG.into(), digest.into());
+    v
+}
+
+fn with_record_tag(mut v: RemoteVersion, digest: &str) -> RemoteVersion {
+    v.tags.insert(RECORD_TAG.into(), digest.into());
+    v
+}
+
+/// 1.0.0 signed into production here (record L), while the registry holds another
+/// workspace's record R for it that put it in canary; `kept` names the registry digests this
+/// workspace keeps for 1.0.0.
+fn conflicted(kept: &[&str]) -> (LocalModel, RemoteState) {
+    let mut l = local(
+        vec![with_record(lv("1.0.0", "production", "e1"), "L")],
+        &[("production", "1.0.0")],
+        &[("production", "1.0.0")],
+    );
+    if !kept.is_empty() {
+        l.kept
+            .insert("1.0.0".into(), kept.iter().map(|d| d.to_string()).collect());
+    }
+    let r = RemoteState {
+        model: Some(model(&[("canary", "1")])),
+        versions: vec![with_record_tag(rv("1", "1.0.0", "canary", "e0"), "R")],
+        ..Default::default()
+    };
+    (l, r)
 }
 
 fn show(p: &Plan) -> Vec<String> {
@@ -118,11 +150,10 @@ fn show(p: &Plan) -> Vec<String> {
             u.governed.as_deref().unwrap_or("none")
         )
     }));
-    out.extend(
-        p.remote_ahead
-            .iter()
-            .map(|r| format!("REMOTE-AHEAD {} {}", r.alias, r.version)),
-    );
+    out.extend(p.remote_ahead.iter().map(|r| match &r.conflicted {
+        None => format!("REMOTE-AHEAD {} {}", r.alias, r.version),
+        Some(c) => format!("HELD {} at {:?}: {c} conflicts", r.alias, r.version),
+    }));
     out.extend(
         p.duplicates
             .iter()
@@ -427,6 +458,66 @@ fn plans_as_a_table() {
             },
             restore: false,
             want: &[],
+        },
+        Case {
+            name: "a conflict not settled for this workspace's record: the registry's tags and the aliases it holds or would take stand",
+            local: conflicted(&["R"]).0,
+            remote: conflicted(&["R"]).1,
+            restore: false,
+            want: &["HELD production at \"\": 1.0.0 conflicts", "HELD canary at \"1.0.0\": 1.0.0 conflicts"],
+        },
+        Case {
+            name: "held even when restoring: a conflicting record is not an ungoverned alias",
+            local: conflicted(&["R"]).0,
+            remote: conflicted(&["R"]).1,
+            restore: true,
+            want: &["HELD production at \"\": 1.0.0 conflicts", "HELD canary at \"1.0.0\": 1.0.0 conflicts"],
+        },
+        Case {
+            name: "settled for this workspace's record: the push writes it, its tags and its aliases",
+            local: conflicted(&[]).0,
+            remote: conflicted(&[]).1,
+            restore: false,
+            want: &[
+                "upload 1.0.0",
+                "tag #1 steward.release_record_digest=L",
+                "tag #1 steward.stage=production",
+                "tag #1 steward.envelopes=e1",
+                "alias production -> #1",
+                "UNGOVERNED canary #1 (1.0.0) governed none",
+            ],
+        },
+        Case {
+            name: "the registry moved on to a record not kept: the hold is for the records named",
+            local: conflicted(&["R0"]).0,
+            remote: conflicted(&["R0"]).1,
+            restore: false,
+            want: &[
+                "upload 1.0.0",
+                "tag #1 steward.release_record_digest=L",
+                "tag #1 steward.stage=production",
+                "tag #1 steward.envelopes=e1",
+                "alias production -> #1",
+                "UNGOVERNED canary #1 (1.0.0) governed none",
+            ],
+        },
+        Case {
+            name: "a held version does not hold the others: 2.0.0 still gets its alias",
+            local: {
+                let (mut l, _) = conflicted(&["R"]);
+                l.versions.push(lv("2.0.0", "candidate", "e2"));
+                l.aliases.insert("candidate".into(), "2.0.0".into());
+                l
+            },
+            remote: conflicted(&["R"]).1,
+            restore: false,
+            want: &[
+                "upload 2.0.0",
+                "create 2.0.0 with 3 tags",
+                "alias candidate -> new 2.0.0",
+                "HELD production at \"\": 1.0.0 conflicts",
+                "HELD canary at \"1.0.0\": 1.0.0 conflicts",
+            ],
         },
     ];
     for case in cases {
