@@ -292,12 +292,29 @@ print(json.dumps(urllib.request.urlopen(u).read().decode()[:200]))
                     .is_some_and(|d| d.contains("steward.bundle_digest") && d.contains(&zeros)))),
         "{report}"
     );
+    let listed = |s: &Steward, kind: &str| -> Vec<serde_json::Value> {
+        ok(s, &ns, &["sync", "status", "--json"]).json()["conflicts"]
+            .as_array()
+            .map(|c| c.iter().filter(|c| c["kind"] == kind).cloned().collect())
+            .unwrap_or_default()
+    };
+    assert_eq!(listed(&a, "tampered").len(), 1, "listed until it is gone");
     ok(&a, &ns, &["sync", "--push"]);
     assert_eq!(
         server.python(READ_BACK)["summarize-copilot"]["versions"]["1.1.0-8"]["tags"]
             ["steward.bundle_digest"],
         bundle
     );
+    // The next pull no longer finds it, says so, and it leaves `sync status`.
+    let healed = ok(&a, &ns, &["sync", "--pull", "--json"]).json();
+    assert!(
+        healed["settled"].as_array().is_some_and(|s| s
+            .iter()
+            .any(|l| l.as_str().is_some_and(|l| l.contains("1.1.0-8 tampered")))),
+        "{healed}"
+    );
+    assert_eq!(healed["conflicts"], serde_json::json!([]), "{healed}");
+    assert!(listed(&a, "tampered").is_empty());
 
     // A copy of the production version with every steward.* tag but another source, and the
     // alias pointed at it: admit refuses it, and sync reports the alias, before and after the
@@ -474,6 +491,97 @@ print(json.dumps(urllib.request.urlopen(u).read().decode()[:200]))
             "a later sync rewrote the registry's record"
         );
     }
+    // An open conflict is reported by every sync until a person settles it.
+    let open = listed(&b, "release-record");
+    assert!(!open.is_empty(), "the conflict is still listed");
+    let again = run(&b, &ns, None, &["sync", "--json"]);
+    assert_eq!(again.code, 1, "{}", again.stdout);
+
+    // b keeps its own record: the next push writes b's record, tags and aliases.
+    fails(
+        &a,
+        &ns,
+        &[
+            "sync",
+            "resolve",
+            "summarize-copilot@1.3.0-15",
+            "--keep",
+            "ours",
+        ],
+        "has no open release-record conflict",
+    );
+    let versions: std::collections::BTreeSet<String> = open
+        .iter()
+        .filter_map(|c| c["version"].as_str().map(String::from))
+        .collect();
+    for v in &versions {
+        let target = format!("summarize-copilot@{v}");
+        let settled = ok(
+            &b,
+            &ns,
+            &["sync", "resolve", &target, "--keep", "ours", "--json"],
+        )
+        .json();
+        assert!(
+            settled[0]["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("kept this workspace's record")),
+            "{settled}"
+        );
+        fails(
+            &b,
+            &ns,
+            &["sync", "resolve", &target, "--keep", "theirs"],
+            "has no open release-record conflict",
+        );
+    }
+    assert!(listed(&b, "release-record").is_empty());
+    ok(&b, &ns, &["sync"]);
+    let (tags, aliases) = tags_now();
+    for c in &open {
+        let v = c["version"].as_str().expect("version");
+        assert_eq!(
+            tags[v]["tags"]["steward.release_record_digest"], c["local_sha256"],
+            "b's record for {v} is the registry's now: {tags}"
+        );
+    }
+    assert_ne!(
+        (tags.clone(), aliases.clone()),
+        won.clone(),
+        "b's push wrote nothing"
+    );
+    let b_won = (tags, aliases);
+
+    // Now a holds a record the registry does not: a conflict for a, which keeps theirs (b's).
+    let found = run(&a, &ns, None, &["sync", "--json"]);
+    assert_eq!(found.code, 1, "{}{}", found.stdout, found.stderr);
+    let report = found.json();
+    let a_open: std::collections::BTreeSet<String> = report["conflicts"]
+        .as_array()
+        .map(|c| {
+            c.iter()
+                .filter(|c| c["kind"] == "release-record")
+                .filter_map(|c| c["version"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(a_open, versions, "{report}");
+    assert_eq!(tags_now(), b_won, "a overwrote b's settled record");
+    for v in &a_open {
+        let target = format!("summarize-copilot@{v}");
+        ok(&a, &ns, &["sync", "resolve", &target, "--keep", "theirs"]);
+    }
+    // Settled: the conflict found again is not reported, and the registry's record stands.
+    for s in [&a, &b, &a] {
+        let quiet = ok(s, &ns, &["sync", "--json"]).json();
+        assert_eq!(quiet["conflicts"], serde_json::json!([]), "{quiet}");
+        assert_eq!(
+            tags_now(),
+            b_won,
+            "a settled sync rewrote the registry's record"
+        );
+    }
+    assert!(listed(&a, "release-record").is_empty());
 }
 
 fn pulled_count(s: &Steward, ns: &str) -> usize {
