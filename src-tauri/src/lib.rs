@@ -123,6 +123,7 @@ pub fn builder<R: tauri::Runtime>(builder: tauri::Builder<R>, studio: Studio) ->
             sync::sync_status,
             sync::sync_findings,
             sync::sync_conflict_remote,
+            sync::sync_conflict_resolve,
             sync::sync_run,
         ])
 }

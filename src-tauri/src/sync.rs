@@ -9,8 +9,8 @@
 //! the network.
 
 use steward_api::wire::{
-    RegistrySettingsView, RegistryTestView, RemoteRecordView, SyncFindingsView, SyncProgressEvent,
-    SyncReport, SyncRequest, SyncStatusView,
+    RegistrySettingsView, RegistryTestView, RemoteRecordView, SyncConflictView, SyncFindingsView,
+    SyncProgressEvent, SyncReport, SyncRequest, SyncStatusView,
 };
 use steward_api::ApiError;
 use tauri::{AppHandle, Emitter, Runtime, State};
@@ -85,6 +85,18 @@ pub async fn sync_conflict_remote(
     studio
         .run_blocking(move |w| w.sync_conflict_remote(&model, &version, &digest))
         .await
+}
+
+/// Settles `model@version`'s release-record conflict by hand, keeping this workspace's record
+/// (`keep_ours`: the next push writes it) or the registry's; the settled conflicts.
+#[tauri::command(async)]
+pub fn sync_conflict_resolve(
+    studio: State<'_, Studio>,
+    model: String,
+    version: String,
+    keep_ours: bool,
+) -> Reply<Vec<SyncConflictView>> {
+    studio.with(|w| w.sync_conflict_resolve(&model, &version, keep_ours))
 }
 
 /// Syncs with the registry off the main thread, with progress under `operation`.

@@ -236,4 +236,32 @@ describe("registry sync flows", () => {
     assertClean(problems);
     await page.close();
   });
+
+  test("a conflicting release record is settled by keeping the registry's, behind a confirm, and leaves the list", async () => {
+    const before = fixture("merged-findings");
+    const settled = fixture("resolve-theirs");
+    const after = fixture("resolved-findings");
+    const { model, version } = settled[0];
+    assert.ok(before.conflicts.some((/** @type {any} */ d) => d.conflict.kind === "release-record" && d.conflict.version === version));
+    assert.ok(!after.conflicts.some((/** @type {any} */ d) => d.conflict.kind === "release-record" && d.conflict.version === version), "the core no longer lists it");
+    const { page, problems } = await openApp(flows.browser.context, `${flows.server.url}?sync=merged#/sync/conflicts`);
+    const card = page.getByTestId(`conflict-${model}-${version}-release-record`);
+    await card.waitFor();
+    // Cancel first: nothing is sent.
+    await card.getByTestId("conflict-keep-theirs").click();
+    await card.getByTestId("conflict-settle-no").click();
+    await card.getByTestId("conflict-keep-theirs").focus();
+    await page.keyboard.press("Enter");
+    const confirm = card.getByTestId("conflict-settle-confirm");
+    assert.match(await confirm.innerText(), /cannot be undone/);
+    // The confirm button has the focus: Enter settles.
+    await page.keyboard.press("Enter");
+    await card.waitFor({ state: "detached" });
+    await page.getByTestId("sync-conflict-count").filter({ hasText: String(fixture("resolved-status").conflicts.length) }).waitFor();
+    const calls = await page.evaluate(() => window.__fake?.calls.filter((c) => c.cmd === "sync_conflict_resolve").map((c) => c.args));
+    assert.deepEqual(calls, [{ model, version, keepOurs: false }]);
+    await page.screenshot({ path: join(ARTIFACTS, "sync-settled.png") });
+    assertClean(problems);
+    await page.close();
+  });
 });

@@ -4,7 +4,8 @@
 //! call prints the `{code, message}` error and exits 1.
 //!
 //! Usage: studio_sync WORKSPACE settings | set URL | clear | login [USER] | logout | test
-//!        | status | findings | remote MODEL VERSION DIGEST | sync [push] [pull] [restore]
+//!        | status | findings | remote MODEL VERSION DIGEST | resolve MODEL VERSION ours|theirs
+//!        | sync [push] [pull] [restore]
 //!        | merge TARGET KIND | merge-compose TARGET KIND CHOICE | merge-save TARGET KIND FILE
 //!
 //! `merge-compose` resolves every conflict with the same CHOICE (ours, theirs, both, base);
@@ -63,6 +64,10 @@ fn main() {
         "remote" => {
             let arg = |i: usize| rest.get(i).map_or("", String::as_str);
             answer(ws.sync_conflict_remote(arg(0), arg(1), arg(2)))
+        }
+        "resolve" => {
+            let arg = |i: usize| rest.get(i).map_or("", String::as_str);
+            answer(ws.sync_conflict_resolve(arg(0), arg(1), arg(2) == "ours"))
         }
         "merge" | "merge-compose" | "merge-save" => {
             let arg = |i: usize| rest.get(i).map_or("", String::as_str);

@@ -16,6 +16,7 @@ import type {
   RegistrySettingsView,
   RegistryTestView,
   RemoteRecordView,
+  SyncConflictView,
   SyncFindingsView,
   SyncProgress,
   SyncProgressEvent,
@@ -49,7 +50,8 @@ export type SyncFakeState =
   | "ungoverned"
   | "restored"
   | "conflict"
-  | "merged";
+  | "merged"
+  | "resolved";
 
 const ANSWERS: Record<SyncFakeState, { settings: string; status: string; findings: string }> = {
   demo: { settings: "demo-settings", status: "demo-status", findings: "demo-findings" },
@@ -62,9 +64,10 @@ const ANSWERS: Record<SyncFakeState, { settings: string; status: string; finding
   restored: { settings: "ungoverned-settings", status: "restored-status", findings: "restored-findings" },
   conflict: { settings: "conflict-settings", status: "conflict-status", findings: "conflict-findings" },
   merged: { settings: "conflict-settings", status: "merged-status", findings: "merged-findings" },
+  resolved: { settings: "conflict-settings", status: "resolved-status", findings: "resolved-findings" },
 };
 
-const LOGGED_IN: SyncFakeState[] = ["online-login", "online-synced", "ungoverned", "restored", "conflict", "merged"];
+const LOGGED_IN: SyncFakeState[] = ["online-login", "online-synced", "ungoverned", "restored", "conflict", "merged", "resolved"];
 
 type RecordedSync = { progress: SyncProgress[]; report?: SyncReport; error?: ApiError };
 
@@ -130,6 +133,14 @@ export function installSyncFake(start: SyncFakeState): SyncFake {
           const r = rec<RemoteRecordView>("conflict-remote");
           if (state !== "conflict" || a.digest !== r.digest) notRecorded(`the registry's record ${String(a.digest)} in state ${state}`);
           return r;
+        });
+      case "sync_conflict_resolve":
+        return answer(() => {
+          const settled = rec<SyncConflictView[]>("resolve-theirs");
+          const same = settled[0]?.model === a.model && settled[0]?.version === a.version;
+          if (state !== "merged" || !same || a.keepOurs !== false) notRecorded(`settling ${String(a.model)}@${String(a.version)} (keep ours: ${String(a.keepOurs)}) in state ${state}`);
+          state = "resolved";
+          return settled;
         });
       case "doc_merge":
         return answer(() => {

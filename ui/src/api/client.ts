@@ -101,6 +101,7 @@ import type {
   RegistrySettingsView,
   RegistryTestView,
   RemoteRecordView,
+  SyncConflictView,
   SyncFindingsView,
   SyncProgressEvent,
   SyncReport,
@@ -343,6 +344,9 @@ export const api = {
   /** A conflict's remote side: the registry's record, downloaded and verified by the core now. */
   syncConflictRemote: (model: string, version: string, digest: string) =>
     call<RemoteRecordView>("sync_conflict_remote", { model, version, digest }),
+  /** Settles a release-record conflict by hand: this workspace's record (`keepOurs`) or the registry's. */
+  syncConflictResolve: (model: string, version: string, keepOurs: boolean) =>
+    call<SyncConflictView[]>("sync_conflict_resolve", { model, version, keepOurs }),
   /** Syncs as a long operation (sync progress events, operation_cancel). */
   syncRun: (req: SyncRequest, operation: string) => call<SyncReport>("sync_run", { req, operation }),
 };

@@ -18,6 +18,8 @@
 #   merge-*         the copy's three-way merge of the model card's two heads, a save of the
 #                   marked text (refused), its composition with theirs for every conflict, the
 #                   save; merged-*: the findings and status after
+#   resolve-*       the copy keeps the registry's record for the first conflicting version;
+#                   resolved-*: the findings and status after
 # Regenerate after changing what a sync answers:
 #   cargo build -p steward-cli -p steward-api --example studio_sync, then run this from anywhere.
 # Needs the pinned MLflow ($STEWARD_MLFLOW_PYTHON, else the checkout's .venv-mlflow). Keys and
@@ -143,3 +145,7 @@ python3 -c 'import json, sys; sys.stdout.write(json.load(open(sys.argv[1])))' "$
 call "$b" merge-save.json merge-save "$card" model-card "$tmp/merged.md"
 call "$b" merged-findings.json findings
 call "$b" merged-status.json status
+settle=$(python3 -c 'import json, sys; print(next(d["conflict"]["version"] for d in json.load(open(sys.argv[1]))["conflicts"] if d["conflict"]["kind"] == "release-record"))' "$here/merged-findings.json")
+call "$b" resolve-theirs.json resolve summarize-copilot "$settle" theirs
+call "$b" resolved-findings.json findings
+call "$b" resolved-status.json status

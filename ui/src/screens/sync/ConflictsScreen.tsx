@@ -4,7 +4,8 @@
 // record read back and verified by the core on request; and anything in the registry that
 // failed verification, shown as tampered and ignored; and a document with two heads (someone
 // else's concurrent edit), with Merge… to the three-way merge screen while they stay unmerged.
-// The core's words, as given.
+// A conflicting record is settled here by a person, keeping one side (a second step confirms:
+// a settlement is recorded for good); the core says what it did. The core's words, as given.
 import { useState, type ReactNode } from "react";
 import type { DocumentKind, ReleaseView, RemoteRecordView, SyncConflictDetail } from "../../api/bindings";
 import { api } from "../../api/client";
@@ -100,6 +101,51 @@ function RemoteRecord({ c }: { c: SyncConflictDetail["conflict"] }) {
   );
 }
 
+/** Keeping one side of a conflicting record: choose, then confirm (it is recorded for good). */
+function Settle({ c, onSettled }: { c: SyncConflictDetail["conflict"]; onSettled: () => void }) {
+  const { report } = useErrors();
+  const [keepOurs, setKeepOurs] = useState<boolean | null>(null);
+  const [busy, setBusy] = useState(false);
+  const settle = async (ours: boolean) => {
+    setBusy(true);
+    try {
+      await api.syncConflictResolve(c.model, c.version, ours);
+      onSettled();
+    } catch (e) {
+      report(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (keepOurs === null)
+    return (
+      <div className="sync-settle" data-testid="conflict-settle">
+        <button type="button" className="btn btn-small" onClick={() => setKeepOurs(true)} data-testid="conflict-keep-ours">
+          Keep this workspace&apos;s record
+        </button>
+        <button type="button" className="btn btn-small" onClick={() => setKeepOurs(false)} data-testid="conflict-keep-theirs">
+          Keep the registry&apos;s record
+        </button>
+      </div>
+    );
+  return (
+    <div className="sync-settle" role="group" aria-label="Confirm the settlement" data-testid="conflict-settle-confirm">
+      <p className="small">
+        {keepOurs
+          ? `The next push writes this workspace's record for ${c.model}@${c.version}, with its tags and aliases, over the registry's.`
+          : `The registry's record for ${c.model}@${c.version} stands; this workspace's stays here and is not pushed over it.`}{" "}
+        This settlement is recorded and cannot be undone.
+      </p>
+      <button type="button" className="btn btn-small btn-primary" onClick={() => void settle(keepOurs)} disabled={busy} autoFocus data-testid="conflict-settle-yes">
+        {busy ? "Settling…" : keepOurs ? "Keep ours" : "Keep theirs"}
+      </button>
+      <button type="button" className="btn btn-small" onClick={() => setKeepOurs(null)} disabled={busy} data-testid="conflict-settle-no">
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 function Digest({ value, testId }: { value: string; testId: string }) {
   return (
     <span className="mono" title={value} data-testid={testId}>
@@ -131,7 +177,7 @@ function DocumentConflict({ c }: { c: SyncConflictDetail["conflict"] }) {
   );
 }
 
-function Conflict({ d }: { d: SyncConflictDetail }) {
+function Conflict({ d, onSettled }: { d: SyncConflictDetail; onSettled: () => void }) {
   const c = d.conflict;
   if (c.kind.startsWith("document:")) return <DocumentConflict c={c} />;
   const tampered = c.kind === "tampered";
@@ -166,31 +212,40 @@ function Conflict({ d }: { d: SyncConflictDetail }) {
           {tampered ? null : <RemoteRecord c={c} />}
         </div>
       </div>
+      {tampered ? (
+        <p className="muted small">Closed by the first sync that no longer finds it.</p>
+      ) : (
+        <Settle c={c} onSettled={onSettled} />
+      )}
     </li>
   );
 }
 
 export function ConflictsScreen() {
-  const { generation } = useSync();
+  const { generation, reloadStatus } = useSync();
   const findings = useLoad(`findings-${generation}`, () => api.syncFindings());
+  const settled = () => {
+    findings.reload();
+    reloadStatus();
+  };
   const list = findings.data?.conflicts ?? [];
   return (
     <SyncSubScreen
       id="conflicts-title"
       title="Conflicts and tampered items"
-      lede="A different signed record for a version is kept on both sides and never overwritten; anything that failed verification is ignored."
+      lede="A different signed record for a version is kept on both sides and overwritten by neither until you keep one; anything that failed verification is ignored."
       testId="conflicts-screen"
     >
       {findings.loading && !findings.data ? (
         <p className="muted">Loading…</p>
       ) : list.length === 0 ? (
         <p className="empty" data-testid="conflicts-empty">
-          No pull has found a conflict or a tampered item.
+          No conflict or tampered item is open.
         </p>
       ) : (
         <ul className="plain-list sync-cards" data-testid="conflicts">
           {list.map((d) => (
-            <Conflict key={`${d.conflict.model}-${d.conflict.version}-${d.conflict.kind}-${d.conflict.remote_sha256}`} d={d} />
+            <Conflict key={`${d.conflict.model}-${d.conflict.version}-${d.conflict.kind}-${d.conflict.remote_sha256}`} d={d} onSettled={settled} />
           ))}
         </ul>
       )}
