@@ -986,6 +986,33 @@ fn syncs_of_one_workspace_at_once_take_turns() {
     let a = Steward::new();
     ok(&a, &ns, &["demo", "--scale", "10"]);
     ok(&a, &ns, &["registry", "set", &server.url]);
+    // A request that cannot run is refused at once, not after waiting for the turn.
+    {
+        let turn = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(a.workspace().join("sync.lock"))
+            .expect("open sync.lock");
+        turn.lock().expect("hold the sync turn");
+        let mut cmd = registry::command(&a, &["sync", "--pull", "--restore"]);
+        cmd.env("STEWARD_KEYRING_NAMESPACE", &ns)
+            .env("STEWARD_KEYRING_BACKEND", "keyutils")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("start a sync");
+        let start = std::time::Instant::now();
+        while child.try_wait().expect("poll").is_none() {
+            if start.elapsed() > std::time::Duration::from_secs(20) {
+                let _ = child.kill();
+                panic!("`sync --pull --restore` waited for the turn instead of refusing");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let r = Run::from(child.wait_with_output().expect("ends"));
+        assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains("a pull alone never writes"), "{}", r.stderr);
+    }
     let children: Vec<_> = (0..3)
         .map(|_| {
             let mut cmd = registry::command(&a, &["sync", "--push"]);

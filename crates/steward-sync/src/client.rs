@@ -156,7 +156,11 @@ impl std::fmt::Debug for Registry {
     }
 }
 
-/// Parses a registry URL: http or https, with a host, no query.
+/// The longest registry URL accepted, in bytes (browsers' working limit; far below the 4 KiB
+/// a kernel keyring allows for the credential's name).
+pub const MAX_URL: usize = 2048;
+
+/// Parses a registry URL: http or https, with a host, no query, at most [`MAX_URL`] bytes.
 pub fn parse_url(text: &str) -> Result<Url> {
     let bad = |detail: &str| SyncError::BadUrl {
         value: text.to_string(),
@@ -177,6 +181,18 @@ pub fn parse_url(text: &str) -> Result<Url> {
                      set the URL without them and run `steward registry login --user NAME` \
                      (the password goes to the OS keyring)"
                 .into(),
+        });
+    }
+    // The keyring names the credential after the URL, and keyutils refuses a name over 4 KiB.
+    // (Checked after the credentials, so the start it shows holds none.)
+    if url.as_str().len() > MAX_URL {
+        return Err(SyncError::BadUrl {
+            value: format!(
+                "{}… ({} bytes)",
+                url.as_str().chars().take(60).collect::<String>(),
+                url.as_str().len()
+            ),
+            detail: format!("a registry URL is at most {MAX_URL} bytes"),
         });
     }
     if !matches!(url.scheme(), "http" | "https") {
@@ -1157,6 +1173,18 @@ mod tests {
             let got = parse_url(text).ok().map(|u| u.to_string());
             assert_eq!(got.as_deref(), *want, "{text}");
         }
+        // The longest accepted, and one byte more: refused, naming the limit, not echoed whole.
+        let host = "h".repeat(60);
+        let at_limit = format!("http://{host}/{}/", "p".repeat(MAX_URL - host.len() - 9));
+        assert_eq!(at_limit.len(), MAX_URL);
+        assert!(parse_url(&at_limit).is_ok());
+        let over = format!("{}x/", &at_limit[..at_limit.len() - 1]);
+        let e = parse_url(&over).expect_err("too long").to_string();
+        assert!(
+            e.contains("at most 2048 bytes") && e.contains("2049 bytes"),
+            "{e}"
+        );
+        assert!(e.len() < 400, "{e}");
         // A URL with credentials is refused without echoing them.
         let e = parse_url("http://alice:s3cretPW@127.0.0.1:5711")
             .expect_err("credentials in the URL")

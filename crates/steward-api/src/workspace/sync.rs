@@ -568,18 +568,19 @@ impl Workspace {
         steps: &dyn Fn(&SyncProgress),
         sent: &mut dyn FnMut(&steward_sync::Progress<'_>),
     ) -> Result<SyncReport> {
-        let url = self.registry_configured()?;
-        let reg = client(&url)?;
-        let _turn = self.sync_turn(cancelled, steps)?;
         let (push, pull) = match (req.push, req.pull) {
             (false, false) => (true, true),
             other => other,
         };
+        // Refused before anything else, so a wrong request never waits for another sync.
         if req.restore && !push {
             return Err(ApiError::invalid(
                 "--restore moves aliases back in the registry, which a pull alone never writes: run `steward sync --restore` (or with --push)",
             ));
         }
+        let url = self.registry_configured()?;
+        let reg = client(&url)?;
+        let _turn = self.sync_turn(cancelled, steps)?;
         let direction = match (push, pull) {
             (true, true) => "both",
             (true, false) => "push",
