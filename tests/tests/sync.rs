@@ -1011,7 +1011,11 @@ fn syncs_of_one_workspace_at_once_take_turns() {
         }
         let r = Run::from(child.wait_with_output().expect("ends"));
         assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-        assert!(r.stderr.contains("a pull alone never writes"), "{}", r.stderr);
+        assert!(
+            r.stderr.contains("a pull alone never writes"),
+            "{}",
+            r.stderr
+        );
     }
     let children: Vec<_> = (0..3)
         .map(|_| {

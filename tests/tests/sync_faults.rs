@@ -331,3 +331,44 @@ fn a_thousand_records_reach_mlflow_exactly_once_through_faults_and_ten_kills() {
     s.ok(&["audit", "verify", "--deep"]);
     eprintln!("took {:.1} s", started.elapsed().as_secs_f64());
 }
+
+/// A retry is told while it waits: with `--progress`, which request failed, how, and when it
+/// is tried again (five attempts at the timeout are minutes that said nothing before).
+#[test]
+fn retries_are_told_while_they_wait() {
+    let s = Steward::with_signer("sync-retries", LIFECYCLE_ONLY_POLICY);
+    s.ok(&["model", "add", "told", "--owner", "ana"]);
+    let server = Mlflow::start();
+    // The first two requests fail (a drop, a 5xx or a stall past the timeout), then none.
+    let proxy = FaultProxy::start(
+        &server.url,
+        Faults {
+            seed: 3,
+            rate: 1.0,
+            budget: 2,
+            stall: Duration::from_millis(3000),
+            until: Duration::from_secs(120),
+        },
+    );
+    s.ok(&["registry", "set", &proxy.url]);
+    let mut cmd = sync(&s);
+    cmd.arg("--progress");
+    let run = Run::from(cmd.output().expect("run steward sync"));
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let told: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("sync: retrying "))
+        .collect();
+    assert_eq!(told.len(), 2, "{}", run.stderr);
+    assert!(
+        told[0].contains("attempt 1 of 4 failed (") && told[0].contains("; again in "),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        told[1].contains("attempt 2 of 4 failed ("),
+        "{}",
+        run.stderr
+    );
+}

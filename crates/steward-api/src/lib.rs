@@ -18,6 +18,7 @@ mod workspace;
 
 pub use error::{ApiError, ErrorCode, Result};
 pub use hashing::{Cancel, NoProgress, ProgressSink};
+pub use steward_sync::client::{Retry as SyncRetry, RetryObserver};
 pub use steward_sync::Progress as SyncProgress;
 pub use workspace::sync::{admit, registry_login, registry_test};
 pub use workspace::trust::{

@@ -132,6 +132,21 @@ impl Shown {
     }
 }
 
+impl Shown {
+    /// Where a retry is told: above the bar, as a line with `--progress`, else nowhere (every
+    /// retry is told, unthrottled: they are what a silent wait would hide).
+    fn retry_lines(&self) -> steward_api::RetryObserver {
+        match self {
+            Shown::Bar(bar) => {
+                let bar = bar.clone();
+                Arc::new(move |r| bar.println(format!("sync: {}", r.describe())))
+            }
+            Shown::Lines(_) => Arc::new(|r| eprintln!("sync: {}", r.describe())),
+            Shown::Off => Arc::new(|_| {}),
+        }
+    }
+}
+
 impl Drop for Shown {
     fn drop(&mut self) {
         if let Shown::Bar(bar) = self {
@@ -431,6 +446,7 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode, ApiError> {
     }
     let cancel = cancel_on_sigint()?;
     let mut shown = Shown::new(args.progress);
+    let retrying = shown.retry_lines();
     let result = ws.sync_progress(
         &SyncRequest {
             push: args.push,
@@ -443,6 +459,7 @@ pub fn sync(ws: &Workspace, args: SyncArgs) -> Result<ExitCode, ApiError> {
             eprintln!("waiting: another sync of this workspace is running (Ctrl-C to stop waiting)")
         },
         &mut |p| shown.show(p),
+        retrying,
     );
     drop(shown);
     let report = match result {

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::client::{backoff_delay, Registry};
+use crate::client::{backoff_delay, Registry, Retry};
 use crate::error::{Result, SyncError};
 use crate::plan::{index_versions, Op, Plan, VersionRef, VERSION_TAG};
 
@@ -164,12 +164,18 @@ fn create_once(
         match registry.create_version(name, source, description, tags) {
             Ok(v) => return Ok(v.number),
             Err(e) if e.is_retryable() && attempt + 1 < CREATE_ATTEMPTS => {
-                std::thread::sleep(backoff_delay(
-                    std::time::Duration::from_millis(200),
-                    std::time::Duration::from_secs(5),
-                    attempt,
-                    0.5,
-                ));
+                registry.wait_to_retry(&Retry {
+                    what: &format!("creating version {version} of {name}"),
+                    failed: attempt + 1,
+                    attempts: CREATE_ATTEMPTS,
+                    error: &e,
+                    wait: backoff_delay(
+                        std::time::Duration::from_millis(200),
+                        std::time::Duration::from_secs(5),
+                        attempt,
+                        0.5,
+                    ),
+                });
                 attempt += 1;
                 // The answer was lost, not necessarily the create: look before creating again.
                 if let Some(n) = find_by_tag(registry, name, version)? {

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rand_core::{OsRng, RngCore};
@@ -146,7 +146,41 @@ pub struct Registry {
     requests: AtomicU64,
     /// The auth app's answer for this credential, once asked (None inside: no auth app).
     grants: Mutex<Option<Option<Grants>>>,
+    /// Told before each retry's wait.
+    on_retry: Option<RetryObserver>,
 }
+
+/// A retry about to happen: what failed, how, and how long until the next attempt.
+#[derive(Debug)]
+pub struct Retry<'a> {
+    /// The request, as errors name it (`reading registered model X`).
+    pub what: &'a str,
+    /// The attempt that failed, from 1.
+    pub failed: u32,
+    /// Attempts allowed in all.
+    pub attempts: u32,
+    /// Why it failed.
+    pub error: &'a SyncError,
+    /// The wait before the next attempt.
+    pub wait: Duration,
+}
+
+impl Retry<'_> {
+    /// One line for a person: `retrying …: attempt 1 of 5 failed (…); again in 0.2 s`.
+    pub fn describe(&self) -> String {
+        format!(
+            "retrying {}: attempt {} of {} failed ({}); again in {:.1} s",
+            self.what,
+            self.failed,
+            self.attempts,
+            self.error,
+            self.wait.as_secs_f64()
+        )
+    }
+}
+
+/// Hears each retry (progress output); shared with the threads a sync runs on.
+pub type RetryObserver = Arc<dyn Fn(&Retry<'_>) + Send + Sync>;
 
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -370,7 +404,23 @@ impl Registry {
             options,
             requests: AtomicU64::new(0),
             grants: Mutex::new(None),
+            on_retry: None,
         })
+    }
+
+    /// This client, telling `observer` before each retry's wait (a sync's progress output:
+    /// five attempts at a 30 s timeout are minutes in which nothing else would be said).
+    pub fn observing_retries(mut self, observer: RetryObserver) -> Self {
+        self.on_retry = Some(observer);
+        self
+    }
+
+    /// Tells the observer of a retry, then waits it out.
+    pub(crate) fn wait_to_retry(&self, retry: &Retry<'_>) {
+        if let Some(f) = &self.on_retry {
+            f(retry);
+        }
+        std::thread::sleep(retry.wait);
     }
 
     /// The server's URL.
@@ -450,12 +500,18 @@ impl Registry {
                 .and_then(|resp| self.classify(what, need, resp, deadline));
             match outcome {
                 Err(e) if e.is_retryable() && attempt + 1 < attempts => {
-                    std::thread::sleep(backoff_delay(
-                        self.options.backoff,
-                        self.options.max_backoff,
-                        attempt,
-                        jitter(),
-                    ));
+                    self.wait_to_retry(&Retry {
+                        what,
+                        failed: attempt + 1,
+                        attempts,
+                        error: &e,
+                        wait: backoff_delay(
+                            self.options.backoff,
+                            self.options.max_backoff,
+                            attempt,
+                            jitter(),
+                        ),
+                    });
                     attempt += 1;
                 }
                 Err(SyncError::Timeout { url, after, .. }) => {

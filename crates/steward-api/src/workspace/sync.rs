@@ -470,18 +470,20 @@ impl Workspace {
     /// push (plan and apply per model), marking the outbox. A registry that cannot be used
     /// fails before anything local changes.
     pub fn sync(&self, req: &SyncRequest, cancelled: &dyn Fn() -> bool) -> Result<SyncReport> {
-        self.sync_reporting(req, cancelled, &|_| {}, &mut |_| {})
+        self.sync_reporting(req, cancelled, &|_| {}, &mut |_| {}, None)
     }
 
     /// [`Workspace::sync`], telling `progress` after each registry operation it sends (the
     /// CLI's progress line).
-    /// `waiting` hears once that another sync of this workspace holds the turn.
+    /// `waiting` hears once that another sync of this workspace holds the turn, and
+    /// `retrying` each retry of a request before its wait.
     pub fn sync_progress(
         &self,
         req: &SyncRequest,
         cancelled: &dyn Fn() -> bool,
         waiting: &dyn Fn(),
         progress: &mut dyn FnMut(&steward_sync::Progress<'_>),
+        retrying: steward_sync::client::RetryObserver,
     ) -> Result<SyncReport> {
         self.sync_reporting(
             req,
@@ -492,6 +494,7 @@ impl Workspace {
                 }
             },
             progress,
+            Some(retrying),
         )
     }
 
@@ -556,7 +559,7 @@ impl Workspace {
         cancelled: &dyn Fn() -> bool,
         progress: &dyn Fn(&SyncProgress),
     ) -> Result<SyncReport> {
-        self.sync_reporting(req, cancelled, progress, &mut |_| {})
+        self.sync_reporting(req, cancelled, progress, &mut |_| {}, None)
     }
 
     /// The one sync behind the three: `steps` hears the phases and models, `sent` each
@@ -567,6 +570,7 @@ impl Workspace {
         cancelled: &dyn Fn() -> bool,
         steps: &dyn Fn(&SyncProgress),
         sent: &mut dyn FnMut(&steward_sync::Progress<'_>),
+        retrying: Option<steward_sync::client::RetryObserver>,
     ) -> Result<SyncReport> {
         let (push, pull) = match (req.push, req.pull) {
             (false, false) => (true, true),
@@ -579,7 +583,10 @@ impl Workspace {
             ));
         }
         let url = self.registry_configured()?;
-        let reg = client(&url)?;
+        let mut reg = client(&url)?;
+        if let Some(f) = retrying {
+            reg = reg.observing_retries(f);
+        }
         let _turn = self.sync_turn(cancelled, steps)?;
         let direction = match (push, pull) {
             (true, true) => "both",
